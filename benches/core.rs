@@ -1,0 +1,56 @@
+//! Core benchmarks (issue #2): raw ed25519-dalek sign and `verify_strict` against skillspass issue and offline
+//! verify of a typical micro-credential, measured in the same run so the ratios in `docs/benchmarks.md` hold on
+//! whatever machine runs them. Run: `cargo bench --bench core`.
+
+#![expect(missing_docs, reason = "criterion_group! generates undocumented items")]
+#![expect(clippy::unwrap_used, reason = "benchmark setup fails loudly on purpose")]
+
+use std::hint::black_box;
+
+use chrono::Utc;
+use criterion::{Criterion, criterion_group, criterion_main};
+use ed25519_dalek::{Signer as _, SigningKey};
+use skillspass::core::did::Did;
+use skillspass::core::keys;
+use skillspass::core::vc_jose;
+use skillspass::issuer::Issuer;
+use skillspass::verifier::{Policy, Verifier};
+
+const MICRO_CREDENTIAL: &str = include_str!("../docs/examples/micro-credential.json");
+
+fn raw_ed25519(c: &mut Criterion) {
+    let key = SigningKey::from_bytes(&[7; 32]);
+    let message = vec![0x5a_u8; 4300];
+    let signature = key.sign(&message);
+    let public = key.verifying_key();
+    c.bench_function("raw/ed25519-dalek sign (4.3 KB message)", |b| b.iter(|| key.sign(black_box(&message))));
+    c.bench_function("raw/ed25519-dalek verify_strict (4.3 KB message)", |b| {
+        b.iter(|| public.verify_strict(black_box(&message), black_box(&signature)));
+    });
+}
+
+fn skillspass_issue_and_verify(c: &mut Criterion) {
+    let now = Utc::now();
+    let issuer = Issuer::with_did_key(keys::SigningKey::from_seed(&[7; 32])).unwrap();
+    let learner = Did::key(&keys::SigningKey::from_seed(&[9; 32]).verifying_key());
+    let description: serde_json::Value = serde_json::from_str(MICRO_CREDENTIAL).unwrap();
+    let sample = issuer.issue_json(&description, learner.as_str(), None, now).unwrap();
+    let credential = serde_json::to_value(&sample.credential).unwrap();
+    let key = keys::SigningKey::from_seed(&[7; 32]);
+    let kid = issuer.did().default_kid();
+    c.bench_function("skillspass/sign micro-credential as vc+jwt", |b| {
+        b.iter(|| vc_jose::sign_credential(black_box(&credential), &key, &kid, now).unwrap());
+    });
+    c.bench_function("skillspass/issue micro-credential (build + validate + sign)", |b| {
+        b.iter(|| issuer.issue_json(black_box(&description), learner.as_str(), None, now).unwrap());
+    });
+    let verifier =
+        Verifier::new(Policy { trusted_issuers: Some(vec![issuer.did().to_string()]), ..Policy::default() }).unwrap();
+    assert!(verifier.verify(&sample.token, now).verified);
+    c.bench_function("skillspass/verify micro-credential offline (full pipeline)", |b| {
+        b.iter(|| verifier.verify(black_box(&sample.token), now));
+    });
+}
+
+criterion_group!(benches, raw_ed25519, skillspass_issue_and_verify);
+criterion_main!(benches);

@@ -1,0 +1,483 @@
+//! Compact JWS for every token skillspass signs or reads, and the one place the algorithm policy lives.
+//!
+//! Signing and verification run through josekit's compact serializer with a signer and verifier backed by
+//! ed25519-dalek (`verify_strict`). Before josekit sees a token, [`CompactJws::parse`] applies the hygiene of
+//! RFC 8725 and STANDARDS.md section 9: a size cap, strict base64url, bounded JSON, no JSON serialization, no
+//! `alg: none` or `HS*`, no `crit` (we implement no extension), no `jku`/`x5u`, no unencoded payloads (`b64`),
+//! no private key in a header `jwk`. The algorithm is chosen by [`AlgorithmPolicy`] from the key type, never
+//! from the header alone, and `typ` is checked per [`TokenKind`] so that one kind of token can never pass as
+//! another (RFC 8725 section 3.11).
+
+use std::fmt;
+
+use josekit::JoseError as JosekitError;
+use josekit::jws::{self, JwsAlgorithm, JwsHeader, JwsSigner, JwsVerifier};
+use serde_json::{Map, Value};
+
+use super::encoding::{EncodingError, b64url_decode, parse_json_object};
+use super::keys::{SigningKey, VerifyingKey};
+
+/// The largest compact token we read, in bytes (256 KiB). A skills credential is 2 to 6 KiB; the cap leaves room
+/// for embedded images while refusing abuse before any parsing.
+pub const MAX_TOKEN_BYTES: usize = 256 * 1024;
+
+/// RFC 8037 section 3.1: the JWS algorithm name for EdDSA signatures.
+pub const ALG_EDDSA: &str = "EdDSA";
+/// RFC 9864 section 2.2: the fully-specified name for Ed25519 signatures.
+pub const ALG_ED25519: &str = "Ed25519";
+
+/// Why a token was refused. A failed signature says only that: details would help an attacker.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum JoseError {
+    /// Larger than [`MAX_TOKEN_BYTES`].
+    #[error("token is {0} bytes, over the {MAX_TOKEN_BYTES}-byte limit")]
+    TooLarge(usize),
+    /// JWS JSON serialization where compact is required.
+    #[error("JWS JSON serialization is not accepted; send the compact form")]
+    JsonSerialization,
+    /// Not three dot-separated parts.
+    #[error("not a compact JWS: {0}")]
+    Malformed(&'static str),
+    /// A part is not strict unpadded base64url.
+    #[error("the {0} is not unpadded base64url")]
+    Base64(&'static str),
+    /// A part is not a bounded JSON object.
+    #[error("the {part} is not valid JSON: {source}")]
+    Json {
+        /// Which part.
+        part: &'static str,
+        /// Why.
+        source: EncodingError,
+    },
+    /// `alg: none`.
+    #[error("alg none is refused: unsigned tokens carry no integrity")]
+    AlgNone,
+    /// `HS256`/`HS384`/`HS512`.
+    #[error("alg {0} is refused: MAC algorithms are never accepted for public-key tokens")]
+    Hmac(String),
+    /// Any other algorithm outside the policy for the key.
+    #[error("alg {0:?} is not allowed for Ed25519 keys (allowed: EdDSA, Ed25519)")]
+    AlgNotAllowed(String),
+    /// A `crit` header: we understand no JWS extension.
+    #[error("crit header {0:?} names extensions this verifier does not understand")]
+    UnknownCrit(String),
+    /// `jku` or `x5u`: keys are never fetched from URLs in a token.
+    #[error("header {0} is refused: keys are never fetched from URLs named in a token")]
+    RemoteKeyReference(&'static str),
+    /// `b64: false` (RFC 7797).
+    #[error("unencoded payloads (b64: false) are refused")]
+    UnencodedPayload,
+    /// A header `jwk` with private key material.
+    #[error("header jwk contains private key material (d)")]
+    PrivateKeyInHeader,
+    /// `typ` does not match the kind of token expected here.
+    #[error("typ {found:?} is not {expected:?}")]
+    WrongTyp {
+        /// What this endpoint expects.
+        expected: &'static str,
+        /// What the header said.
+        found: Option<String>,
+    },
+    /// The signature does not verify.
+    #[error("signature invalid")]
+    SignatureInvalid,
+    /// josekit refused to produce a token.
+    #[error("signing failed: {0}")]
+    Signing(String),
+}
+
+/// The kinds of signed tokens and their explicit `typ` (STANDARDS.md, "Explicit typing table").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A VC 2.0 credential secured with JOSE.
+    Credential,
+    /// A VC 2.0 presentation secured with JOSE.
+    Presentation,
+    /// An SD-JWT VC issuer-signed JWT.
+    SdJwtVc,
+    /// An SD-JWT key-binding JWT.
+    KeyBinding,
+    /// An IETF Token Status List token.
+    StatusList,
+    /// An OpenID4VCI key proof.
+    KeyProof,
+    /// An OpenID4VP request object.
+    RequestObject,
+}
+
+impl TokenKind {
+    /// The `typ` this kind carries.
+    #[must_use]
+    pub const fn typ(self) -> &'static str {
+        match self {
+            Self::Credential => "vc+jwt",
+            Self::Presentation => "vp+jwt",
+            Self::SdJwtVc => "dc+sd-jwt",
+            Self::KeyBinding => "kb+jwt",
+            Self::StatusList => "statuslist+jwt",
+            Self::KeyProof => "openid4vci-proof+jwt",
+            Self::RequestObject => "oauth-authz-req+jwt",
+        }
+    }
+
+    /// RFC 7515 section 4.1.9: `typ` is a media type, compared case-insensitively, and `application/` may be
+    /// omitted.
+    fn accepts(self, typ: Option<&str>) -> bool {
+        let Some(typ) = typ else { return false };
+        let typ = typ.to_ascii_lowercase();
+        typ.strip_prefix("application/").unwrap_or(&typ) == self.typ()
+    }
+}
+
+/// The algorithm policy: which `alg` values a key type may verify. Ed25519 keys accept `EdDSA` (RFC 8037) and
+/// `Ed25519` (RFC 9864); nothing else is ever accepted, whatever the header says.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AlgorithmPolicy;
+
+impl AlgorithmPolicy {
+    /// The algorithms an OKP/Ed25519 key may be used with.
+    pub const ED25519: [&'static str; 2] = [ALG_EDDSA, ALG_ED25519];
+
+    /// Decides the algorithm for an Ed25519 key given the header's `alg`.
+    ///
+    /// # Errors
+    /// [`JoseError::AlgNone`], [`JoseError::Hmac`] or [`JoseError::AlgNotAllowed`].
+    pub fn for_ed25519(self, header_alg: &str) -> Result<&'static str, JoseError> {
+        if let Some(alg) = Self::ED25519.into_iter().find(|a| *a == header_alg) {
+            return Ok(alg);
+        }
+        Err(refusal(header_alg))
+    }
+}
+
+fn refusal(alg: &str) -> JoseError {
+    if alg.eq_ignore_ascii_case("none") {
+        JoseError::AlgNone
+    } else if alg.to_ascii_uppercase().starts_with("HS") {
+        JoseError::Hmac(alg.to_owned())
+    } else {
+        JoseError::AlgNotAllowed(alg.to_owned())
+    }
+}
+
+/// A compact JWS that passed the hygiene checks but whose signature is not yet verified.
+#[derive(Debug, Clone)]
+pub struct CompactJws<'a> {
+    token: &'a str,
+    header: Map<String, Value>,
+    payload: Vec<u8>,
+}
+
+impl<'a> CompactJws<'a> {
+    /// Splits and decodes a compact JWS and applies header hygiene.
+    ///
+    /// # Errors
+    /// A [`JoseError`] naming the first problem found.
+    pub fn parse(token: &'a str) -> Result<Self, JoseError> {
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(JoseError::TooLarge(token.len()));
+        }
+        if token.trim_start().starts_with('{') {
+            return Err(JoseError::JsonSerialization);
+        }
+        let mut parts = token.split('.');
+        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Err(JoseError::Malformed("expected three dot-separated parts"));
+        };
+        let header_bytes = b64url_decode(h).map_err(|_| JoseError::Base64("header"))?;
+        let header = parse_json_object(&header_bytes).map_err(|source| JoseError::Json { part: "header", source })?;
+        check_header(&header)?;
+        let payload = b64url_decode(p).map_err(|_| JoseError::Base64("payload"))?;
+        if s.is_empty() {
+            return Err(JoseError::Malformed("the signature is empty"));
+        }
+        b64url_decode(s).map_err(|_| JoseError::Base64("signature"))?;
+        Ok(Self { token, header, payload })
+    }
+
+    /// The protected header.
+    #[must_use]
+    pub fn header(&self) -> &Map<String, Value> {
+        &self.header
+    }
+
+    /// A string member of the header.
+    #[must_use]
+    pub fn header_str(&self, name: &str) -> Option<&str> {
+        self.header.get(name).and_then(Value::as_str)
+    }
+
+    /// The `alg` header (present: [`CompactJws::parse`] checked it).
+    #[must_use]
+    pub fn alg(&self) -> &str {
+        self.header_str("alg").unwrap_or_default()
+    }
+
+    /// The decoded payload bytes (unverified).
+    #[must_use]
+    pub fn payload_bytes(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// The payload as a JSON object (unverified: use it only to find the key).
+    ///
+    /// # Errors
+    /// [`JoseError::Json`] when the payload is not a bounded JSON object.
+    pub fn claims(&self) -> Result<Map<String, Value>, JoseError> {
+        parse_json_object(&self.payload).map_err(|source| JoseError::Json { part: "payload", source })
+    }
+
+    /// Checks `typ` against the expected kind.
+    ///
+    /// # Errors
+    /// [`JoseError::WrongTyp`].
+    pub fn check_typ(&self, kind: TokenKind) -> Result<(), JoseError> {
+        let typ = self.header_str("typ");
+        if kind.accepts(typ) {
+            Ok(())
+        } else {
+            Err(JoseError::WrongTyp { expected: kind.typ(), found: typ.map(str::to_owned) })
+        }
+    }
+
+    /// Checks the algorithm against the policy for an Ed25519 key, then the signature (josekit with
+    /// ed25519-dalek `verify_strict`).
+    ///
+    /// # Errors
+    /// An algorithm refusal or [`JoseError::SignatureInvalid`].
+    pub fn verify_signature(&self, key: &VerifyingKey) -> Result<(), JoseError> {
+        let alg = AlgorithmPolicy.for_ed25519(self.alg())?;
+        let verifier = DalekVerifier { algorithm: OkpAlgorithm(alg), key: *key };
+        jws::deserialize_compact_with_selector(self.token, |_| Ok(Some(&verifier as &dyn JwsVerifier)))
+            .map(|_| ())
+            .map_err(|_| JoseError::SignatureInvalid)
+    }
+}
+
+fn check_header(header: &Map<String, Value>) -> Result<(), JoseError> {
+    let alg = header.get("alg").and_then(Value::as_str).ok_or(JoseError::Malformed("alg is missing"))?;
+    if alg.eq_ignore_ascii_case("none") || alg.to_ascii_uppercase().starts_with("HS") {
+        return Err(refusal(alg));
+    }
+    if let Some(crit) = header.get("crit") {
+        return Err(JoseError::UnknownCrit(crit.to_string()));
+    }
+    for remote in ["jku", "x5u"] {
+        if header.contains_key(remote) {
+            return Err(JoseError::RemoteKeyReference(if remote == "jku" { "jku" } else { "x5u" }));
+        }
+    }
+    if header.get("b64").is_some_and(|b| b != &Value::Bool(true)) {
+        return Err(JoseError::UnencodedPayload);
+    }
+    if header.get("jwk").is_some_and(|jwk| jwk.get("d").is_some()) {
+        return Err(JoseError::PrivateKeyInHeader);
+    }
+    Ok(())
+}
+
+/// Header members we set when signing (josekit adds `alg`).
+#[derive(Debug, Clone, Default)]
+pub struct HeaderSpec<'a> {
+    /// Explicit type.
+    pub typ: Option<TokenKind>,
+    /// Key id (a DID URL for DID-identified signers).
+    pub kid: Option<&'a str>,
+    /// Content type (`vc`, `vp`).
+    pub cty: Option<&'a str>,
+    /// A public JWK to embed (key proofs).
+    pub jwk: Option<Value>,
+}
+
+/// Signs `payload` as a compact JWS with `alg: EdDSA`.
+///
+/// # Errors
+/// [`JoseError::Signing`] if josekit refuses the header.
+pub fn sign(payload: &[u8], header: &HeaderSpec<'_>, key: &SigningKey) -> Result<String, JoseError> {
+    let mut jws_header = JwsHeader::new();
+    if let Some(kind) = header.typ {
+        jws_header.set_token_type(kind.typ());
+    }
+    if let Some(cty) = header.cty {
+        jws_header.set_content_type(cty);
+    }
+    if let Some(kid) = header.kid {
+        jws_header.set_key_id(kid);
+    }
+    if let Some(jwk) = &header.jwk {
+        jws_header.set_claim("jwk", Some(jwk.clone())).map_err(|e| JoseError::Signing(e.to_string()))?;
+    }
+    let signer = DalekSigner { key: key.clone() };
+    jws::serialize_compact(payload, &jws_header, &signer).map_err(|e| JoseError::Signing(e.to_string()))
+}
+
+/// A JWS algorithm name for OKP keys (josekit compares it with the header's `alg`).
+#[derive(Debug, Clone, Copy)]
+struct OkpAlgorithm(&'static str);
+
+impl JwsAlgorithm for OkpAlgorithm {
+    fn name(&self) -> &str {
+        self.0
+    }
+
+    fn box_clone(&self) -> Box<dyn JwsAlgorithm> {
+        Box::new(*self)
+    }
+}
+
+/// josekit signer backed by ed25519-dalek.
+#[derive(Clone)]
+struct DalekSigner {
+    key: SigningKey,
+}
+
+impl fmt::Debug for DalekSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DalekSigner([redacted])")
+    }
+}
+
+impl JwsSigner for DalekSigner {
+    fn algorithm(&self) -> &dyn JwsAlgorithm {
+        &OkpAlgorithm(ALG_EDDSA)
+    }
+
+    fn key_id(&self) -> Option<&str> {
+        None
+    }
+
+    fn signature_len(&self) -> usize {
+        64
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, JosekitError> {
+        Ok(self.key.sign(message).to_vec())
+    }
+
+    fn box_clone(&self) -> Box<dyn JwsSigner> {
+        Box::new(self.clone())
+    }
+}
+
+/// josekit verifier backed by ed25519-dalek `verify_strict`.
+#[derive(Debug, Clone)]
+struct DalekVerifier {
+    algorithm: OkpAlgorithm,
+    key: VerifyingKey,
+}
+
+impl JwsVerifier for DalekVerifier {
+    fn algorithm(&self) -> &dyn JwsAlgorithm {
+        &self.algorithm
+    }
+
+    fn key_id(&self) -> Option<&str> {
+        None
+    }
+
+    fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), JosekitError> {
+        if self.key.verify(message, signature) {
+            Ok(())
+        } else {
+            Err(JosekitError::InvalidSignature(anyhow::anyhow!("signature invalid")))
+        }
+    }
+
+    fn box_clone(&self) -> Box<dyn JwsVerifier> {
+        Box::new(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::encoding::b64url;
+
+    /// RFC 8037 Appendix A.1 private key.
+    fn rfc8037_key() -> SigningKey {
+        let jwk = serde_json::json!({"kty":"OKP","crv":"Ed25519",
+            "d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"});
+        SigningKey::from_jwk(&jwk).unwrap()
+    }
+
+    /// RFC 8037 Appendix A.4: the JWS of "Example of Ed25519 signing" under `{"alg":"EdDSA"}`.
+    const RFC8037_A4_JWS: &str = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc.hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
+
+    #[test]
+    fn rfc8037_a4_signature_is_byte_exact() {
+        let token = sign(b"Example of Ed25519 signing", &HeaderSpec::default(), &rfc8037_key()).unwrap();
+        assert_eq!(token, RFC8037_A4_JWS);
+    }
+
+    #[test]
+    fn rfc8037_a5_verifies() {
+        let jws = CompactJws::parse(RFC8037_A4_JWS).unwrap();
+        jws.verify_signature(&rfc8037_key().verifying_key()).unwrap();
+        assert_eq!(jws.payload_bytes(), b"Example of Ed25519 signing");
+    }
+
+    fn token_with_header(header: &str) -> String {
+        format!("{}.{}.{}", b64url(header), b64url("{}"), b64url([0u8; 64]))
+    }
+
+    #[test]
+    fn header_hygiene_table() {
+        type Expectation = fn(&JoseError) -> bool;
+        let cases: [(&str, Expectation); 8] = [
+            (r#"{"alg":"none"}"#, |e| *e == JoseError::AlgNone),
+            (r#"{"alg":"HS256"}"#, |e| matches!(e, JoseError::Hmac(_))),
+            (r#"{"alg":"EdDSA","crit":["exp"],"exp":1}"#, |e| matches!(e, JoseError::UnknownCrit(_))),
+            (r#"{"alg":"EdDSA","jku":"https://evil.example/jwks"}"#, |e| *e == JoseError::RemoteKeyReference("jku")),
+            (r#"{"alg":"EdDSA","x5u":"https://evil.example/x"}"#, |e| *e == JoseError::RemoteKeyReference("x5u")),
+            (r#"{"alg":"EdDSA","b64":false}"#, |e| *e == JoseError::UnencodedPayload),
+            (r#"{"alg":"EdDSA","jwk":{"kty":"OKP","crv":"Ed25519","x":"a","d":"b"}}"#, |e| {
+                *e == JoseError::PrivateKeyInHeader
+            }),
+            (r#"{"typ":"vc+jwt"}"#, |e| matches!(e, JoseError::Malformed(_))),
+        ];
+        for (header, expected) in cases {
+            let err = CompactJws::parse(&token_with_header(header)).unwrap_err();
+            assert!(expected(&err), "{header}: got {err:?}");
+        }
+    }
+
+    #[test]
+    fn es256_is_not_allowed_for_ed25519_keys() {
+        let token = token_with_header(r#"{"alg":"ES256"}"#);
+        let jws = CompactJws::parse(&token).unwrap();
+        let err = jws.verify_signature(&rfc8037_key().verifying_key()).unwrap_err();
+        assert_eq!(err, JoseError::AlgNotAllowed("ES256".into()));
+    }
+
+    #[test]
+    fn ed25519_alg_name_is_accepted() {
+        let header = b64url(r#"{"alg":"Ed25519"}"#);
+        let payload = b64url("hi");
+        let key = rfc8037_key();
+        let sig = key.sign(format!("{header}.{payload}").as_bytes());
+        let token = format!("{header}.{payload}.{}", b64url(sig));
+        CompactJws::parse(&token).unwrap().verify_signature(&key.verifying_key()).unwrap();
+    }
+
+    #[test]
+    fn structural_refusals() {
+        assert_eq!(CompactJws::parse("a.b").unwrap_err(), JoseError::Malformed("expected three dot-separated parts"));
+        assert_eq!(CompactJws::parse(r#"{"payload":"x"}"#).unwrap_err(), JoseError::JsonSerialization);
+        let padded = format!("{}=.{}.{}", b64url(r#"{"alg":"EdDSA"}"#), b64url("{}"), b64url([0u8; 64]));
+        assert_eq!(CompactJws::parse(&padded).unwrap_err(), JoseError::Base64("header"));
+        let big = "a".repeat(MAX_TOKEN_BYTES + 1);
+        assert_eq!(CompactJws::parse(&big).unwrap_err(), JoseError::TooLarge(MAX_TOKEN_BYTES + 1));
+    }
+
+    #[test]
+    fn typ_is_compared_as_a_media_type() {
+        let token =
+            sign(b"{}", &HeaderSpec { typ: Some(TokenKind::Credential), ..HeaderSpec::default() }, &rfc8037_key());
+        let token = token.unwrap();
+        let jws = CompactJws::parse(&token).unwrap();
+        jws.check_typ(TokenKind::Credential).unwrap();
+        assert!(matches!(jws.check_typ(TokenKind::KeyBinding), Err(JoseError::WrongTyp { .. })));
+        assert!(TokenKind::Credential.accepts(Some("application/VC+JWT")));
+        assert!(!TokenKind::Credential.accepts(None));
+    }
+}

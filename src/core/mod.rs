@@ -1,0 +1,12 @@
+//! Standards code, pure: keys, DIDs, JOSE, the credential model, the verification report and the VC-JOSE
+//! pipeline. Nothing here touches sled, HTTP, files, environment variables or the system clock (except
+//! [`clock::SystemClock`], the one sanctioned reader); `tests/architecture.rs` enforces it.
+
+pub mod clock;
+pub mod credential;
+pub mod did;
+pub mod encoding;
+pub mod jose;
+pub mod keys;
+pub mod report;
+pub mod vc_jose;

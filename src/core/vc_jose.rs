@@ -1,0 +1,396 @@
+//! Securing VC Data Model 2.0 credentials with JOSE (W3C VC-JOSE-COSE, section 3.1.1 `vc+jwt`) and the offline
+//! verification pipeline every role shares.
+//!
+//! The JWT payload *is* the credential; we add the registered claims `iss` (= issuer id), `iat`, `jti` (= id)
+//! and `exp` (= validUntil) and never `vc`/`vp`. Verification runs the checks of DESIGN.md section 7 in order:
+//! parse, alg, typ, issuer key (kid is a DID URL of the issuer, listed under `assertionMethod`, STANDARDS.md
+//! 8.4), signature, claims (iss = issuer, no vc/vp), validity period (with clock skew), schema. Status and trust
+//! need the network or the verifier's policy, so the verifier role adds them.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value};
+
+use super::credential::schema::{SchemaViolation, Schemas};
+use super::credential::{self, has_type, issuer_id, missing_micro_credential_elements};
+use super::did::{Did, DidDocument, DidError, Relationship};
+use super::jose::{self, AlgorithmPolicy, CompactJws, HeaderSpec, JoseError, TokenKind};
+use super::keys::{SigningKey, VerifyingKey};
+use super::report::{IssuerInfo, Problem, ProvenSkill, Report};
+
+/// VC-JOSE-COSE section 6.1.1: the media type of a credential secured with JOSE.
+pub const MEDIA_TYPE: &str = "application/vc+jwt";
+/// The short format name used in reports.
+pub const FORMAT: &str = "vc+jwt";
+/// The default tolerance for clock differences when checking validity (STANDARDS.md 9.5 suggests 60 to 300 s).
+pub const DEFAULT_SKEW: Duration = Duration::seconds(120);
+
+/// The checks of the offline pipeline, in order.
+pub const CHECKS: [&str; 8] = ["parse", "alg", "typ", "issuer-key", "signature", "claims", "validity", "schema"];
+
+/// Why a credential failed verification: exactly one variant per check.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// Not a well-formed compact JWS with a JSON object payload.
+    #[error("{0}")]
+    Parse(String),
+    /// The algorithm is not allowed by policy.
+    #[error("{0}")]
+    Algorithm(JoseError),
+    /// `typ` is not `vc+jwt`.
+    #[error("{0}")]
+    Typ(JoseError),
+    /// The key could not be found or does not belong to the issuer.
+    #[error("{0}")]
+    IssuerKey(String),
+    /// The signature does not verify.
+    #[error("signature invalid")]
+    Signature,
+    /// The claims contradict each other or VC-JOSE-COSE.
+    #[error("{0}")]
+    Claims(String),
+    /// Outside the validity period, or dates malformed.
+    #[error("{0}")]
+    Validity(String),
+    /// The credential does not match its schemas.
+    #[error("{0}")]
+    Schema(SchemaViolation),
+    /// Revoked, suspended or status unknown.
+    #[error("{0}")]
+    Status(String),
+    /// The issuer is not on the trust list the policy requires.
+    #[error("{0}")]
+    Trust(String),
+}
+
+impl VerifyError {
+    /// The check this error fails.
+    #[must_use]
+    pub fn check(&self) -> &'static str {
+        match self {
+            Self::Parse(_) => "parse",
+            Self::Algorithm(_) => "alg",
+            Self::Typ(_) => "typ",
+            Self::IssuerKey(_) => "issuer-key",
+            Self::Signature => "signature",
+            Self::Claims(_) => "claims",
+            Self::Validity(_) => "validity",
+            Self::Schema(_) => "schema",
+            Self::Status(_) => "status",
+            Self::Trust(_) => "trust",
+        }
+    }
+
+    /// The RFC 9457 problem for this error (type `…/problems#<check>`).
+    #[must_use]
+    pub fn problem(&self) -> Problem {
+        let title = match self {
+            Self::Parse(_) => "Malformed credential",
+            Self::Algorithm(_) => "Algorithm not allowed",
+            Self::Typ(_) => "Wrong token type",
+            Self::IssuerKey(_) => "Issuer key not found or not the issuer's",
+            Self::Signature => "Signature invalid",
+            Self::Claims(_) => "Inconsistent claims",
+            Self::Validity(_) => "Outside the validity period",
+            Self::Schema(_) => "Credential does not match its schema",
+            Self::Status(_) => "Credential status is not valid",
+            Self::Trust(_) => "Issuer not trusted",
+        };
+        Problem::new(self.check(), title, self.to_string())
+    }
+}
+
+/// Finds the key that verifies an issuer's token, given the issuer identifier and the header's `kid`.
+pub trait IssuerKeyResolver: Send + Sync {
+    /// The issuer's key named by `kid`.
+    ///
+    /// # Errors
+    /// Why the key cannot be found or does not belong to the issuer.
+    fn issuer_key(&self, issuer: &str, kid: &str) -> Result<VerifyingKey, String>;
+}
+
+/// Finds DID documents. `did:key` and `did:jwk` resolve locally; `did:web` needs a document from somewhere.
+pub trait DidResolver: Send + Sync {
+    /// The DID document of `did`.
+    ///
+    /// # Errors
+    /// [`DidError`] when the DID cannot be resolved.
+    fn resolve(&self, did: &Did) -> Result<DidDocument, DidError>;
+}
+
+/// Every DID resolver is an issuer key resolver by STANDARDS.md 8.4: `kid` must be a DID URL whose DID is the
+/// issuer, and the method must be listed under `assertionMethod`.
+impl<R: DidResolver> IssuerKeyResolver for R {
+    fn issuer_key(&self, issuer: &str, kid: &str) -> Result<VerifyingKey, String> {
+        if kid.is_empty() {
+            return Err("the header has no kid".into());
+        }
+        let (kid_did, _) = kid.split_once('#').unwrap_or((kid, ""));
+        if kid_did != issuer {
+            return Err(format!("kid {kid:?} is not a key of issuer {issuer:?}"));
+        }
+        let did = Did::parse(issuer).map_err(|e| e.to_string())?;
+        let document = self.resolve(&did).map_err(|e| e.to_string())?;
+        document.key_for(issuer, kid, Relationship::AssertionMethod).map_err(|e| e.to_string())
+    }
+}
+
+/// Resolves generative DIDs, and did:web from documents supplied beforehand (`verify --did-document FILE`).
+#[derive(Debug, Default, Clone)]
+pub struct LocalResolver {
+    documents: Vec<DidDocument>,
+}
+
+impl LocalResolver {
+    /// Adds a did:web document (its `id` must already have been checked against the DID).
+    pub fn add_document(&mut self, document: DidDocument) {
+        self.documents.push(document);
+    }
+}
+
+impl DidResolver for LocalResolver {
+    fn resolve(&self, did: &Did) -> Result<DidDocument, DidError> {
+        match self.documents.iter().find(|d| d.id == did.as_str()) {
+            Some(document) => Ok(document.clone()),
+            None => did.resolve(),
+        }
+    }
+}
+
+/// What the pipeline needs besides the token.
+pub struct VerifyContext<'a> {
+    /// Where issuer keys come from (a [`DidResolver`] for DID issuers).
+    pub keys: &'a dyn IssuerKeyResolver,
+    /// The compiled schemas.
+    pub schemas: &'a Schemas,
+    /// The instant to verify at.
+    pub now: DateTime<Utc>,
+    /// Tolerance for clock differences.
+    pub skew: Duration,
+}
+
+/// Signs a credential as `vc+jwt`: payload = credential + `iss`, `iat`, `jti`, `exp`; header `typ`, `kid`.
+///
+/// # Errors
+/// [`JoseError::Signing`] when the credential is not a JSON object or josekit refuses.
+pub fn sign_credential(
+    credential: &Value,
+    key: &SigningKey,
+    kid: &str,
+    now: DateTime<Utc>,
+) -> Result<String, JoseError> {
+    let mut payload =
+        credential.as_object().cloned().ok_or(JoseError::Signing("credential is not an object".into()))?;
+    if let Some(issuer) = issuer_id(credential) {
+        payload.insert("iss".into(), Value::String(issuer.to_owned()));
+    }
+    payload.insert("iat".into(), now.timestamp().into());
+    if let Some(id) = credential.get("id") {
+        payload.insert("jti".into(), id.clone());
+    }
+    if let Some(until) = credential.get("validUntil").and_then(Value::as_str).and_then(parse_date) {
+        payload.insert("exp".into(), until.timestamp().into());
+    }
+    let bytes = serde_json::to_vec(&payload).map_err(|e| JoseError::Signing(e.to_string()))?;
+    let header = HeaderSpec { typ: Some(TokenKind::Credential), kid: Some(kid), ..HeaderSpec::default() };
+    jose::sign(&bytes, &header, key)
+}
+
+/// Verifies a `vc+jwt` offline and returns the report (status and trust are left to the verifier role).
+#[must_use]
+pub fn verify_credential(token: &str, ctx: &VerifyContext<'_>) -> Report {
+    let mut report = Report::new(FORMAT);
+    if let Err(error) = run_checks(token.trim(), ctx, &mut report) {
+        let failed = error.check();
+        report.fail(failed, error.problem());
+        for check in CHECKS.iter().skip_while(|c| **c != failed).skip(1) {
+            report.skip(check, &format!("not run: {failed} failed"));
+        }
+    }
+    report.finish();
+    report
+}
+
+fn run_checks(token: &str, ctx: &VerifyContext<'_>, report: &mut Report) -> Result<(), VerifyError> {
+    let jws = CompactJws::parse(token).map_err(classify_parse_error)?;
+    let claims = jws.claims().map_err(|e| VerifyError::Parse(e.to_string()))?;
+    report.pass("parse", None);
+    let alg = AlgorithmPolicy.for_ed25519(jws.alg()).map_err(VerifyError::Algorithm)?;
+    report.pass("alg", Some(alg.to_owned()));
+    jws.check_typ(TokenKind::Credential).map_err(VerifyError::Typ)?;
+    report.pass("typ", Some(FORMAT.to_owned()));
+    let document = Value::Object(claims);
+    let kid = jws.header_str("kid").unwrap_or_default().to_owned();
+    let key = issuer_key(&kid, &document, ctx)?;
+    report.pass("issuer-key", Some(kid));
+    jws.verify_signature(&key).map_err(|_| VerifyError::Signature)?;
+    report.pass("signature", None);
+    describe(report, &document);
+    check_claims(&document)?;
+    report.pass("claims", None);
+    let period = check_validity(&document, ctx)?;
+    report.pass("validity", Some(period));
+    let schemas = check_schema(&document, ctx.schemas)?;
+    report.pass("schema", Some(schemas));
+    report.skills = proven_skills(&document);
+    Ok(())
+}
+
+fn classify_parse_error(error: JoseError) -> VerifyError {
+    match error {
+        JoseError::AlgNone | JoseError::Hmac(_) | JoseError::AlgNotAllowed(_) => VerifyError::Algorithm(error),
+        other => VerifyError::Parse(other.to_string()),
+    }
+}
+
+fn issuer_key(kid: &str, document: &Value, ctx: &VerifyContext<'_>) -> Result<VerifyingKey, VerifyError> {
+    let issuer = issuer_id(document).ok_or_else(|| VerifyError::IssuerKey("the credential names no issuer".into()))?;
+    ctx.keys.issuer_key(issuer, kid).map_err(VerifyError::IssuerKey)
+}
+
+fn check_claims(document: &Value) -> Result<(), VerifyError> {
+    if document.get("vc").is_some() || document.get("vp").is_some() {
+        return Err(VerifyError::Claims(
+            "the claims vc and vp must not appear in a vc+jwt (VC-JOSE-COSE 3.1.1)".into(),
+        ));
+    }
+    if !has_type(document, "VerifiableCredential") {
+        return Err(VerifyError::Claims("type does not include VerifiableCredential".into()));
+    }
+    let issuer = issuer_id(document).unwrap_or_default();
+    if let Some(iss) = document.get("iss") {
+        if iss.as_str() != Some(issuer) {
+            return Err(VerifyError::Claims(format!("iss {iss} does not equal the issuer {issuer:?}")));
+        }
+    }
+    if let (Some(jti), Some(id)) = (document.get("jti"), document.get("id")) {
+        if jti != id {
+            return Err(VerifyError::Claims(format!("jti {jti} does not equal the credential id {id}")));
+        }
+    }
+    Ok(())
+}
+
+fn check_validity(document: &Value, ctx: &VerifyContext<'_>) -> Result<String, VerifyError> {
+    let (now, skew) = (ctx.now, ctx.skew);
+    let from = date_member(document, "validFrom")?;
+    let until = date_member(document, "validUntil")?;
+    if let (Some(from), Some(until)) = (from, until) {
+        if from > until {
+            return Err(VerifyError::Validity(format!("validFrom {from} is after validUntil {until}")));
+        }
+    }
+    if let Some(from) = from.filter(|from| *from > now + skew) {
+        return Err(VerifyError::Validity(format!(
+            "not yet valid: validFrom {} is after {}",
+            rfc3339(from),
+            rfc3339(now)
+        )));
+    }
+    if let Some(until) = until.filter(|until| *until <= now - skew) {
+        return Err(VerifyError::Validity(format!(
+            "expired: validUntil {} is before {}",
+            rfc3339(until),
+            rfc3339(now)
+        )));
+    }
+    check_numeric_dates(document, now, skew)?;
+    Ok(format!("valid at {}", rfc3339(now)))
+}
+
+/// RFC 7519 `exp`, `nbf` and `iat` (the signature's lifetime). A non-numeric `iat` (as in the W3C test suite's
+/// inputs) is not a NumericDate and is ignored.
+fn check_numeric_dates(document: &Value, now: DateTime<Utc>, skew: Duration) -> Result<(), VerifyError> {
+    let numeric = |name| document.get(name).and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
+    if let Some(exp) = numeric("exp").filter(|exp| *exp <= now - skew) {
+        return Err(VerifyError::Validity(format!("expired: exp {} is before {}", rfc3339(exp), rfc3339(now))));
+    }
+    if let Some(nbf) = numeric("nbf").filter(|nbf| *nbf > now + skew) {
+        return Err(VerifyError::Validity(format!("not yet valid: nbf {}", rfc3339(nbf))));
+    }
+    if let Some(iat) = numeric("iat").filter(|iat| *iat > now + skew) {
+        return Err(VerifyError::Validity(format!("issued in the future: iat {}", rfc3339(iat))));
+    }
+    Ok(())
+}
+
+fn date_member(document: &Value, name: &str) -> Result<Option<DateTime<Utc>>, VerifyError> {
+    match document.get(name) {
+        None => Ok(None),
+        Some(Value::String(text)) => parse_date(text)
+            .map(Some)
+            .ok_or_else(|| VerifyError::Validity(format!("{name} {text:?} is not an XML Schema dateTimeStamp"))),
+        Some(other) => Err(VerifyError::Validity(format!("{name} {other} is not a string"))),
+    }
+}
+
+/// Parses an XSD `dateTimeStamp` (RFC 3339 with a mandatory offset).
+#[must_use]
+pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text).ok().map(|d| d.with_timezone(&Utc))
+}
+
+/// Formats an instant as an XSD `dateTimeStamp` with `Z`, to the second.
+#[must_use]
+pub fn rfc3339(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn check_schema(document: &Value, schemas: &Schemas) -> Result<String, VerifyError> {
+    if credential::is_micro_credential(document) {
+        let missing = missing_micro_credential_elements(document);
+        if !missing.is_empty() {
+            let violations = missing.into_iter().map(|m| format!("missing EU element {m}")).collect();
+            return Err(VerifyError::Schema(SchemaViolation { schema: "micro-credential", violations }));
+        }
+    }
+    schemas.validate(document).map(|names| names.join(", ")).map_err(VerifyError::Schema)
+}
+
+fn describe(report: &mut Report, document: &Value) {
+    let text = |name: &str| document.get(name).and_then(Value::as_str).map(str::to_owned);
+    report.credential_id = text("id");
+    report.types = match document.get("type") {
+        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::String(t)) => vec![t.clone()],
+        _ => Vec::new(),
+    };
+    report.issuer = issuer_id(document).map(|id| IssuerInfo {
+        id: id.to_owned(),
+        name: document.pointer("/issuer/name").and_then(Value::as_str).map(str::to_owned),
+        trusted: None,
+        trust_entry: None,
+    });
+    report.subject = credential::subject(document).and_then(|s| s.get("id")).and_then(Value::as_str).map(str::to_owned);
+    report.valid_from = text("validFrom");
+    report.valid_until = text("validUntil");
+    report.document = Some(document.clone());
+}
+
+fn proven_skills(document: &Value) -> Vec<ProvenSkill> {
+    let id = document.get("id").and_then(Value::as_str).map(str::to_owned);
+    let issuer = issuer_id(document).map(str::to_owned);
+    credential::skills(document)
+        .into_iter()
+        .map(|s| ProvenSkill {
+            id: s.id,
+            label: s.label,
+            eqf_level: s.eqf_level,
+            learning_setting: s.learning_setting,
+            credential_id: id.clone(),
+            issuer: issuer.clone(),
+        })
+        .collect()
+}
+
+/// The payload members that JWT adds around the credential; stripped when the credential itself is wanted.
+pub const JWT_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
+
+/// The credential without the JWT registered claims.
+#[must_use]
+pub fn strip_jwt_claims(document: &Value) -> Value {
+    let mut map: Map<String, Value> = document.as_object().cloned().unwrap_or_default();
+    for claim in JWT_CLAIMS {
+        map.remove(claim);
+    }
+    Value::Object(map)
+}

@@ -1,0 +1,17 @@
+//! skillspass: a self-sovereign skills passport.
+//!
+//! Issuers (training providers, schools, employers) sign skills credentials and EU micro-credentials; the holder
+//! keeps them in their own wallet; verifiers (employers) check them without calling the issuer.
+//!
+//! The crate is layered, imports pointing one way only (DESIGN.md section 2):
+//!
+//! - [`core`]: standards code, pure (keys, DIDs, JOSE, the credential model, verification pipeline);
+//! - [`store`]: storage plumbing (key files now; sled trees later);
+//! - [`issuer`] and [`verifier`]: the roles, built on `core`, never importing each other;
+//! - [`cli`]: the command-line front door.
+
+pub mod cli;
+pub mod core;
+pub mod issuer;
+pub mod store;
+pub mod verifier;

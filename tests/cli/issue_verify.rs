@@ -1,0 +1,120 @@
+//! Happy paths: keys, issuing each example, verifying offline, trust, did:web documents.
+
+use std::os::unix::fs::PermissionsExt as _;
+
+use skillspass::core::did::{Did, DidDocument};
+use skillspass::core::keys::SigningKey;
+use skillspass::issuer::Issuer;
+
+use crate::helpers::{Setup, code, example, read_token, run, stderr, stdout};
+
+#[test]
+fn keys_new_writes_a_0600_private_jwk_and_prints_the_did() {
+    let setup = Setup::new();
+    assert!(setup.issuer.starts_with("did:key:z6Mk"), "{}", setup.issuer);
+    let mode = std::fs::metadata(&setup.key).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let jwk: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&setup.key).unwrap()).unwrap();
+    assert_eq!((jwk["kty"].as_str(), jwk["crv"].as_str()), (Some("OKP"), Some("Ed25519")));
+    assert!(jwk["d"].is_string());
+}
+
+#[test]
+fn micro_credential_issues_and_verifies_with_its_skills() {
+    let setup = Setup::new();
+    let token_file = setup.issue("micro-credential.json", &["--valid-until", "2099-01-01T00:00:00Z"]);
+    let out = run(&["verify", token_file.to_str().unwrap(), "--json", "--trust", &setup.issuer]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["verified"], true);
+    assert_eq!(report["format"], "vc+jwt");
+    assert_eq!(report["issuer"]["trusted"], true);
+    assert_eq!(report["subject"], setup.learner.as_str());
+    let checks: Vec<&str> = report["checks"].as_array().unwrap().iter().map(|c| c["check"].as_str().unwrap()).collect();
+    assert_eq!(
+        checks,
+        ["parse", "alg", "typ", "issuer-key", "signature", "claims", "validity", "schema", "status", "trust"]
+    );
+    let skills: Vec<&str> = report["skills"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(skills.len(), 2);
+    assert!(skills.contains(&"http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"));
+    assert_eq!(report["skills"][0]["eqfLevel"], 5);
+    assert_eq!(report["skills"][0]["learningSetting"], "non-formal");
+    assert_eq!(report["document"]["validUntil"], "2099-01-01T00:00:00Z");
+}
+
+#[test]
+fn header_and_payload_follow_vc_jose_cose() {
+    let setup = Setup::new();
+    let token = read_token(&setup.issue("micro-credential.json", &[]));
+    let (header, payload, _) = crate::helpers::decode(&token);
+    assert_eq!(header["alg"], "EdDSA");
+    assert_eq!(header["typ"], "vc+jwt");
+    assert_eq!(header["kid"].as_str().unwrap(), format!("{0}#{1}", setup.issuer, &setup.issuer[8..]));
+    assert_eq!(payload["iss"], payload["issuer"]["id"]);
+    assert_eq!(payload["jti"], payload["id"]);
+    assert!(payload["iat"].is_i64());
+    assert!(payload.get("vc").is_none() && payload.get("vp").is_none());
+    assert_eq!(payload["@context"][0], "https://www.w3.org/ns/credentials/v2");
+}
+
+#[test]
+fn course_badge_and_practice_statement_verify() {
+    let setup = Setup::new();
+    for name in ["course-badge.json", "practice-statement.json"] {
+        let token_file = setup.issue(name, &[]);
+        let out = run(&["verify", token_file.to_str().unwrap()]);
+        assert_eq!(code(&out), 0, "{name}: {}", stdout(&out));
+        assert!(stdout(&out).starts_with("VERIFIED"), "{name}");
+    }
+    let out = run(&["verify", setup.issue("practice-statement.json", &[]).to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["skills"][0]["learningSetting"], "informal");
+}
+
+#[test]
+fn verify_reads_standard_input() {
+    let setup = Setup::new();
+    let token_file = setup.issue("course-badge.json", &[]);
+    let output =
+        crate::helpers::bin().args(["verify", "-"]).stdin(std::fs::File::open(&token_file).unwrap()).output().unwrap();
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+}
+
+#[test]
+fn without_a_trust_list_an_unknown_issuer_is_a_warning() {
+    let setup = Setup::new();
+    let out = run(&["verify", setup.issue("course-badge.json", &[]).to_str().unwrap(), "--json"]);
+    assert_eq!(code(&out), 0);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["warnings"][0]["type"], "https://w3id.org/skillspass/problems#issuer-unknown");
+    assert!(report["issuer"].get("trusted").is_none());
+}
+
+#[test]
+fn did_web_issuer_verifies_with_its_document() {
+    let setup = Setup::new();
+    let key = SigningKey::generate();
+    let did = Did::parse("did:web:academy.example").unwrap();
+    let kid = "did:web:academy.example#key-1".to_owned();
+    let document = DidDocument::for_key(did.as_str(), &kid, "JsonWebKey", key.verifying_key());
+    let doc_file = setup.path("did.json");
+    std::fs::write(&doc_file, serde_json::to_vec(&document).unwrap()).unwrap();
+    let issuer = Issuer::with_did(key, did, kid).unwrap();
+    let description = serde_json::from_str(&std::fs::read_to_string(example("course-badge.json")).unwrap()).unwrap();
+    let issued = issuer.issue_json(&description, &setup.learner, None, chrono::Utc::now()).unwrap();
+    let out = setup.verify_token(&issued.token, &["--did-document", doc_file.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let out = setup.verify_token(&issued.token, &[]);
+    assert_eq!(code(&out), 1, "without the document the did:web key cannot be found");
+    assert!(stdout(&out).contains("https://academy.example/.well-known/did.json"), "{}", stdout(&out));
+}
+
+#[test]
+fn demo_tells_the_story_and_exits_zero() {
+    let out = run(&["demo"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("VERIFIED"));
+    assert!(stdout(&out).contains("NOT VERIFIED"));
+    assert!(stdout(&out).contains("Python (computer programming)"));
+}
