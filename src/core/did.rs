@@ -248,7 +248,7 @@ fn validate_web_id(id: &str) -> Result<(), &'static str> {
     if host.is_empty() || !host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
         return Err("did:web host is not a domain name");
     }
-    if host.parse::<std::net::Ipv4Addr>().is_ok() {
+    if host.parse::<::core::net::Ipv4Addr>().is_ok() {
         return Err("did:web host must be a domain name, not an IP address");
     }
     let path_ok = id.split(':').skip(1).all(|s| !s.is_empty() && !s.contains(['/', '?', '#']));

@@ -83,7 +83,10 @@ impl Schemas {
             .get("@context")
             .and_then(Value::as_array)
             .is_some_and(|c| c.iter().filter_map(Value::as_str).any(|u| u.starts_with(OB3_CONTEXT_PREFIX)));
-        if ob_context || has_type(credential, "OpenBadgeCredential") || has_type(credential, "AchievementCredential") {
+        let ob_type = has_type(credential, "OpenBadgeCredential") || has_type(credential, "AchievementCredential");
+        // An Open Badges context claims an Open Badges credential; endorsements have their own class we do not
+        // model, so they get the VC 2.0 checks only.
+        if ob_type || (ob_context && !has_type(credential, "EndorsementCredential")) {
             names.push("open-badges-3.0");
         }
         if super::has_context(credential, SKILLSPASS_CONTEXT) {

@@ -1,0 +1,133 @@
+//! Interoperability with implementations nobody here wrote (issue #2): npm `jose` and `PyPI` `jwcrypto` verify our
+//! credentials (and refuse tampered ones), and a `vc+jwt` signed by `jose` with a did:key issuer verifies with
+//! `skillspass verify`.
+//!
+//! The tools live in `tests/interop/` (`package.json` + lockfile, `requirements.txt`). On first use this test
+//! installs them (`npm ci`, a Python venv): the registries are needed once. When node or python3 is missing the
+//! tests report themselves as skipped, unless `SKILLSPASS_INTEROP=required` (set by `.ci/run`), where that fails.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly on purpose")]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use skillspass::core::encoding::{b64url, b64url_decode};
+
+fn interop_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop")
+}
+
+fn required() -> bool {
+    std::env::var("SKILLSPASS_INTEROP").is_ok_and(|v| v == "required")
+}
+
+fn skip(reason: &str) -> Option<PathBuf> {
+    assert!(!required(), "interop tool unavailable: {reason}");
+    eprintln!("SKIPPED: {reason}");
+    None
+}
+
+fn succeeded(command: &mut Command) -> bool {
+    command.stdout(Stdio::null()).stderr(Stdio::inherit()).status().is_ok_and(|s| s.success())
+}
+
+/// `node`, with `jose` installed from the lockfile.
+fn node() -> Option<PathBuf> {
+    static READY: OnceLock<bool> = OnceLock::new();
+    let ready = *READY.get_or_init(|| {
+        let dir = interop_dir();
+        succeeded(Command::new("node").arg("--version"))
+            && (dir.join("node_modules/jose").is_dir()
+                || succeeded(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir)))
+    });
+    if ready { Some(PathBuf::from("node")) } else { skip("node or npm ci for tests/interop is unavailable") }
+}
+
+/// A Python with `jwcrypto`, in `tests/interop/.venv`.
+fn python() -> Option<PathBuf> {
+    static READY: OnceLock<bool> = OnceLock::new();
+    let venv = interop_dir().join(".venv");
+    let python = venv.join("bin/python");
+    let ready = *READY.get_or_init(|| {
+        let installed = || succeeded(Command::new(&python).args(["-c", "import jwcrypto, base58"]));
+        installed()
+            || (succeeded(Command::new("python3").args(["-m", "venv"]).arg(&venv))
+                && succeeded(
+                    Command::new(&python)
+                        .args(["-m", "pip", "install", "-q", "-r"])
+                        .arg(interop_dir().join("requirements.txt")),
+                )
+                && installed())
+    });
+    if ready { Some(python) } else { skip("python3 with jwcrypto for tests/interop is unavailable") }
+}
+
+/// Runs a tool with the token on stdin; true when it exits 0.
+fn tool_accepts(program: &Path, script: &str, token: &str) -> bool {
+    let mut child = Command::new(program)
+        .arg(interop_dir().join(script))
+        .current_dir(interop_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("interop tool starts");
+    child.stdin.take().unwrap().write_all(token.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let verdict = String::from_utf8_lossy(&output.stdout);
+    assert!(verdict.contains("\"verified\""), "{script} printed no verdict: {verdict}");
+    output.status.success()
+}
+
+/// A micro-credential issued by skillspass (library API; the CLI path is covered in tests/cli).
+fn our_credential() -> String {
+    let issuer = skillspass::issuer::Issuer::with_did_key(skillspass::core::keys::SigningKey::generate()).unwrap();
+    let description = serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
+    let learner = "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG";
+    issuer.issue_json(&description, learner, None, chrono::Utc::now()).unwrap().token
+}
+
+fn tamper(token: &str) -> String {
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut payload: serde_json::Value = serde_json::from_slice(&b64url_decode(parts[1]).unwrap()).unwrap();
+    payload["name"] = serde_json::json!("Something else");
+    format!("{}.{}.{}", parts[0], b64url(serde_json::to_vec(&payload).unwrap()), parts[2])
+}
+
+#[test]
+fn our_credential_verifies_with_npm_jose_and_tampering_is_refused() {
+    let Some(node) = node() else { return };
+    let token = our_credential();
+    assert!(tool_accepts(&node, "jose_verify.mjs", &token), "jose refused a skillspass credential");
+    assert!(!tool_accepts(&node, "jose_verify.mjs", &tamper(&token)), "jose accepted a tampered credential");
+}
+
+#[test]
+fn our_credential_verifies_with_pypi_jwcrypto_and_tampering_is_refused() {
+    let Some(python) = python() else { return };
+    let token = our_credential();
+    assert!(tool_accepts(&python, "jwcrypto_verify.py", &token), "jwcrypto refused a skillspass credential");
+    assert!(!tool_accepts(&python, "jwcrypto_verify.py", &tamper(&token)), "jwcrypto accepted a tampered credential");
+}
+
+#[test]
+fn credential_signed_by_npm_jose_verifies_with_skillspass() {
+    let Some(node) = node() else { return };
+    let output =
+        Command::new(node).arg(interop_dir().join("jose_sign.mjs")).current_dir(interop_dir()).output().unwrap();
+    assert!(output.status.success(), "jose_sign failed: {}", String::from_utf8_lossy(&output.stderr));
+    let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let verify = |token: &str| {
+        let file = dir.path().join("jose.jwt");
+        std::fs::write(&file, token).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_skillspass")).args(["verify", "--json"]).arg(&file).output().unwrap()
+    };
+    let accepted = verify(&token);
+    let report: serde_json::Value = serde_json::from_slice(&accepted.stdout).unwrap();
+    assert_eq!(accepted.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["skills"][0]["id"], "http://data.europa.eu/esco/skill/326809fc-238d-40c2-881e-40042f7f2f0d");
+    let refused = verify(&tamper(&token));
+    assert_eq!(refused.status.code(), Some(1), "skillspass accepted a tampered jose credential");
+}

@@ -1,0 +1,38 @@
+// did:key (Ed25519) <-> JWK, written from the did:key spec for these interop scripts; it shares no code with
+// skillspass. Multibase base58btc ('z'), multicodec 0xed 0x01, then the 32-byte key.
+const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+function base58Decode(text) {
+  let value = 0n;
+  for (const ch of text) {
+    const digit = ALPHABET.indexOf(ch);
+    if (digit < 0) throw new Error(`not base58: ${ch}`);
+    value = value * 58n + BigInt(digit);
+  }
+  const bytes = [];
+  while (value > 0n) { bytes.unshift(Number(value % 256n)); value /= 256n; }
+  for (const ch of text) { if (ch !== '1') break; bytes.unshift(0); }
+  return Uint8Array.from(bytes);
+}
+
+function base58Encode(bytes) {
+  let value = 0n;
+  for (const b of bytes) value = value * 256n + BigInt(b);
+  let out = '';
+  while (value > 0n) { out = ALPHABET[Number(value % 58n)] + out; value /= 58n; }
+  for (const b of bytes) { if (b !== 0) break; out = '1' + out; }
+  return out;
+}
+
+export function jwkFromDidKey(did) {
+  const value = did.replace(/^did:key:/, '');
+  if (!value.startsWith('z')) throw new Error('did:key must be base58btc');
+  const bytes = base58Decode(value.slice(1));
+  if (bytes[0] !== 0xed || bytes[1] !== 0x01 || bytes.length !== 34) throw new Error('not an Ed25519 did:key');
+  return { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(bytes.slice(2)).toString('base64url') };
+}
+
+export function didKeyFromJwk(jwk) {
+  const raw = Buffer.from(jwk.x, 'base64url');
+  return `did:key:z${base58Encode(Uint8Array.from([0xed, 0x01, ...raw]))}`;
+}
