@@ -7,6 +7,7 @@
 //! - w3c/vc-jose-cose-test-suite `tests/input/` and `tests/test-mapping.js` (cases 8, 9, 12, 13, 15 use Ed25519);
 //! - 1EdTech/digital-credentials-public-validator `inspector-vc/src/test/resources/ob30/` (good and `simple-err-*`
 //!   Open Badges 3.0 credentials).
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly on purpose")]
 
 use std::path::PathBuf;
 
@@ -29,14 +30,15 @@ fn vectors(folder: &str) -> Option<PathBuf> {
     None
 }
 
-fn read(path: PathBuf) -> String {
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]
 fn did_key_ed25519_vectors() {
     let Some(dir) = vectors("did-key") else { return };
-    let vectors: serde_json::Map<String, Value> = serde_json::from_str(&read(dir.join("ed25519-x25519.json"))).unwrap();
+    let vectors: serde_json::Map<String, Value> =
+        serde_json::from_str(&read(&dir.join("ed25519-x25519.json"))).unwrap();
     assert!(vectors.len() >= 5);
     for (did, vector) in &vectors {
         let seed: [u8; 32] = hex(vector["seed"].as_str().unwrap()).try_into().unwrap();
@@ -73,14 +75,14 @@ impl IssuerKeyResolver for SuiteKey {
 }
 
 fn suite_verify(dir: &std::path::Path, input: &str) -> skillspass::core::report::Report {
-    let vm: Value = serde_json::from_str(&read(dir.join("vm-ed25519.json"))).unwrap();
+    let vm: Value = serde_json::from_str(&read(&dir.join("vm-ed25519.json"))).unwrap();
     let key = VerifyingKey::from_jwk(&vm["publicKeyJwk"]).unwrap();
     assert_eq!(key.thumbprint(), vm["publicKeyJwk"]["kid"], "the suite's kid is the RFC 7638 thumbprint");
     let resolver = SuiteKey { kid: key.thumbprint(), key };
     let schemas = Schemas::load().unwrap();
     let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().to_utc();
     let context = VerifyContext { keys: &resolver, schemas: &schemas, now, skew: chrono::Duration::seconds(60) };
-    verify_credential(&read(dir.join(input)), &context)
+    verify_credential(&read(&dir.join(input)), &context)
 }
 
 #[test]
@@ -108,7 +110,7 @@ fn vc_jose_cose_negative_cases() {
 }
 
 fn open_badge(dir: &std::path::Path, name: &str) -> Value {
-    let mut credential: Value = serde_json::from_str(&read(dir.join(name))).unwrap();
+    let mut credential: Value = serde_json::from_str(&read(&dir.join(name))).unwrap();
     credential.as_object_mut().unwrap().remove("proof");
     credential
 }

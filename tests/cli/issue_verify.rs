@@ -102,10 +102,10 @@ fn did_web_issuer_verifies_with_its_document() {
     std::fs::write(&doc_file, serde_json::to_vec(&document).unwrap()).unwrap();
     let issuer = Issuer::with_did(key, did, kid).unwrap();
     let description = serde_json::from_str(&std::fs::read_to_string(example("course-badge.json")).unwrap()).unwrap();
-    let issued = issuer.issue_json(&description, &setup.learner, None, chrono::Utc::now()).unwrap();
-    let out = setup.verify_token(&issued.token, &["--did-document", doc_file.to_str().unwrap()]);
+    let credential = issuer.issue_json(&description, &setup.learner, None, chrono::Utc::now()).unwrap();
+    let out = setup.verify_token(&credential.token, &["--did-document", doc_file.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
-    let out = setup.verify_token(&issued.token, &[]);
+    let out = setup.verify_token(&credential.token, &[]);
     assert_eq!(code(&out), 1, "without the document the did:web key cannot be found");
     assert!(stdout(&out).contains("https://academy.example/.well-known/did.json"), "{}", stdout(&out));
 }
