@@ -178,21 +178,39 @@ pub fn sign_credential(
     kid: &str,
     now: DateTime<Utc>,
 ) -> Result<String, JoseError> {
-    let mut payload =
-        credential.as_object().cloned().ok_or(JoseError::Signing("credential is not an object".into()))?;
-    if let Some(issuer) = issuer_id(credential) {
-        payload.insert("iss".into(), Value::String(issuer.to_owned()));
-    }
-    payload.insert("iat".into(), now.timestamp().into());
-    if let Some(id) = credential.get("id") {
-        payload.insert("jti".into(), id.clone());
-    }
-    if let Some(until) = credential.get("validUntil").and_then(Value::as_str).and_then(parse_date) {
-        payload.insert("exp".into(), until.timestamp().into());
-    }
-    let bytes = serde_json::to_vec(&payload).map_err(|e| JoseError::Signing(e.to_string()))?;
+    let payload = payload_with_claims(credential, now)?;
     let header = HeaderSpec { typ: Some(TokenKind::Credential), kid: Some(kid), ..HeaderSpec::default() };
-    jose::sign(&bytes, &header, key)
+    jose::sign(&payload, &header, key)
+}
+
+/// The credential's JSON with `iss`, `iat`, `jti` and `exp` appended. Serializes once and appends the claims as
+/// text instead of cloning the credential into a new map (issuing is a hot path). A credential that already
+/// carries any of those claims is refused rather than given two values for one name.
+fn payload_with_claims(credential: &Value, now: DateTime<Utc>) -> Result<Vec<u8>, JoseError> {
+    let object = credential.as_object().ok_or_else(|| JoseError::Signing("credential is not an object".into()))?;
+    if let Some(claim) = JWT_CLAIMS.iter().find(|c| object.contains_key(**c)) {
+        return Err(JoseError::Signing(format!("the credential already has a {claim} member")));
+    }
+    let mut claims = Map::new();
+    if let Some(issuer) = issuer_id(credential) {
+        claims.insert("iss".into(), Value::String(issuer.to_owned()));
+    }
+    claims.insert("iat".into(), now.timestamp().into());
+    if let Some(id) = object.get("id") {
+        claims.insert("jti".into(), id.clone());
+    }
+    if let Some(until) = object.get("validUntil").and_then(Value::as_str).and_then(parse_date) {
+        claims.insert("exp".into(), until.timestamp().into());
+    }
+    let json = |v: &Value| serde_json::to_vec(v).map_err(|e| JoseError::Signing(e.to_string()));
+    let mut payload = json(credential)?;
+    let extra = json(&Value::Object(claims))?;
+    payload.pop();
+    if !object.is_empty() {
+        payload.push(b',');
+    }
+    payload.extend_from_slice(&extra[1..]);
+    Ok(payload)
 }
 
 /// Verifies a `vc+jwt` offline and returns the report (status and trust are left to the verifier role).
@@ -225,13 +243,19 @@ fn run_checks(token: &str, ctx: &VerifyContext<'_>, report: &mut Report) -> Resu
     jws.verify_signature(&key).map_err(|_| VerifyError::Signature)?;
     report.pass("signature", None);
     describe(report, &document);
-    check_claims(&document)?;
+    let outcome = check_document(&document, ctx, report);
+    report.document = Some(document);
+    outcome
+}
+
+fn check_document(document: &Value, ctx: &VerifyContext<'_>, report: &mut Report) -> Result<(), VerifyError> {
+    check_claims(document)?;
     report.pass("claims", None);
-    let period = check_validity(&document, ctx)?;
+    let period = check_validity(document, ctx)?;
     report.pass("validity", Some(period));
-    let schemas = check_schema(&document, ctx.schemas)?;
+    let schemas = check_schema(document, ctx.schemas)?;
     report.pass("schema", Some(schemas));
-    report.skills = proven_skills(&document);
+    report.skills = proven_skills(document);
     Ok(())
 }
 
@@ -363,7 +387,6 @@ fn describe(report: &mut Report, document: &Value) {
     report.subject = credential::subject(document).and_then(|s| s.get("id")).and_then(Value::as_str).map(str::to_owned);
     report.valid_from = text("validFrom");
     report.valid_until = text("validUntil");
-    report.document = Some(document.clone());
 }
 
 fn proven_skills(document: &Value) -> Vec<ProvenSkill> {

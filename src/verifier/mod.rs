@@ -2,12 +2,15 @@
 //! [`crate::core::vc_jose`], then applies the verifier's own policy: which issuers it trusts, and what it does
 //! about status lists it cannot check offline.
 
+mod key_cache;
+
 use chrono::{DateTime, Duration, Utc};
 
 use crate::core::credential::schema::{SchemaLoadError, Schemas};
 use crate::core::did::{Did, DidDocument, DidError};
 use crate::core::report::{Problem, Report};
 use crate::core::vc_jose::{self, DEFAULT_SKEW, LocalResolver, VerifyContext, VerifyError};
+pub use key_cache::KeyCache;
 
 /// What this verifier accepts beyond the standards.
 #[derive(Debug, Clone)]
@@ -28,7 +31,7 @@ impl Default for Policy {
 #[derive(Debug)]
 pub struct Verifier {
     schemas: Schemas,
-    resolver: LocalResolver,
+    keys: KeyCache,
     policy: Policy,
 }
 
@@ -38,7 +41,7 @@ impl Verifier {
     /// # Errors
     /// [`SchemaLoadError`] if the compiled-in schemas are broken.
     pub fn new(policy: Policy) -> Result<Self, SchemaLoadError> {
-        Ok(Self { schemas: Schemas::load()?, resolver: LocalResolver::default(), policy })
+        Ok(Self { schemas: Schemas::load()?, keys: KeyCache::new(LocalResolver::default()), policy })
     }
 
     /// Adds a `did:web` DID document (read from a file), checking that its `id` is a did:web we can parse.
@@ -50,14 +53,14 @@ impl Verifier {
             crate::core::encoding::parse_json(json).map_err(|e| DidError::MalformedDocument(e.to_string()))?;
         let id = probe.get("id").and_then(|v| v.as_str()).unwrap_or_default();
         let did = Did::parse(id)?;
-        self.resolver.add_document(DidDocument::from_json(json, &did)?);
+        self.keys.resolver_mut().add_document(DidDocument::from_json(json, &did)?);
         Ok(did)
     }
 
     /// Verifies a compact `vc+jwt` as of `at`.
     #[must_use]
     pub fn verify(&self, token: &str, at: DateTime<Utc>) -> Report {
-        let context = VerifyContext { keys: &self.resolver, schemas: &self.schemas, now: at, skew: self.policy.skew };
+        let context = VerifyContext { keys: &self.keys, schemas: &self.schemas, now: at, skew: self.policy.skew };
         let mut report = vc_jose::verify_credential(token, &context);
         if report.verified {
             Self::status(&mut report);

@@ -173,10 +173,9 @@ fn rejects_padded_segments() {
 fn rejects_non_base64url_segments() {
     let setup = Setup::new();
     let (token, _) = issued(&setup);
-    let standard_alphabet = token.replacen(['-', '_'], "+", 1);
-    assert_ne!(standard_alphabet, token, "the token should contain a base64url-only character");
-    assert_refused(&setup, &standard_alphabet, "parse", "is not unpadded base64url");
     let parts: Vec<&str> = token.split('.').collect();
+    let standard_alphabet = format!("{}.+{}.{}", parts[0], &parts[1][1..], parts[2]);
+    assert_refused(&setup, &standard_alphabet, "parse", "the payload is not unpadded base64url");
     assert_refused(
         &setup,
         &format!("{}.{}.{}*", parts[0], parts[1], parts[2]),
@@ -249,8 +248,9 @@ fn micro_credential_missing_an_eu_element_is_reported_at_verify() {
     let (token, key) = issued(&setup);
     let (header, mut payload, _) = decode(&token);
     payload["credentialSubject"]["achievement"]["microCredential"].as_object_mut().unwrap().remove("participationForm");
-    let forged = vc_jose::sign_credential(&payload, &key, header["kid"].as_str().unwrap(), chrono::Utc::now()).unwrap();
-    assert_refused(&setup, &forged, "schema", "missing EU element (10) form of participation");
+    let credential = vc_jose::strip_jwt_claims(&payload);
+    let forged = vc_jose::sign_credential(&credential, &key, header["kid"].as_str().unwrap(), chrono::Utc::now());
+    assert_refused(&setup, &forged.unwrap(), "schema", "missing EU element (10) form of participation");
 }
 
 #[test]

@@ -106,10 +106,23 @@ impl Schemas {
     /// The first [`SchemaViolation`].
     pub fn validate(&self, credential: &Value) -> Result<Vec<&'static str>, SchemaViolation> {
         let names = Self::applicable(credential);
+        // Each schema includes the more general ones (`allOf` + `$ref`), so validating the most specific one
+        // checks them all. Only on failure are they walked from the most general, to name the first that fails.
+        let most_specific = names.last().copied().unwrap_or("vc-2.0");
+        if self.is_valid(most_specific, credential) {
+            return Ok(names);
+        }
         for name in &names {
             self.validate_one(name, credential)?;
         }
-        Ok(names)
+        Err(self
+            .validate_one(most_specific, credential)
+            .err()
+            .unwrap_or_else(|| SchemaViolation { schema: most_specific, violations: vec!["does not validate".into()] }))
+    }
+
+    fn is_valid(&self, name: &str, credential: &Value) -> bool {
+        self.validators.iter().find(|(n, _)| *n == name).is_some_and(|(_, v)| v.is_valid(credential))
     }
 
     /// Validates against one named schema.

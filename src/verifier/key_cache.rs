@@ -1,0 +1,51 @@
+//! Issuer keys, resolved once per `(issuer, kid)` and remembered. DID resolution of `did:key` costs a base58
+//! decode and a curve-point decompression; a verifier that sees the same issuer over and over should not pay that
+//! on every credential. Bounded: when full, the cache starts over (simple, and the working set of issuers a
+//! verifier sees is small).
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use crate::core::keys::VerifyingKey;
+use crate::core::vc_jose::{IssuerKeyResolver, LocalResolver};
+
+/// How many `(issuer, kid)` pairs are kept.
+const CAPACITY: usize = 4096;
+
+/// A resolver with a bounded memory of what it resolved.
+#[derive(Debug, Default)]
+pub struct KeyCache {
+    resolver: LocalResolver,
+    keys: RwLock<HashMap<(String, String), VerifyingKey>>,
+}
+
+impl KeyCache {
+    /// Wraps a resolver.
+    #[must_use]
+    pub fn new(resolver: LocalResolver) -> Self {
+        Self { resolver, keys: RwLock::default() }
+    }
+
+    /// The resolver, to add documents (clears what was cached, since a document may replace another).
+    pub fn resolver_mut(&mut self) -> &mut LocalResolver {
+        self.keys.get_mut().map(HashMap::clear).unwrap_or_default();
+        &mut self.resolver
+    }
+}
+
+impl IssuerKeyResolver for KeyCache {
+    fn issuer_key(&self, issuer: &str, kid: &str) -> Result<VerifyingKey, String> {
+        let cached = self.keys.read().ok().and_then(|keys| keys.get(&(issuer.to_owned(), kid.to_owned())).copied());
+        if let Some(key) = cached {
+            return Ok(key);
+        }
+        let key = self.resolver.issuer_key(issuer, kid)?;
+        if let Ok(mut keys) = self.keys.write() {
+            if keys.len() >= CAPACITY {
+                keys.clear();
+            }
+            keys.insert((issuer.to_owned(), kid.to_owned()), key);
+        }
+        Ok(key)
+    }
+}
