@@ -63,5 +63,31 @@ fn skillspass_issue_and_verify(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, raw_ed25519, skillspass_issue_and_verify);
+criterion_group!(benches, raw_ed25519, skillspass_issue_and_verify, verify_components);
 criterion_main!(benches);
+
+/// Where offline verification spends its time, step by step.
+fn verify_components(c: &mut Criterion) {
+    use skillspass::core::credential::schema::Schemas;
+    use skillspass::core::jose::CompactJws;
+    let issuer = Issuer::with_did_key(keys::SigningKey::from_seed(&[7; 32])).unwrap();
+    let learner = Did::key(&keys::SigningKey::from_seed(&[9; 32]).verifying_key());
+    let description: serde_json::Value = serde_json::from_str(MICRO_CREDENTIAL).unwrap();
+    let token = issuer.issue_json(&description, learner.as_str(), None, Utc::now()).unwrap().token;
+    let public = keys::SigningKey::from_seed(&[7; 32]).verifying_key();
+    c.bench_function("component/parse header + payload JSON", |b| {
+        b.iter(|| CompactJws::parse(black_box(&token)).unwrap().claims().unwrap());
+    });
+    let jws = CompactJws::parse(&token).unwrap();
+    c.bench_function("component/signature through josekit + dalek", |b| {
+        b.iter(|| jws.verify_signature(black_box(&public)).unwrap());
+    });
+    let schemas = Schemas::load().unwrap();
+    let document = serde_json::Value::Object(jws.claims().unwrap());
+    c.bench_function("component/schema validation (micro-credential)", |b| {
+        b.iter(|| schemas.validate(black_box(&document)).unwrap());
+    });
+    c.bench_function("component/did:key resolution", |b| {
+        b.iter(|| Did::parse(black_box(issuer.did().as_str())).unwrap().resolve().unwrap());
+    });
+}

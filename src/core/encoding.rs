@@ -1,7 +1,7 @@
 //! Strict encodings shared by every token format: unpadded base64url (RFC 7515 section 2) and bounded JSON.
 //!
 //! Tokens arrive from strangers, so decoding is strict: no padding, no `+`/`/`, no whitespace, no trailing bits,
-//! and JSON nesting is bounded before `serde_json` ever sees the bytes (RFC 8725 section 3.7 asks for input
+//! and JSON nesting is bounded (RFC 8725 section 3.7 asks for input
 //! limits; a deep array would otherwise cost stack).
 
 use base64::Engine as _;
@@ -40,13 +40,25 @@ pub fn b64url_decode(text: impl AsRef<[u8]>) -> Result<Vec<u8>, EncodingError> {
     URL_SAFE_NO_PAD.decode(text).map_err(|_| EncodingError::Base64)
 }
 
-/// Parses JSON after checking its nesting depth.
+/// Parses JSON and refuses nesting deeper than [`MAX_JSON_DEPTH`].
+///
+/// `serde_json` itself stops at 128 levels (its recursion limit), so the parser's stack is never at risk; the
+/// stricter bound is checked on the parsed tree, which is cheaper than scanning the text first.
 ///
 /// # Errors
 /// [`EncodingError::TooDeep`] or [`EncodingError::Json`].
 pub fn parse_json(bytes: &[u8]) -> Result<Value, EncodingError> {
-    check_depth(bytes)?;
-    serde_json::from_slice(bytes).map_err(|e| EncodingError::Json(e.to_string()))
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        if e.to_string().starts_with("recursion limit exceeded") {
+            EncodingError::TooDeep
+        } else {
+            EncodingError::Json(e.to_string())
+        }
+    })?;
+    if depth(&value) > MAX_JSON_DEPTH {
+        return Err(EncodingError::TooDeep);
+    }
+    Ok(value)
 }
 
 /// Parses a JSON object (the only shape a JOSE header or claim set may have).
@@ -60,32 +72,13 @@ pub fn parse_json_object(bytes: &[u8]) -> Result<serde_json::Map<String, Value>,
     }
 }
 
-/// Scans raw JSON bytes and fails when brackets nest deeper than [`MAX_JSON_DEPTH`], without allocating.
-fn check_depth(bytes: &[u8]) -> Result<(), EncodingError> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in bytes {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_JSON_DEPTH {
-                    return Err(EncodingError::TooDeep);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+/// Nesting depth of a parsed value: a scalar is 0, `[]` and `{}` are 1.
+fn depth(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Object(members) => 1 + members.values().map(depth).max().unwrap_or(0),
+        _ => 0,
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -102,9 +95,13 @@ mod tests {
     }
 
     #[test]
-    fn bounds_nesting_but_ignores_brackets_in_strings() {
+    fn bounds_nesting_whatever_the_strings_contain() {
         let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
         assert_eq!(parse_json(deep.as_bytes()), Err(EncodingError::TooDeep));
+        let deeper_than_serde = format!("{}{}", "[".repeat(500), "]".repeat(500));
+        assert_eq!(parse_json(deeper_than_serde.as_bytes()), Err(EncodingError::TooDeep));
+        let limit = format!("{}{}", "[".repeat(MAX_JSON_DEPTH), "]".repeat(MAX_JSON_DEPTH));
+        assert!(parse_json(limit.as_bytes()).is_ok());
         let shallow = format!("{{\"a\":\"{}\"}}", "[".repeat(100));
         assert!(parse_json(shallow.as_bytes()).is_ok());
         let escaped = r#"{"a":"\"[[[[","b":1}"#;

@@ -1,4 +1,4 @@
-//! Issuer keys, resolved once per `(issuer, kid)` and remembered. DID resolution of `did:key` costs a base58
+//! Issuer keys, resolved once per `kid` and remembered. DID resolution of `did:key` costs a base58
 //! decode and a curve-point decompression; a verifier that sees the same issuer over and over should not pay that
 //! on every credential. Bounded: when full, the cache starts over (simple, and the working set of issuers a
 //! verifier sees is small).
@@ -9,14 +9,14 @@ use std::sync::RwLock;
 use crate::core::keys::VerifyingKey;
 use crate::core::vc_jose::{IssuerKeyResolver, LocalResolver};
 
-/// How many `(issuer, kid)` pairs are kept.
+/// How many keys are kept.
 const CAPACITY: usize = 4096;
 
 /// A resolver with a bounded memory of what it resolved.
 #[derive(Debug, Default)]
 pub struct KeyCache {
     resolver: LocalResolver,
-    keys: RwLock<HashMap<(String, String), VerifyingKey>>,
+    keys: RwLock<HashMap<String, VerifyingKey>>,
 }
 
 impl KeyCache {
@@ -35,8 +35,11 @@ impl KeyCache {
 
 impl IssuerKeyResolver for KeyCache {
     fn issuer_key(&self, issuer: &str, kid: &str) -> Result<VerifyingKey, String> {
-        let cached = self.keys.read().ok().and_then(|keys| keys.get(&(issuer.to_owned(), kid.to_owned())).copied());
-        if let Some(key) = cached {
+        // Keyed by kid alone: a kid is only ever resolved for the issuer its DID names (checked here on every hit,
+        // and by the resolver on every miss), so equal kids mean equal issuers.
+        let kid_is_the_issuers = kid.split_once('#').is_some_and(|(did, _)| did == issuer);
+        let cached = self.keys.read().ok().and_then(|keys| keys.get(kid).copied());
+        if let (true, Some(key)) = (kid_is_the_issuers, cached) {
             return Ok(key);
         }
         let key = self.resolver.issuer_key(issuer, kid)?;
@@ -44,7 +47,7 @@ impl IssuerKeyResolver for KeyCache {
             if keys.len() >= CAPACITY {
                 keys.clear();
             }
-            keys.insert((issuer.to_owned(), kid.to_owned()), key);
+            keys.insert(kid.to_owned(), key);
         }
         Ok(key)
     }
