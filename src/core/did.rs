@@ -143,6 +143,14 @@ impl Did {
     }
 
     /// The `did:key` of an Ed25519 public key.
+    ///
+    /// ```
+    /// use skillspass::core::{did::Did, keys::SigningKey};
+    ///
+    /// // did:key test vector: the all-zero seed.
+    /// let key = SigningKey::from_seed(&[0; 32]).verifying_key();
+    /// assert_eq!(Did::key(&key).as_str(), "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp");
+    /// ```
     #[must_use]
     pub fn key(key: &VerifyingKey) -> Self {
         Self { text: format!("did:key:{}", multibase_ed25519(key)), method: DidMethod::Key }
