@@ -9,4 +9,5 @@ pub mod encoding;
 pub mod jose;
 pub mod keys;
 pub mod report;
+pub mod status_list;
 pub mod vc_jose;
