@@ -164,6 +164,24 @@ impl Did {
         Self { text: format!("did:jwk:{}", b64url(json)), method: DidMethod::Jwk }
     }
 
+    /// The `did:web` of a service published at `url` (scheme, host and optional port; no path):
+    /// `https://academy.example` → `did:web:academy.example`, `http://localhost:8080` → `did:web:localhost%3A8080`.
+    ///
+    /// # Errors
+    /// [`DidError::Invalid`] for URLs with a path, query or an IP-address host.
+    pub fn web_from_url(url: &str) -> Result<Self, DidError> {
+        let invalid = |reason| DidError::Invalid { did: url.chars().take(80).collect(), reason };
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or_else(|| invalid("not an http(s) URL"))?;
+        let authority = rest.strip_suffix('/').unwrap_or(rest);
+        if authority.contains(['/', '?', '#', '@']) {
+            return Err(invalid("a did:web service URL must be scheme://host[:port] without a path"));
+        }
+        Self::parse(&format!("did:web:{}", authority.replace(':', "%3A")))
+    }
+
     /// The DID text.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -452,6 +470,14 @@ mod tests {
         for (did, url) in cases {
             assert_eq!(Did::parse(did).unwrap().web_document_url().unwrap(), url, "{did}");
         }
+    }
+
+    #[test]
+    fn did_web_from_service_url() {
+        assert_eq!(Did::web_from_url("https://academy.example").unwrap().as_str(), "did:web:academy.example");
+        assert_eq!(Did::web_from_url("http://localhost:8080/").unwrap().as_str(), "did:web:localhost%3A8080");
+        assert!(Did::web_from_url("http://127.0.0.1:8080").is_err(), "IP hosts are not did:web");
+        assert!(Did::web_from_url("https://a.example/issuers/x").is_err());
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! missing an EU element is refused with the list of what is missing.
 
 pub mod achievement;
+pub mod registry;
+pub mod service;
+pub mod status;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -45,6 +48,23 @@ pub enum IssueError {
     /// Signing failed.
     #[error("signing: {0}")]
     Signing(#[from] JoseError),
+    /// The service's public URL cannot be a did:web.
+    #[error("public URL: {0}")]
+    PublicUrl(DidError),
+    /// The credential names another issuer.
+    #[error("the credential's issuer is {found:?}, but this service issues as {expected}")]
+    WrongIssuer {
+        /// This service's DID.
+        expected: String,
+        /// What the credential says.
+        found: Option<String>,
+    },
+    /// A credential with this id was already issued.
+    #[error("a credential with id {0:?} was already issued")]
+    Duplicate(String),
+    /// The registry failed.
+    #[error("registry: {0}")]
+    Store(String),
     /// The compiled-in schemas failed to load.
     #[error(transparent)]
     Schemas(#[from] SchemaLoadError),
@@ -57,8 +77,8 @@ pub struct IssuedCredential {
     pub id: String,
     /// The compact JWS.
     pub token: String,
-    /// The credential.
-    pub credential: SkillCredential,
+    /// The credential (the JWT payload without the registered claims).
+    pub credential: Value,
 }
 
 /// An issuer: a signing key and the DID it is published under.
@@ -132,7 +152,32 @@ impl Issuer {
         let value = serde_json::to_value(&credential).map_err(|e| IssueError::Description(e.to_string()))?;
         self.validate(&value)?;
         let token = vc_jose::sign_credential(&value, &self.key, &self.kid, now)?;
-        Ok(IssuedCredential { id: credential.id.clone(), token, credential })
+        Ok(IssuedCredential { id: credential.id, token, credential: value })
+    }
+
+    /// Builds (without signing) the credential an achievement description describes.
+    ///
+    /// # Errors
+    /// [`IssueError::Subject`] for a subject that is not a DID.
+    pub fn build_credential(
+        &self,
+        description: &AchievementDescription,
+        subject: &str,
+        valid_until: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<SkillCredential, IssueError> {
+        Ok(self.build(description, &Did::parse(subject)?, valid_until, now))
+    }
+
+    /// The signing key.
+    pub(crate) fn key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    /// The key id (DID URL).
+    #[must_use]
+    pub fn kid(&self) -> &str {
+        &self.kid
     }
 
     fn build(
@@ -189,7 +234,11 @@ impl Issuer {
         }
     }
 
-    fn validate(&self, credential: &Value) -> Result<(), IssueError> {
+    /// Checks a credential against the EU elements and the applicable schemas, listing every problem.
+    ///
+    /// # Errors
+    /// [`IssueError::Invalid`].
+    pub fn validate(&self, credential: &Value) -> Result<(), IssueError> {
         let mut problems = Vec::new();
         if credential::is_micro_credential(credential) {
             problems.extend(

@@ -49,6 +49,14 @@ pub enum KeyFileError {
 /// # Errors
 /// [`KeyFileError::Exists`] or [`KeyFileError::Io`].
 pub fn write_key_file(path: &Path, key: &SigningKey) -> Result<(), KeyFileError> {
+    write_secret_file(path, key.to_private_jwk_json().as_bytes())
+}
+
+/// Writes a new file readable by its owner only (mode 0600), created exclusively and synced.
+///
+/// # Errors
+/// [`KeyFileError::Exists`] or [`KeyFileError::Io`].
+pub fn write_secret_file(path: &Path, secret: &[u8]) -> Result<(), KeyFileError> {
     let io = |source| KeyFileError::Io { path: path.to_owned(), source };
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
@@ -57,9 +65,21 @@ pub fn write_key_file(path: &Path, key: &SigningKey) -> Result<(), KeyFileError>
     let mut file = options.open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists { KeyFileError::Exists(path.to_owned()) } else { io(e) }
     })?;
-    let json = key.to_private_jwk_json();
-    file.write_all(json.as_bytes()).map_err(io)?;
+    file.write_all(secret).map_err(io)?;
     file.sync_all().map_err(io)
+}
+
+/// Reads a secret file (at most 16 KiB), refusing it when group or others have any access.
+///
+/// # Errors
+/// [`KeyFileError::TooOpen`] or [`KeyFileError::Io`].
+pub fn read_secret_file(path: &Path) -> Result<Zeroizing<String>, KeyFileError> {
+    let io = |source| KeyFileError::Io { path: path.to_owned(), source };
+    let file = File::open(path).map_err(io)?;
+    check_permissions(path, &file)?;
+    let mut text = Zeroizing::new(String::new());
+    file.take(MAX_KEY_FILE_BYTES).read_to_string(&mut text).map_err(io)?;
+    Ok(text)
 }
 
 /// Reads a key file, refusing it when group or others have any access.
@@ -67,11 +87,7 @@ pub fn write_key_file(path: &Path, key: &SigningKey) -> Result<(), KeyFileError>
 /// # Errors
 /// [`KeyFileError::TooOpen`], [`KeyFileError::Io`] or [`KeyFileError::Key`].
 pub fn read_key_file(path: &Path) -> Result<SigningKey, KeyFileError> {
-    let io = |source| KeyFileError::Io { path: path.to_owned(), source };
-    let file = File::open(path).map_err(io)?;
-    check_permissions(path, &file)?;
-    let mut text = Zeroizing::new(String::new());
-    file.take(MAX_KEY_FILE_BYTES).read_to_string(&mut text).map_err(io)?;
+    let text = read_secret_file(path)?;
     SigningKey::from_jwk_json(&text).map_err(|source| KeyFileError::Key { path: path.to_owned(), source })
 }
 

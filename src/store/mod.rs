@@ -1,6 +1,8 @@
-//! Storage plumbing shared by the roles. For now: key files. (Sled trees and sealed records arrive with the
-//! issuer registry and the wallet.)
+//! Storage plumbing shared by the roles: the sled database with versioned records, and secret files (keys,
+//! admin token) written with mode 0600.
 
+pub mod db;
 pub mod key_file;
 
-pub use key_file::{KeyFileError, read_key_file, write_key_file};
+pub use db::{Record, Records, StoreError};
+pub use key_file::{KeyFileError, read_key_file, read_secret_file, write_key_file, write_secret_file};

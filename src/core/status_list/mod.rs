@@ -35,7 +35,7 @@ pub enum StatusListError {
     /// Input or inflated output over the caps.
     #[error("the list is larger than {0} bytes")]
     TooLarge(usize),
-    /// Fewer entries than the minimum (W3C STATUS_LIST_LENGTH_ERROR).
+    /// Fewer entries than the minimum (W3C `STATUS_LIST_LENGTH_ERROR`).
     #[error("the list has {entries} entries, fewer than the minimum {minimum}")]
     TooShort {
         /// Entries present.
@@ -43,7 +43,7 @@ pub enum StatusListError {
         /// Entries required.
         minimum: usize,
     },
-    /// An index past the end (W3C RANGE_ERROR).
+    /// An index past the end (W3C `RANGE_ERROR`).
     #[error("index {index} is outside the list of {entries} entries")]
     OutOfRange {
         /// The index asked for.

@@ -134,7 +134,7 @@ fn check_bits(bits: u8) -> Result<(), StatusListError> {
 mod tests {
     use super::*;
 
-    /// draft-ietf-oauth-status-list-20, section 4.1 example (examples/status_list_encoding_json.md): 16 one-bit
+    /// draft-ietf-oauth-status-list-20, section 4.1 example (`examples/status_list_encoding_json.md`): 16 one-bit
     /// statuses `[1,0,0,1,1,1,0,1, 1,1,0,0,0,1,0,1]` are the bytes `b9 a3`, `lst` "eNrbuRgAAhcBXQ".
     #[test]
     fn draft_vector_one_bit() {
@@ -150,7 +150,7 @@ mod tests {
         assert_eq!((0..16).map(|i| decoded.get(i).unwrap()).collect::<Vec<_>>(), statuses);
     }
 
-    /// Section 4.1 two-bit example (examples/status_list_encoding2_json.md): statuses
+    /// Section 4.1 two-bit example (`examples/status_list_encoding2_json.md`): statuses
     /// `[1,2,0,3, 0,1,0,1, 1,2,3,3]` are the bytes `c9 44 f9`, `lst` "eNo76fITAAPfAgc".
     #[test]
     fn draft_vector_two_bits() {

@@ -1,0 +1,330 @@
+//! The issuer's registry in sled: which credentials it issued (id, types, issue time, status entries, state; no
+//! personal data beyond what revocation needs), its status lists, and which list indexes are taken.
+//!
+//! Status indexes are drawn at random (Bitstring Status List section 6.1, herd privacy) and never reused: an
+//! index is claimed with an atomic compare-and-swap on its own key before the credential is signed, so two
+//! concurrent issues can never share one, and a crash after the claim only wastes the index. A list rolls over to a
+//! new one when random draws keep hitting taken indexes (about 90% full) or when it is completely full.
+
+use rand::Rng as _;
+use serde::{Deserialize, Serialize};
+
+use crate::store::{Record, Records, StoreError};
+
+/// How many random draws may hit taken indexes before the list counts as full.
+const DRAWS_BEFORE_ROLLOVER: usize = 32;
+
+/// What a status entry is for (Bitstring Status List section 2.1 `statusPurpose`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Purpose {
+    /// Final.
+    Revocation,
+    /// Reversible.
+    Suspension,
+}
+
+impl Purpose {
+    /// Both purposes, in the order entries are written.
+    pub const ALL: [Self; 2] = [Self::Revocation, Self::Suspension];
+
+    /// The `statusPurpose` value.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Revocation => "revocation",
+            Self::Suspension => "suspension",
+        }
+    }
+}
+
+/// A credential's place in one status list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusRef {
+    /// Purpose of the list.
+    pub purpose: Purpose,
+    /// List id (`revocation-1`).
+    pub list: String,
+    /// Index in the list.
+    pub index: u32,
+}
+
+/// What the registry keeps per credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialRecord {
+    /// Record version.
+    pub v: u32,
+    /// Credential id.
+    pub id: String,
+    /// Credential types.
+    pub types: Vec<String>,
+    /// Issue time, RFC 3339.
+    pub issued_at: String,
+    /// Status list places.
+    pub status: Vec<StatusRef>,
+    /// Revoked (final).
+    pub revoked: bool,
+    /// Suspended (reversible).
+    pub suspended: bool,
+}
+
+impl Record for CredentialRecord {
+    const VERSION: u32 = 1;
+    fn version(&self) -> u32 {
+        self.v
+    }
+}
+
+/// A status list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListRecord {
+    /// Record version.
+    pub v: u32,
+    /// List id.
+    pub id: String,
+    /// Purpose.
+    pub purpose: Purpose,
+    /// Number of entries (bits).
+    pub entries: u32,
+}
+
+impl Record for ListRecord {
+    const VERSION: u32 = 1;
+    fn version(&self) -> u32 {
+        self.v
+    }
+}
+
+/// The registry.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    credentials: Records<CredentialRecord>,
+    lists: Records<ListRecord>,
+    allocations: sled::Tree,
+    status_bits: sled::Tree,
+    meta: sled::Tree,
+    entries_per_list: u32,
+}
+
+impl Registry {
+    /// Opens the registry trees; new lists get `entries_per_list` entries.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn open(db: &sled::Db, entries_per_list: u32) -> Result<Self, StoreError> {
+        Ok(Self {
+            credentials: Records::open(db, "issuer.credentials")?,
+            lists: Records::open(db, "issuer.lists")?,
+            allocations: db.open_tree("issuer.allocations")?,
+            status_bits: db.open_tree("issuer.status_bits")?,
+            meta: db.open_tree("issuer.meta")?,
+            entries_per_list,
+        })
+    }
+
+    /// Claims a fresh random index for `purpose`, never handed out before.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn allocate(&self, purpose: Purpose) -> Result<(ListRecord, u32), StoreError> {
+        loop {
+            let list = self.current_list(purpose)?;
+            if let Some(index) = self.claim_random(&list)? {
+                return Ok((list, index));
+            }
+            self.roll_over(purpose, &list)?;
+        }
+    }
+
+    fn claim_random(&self, list: &ListRecord) -> Result<Option<u32>, StoreError> {
+        let mut rng = rand::thread_rng();
+        for _ in 0..DRAWS_BEFORE_ROLLOVER {
+            let index = rng.gen_range(0..list.entries);
+            let claimed = self.allocations.compare_and_swap(index_key(&list.id, index), None::<&[u8]>, Some(&[]))?;
+            if claimed.is_ok() {
+                return Ok(Some(index));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The list new credentials of `purpose` go into, created on first use.
+    fn current_list(&self, purpose: Purpose) -> Result<ListRecord, StoreError> {
+        let pointer = format!("current/{}", purpose.as_str());
+        if let Some(id) = self.meta.get(&pointer)? {
+            if let Some(list) = self.lists.get(&id)? {
+                return Ok(list);
+            }
+        }
+        self.roll_over(purpose, &ListRecord { v: 1, id: String::new(), purpose, entries: 0 })?;
+        let id = self.meta.get(&pointer)?.ok_or_else(|| StoreError::Transaction("no current list".into()))?;
+        self.lists.get(&id)?.ok_or_else(|| StoreError::Transaction(format!("list {id:?} vanished")))
+    }
+
+    /// Replaces `full` as the current list of `purpose` with a new one (unless another thread already did).
+    fn roll_over(&self, purpose: Purpose, full: &ListRecord) -> Result<(), StoreError> {
+        let number = self.meta.update_and_fetch(format!("count/{}", purpose.as_str()), |old| Some(increment(old)))?;
+        let number = number.as_deref().map_or(1, be_u64);
+        let list =
+            ListRecord { v: 1, id: format!("{}-{number}", purpose.as_str()), purpose, entries: self.entries_per_list };
+        self.lists.insert(list.id.as_bytes(), &list)?;
+        let pointer = format!("current/{}", purpose.as_str());
+        let expected = (!full.id.is_empty()).then(|| full.id.as_bytes().to_vec());
+        // A lost race means another thread installed its own new list; ours stays unused, which is harmless.
+        let _ = self.meta.compare_and_swap(pointer, expected, Some(list.id.as_bytes()))?;
+        Ok(())
+    }
+
+    /// Stores a new credential's record.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn insert(&self, record: &CredentialRecord) -> Result<(), StoreError> {
+        self.credentials.insert(record.id.as_bytes(), record)
+    }
+
+    /// Whether a credential id is already taken.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn contains(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.credentials.tree().contains_key(id.as_bytes())?)
+    }
+
+    /// A credential's record.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn get(&self, id: &str) -> Result<Option<CredentialRecord>, StoreError> {
+        self.credentials.get(id.as_bytes())
+    }
+
+    /// Updates a credential's state and the status bits of its lists.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn set_state(&self, record: &CredentialRecord) -> Result<(), StoreError> {
+        for entry in &record.status {
+            let set = match entry.purpose {
+                Purpose::Revocation => record.revoked,
+                Purpose::Suspension => record.suspended,
+            };
+            let key = index_key(&entry.list, entry.index);
+            if set {
+                self.status_bits.insert(key, &[1])?;
+            } else {
+                self.status_bits.remove(key)?;
+            }
+        }
+        self.credentials.insert(record.id.as_bytes(), record)
+    }
+
+    /// A status list record.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn list(&self, id: &str) -> Result<Option<ListRecord>, StoreError> {
+        self.lists.get(id.as_bytes())
+    }
+
+    /// The indexes whose bit is set in a list (revocations and suspensions are sparse, so this is short).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn set_indexes(&self, list: &str) -> Result<Vec<u32>, StoreError> {
+        let prefix = format!("{list}/");
+        self.status_bits
+            .scan_prefix(prefix.as_bytes())
+            .keys()
+            .map(|key| {
+                let key = key?;
+                let raw: [u8; 4] = key[prefix.len()..].try_into().map_err(|_| StoreError::Corrupt {
+                    key: String::from_utf8_lossy(&key).into_owned(),
+                    reason: "status key without a 4-byte index".into(),
+                })?;
+                Ok(u32::from_be_bytes(raw))
+            })
+            .collect()
+    }
+
+    /// Number of credentials issued.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.credentials.len()
+    }
+
+    /// True before the first credential.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.credentials.is_empty()
+    }
+}
+
+fn index_key(list: &str, index: u32) -> Vec<u8> {
+    let mut key = Vec::with_capacity(list.len() + 5);
+    key.extend_from_slice(list.as_bytes());
+    key.push(b'/');
+    key.extend_from_slice(&index.to_be_bytes());
+    key
+}
+
+fn be_u64(bytes: &[u8]) -> u64 {
+    bytes.try_into().map_or(0, u64::from_be_bytes)
+}
+
+fn increment(old: Option<&[u8]>) -> Vec<u8> {
+    (old.map_or(0, be_u64) + 1).to_be_bytes().to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry(entries: u32) -> (tempfile::TempDir, Registry) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::store::db::open(dir.path()).unwrap();
+        let registry = Registry::open(&db, entries).unwrap();
+        (dir, registry)
+    }
+
+    #[test]
+    fn indexes_are_never_reused_and_lists_roll_over() {
+        let (_dir, registry) = registry(64);
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..200 {
+            let (list, index) = registry.allocate(Purpose::Revocation).unwrap();
+            assert!(index < 64);
+            assert!(seen.insert((list.id.clone(), index)), "index {index} of {} handed out twice", list.id);
+        }
+        let lists: std::collections::HashSet<_> = seen.iter().map(|(l, _)| l.clone()).collect();
+        assert!(lists.len() >= 4, "200 entries in lists of 64 need at least 4 lists, got {lists:?}");
+    }
+
+    #[test]
+    fn indexes_look_random() {
+        let (_dir, registry) = registry(131_072);
+        let indexes: Vec<u32> = (0..8).map(|_| registry.allocate(Purpose::Suspension).unwrap().1).collect();
+        let sequential = indexes.windows(2).all(|w| w[1] == w[0] + 1);
+        assert!(!sequential, "{indexes:?}");
+    }
+
+    #[test]
+    fn state_changes_set_and_clear_bits() {
+        let (_dir, registry) = registry(1024);
+        let (list, index) = registry.allocate(Purpose::Suspension).unwrap();
+        let mut record = CredentialRecord {
+            v: 1,
+            id: "urn:uuid:1".into(),
+            types: vec![],
+            issued_at: String::new(),
+            status: vec![StatusRef { purpose: Purpose::Suspension, list: list.id.clone(), index }],
+            revoked: false,
+            suspended: true,
+        };
+        registry.set_state(&record).unwrap();
+        assert_eq!(registry.set_indexes(&list.id).unwrap(), [index]);
+        record.suspended = false;
+        registry.set_state(&record).unwrap();
+        assert!(registry.set_indexes(&list.id).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,276 @@
+//! The issuer as a service (W3C VC API issuer side): issue any VC 2.0 credential naming this issuer with status
+//! entries filled in, change a credential's status, publish the status lists and the `did:web` document.
+//!
+//! Every credential gets one revocation and one suspension entry at random indexes; the indexes and the registry
+//! record are written to sled before the signed credential is returned, and the caller flushes sled before the
+//! credential leaves the process ([`IssuerService::persist`]).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::registry::{CredentialRecord, ListRecord, Purpose, Registry, StatusRef};
+use super::status::{PublishedList, Publisher};
+use super::{IssueError, IssuedCredential, Issuer};
+use crate::core::credential::{has_type, issuer_id};
+use crate::core::did::{Did, DidDocument};
+use crate::core::keys::SigningKey;
+use crate::core::status_list::bitstring::{Bitstring, MIN_ENTRIES};
+use crate::core::vc_jose::{self, rfc3339};
+use crate::store::StoreError;
+
+/// Default `ttl` of published lists: 5 minutes (Bitstring Status List `ttl` is in milliseconds).
+pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
+
+/// How the service is set up.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// The public base URL (`https://academy.example`); the DID is its `did:web`.
+    pub public_url: String,
+    /// Entries in each new status list (at least 131,072).
+    pub entries_per_list: u32,
+    /// `ttl` of published lists in milliseconds; `Cache-Control: max-age` follows it.
+    pub status_ttl_ms: u64,
+}
+
+/// A requested status change (`POST /credentials/status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    /// Revoke, for good.
+    Revoke,
+    /// Suspend until reinstated.
+    Suspend,
+    /// Lift a suspension.
+    Reinstate,
+}
+
+/// Why a status change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusError {
+    /// No credential with that id was issued here.
+    #[error("no credential {0:?} was issued here")]
+    UnknownCredential(String),
+    /// Revocation is final.
+    #[error("credential {0:?} is revoked; revocation is final")]
+    AlreadyRevoked(String),
+    /// No list with that id.
+    #[error("no status list {0:?}")]
+    UnknownList(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Signing the list failed.
+    #[error("signing the status list: {0}")]
+    Signing(String),
+}
+
+/// The issuer service.
+#[derive(Debug)]
+pub struct IssuerService {
+    issuer: Issuer,
+    key: SigningKey,
+    db: sled::Db,
+    registry: Registry,
+    publisher: Publisher,
+    config: ServiceConfig,
+}
+
+impl IssuerService {
+    /// Opens the service on a database with the issuer's key; the DID is the `did:web` of the public URL.
+    ///
+    /// # Errors
+    /// [`IssueError`] for a public URL that is not a did:web host, or storage failures.
+    pub fn open(db: sled::Db, key: SigningKey, mut config: ServiceConfig) -> Result<Self, IssueError> {
+        config.public_url = config.public_url.trim_end_matches('/').to_owned();
+        config.entries_per_list = config.entries_per_list.max(u32::try_from(MIN_ENTRIES).unwrap_or(u32::MAX));
+        let did = Did::web_from_url(&config.public_url).map_err(IssueError::PublicUrl)?;
+        let kid = format!("{did}#key-1");
+        let issuer = Issuer::with_did(key.clone(), did, kid)?;
+        let registry = Registry::open(&db, config.entries_per_list).map_err(|e| IssueError::Store(e.to_string()))?;
+        Ok(Self { issuer, key, db, registry, publisher: Publisher::default(), config })
+    }
+
+    /// The issuer's DID.
+    #[must_use]
+    pub fn did(&self) -> &Did {
+        self.issuer.did()
+    }
+
+    /// The `did:web` document served at `/.well-known/did.json`: one `JsonWebKey` under `assertionMethod`.
+    #[must_use]
+    pub fn did_document(&self) -> DidDocument {
+        let did = self.did().as_str();
+        DidDocument::for_key(did, &format!("{did}#key-1"), "JsonWebKey", self.key.verifying_key())
+    }
+
+    /// The issuer as credentials name it.
+    #[must_use]
+    pub fn signer(&self) -> &Issuer {
+        &self.issuer
+    }
+
+    /// Issues a VC 2.0 credential naming this issuer: assigns an id and `validFrom` when absent, validates it
+    /// (our schemas where our types are claimed), adds status entries, registers and signs it.
+    ///
+    /// # Errors
+    /// [`IssueError`] naming what is wrong.
+    pub fn issue(&self, credential: Value, now: DateTime<Utc>) -> Result<IssuedCredential, IssueError> {
+        let mut credential = self.prepare(credential, now)?;
+        self.issuer.validate(&credential)?;
+        let entries = self.allocate_status()?;
+        credential["credentialStatus"] = Value::Array(entries.iter().map(|e| self.status_entry(e)).collect());
+        let token = vc_jose::sign_credential(&credential, self.issuer.key(), self.issuer.kid(), now)?;
+        let id = credential["id"].as_str().unwrap_or_default().to_owned();
+        let record = CredentialRecord {
+            v: 1,
+            id: id.clone(),
+            types: string_list(&credential["type"]),
+            issued_at: rfc3339(now),
+            status: entries,
+            revoked: false,
+            suspended: false,
+        };
+        self.registry.insert(&record).map_err(|e| IssueError::Store(e.to_string()))?;
+        Ok(IssuedCredential { id, token, credential })
+    }
+
+    /// Flushes sled to disk: call before a credential or a status change is acknowledged.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn persist(&self) -> Result<(), StoreError> {
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    fn prepare(&self, credential: Value, now: DateTime<Utc>) -> Result<Value, IssueError> {
+        let Value::Object(mut map) = credential else {
+            return Err(IssueError::Invalid { problems: vec!["the credential is not a JSON object".into()] });
+        };
+        for refused in ["credentialStatus", "proof", "vc", "vp"] {
+            if map.contains_key(refused) {
+                return Err(IssueError::Invalid {
+                    problems: vec![format!("{refused} is set by the issuer, not by the request")],
+                });
+            }
+        }
+        let credential_issuer = issuer_id(&Value::Object(map.clone())).map(str::to_owned);
+        if credential_issuer.as_deref() != Some(self.did().as_str()) {
+            return Err(IssueError::WrongIssuer { expected: self.did().to_string(), found: credential_issuer });
+        }
+        let id = map.entry("id").or_insert_with(|| json!(format!("urn:uuid:{}", uuid::Uuid::new_v4()))).clone();
+        let id = id.as_str().ok_or_else(|| IssueError::Invalid { problems: vec!["id is not a string".into()] })?;
+        if self.registry.contains(id).map_err(|e| IssueError::Store(e.to_string()))? {
+            return Err(IssueError::Duplicate(id.to_owned()));
+        }
+        map.entry("validFrom").or_insert_with(|| json!(rfc3339(now)));
+        let credential = Value::Object(map);
+        if !has_type(&credential, "VerifiableCredential") {
+            return Err(IssueError::Invalid { problems: vec!["type does not include VerifiableCredential".into()] });
+        }
+        Ok(credential)
+    }
+
+    fn allocate_status(&self) -> Result<Vec<StatusRef>, IssueError> {
+        Purpose::ALL
+            .iter()
+            .map(|purpose| {
+                let (list, index) = self.registry.allocate(*purpose).map_err(|e| IssueError::Store(e.to_string()))?;
+                Ok(StatusRef { purpose: *purpose, list: list.id, index })
+            })
+            .collect()
+    }
+
+    /// The URL a list is published at.
+    #[must_use]
+    pub fn list_url(&self, list: &str) -> String {
+        format!("{}/status/{list}", self.config.public_url)
+    }
+
+    fn status_entry(&self, entry: &StatusRef) -> Value {
+        let url = self.list_url(&entry.list);
+        json!({
+            "id": format!("{url}#{}", entry.index),
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": entry.purpose.as_str(),
+            "statusListIndex": entry.index.to_string(),
+            "statusListCredential": url,
+        })
+    }
+
+    /// Revokes, suspends or reinstates a credential; the affected lists are rebuilt on their next read.
+    ///
+    /// # Errors
+    /// [`StatusError`].
+    pub fn change_status(&self, id: &str, change: StatusChange) -> Result<CredentialRecord, StatusError> {
+        let mut record = self.registry.get(id)?.ok_or_else(|| StatusError::UnknownCredential(id.to_owned()))?;
+        if record.revoked {
+            return Err(StatusError::AlreadyRevoked(id.to_owned()));
+        }
+        match change {
+            StatusChange::Revoke => record.revoked = true,
+            StatusChange::Suspend => record.suspended = true,
+            StatusChange::Reinstate => record.suspended = false,
+        }
+        self.registry.set_state(&record)?;
+        for entry in &record.status {
+            self.publisher.invalidate(&entry.list);
+        }
+        Ok(record)
+    }
+
+    /// The signed status list credential for `list`, rebuilt only when it changed.
+    ///
+    /// # Errors
+    /// [`StatusError::UnknownList`], storage or signing failures.
+    pub fn status_list(&self, list: &str, now: DateTime<Utc>) -> Result<Arc<PublishedList>, StatusError> {
+        let record = self.registry.list(list)?.ok_or_else(|| StatusError::UnknownList(list.to_owned()))?;
+        self.publisher.get_or_build(list, || self.build_list(&record, now))
+    }
+
+    fn build_list(&self, list: &ListRecord, now: DateTime<Utc>) -> Result<PublishedList, StatusError> {
+        let mut bits = Bitstring::new(list.entries as usize);
+        for index in self.registry.set_indexes(&list.id)? {
+            bits.set(index as usize, true).map_err(|e| StatusError::Signing(e.to_string()))?;
+        }
+        let url = self.list_url(&list.id);
+        let credential = json!({
+            "@context": [crate::core::credential::VC2_CONTEXT],
+            "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": self.did().as_str(),
+            "validFrom": rfc3339(now),
+            "credentialSubject": {
+                "id": format!("{url}#list"),
+                "type": "BitstringStatusList",
+                "statusPurpose": list.purpose.as_str(),
+                "encodedList": bits.encode().map_err(|e| StatusError::Signing(e.to_string()))?,
+                "ttl": self.config.status_ttl_ms,
+            },
+        });
+        let token = vc_jose::sign_credential(&credential, self.issuer.key(), self.issuer.kid(), now)
+            .map_err(|e| StatusError::Signing(e.to_string()))?;
+        Ok(PublishedList::new(token, now))
+    }
+
+    /// `ttl` of published lists in milliseconds.
+    #[must_use]
+    pub fn status_ttl_ms(&self) -> u64 {
+        self.config.status_ttl_ms
+    }
+
+    /// Number of credentials in the registry.
+    #[must_use]
+    pub fn issued_count(&self) -> usize {
+        self.registry.len()
+    }
+}
+
+fn string_list(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,121 @@
+//! The sled database behind a data folder, and versioned records in it (STYLE rule 18): every stored value is a
+//! serde struct carrying `v`, written as JSON, so a record written by an older skillspass is recognised and a
+//! record from a newer one is refused rather than misread.
+
+use std::marker::PhantomData;
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Why storage failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// sled failed.
+    #[error("storage: {0}")]
+    Sled(#[from] sled::Error),
+    /// A record does not decode, or has a version we do not know.
+    #[error("stored record {key} is unreadable: {reason}")]
+    Corrupt {
+        /// Which key.
+        key: String,
+        /// Why.
+        reason: String,
+    },
+    /// A transaction was aborted.
+    #[error("storage transaction: {0}")]
+    Transaction(String),
+    /// A file next to the database.
+    #[error("{0}")]
+    File(String),
+}
+
+/// A versioned record type.
+pub trait Record: Serialize + DeserializeOwned {
+    /// The version this build writes and reads.
+    const VERSION: u32;
+    /// The version stored in this value.
+    fn version(&self) -> u32;
+}
+
+/// Opens (or creates) the database in `dir`.
+///
+/// # Errors
+/// [`StoreError::Sled`] when the folder cannot be opened (e.g. another process holds it).
+pub fn open(dir: &Path) -> Result<sled::Db, StoreError> {
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::File(format!("{}: {e}", dir.display())))?;
+    Ok(sled::Config::new().path(dir.join("db")).flush_every_ms(Some(200)).open()?)
+}
+
+/// A sled tree holding records of one kind.
+#[derive(Debug, Clone)]
+pub struct Records<T> {
+    tree: sled::Tree,
+    kind: PhantomData<fn() -> T>,
+}
+
+impl<T: Record> Records<T> {
+    /// The tree named `name`.
+    ///
+    /// # Errors
+    /// [`StoreError::Sled`].
+    pub fn open(db: &sled::Db, name: &str) -> Result<Self, StoreError> {
+        Ok(Self { tree: db.open_tree(name)?, kind: PhantomData })
+    }
+
+    /// The underlying tree (for transactions).
+    #[must_use]
+    pub fn tree(&self) -> &sled::Tree {
+        &self.tree
+    }
+
+    /// Reads one record.
+    ///
+    /// # Errors
+    /// [`StoreError`] when sled fails or the record is unreadable.
+    pub fn get(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
+        self.tree.get(key)?.map(|bytes| decode(key, &bytes)).transpose()
+    }
+
+    /// Writes one record.
+    ///
+    /// # Errors
+    /// [`StoreError`] when sled fails.
+    pub fn insert(&self, key: &[u8], record: &T) -> Result<(), StoreError> {
+        self.tree.insert(key, encode(record)?)?;
+        Ok(())
+    }
+
+    /// Number of records.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.tree.len()
+    }
+
+    /// True when empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.tree.is_empty()
+    }
+}
+
+/// Serializes a record.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] if serde fails (it does not for our types).
+pub fn encode<T: Record>(record: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(record).map_err(|e| StoreError::Corrupt { key: String::new(), reason: e.to_string() })
+}
+
+/// Deserializes a record and checks its version.
+///
+/// # Errors
+/// [`StoreError::Corrupt`].
+pub fn decode<T: Record>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt { key: String::from_utf8_lossy(key).into_owned(), reason };
+    let record: T = serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string()))?;
+    if record.version() != T::VERSION {
+        return Err(corrupt(format!("version {} (this build reads {})", record.version(), T::VERSION)));
+    }
+    Ok(record)
+}
