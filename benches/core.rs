@@ -14,7 +14,7 @@ use skillspass::core::did::Did;
 use skillspass::core::keys;
 use skillspass::core::vc_jose;
 use skillspass::issuer::Issuer;
-use skillspass::verifier::{Policy, Verifier};
+use skillspass::verifier::{Policy, TrustList, Verifier};
 
 const MICRO_CREDENTIAL: &str = include_str!("../docs/examples/micro-credential.json");
 
@@ -55,11 +55,11 @@ fn skillspass_issue_and_verify(c: &mut Criterion) {
     c.bench_function("skillspass/issue micro-credential (build + validate + sign)", |b| {
         b.iter(|| issuer.issue_json(black_box(&description), learner.as_str(), None, now).unwrap());
     });
-    let verifier =
-        Verifier::new(Policy { trusted_issuers: Some(vec![issuer.did().to_string()]), ..Policy::default() }).unwrap();
-    assert!(verifier.verify(&sample.token, now).verified);
+    let trust = Some(TrustList::of_dids(&[issuer.did().to_string()]));
+    let verifier = Verifier::new(Policy { trust, ..Policy::default() }).unwrap();
+    assert!(verifier.verify_offline(&sample.token, now).verified);
     c.bench_function("skillspass/verify micro-credential offline (full pipeline)", |b| {
-        b.iter(|| verifier.verify(black_box(&sample.token), now));
+        b.iter(|| verifier.verify_offline(black_box(&sample.token), now));
     });
 }
 

@@ -11,7 +11,9 @@
 //! - [`cli`]: the command-line front door.
 
 pub mod cli;
+pub mod config;
 pub mod core;
+pub mod http;
 pub mod issuer;
 pub mod store;
 pub mod verifier;

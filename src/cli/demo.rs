@@ -1,57 +1,129 @@
-//! `skillspass demo`: the story so far, on this machine with throwaway keys. A training provider creates a key,
-//! issues the example micro-credential to a learner's did:key, an employer verifies it offline and sees the
-//! proven skills; a tampered copy is refused. Exits 0 only when every step behaved as expected.
+//! `skillspass demo`: the story so far, on this machine. A training provider runs an issuer and an employer runs a
+//! separate verifier, both on loopback with throwaway data folders. The provider issues the example
+//! micro-credential over the VC API, the employer verifies it (did:web key, status lists) and sees the proven
+//! skills; a tampered copy is refused; the provider revokes the credential and the employer's verifier refuses it.
+//! Exits 0 only when every step behaved as expected.
 
-use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, render};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::serve::{ServeArgs, Server};
+use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, post_json, render};
 use crate::core::clock::{Clock as _, SystemClock};
 use crate::core::did::Did;
 use crate::core::encoding::{b64url, b64url_decode};
 use crate::core::keys::SigningKey;
-use crate::issuer::Issuer;
-use crate::verifier::{Policy, Verifier};
+use crate::core::report::Report;
+use crate::issuer::AchievementDescription;
 
 /// The example micro-credential description shipped in `docs/examples/`.
 const MICRO_CREDENTIAL: &str = include_str!("../../docs/examples/micro-credential.json");
+/// The issuer's status lists are published with a one-second ttl in the demo, so the verifier's cache expires
+/// quickly after a revocation (a real issuer uses minutes).
+const DEMO_TTL_MS: u64 = 1000;
 
 /// Runs the demo.
 pub fn run() -> Result<u8, CliError> {
-    let now = SystemClock.now();
-    println!("1. A training provider creates a signing key.");
-    let issuer = Issuer::with_did_key(SigningKey::generate()).map_err(CliError::input)?;
-    println!("   issuer DID: {}", issuer.did());
-    println!("2. A learner has a wallet key; their DID is the credential's subject.");
-    let learner = Did::key(&SigningKey::generate().verifying_key());
-    println!("   learner DID: {learner}");
-    println!("3. The provider issues the micro-credential \"Data analysis with Python\" as a vc+jwt.");
-    let description = serde_json::from_str(MICRO_CREDENTIAL).map_err(CliError::input)?;
-    let earned = issuer.issue_json(&description, learner.as_str(), None, now).map_err(CliError::input)?;
-    println!("   credential {} ({} bytes)", earned.id, earned.token.len());
-    println!("4. An employer verifies it offline, trusting this provider:");
-    let policy = Policy { trusted_issuers: Some(vec![issuer.did().to_string()]), ..Policy::default() };
-    let verifier = Verifier::new(policy).map_err(CliError::input)?;
-    let report = verifier.verify(&earned.token, now);
-    print!("{}", indent(&render::report(&report)));
-    println!("5. Someone raises the ECTS in a copy; the employer's verifier refuses it:");
-    let tampered = tamper(&earned.token).ok_or_else(|| CliError::input("could not build the tampered copy"))?;
-    let refused = verifier.verify(&tampered, now);
-    print!("{}", indent(&render::report(&refused)));
-    let story_holds = report.verified && !report.skills.is_empty() && !refused.verified;
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
+    let base = std::env::temp_dir().join(format!("skillspass-demo-{}", uuid::Uuid::new_v4()));
+    let outcome = runtime.block_on(story(&base));
+    let _ = std::fs::remove_dir_all(&base);
+    let holds = outcome?;
     println!(
         "{}",
-        if story_holds {
-            "The story holds: earned, proven, tampering caught."
-        } else {
-            "A step did not behave as expected."
-        }
+        if holds { "The story holds: earned, proven, revoked." } else { "A step did not behave as expected." }
     );
-    Ok(if story_holds { EXIT_OK } else { EXIT_NOT_VERIFIED })
+    Ok(if holds { EXIT_OK } else { EXIT_NOT_VERIFIED })
+}
+
+async fn story(base: &std::path::Path) -> Result<bool, CliError> {
+    let admin_token = zeroize::Zeroizing::new(b64url(uuid::Uuid::new_v4().as_bytes()));
+    let issuer_args = ServeArgs {
+        data: Some(base.join("issuer")),
+        addr: Some("127.0.0.1:0".into()),
+        roles: Some(vec!["issuer".into()]),
+        status_ttl_ms: Some(DEMO_TTL_MS),
+        admin_token: Some(admin_token.clone()),
+        ..ServeArgs::default()
+    };
+    let verifier_args = ServeArgs {
+        data: Some(base.join("verifier")),
+        addr: Some("127.0.0.1:0".into()),
+        roles: Some(vec!["verifier".into()]),
+        allow_loopback_http: true,
+        ..ServeArgs::default()
+    };
+    let issuer = Server::start(&issuer_args).await?;
+    let verifier = Server::start(&verifier_args).await?;
+    let holds = steps(&issuer, &verifier, &admin_token).await;
+    issuer.stop().await?;
+    verifier.stop().await?;
+    holds
+}
+
+async fn steps(issuer: &Server, verifier: &Server, token: &str) -> Result<bool, CliError> {
+    let service = issuer.issuer.as_ref().ok_or_else(|| CliError::input("the issuer role did not start"))?;
+    println!("1. A training provider runs its issuer at {} as {}.", issuer.public_url, service.did());
+    println!("   An employer runs a separate verifier at {}.", verifier.url());
+    let learner = Did::key(&SigningKey::generate().verifying_key());
+    println!("2. A learner's wallet key gives their DID: {learner}");
+    println!("3. The provider issues the micro-credential \"Data analysis with Python\" over the VC API.");
+    let description: AchievementDescription = serde_json::from_str(MICRO_CREDENTIAL).map_err(CliError::input)?;
+    let credential = service
+        .signer()
+        .build_credential(&description, learner.as_str(), None, SystemClock.now())
+        .map_err(CliError::input)?;
+    let mut credential = serde_json::to_value(credential).map_err(CliError::input)?;
+    credential.as_object_mut().map(|c| c.remove("credentialStatus"));
+    let answer =
+        post_json(&format!("{}/credentials/issue", issuer.url()), &json!({"credential": credential}), Some(token))
+            .await?;
+    let jwt = answer["verifiableCredential"]["id"].as_str().and_then(|id| id.strip_prefix("data:application/vc+jwt,"));
+    let jwt = jwt.ok_or_else(|| CliError::input("the issuer returned no vc+jwt"))?.to_owned();
+    let id = decode_claim(&jwt, "id");
+    println!(
+        "   credential {id} ({} bytes), with revocation and suspension entries in the provider's status lists",
+        jwt.len()
+    );
+    println!("4. The employer's verifier checks it (did:web key, validity, schema, status lists):");
+    let accepted = verify(verifier, &jwt).await?;
+    println!("5. Someone raises the ECTS in a copy; the verifier refuses it:");
+    let tampered =
+        verify(verifier, &tamper(&jwt).ok_or_else(|| CliError::input("could not build the tampered copy"))?).await?;
+    println!("6. The provider revokes the credential; once the verifier's cached list expires it refuses it:");
+    let revoke =
+        json!({"credentialId": id, "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}]});
+    post_json(&format!("{}/credentials/status", issuer.url()), &revoke, Some(token)).await?;
+    tokio::time::sleep(Duration::from_millis(DEMO_TTL_MS + 300)).await;
+    let revoked = verify(verifier, &jwt).await?;
+    Ok(accepted.verified
+        && !accepted.skills.is_empty()
+        && !tampered.verified
+        && !revoked.verified
+        && revoked.errors.iter().any(|e| e.kind.ends_with("#status")))
+}
+
+async fn verify(verifier: &Server, jwt: &str) -> Result<Report, CliError> {
+    let body = json!({"verifiableCredential": {"@context": [crate::core::credential::VC2_CONTEXT],
+        "type": "EnvelopedVerifiableCredential", "id": format!("data:application/vc+jwt,{jwt}")}});
+    let answer = post_json(&format!("{}/credentials/verify", verifier.url()), &body, None).await?;
+    let report: Report = serde_json::from_value(answer).map_err(CliError::input)?;
+    print!("{}", indent(&render::report(&report)));
+    Ok(report)
+}
+
+fn decode_claim(jwt: &str, name: &str) -> String {
+    let payload = jwt.split('.').nth(1).and_then(|p| b64url_decode(p).ok());
+    let claims: Option<Value> = payload.and_then(|p| serde_json::from_slice(&p).ok());
+    claims.and_then(|c| c.get(name).and_then(Value::as_str).map(str::to_owned)).unwrap_or_default()
 }
 
 fn tamper(token: &str) -> Option<String> {
     let mut parts = token.split('.');
     let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
-    let mut claims: serde_json::Value = serde_json::from_slice(&b64url_decode(payload).ok()?).ok()?;
-    claims["credentialSubject"]["achievement"]["creditsAvailable"] = serde_json::json!(30);
+    let mut claims: Value = serde_json::from_slice(&b64url_decode(payload).ok()?).ok()?;
+    claims["credentialSubject"]["achievement"]["creditsAvailable"] = json!(30);
     Some(format!("{header}.{}.{signature}", b64url(serde_json::to_vec(&claims).ok()?)))
 }
 

@@ -5,6 +5,8 @@
 mod demo;
 mod issue;
 mod render;
+pub mod serve;
+mod status;
 mod verify;
 
 use std::path::PathBuf;
@@ -36,9 +38,17 @@ enum Command {
     },
     /// Issue a skills credential or micro-credential as a vc+jwt.
     Issue(issue::IssueArgs),
-    /// Verify a vc+jwt credential offline.
+    /// Verify a vc+jwt credential (did:web and status lists online unless --offline).
     Verify(verify::VerifyArgs),
-    /// Run the end-to-end story on this machine: issue a micro-credential and verify it.
+    /// Serve the issuer and verifier roles over HTTP.
+    Serve(serve::ServeArgs),
+    /// Revoke a credential at its issuer (final).
+    Revoke(status::StatusArgs),
+    /// Suspend a credential at its issuer (reversible).
+    Suspend(status::StatusArgs),
+    /// Lift a suspension.
+    Reinstate(status::StatusArgs),
+    /// Run the end-to-end story on this machine: an issuer and a verifier on loopback, issue, verify, revoke.
     Demo,
 }
 
@@ -91,6 +101,10 @@ fn dispatch(command: Command) -> Result<u8, CliError> {
         Command::Keys { command: KeysCommand::New { out } } => keys_new(&out),
         Command::Issue(args) => issue::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Revoke(args) => status::run(&args, "revoked"),
+        Command::Suspend(args) => status::run(&args, "suspended"),
+        Command::Reinstate(args) => status::run(&args, "active"),
         Command::Demo => demo::run(),
     }
 }
@@ -102,6 +116,29 @@ fn keys_new(out: &std::path::Path) -> Result<u8, CliError> {
     println!("{did}");
     eprintln!("key written to {} (mode 0600); keep it secret", out.display());
     Ok(EXIT_OK)
+}
+
+/// POSTs JSON (with an optional bearer token) and returns the JSON answer; a problem+json answer becomes an error
+/// carrying its title and detail.
+async fn post_json(url: &str, body: &serde_json::Value, bearer: Option<&str>) -> Result<serde_json::Value, CliError> {
+    let client =
+        reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().map_err(CliError::input)?;
+    let mut request = client.post(url).json(body);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.map_err(|e| CliError::input(format!("cannot reach {url}: {e}")))?;
+    let status = response.status();
+    let answer: serde_json::Value = response
+        .json()
+        .await
+        .map_err(|e| CliError::input(format!("{url} answered HTTP {status} without JSON: {e}")))?;
+    if status.is_success() {
+        return Ok(answer);
+    }
+    let title = answer["title"].as_str().unwrap_or("request refused");
+    let detail = answer["detail"].as_str().map(|d| format!(": {d}")).unwrap_or_default();
+    Err(CliError::input(format!("{url} answered HTTP {}: {title}{detail}", status.as_u16())))
 }
 
 /// Reads a file, or standard input for `-`, with a size cap.

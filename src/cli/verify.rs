@@ -1,17 +1,22 @@
-//! `skillspass verify`: check a `vc+jwt` offline and print the report.
+//! `skillspass verify`: check a `vc+jwt` and print the report. Resolves `did:web` issuers and checks status
+//! lists online through the guarded fetcher, unless `--offline`; or asks a remote verifier (`--verifier URL`).
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
+use serde_json::json;
 
 use super::issue::parse_time;
 use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, read_input, render};
 use crate::core::clock::{Clock as _, SystemClock};
 use crate::core::jose::MAX_TOKEN_BYTES;
-use crate::verifier::{Policy, Verifier};
+use crate::core::report::Report;
+use crate::verifier::fetch::Fetcher;
+use crate::verifier::{Policy, TrustList, Verifier};
 
 /// Arguments of `verify`.
 #[derive(Debug, clap::Args)]
+#[expect(clippy::struct_excessive_bools, reason = "independent command-line switches")]
 pub struct VerifyArgs {
     /// The credential file, or `-` for standard input.
     input: PathBuf,
@@ -21,36 +26,102 @@ pub struct VerifyArgs {
     /// Verify as of this instant (RFC 3339) instead of now.
     #[arg(long, value_parser = parse_time)]
     at: Option<DateTime<Utc>>,
-    /// Trust only these issuer DIDs (repeatable); without it an unknown issuer is a warning.
+    /// Trust only these issuer DIDs (repeatable); without a trust list an unknown issuer is a warning.
     #[arg(long = "trust")]
     trust: Vec<String>,
+    /// A trust list file (TOML).
+    #[arg(long)]
+    trust_list: Option<PathBuf>,
     /// A did:web DID document to resolve issuers with (repeatable).
     #[arg(long = "did-document")]
     did_documents: Vec<PathBuf>,
     /// Allowed clock skew in seconds.
     #[arg(long, default_value_t = 120)]
     skew: i64,
+    /// Do not use the network: no did:web resolution, status not checked.
+    #[arg(long)]
+    offline: bool,
+    /// Development only: allow plain http to loopback addresses for did:web and status lists.
+    #[arg(long, env = "SKILLSPASS_ALLOW_LOOPBACK_HTTP")]
+    allow_loopback_http: bool,
+    /// Let credentials whose status cannot be established pass with a warning.
+    #[arg(long)]
+    accept_unknown_status: bool,
+    /// Ask this remote verifier (`POST <URL>/credentials/verify`) instead of verifying here.
+    #[arg(long, env = "SKILLSPASS_VERIFIER")]
+    verifier: Option<String>,
 }
 
 /// Runs `verify`.
 pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
-    let policy = Policy {
-        skew: chrono::Duration::seconds(args.skew.clamp(0, 86_400)),
-        trusted_issuers: (!args.trust.is_empty()).then(|| args.trust.clone()),
-    };
-    let mut verifier = Verifier::new(policy).map_err(CliError::input)?;
-    for path in &args.did_documents {
-        let json = read_input(path, 64 * 1024)?;
-        verifier.add_did_document(json.as_bytes()).map_err(|e| CliError::input(format!("{e} ({})", path.display())))?;
-    }
     // Read up to four times the token cap so a merely oversized token gets a report (exit 1) from the verifier's
     // own size check; anything larger is refused as unreadable input (exit 2).
     let token = read_input(&args.input, 4 * MAX_TOKEN_BYTES)?;
-    let report = verifier.verify(token.trim(), args.at.unwrap_or_else(|| SystemClock.now()));
+    let token = token.trim();
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
+    let report = if let Some(url) = &args.verifier {
+        runtime.block_on(remote(url, token))?
+    } else {
+        let verifier = local_verifier(args)?;
+        let at = args.at.unwrap_or_else(|| SystemClock.now());
+        if args.offline { verifier.verify_offline(token, at) } else { runtime.block_on(verifier.verify(token, at)) }
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(CliError::input)?);
     } else {
         print!("{}", render::report(&report));
     }
     Ok(if report.verified { EXIT_OK } else { EXIT_NOT_VERIFIED })
+}
+
+fn local_verifier(args: &VerifyArgs) -> Result<Verifier, CliError> {
+    let policy = Policy {
+        skew: chrono::Duration::seconds(args.skew.clamp(0, 86_400)),
+        trust: trust_list(args)?,
+        accept_unknown_status: args.accept_unknown_status,
+    };
+    let mut verifier = if args.offline {
+        Verifier::new(policy).map_err(CliError::input)?
+    } else {
+        Verifier::online(policy, Fetcher::new(args.allow_loopback_http).map_err(CliError::input)?)
+            .map_err(CliError::input)?
+    };
+    for path in &args.did_documents {
+        let json = read_input(path, 64 * 1024)?;
+        verifier.add_did_document(json.as_bytes()).map_err(|e| CliError::input(format!("{e} ({})", path.display())))?;
+    }
+    Ok(verifier)
+}
+
+fn trust_list(args: &VerifyArgs) -> Result<Option<TrustList>, CliError> {
+    let mut list = match &args.trust_list {
+        Some(path) => {
+            let text = read_input(path, 1024 * 1024)?;
+            Some(TrustList::parse(&text).map_err(|e| CliError::input(format!("{} ({})", e, path.display())))?)
+        }
+        None => None,
+    };
+    if !args.trust.is_empty() {
+        let extra = TrustList::of_dids(&args.trust);
+        list = Some(match list {
+            Some(mut existing) => {
+                existing.issuers.extend(extra.issuers);
+                existing
+            }
+            None => extra,
+        });
+    }
+    Ok(list)
+}
+
+async fn remote(url: &str, token: &str) -> Result<Report, CliError> {
+    let body = json!({
+        "verifiableCredential": {
+            "@context": [crate::core::credential::VC2_CONTEXT],
+            "type": "EnvelopedVerifiableCredential",
+            "id": format!("data:application/vc+jwt,{token}"),
+        }
+    });
+    let answer = super::post_json(&format!("{}/credentials/verify", url.trim_end_matches('/')), &body, None).await?;
+    serde_json::from_value(answer).map_err(|e| CliError::input(format!("the verifier's answer is not a report: {e}")))
 }

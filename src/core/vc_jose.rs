@@ -145,6 +145,12 @@ impl LocalResolver {
     pub fn add_document(&mut self, document: DidDocument) {
         self.documents.push(document);
     }
+
+    /// Whether a document for `did` was supplied.
+    #[must_use]
+    pub fn has_document(&self, did: &str) -> bool {
+        self.documents.iter().any(|d| d.id == did)
+    }
 }
 
 impl DidResolver for LocalResolver {

@@ -26,6 +26,12 @@ impl KeyCache {
         Self { resolver, keys: RwLock::default() }
     }
 
+    /// The resolver.
+    #[must_use]
+    pub fn resolver(&self) -> &LocalResolver {
+        &self.resolver
+    }
+
     /// The resolver, to add documents (clears what was cached, since a document may replace another).
     pub fn resolver_mut(&mut self) -> &mut LocalResolver {
         self.keys.get_mut().map(HashMap::clear).unwrap_or_default();

@@ -1,47 +1,88 @@
-//! The verifier role: an employer checks a presented credential. Runs the offline VC-JOSE pipeline of
-//! [`crate::core::vc_jose`], then applies the verifier's own policy: which issuers it trusts, and what it does
-//! about status lists it cannot check offline.
+//! The verifier role: an employer checks a presented credential. Runs the VC-JOSE pipeline of
+//! [`crate::core::vc_jose`] and adds what needs the network or the verifier's own policy: `did:web` resolution
+//! and status lists through the [`fetch::Fetcher`] (cached), and trust in the issuer ([`trust::TrustList`]).
+//!
+//! Offline mode ([`Verifier::verify_offline`]) never touches the network: `did:web` documents must be supplied
+//! and status is reported as not checked.
 
+pub mod cache;
+pub mod fetch;
 mod key_cache;
+pub mod status;
+pub mod trust;
 
-use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
+use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::core::credential::issuer_id;
 use crate::core::credential::schema::{SchemaLoadError, Schemas};
-use crate::core::did::{Did, DidDocument, DidError};
+use crate::core::did::{Did, DidDocument, DidError, DidMethod, Relationship};
+use crate::core::jose::CompactJws;
+use crate::core::keys::VerifyingKey;
 use crate::core::report::{Problem, Report};
-use crate::core::vc_jose::{self, DEFAULT_SKEW, LocalResolver, VerifyContext, VerifyError};
+use crate::core::vc_jose::{self, DEFAULT_SKEW, IssuerKeyResolver, LocalResolver, VerifyContext, VerifyError};
+use cache::TtlCache;
+use fetch::{FetchError, Fetcher};
 pub use key_cache::KeyCache;
+use status::{EntryStatus, VerifiedList};
+pub use trust::{TrustList, TrustedIssuer};
+
+/// Largest DID document we download.
+pub const MAX_DID_DOCUMENT_BYTES: usize = 64 * 1024;
 
 /// What this verifier accepts beyond the standards.
 #[derive(Debug, Clone)]
 pub struct Policy {
     /// Tolerance for clock differences.
-    pub skew: Duration,
-    /// Issuer DIDs this verifier recognises; `None` means no trust list (an unknown issuer is only a warning).
-    pub trusted_issuers: Option<Vec<String>>,
+    pub skew: chrono::Duration,
+    /// Recognised issuers; `None` means no list (an unknown issuer is a warning).
+    pub trust: Option<TrustList>,
+    /// Whether a status that cannot be established passes (with a warning) instead of failing.
+    pub accept_unknown_status: bool,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Self { skew: DEFAULT_SKEW, trusted_issuers: None }
+        Self { skew: DEFAULT_SKEW, trust: None, accept_unknown_status: false }
     }
 }
 
-/// An offline verifier.
+/// A verifier.
 #[derive(Debug)]
 pub struct Verifier {
     schemas: Schemas,
     keys: KeyCache,
     policy: Policy,
+    fetcher: Option<Fetcher>,
+    documents: TtlCache<DidDocument>,
+    lists: TtlCache<VerifiedList>,
 }
 
 impl Verifier {
-    /// A verifier with the given policy.
+    /// An offline verifier (no network).
     ///
     /// # Errors
     /// [`SchemaLoadError`] if the compiled-in schemas are broken.
     pub fn new(policy: Policy) -> Result<Self, SchemaLoadError> {
-        Ok(Self { schemas: Schemas::load()?, keys: KeyCache::new(LocalResolver::default()), policy })
+        Ok(Self {
+            schemas: Schemas::load()?,
+            keys: KeyCache::new(LocalResolver::default()),
+            policy,
+            fetcher: None,
+            documents: TtlCache::default(),
+            lists: TtlCache::default(),
+        })
+    }
+
+    /// A verifier that resolves `did:web` and fetches status lists through `fetcher`.
+    ///
+    /// # Errors
+    /// [`SchemaLoadError`] if the compiled-in schemas are broken.
+    pub fn online(policy: Policy, fetcher: Fetcher) -> Result<Self, SchemaLoadError> {
+        Ok(Self { fetcher: Some(fetcher), ..Self::new(policy)? })
     }
 
     /// Adds a `did:web` DID document (read from a file), checking that its `id` is a did:web we can parse.
@@ -49,63 +90,225 @@ impl Verifier {
     /// # Errors
     /// [`DidError`] for malformed documents.
     pub fn add_did_document(&mut self, json: &[u8]) -> Result<Did, DidError> {
-        let probe: serde_json::Value =
+        let probe: Value =
             crate::core::encoding::parse_json(json).map_err(|e| DidError::MalformedDocument(e.to_string()))?;
-        let id = probe.get("id").and_then(|v| v.as_str()).unwrap_or_default();
-        let did = Did::parse(id)?;
+        let did = Did::parse(probe.get("id").and_then(Value::as_str).unwrap_or_default())?;
         self.keys.resolver_mut().add_document(DidDocument::from_json(json, &did)?);
         Ok(did)
     }
 
-    /// Verifies a compact `vc+jwt` as of `at`.
+    /// Verifies a compact `vc+jwt` as of `at` without the network: status is reported as not checked.
     #[must_use]
-    pub fn verify(&self, token: &str, at: DateTime<Utc>) -> Report {
-        let context = VerifyContext { keys: &self.keys, schemas: &self.schemas, now: at, skew: self.policy.skew };
-        let mut report = vc_jose::verify_credential(token, &context);
+    pub fn verify_offline(&self, token: &str, at: DateTime<Utc>) -> Report {
+        let mut report = vc_jose::verify_credential(token, &self.context(&self.keys, at));
+        self.finish(&mut report, |report| {
+            let has_status = report.document.as_ref().is_some_and(|d| d.get("credentialStatus").is_some());
+            if has_status {
+                report.skip("status", "offline verification does not fetch status lists");
+                let detail = "the credential has a status list entry; verify online to check revocation";
+                report.warn(Problem::new("status-not-checked", "Status not checked", Some(detail.to_owned())));
+            } else {
+                report.skip("status", "the credential has no status entry");
+            }
+        });
+        report
+    }
+
+    /// Verifies a compact `vc+jwt` as of `at`, resolving `did:web` issuers and checking status lists online.
+    pub async fn verify(&self, token: &str, at: DateTime<Utc>) -> Report {
+        let Some(fetcher) = &self.fetcher else { return self.verify_offline(token, at) };
+        let web = self.web_document_for(token, fetcher).await;
+        let keys = WebKeys { base: &self.keys, web };
+        let mut report = vc_jose::verify_credential(token, &self.context(&keys, at));
+        let statuses = match &report.document {
+            Some(document) if report.verified => self.check_status(document, fetcher, &keys, at).await,
+            _ => Vec::new(),
+        };
+        let accept_unknown = self.policy.accept_unknown_status;
+        self.finish(&mut report, |report| record_status(report, &statuses, at, accept_unknown));
+        report
+    }
+
+    fn context<'a>(&'a self, keys: &'a dyn IssuerKeyResolver, at: DateTime<Utc>) -> VerifyContext<'a> {
+        VerifyContext { keys, schemas: &self.schemas, now: at, skew: self.policy.skew }
+    }
+
+    fn finish(&self, report: &mut Report, status: impl FnOnce(&mut Report)) {
         if report.verified {
-            Self::status(&mut report);
-            self.trust(&mut report);
+            status(report);
+            self.trust(report);
             report.finish();
         } else {
             report.skip("status", "not run: the credential did not verify");
             report.skip("trust", "not run: the credential did not verify");
         }
-        report
     }
 
-    fn status(report: &mut Report) {
-        let has_status = report.document.as_ref().is_some_and(|d| d.get("credentialStatus").is_some());
-        if has_status {
-            report.skip("status", "offline verification does not fetch status lists");
-            report.warn(Problem::new(
-                "status-not-checked",
-                "Status not checked",
-                Some("the credential has a status list entry; verify online to check revocation".to_owned()),
-            ));
-        } else {
-            report.skip("status", "the credential has no status entry");
+    /// The did:web document of the token's issuer, when the issuer is a did:web (fetched or cached).
+    async fn web_document_for(&self, token: &str, fetcher: &Fetcher) -> Option<Result<Arc<DidDocument>, String>> {
+        let claims = CompactJws::parse(token.trim()).ok()?.claims().ok()?;
+        let issuer = issuer_id(&Value::Object(claims))?.to_owned();
+        let did = Did::parse(&issuer).ok().filter(|d| d.method() == DidMethod::Web)?;
+        if self.keys.resolver().has_document(did.as_str()) {
+            return None; // supplied by the operator (`--did-document`): no fetch
         }
+        Some(self.resolve_web(&did, fetcher).await)
+    }
+
+    /// did:web "Read" through the guarded fetcher, cached by `Cache-Control`.
+    async fn resolve_web(&self, did: &Did, fetcher: &Fetcher) -> Result<Arc<DidDocument>, String> {
+        if let Some(document) = self.documents.get(did.as_str()) {
+            return Ok(document);
+        }
+        let mut location = did.web_document_url().map_err(|e| e.to_string())?;
+        if fetcher.allows_loopback_http() && is_loopback_url(&location) {
+            location = location.replacen("https://", "http://", 1);
+        }
+        let download = fetcher
+            .get(&location, "application/did+json, application/json", MAX_DID_DOCUMENT_BYTES)
+            .await
+            .map_err(|e: FetchError| format!("resolving {did}: {e}"))?;
+        let document = Arc::new(DidDocument::from_json(&download.body, did).map_err(|e| e.to_string())?);
+        let ttl = download.max_age.unwrap_or(status::DEFAULT_TTL).clamp(status::TTL_BOUNDS.0, status::TTL_BOUNDS.1);
+        self.documents.put(did.as_str(), Arc::clone(&document), ttl);
+        Ok(document)
+    }
+
+    async fn check_status(
+        &self,
+        document: &Value,
+        fetcher: &Fetcher,
+        keys: &WebKeys<'_>,
+        at: DateTime<Utc>,
+    ) -> Vec<(status::Entry, EntryStatus)> {
+        let issuer = issuer_id(document).unwrap_or_default();
+        let mut results = Vec::new();
+        for entry in status::entries(document) {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(why) => {
+                    let unknown = status::Entry { purpose: "unknown".into(), index: 0, list: String::new() };
+                    results.push((unknown, EntryStatus::Unknown(why)));
+                    continue;
+                }
+            };
+            let outcome = match self.list(&entry.list, fetcher, keys, at).await {
+                Ok(list) => status::read(&entry, &list, issuer),
+                Err(why) => EntryStatus::Unknown(why),
+            };
+            results.push((entry, outcome));
+        }
+        results
+    }
+
+    async fn list(
+        &self,
+        url: &str,
+        fetcher: &Fetcher,
+        keys: &WebKeys<'_>,
+        at: DateTime<Utc>,
+    ) -> Result<Arc<VerifiedList>, String> {
+        if let Some(list) = self.lists.get(url) {
+            return Ok(list);
+        }
+        let (list, ttl) = status::fetch_list(fetcher, url, &self.context(keys, at)).await?;
+        self.lists.put(url, Arc::clone(&list), ttl);
+        Ok(list)
     }
 
     fn trust(&self, report: &mut Report) {
-        let Some(issuer_id) = report.issuer.as_ref().map(|i| i.id.clone()) else {
-            return;
-        };
-        let Some(list) = &self.policy.trusted_issuers else {
+        let Some(issuer_id) = report.issuer.as_ref().map(|i| i.id.clone()) else { return };
+        let Some(list) = &self.policy.trust else {
             report.skip("trust", "no trust list configured");
             let detail = format!("{issuer_id} is not checked against a trust list; pass --trust DID to require one");
             report.warn(Problem::new("issuer-unknown", "Issuer not on a trust list", Some(detail)));
             return;
         };
-        let trusted = list.contains(&issuer_id);
+        let entry = list.find(&issuer_id);
         if let Some(issuer) = report.issuer.as_mut() {
-            issuer.trusted = Some(trusted);
-            issuer.trust_entry = trusted.then(|| issuer_id.clone());
+            issuer.trusted = Some(entry.is_some());
+            issuer.trust_entry = entry.map(|e| e.did.clone());
+            if let Some(entry) = entry {
+                issuer.name = Some(entry.name.clone());
+            }
         }
-        if trusted {
-            report.pass("trust", Some(format!("{issuer_id} is on the trust list")));
-        } else {
-            report.fail("trust", VerifyError::Trust(format!("{issuer_id} is not on the trust list")).problem());
+        match entry {
+            Some(entry) => {
+                let accreditation =
+                    entry.accreditation.as_deref().map(|a| format!(", accredited by {a}")).unwrap_or_default();
+                report.pass(
+                    "trust",
+                    Some(format!("{} is on the trust list as {}{accreditation}", issuer_id, entry.name)),
+                );
+            }
+            None if list.require_trust => {
+                report.fail("trust", VerifyError::Trust(format!("{issuer_id} is not on the trust list")).problem());
+            }
+            None => {
+                report.skip("trust", "the issuer is not on the trust list, which is advisory");
+                let detail = format!("{issuer_id} is not on the trust list");
+                report.warn(Problem::new("issuer-unknown", "Issuer not on a trust list", Some(detail)));
+            }
         }
     }
 }
+
+fn record_status(
+    report: &mut Report,
+    results: &[(status::Entry, EntryStatus)],
+    at: DateTime<Utc>,
+    accept_unknown: bool,
+) {
+    if results.is_empty() {
+        report.skip("status", "the credential has no status entry");
+        return;
+    }
+    let detail = status::describe(results, at);
+    if let Some(purpose) = results.iter().find_map(|(_, s)| if let EntryStatus::Set(p) = s { Some(p) } else { None }) {
+        let word = if purpose == "suspension" {
+            "suspended"
+        } else if purpose == "revocation" {
+            "revoked"
+        } else {
+            purpose
+        };
+        report.fail("status", VerifyError::Status(format!("the credential is {word}: {detail}")).problem());
+    } else if results.iter().any(|(_, s)| matches!(s, EntryStatus::Unknown(_))) {
+        if accept_unknown {
+            report.pass("status", Some(detail.clone()));
+            report.warn(Problem::new("status-unknown", "Status unknown", Some(detail)));
+        } else {
+            report.fail("status", VerifyError::Status(format!("status unknown: {detail}")).problem());
+        }
+    } else {
+        report.pass("status", Some(detail));
+    }
+}
+
+fn is_loopback_url(url: &str) -> bool {
+    reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_owned)).is_some_and(|host| {
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    })
+}
+
+/// Issuer keys: did:web from the document fetched for this token, everything else from the shared cache.
+struct WebKeys<'a> {
+    base: &'a KeyCache,
+    web: Option<Result<Arc<DidDocument>, String>>,
+}
+
+impl IssuerKeyResolver for WebKeys<'_> {
+    fn issuer_key(&self, issuer: &str, kid: &str) -> Result<VerifyingKey, String> {
+        match &self.web {
+            Some(Ok(document)) if document.id == issuer => {
+                document.key_for(issuer, kid, Relationship::AssertionMethod).map_err(|e| e.to_string())
+            }
+            Some(Err(why)) if issuer.starts_with("did:web:") => Err(why.clone()),
+            _ => self.base.issuer_key(issuer, kid),
+        }
+    }
+}
+
+/// Cache lifetime of fetched DID documents when the server states none.
+pub const DEFAULT_DOCUMENT_TTL: Duration = status::DEFAULT_TTL;

@@ -1,0 +1,120 @@
+//! Server configuration, in layers (DESIGN.md section 2, STYLE rule 16): built-in defaults, then
+//! `skillspass.toml` in the data folder, then `SKILLSPASS_*` environment variables, then command-line flags.
+//! Unknown `SKILLSPASS_*` variables are warned about, so a typo does not silently do nothing.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The default data folder.
+pub const DEFAULT_DATA_DIR: &str = "skillspass-data";
+/// The default listen address.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// Every environment variable skillspass reads.
+pub const KNOWN_ENV: [&str; 16] = [
+    "SKILLSPASS_DATA",
+    "SKILLSPASS_ADDR",
+    "SKILLSPASS_PUBLIC_URL",
+    "SKILLSPASS_ROLES",
+    "SKILLSPASS_ALLOW_LOOPBACK_HTTP",
+    "SKILLSPASS_TRUST_LIST",
+    "SKILLSPASS_ACCEPT_UNKNOWN_STATUS",
+    "SKILLSPASS_STATUS_LIST_ENTRIES",
+    "SKILLSPASS_STATUS_TTL_MS",
+    "SKILLSPASS_BODY_LIMIT",
+    "SKILLSPASS_ADMIN_TOKEN",
+    "SKILLSPASS_TOKEN_FILE",
+    "SKILLSPASS_LOG",
+    "SKILLSPASS_VECTORS",
+    "SKILLSPASS_INTEROP",
+    "SKILLSPASS_VERIFIER",
+];
+
+/// The server's settings after layering.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Listen address.
+    pub addr: String,
+    /// Public base URL (default: `http://localhost:<port>` for loopback addresses, else `http://<addr>`).
+    pub public_url: Option<String>,
+    /// Roles to serve: `issuer`, `verifier`.
+    pub roles: Vec<String>,
+    /// Development flag: allow plain http to loopback in the verifier's fetcher.
+    pub allow_loopback_http: bool,
+    /// The verifier's trust list (TOML).
+    pub trust_list: Option<PathBuf>,
+    /// Whether an unknown status passes with a warning.
+    pub accept_unknown_status: bool,
+    /// Entries per status list.
+    pub status_list_entries: u32,
+    /// `ttl` of published status lists, milliseconds.
+    pub status_ttl_ms: u64,
+    /// Request body limit, bytes.
+    pub body_limit: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            addr: DEFAULT_ADDR.into(),
+            public_url: None,
+            roles: vec!["issuer".into(), "verifier".into()],
+            allow_loopback_http: false,
+            trust_list: None,
+            accept_unknown_status: false,
+            status_list_entries: 131_072,
+            status_ttl_ms: crate::issuer::service::DEFAULT_STATUS_TTL_MS,
+            body_limit: crate::http::DEFAULT_BODY_LIMIT,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults overlaid with `<data>/skillspass.toml` when it exists.
+    ///
+    /// # Errors
+    /// The file's TOML error, naming the file.
+    pub fn from_data_dir(data: &Path) -> Result<Self, String> {
+        let path = data.join("skillspass.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// Whether a role is served.
+    #[must_use]
+    pub fn serves(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+}
+
+/// `SKILLSPASS_*` variables in the environment that skillspass does not know.
+#[must_use]
+pub fn unknown_env() -> Vec<String> {
+    std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| k.starts_with("SKILLSPASS_") && !KNOWN_ENV.contains(&k.as_str()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_layer_overrides_defaults_and_refuses_typos() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Config::from_data_dir(dir.path()).unwrap(), Config::default());
+        std::fs::write(dir.path().join("skillspass.toml"), "addr = \"127.0.0.1:9999\"\nroles = [\"verifier\"]\n")
+            .unwrap();
+        let config = Config::from_data_dir(dir.path()).unwrap();
+        assert_eq!(config.addr, "127.0.0.1:9999");
+        assert!(!config.serves("issuer"));
+        std::fs::write(dir.path().join("skillspass.toml"), "adr = \"x\"\n").unwrap();
+        assert!(Config::from_data_dir(dir.path()).unwrap_err().contains("unknown field"));
+    }
+}

@@ -1,0 +1,163 @@
+//! Issuer routes: `POST /credentials/issue`, `POST /credentials/status` (admin), the `did:web` document and the
+//! status lists.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::auth::Admin;
+use super::{AppState, HttpProblem};
+use crate::core::clock::{Clock as _, SystemClock};
+use crate::issuer::service::{IssuerService, StatusChange};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/credentials/issue", post(issue))
+        .route("/credentials/status", post(update_status))
+        .route("/.well-known/did.json", get(did_document))
+        .route("/status/{list}", get(status_list))
+}
+
+fn service(state: &AppState) -> Result<&IssuerService, HttpProblem> {
+    state.issuer.as_deref().ok_or_else(|| HttpProblem::new("not-found", "the issuer role is not served".to_owned()))
+}
+
+/// VC API `IssueCredentialRequest`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct IssueRequest {
+    /// A VC 2.0 credential naming this issuer, without `credentialStatus` and `proof`.
+    #[schema(value_type = Object)]
+    pub credential: Value,
+    /// Options (none are defined yet; accepted and ignored).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub options: Value,
+}
+
+/// Issues a credential as `vc+jwt`, returned as an `EnvelopedVerifiableCredential`.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(post, path = "/credentials/issue", request_body = IssueRequest,
+    responses((status = 201, description = "issued"), (status = 400, description = "invalid credential"),
+        (status = 401, description = "admin token missing or wrong")))]
+pub async fn issue(
+    State(state): State<AppState>,
+    _admin: Admin,
+    body: Result<Json<IssueRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, HttpProblem> {
+    let service = service(&state)?;
+    let Json(request) = body?;
+    let issued = service.issue(request.credential, SystemClock.now())?;
+    service.persist().await.map_err(|e| HttpProblem::internal(&e))?;
+    let enveloped = json!({
+        "@context": [crate::core::credential::VC2_CONTEXT],
+        "id": format!("data:application/vc+jwt,{}", issued.token),
+        "type": "EnvelopedVerifiableCredential",
+    });
+    Ok((StatusCode::CREATED, Json(json!({"verifiableCredential": enveloped}))).into_response())
+}
+
+/// VC API `UpdateCredentialStatus`: `{credentialId, credentialStatus: [{type, status}]}` with `status` one of
+/// `revoked`, `suspended`, `active` (reinstates a suspension).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusRequest {
+    /// The credential's id.
+    pub credential_id: String,
+    /// The requested changes.
+    pub credential_status: Vec<StatusUpdate>,
+}
+
+/// One requested change.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct StatusUpdate {
+    /// `BitstringStatusListEntry`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `revoked`, `suspended` or `active`.
+    pub status: String,
+}
+
+/// Revokes, suspends or reinstates a credential.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(post, path = "/credentials/status", request_body = StatusRequest,
+    responses((status = 200, description = "changed"), (status = 404, description = "unknown credential"),
+        (status = 409, description = "already revoked")))]
+pub async fn update_status(
+    State(state): State<AppState>,
+    _admin: Admin,
+    body: Result<Json<StatusRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Value>, HttpProblem> {
+    let service = service(&state)?;
+    let Json(request) = body?;
+    if request.credential_status.is_empty() {
+        return Err(HttpProblem::new("invalid-request", "credentialStatus is empty".to_owned()));
+    }
+    let mut record = None;
+    for update in &request.credential_status {
+        if !matches!(update.kind.as_str(), "BitstringStatusListEntry" | "BitstringStatusListCredential") {
+            return Err(HttpProblem::new("invalid-request", format!("unsupported status type {:?}", update.kind)));
+        }
+        let change = match update.status.as_str() {
+            "revoked" => StatusChange::Revoke,
+            "suspended" => StatusChange::Suspend,
+            "active" | "reinstated" => StatusChange::Reinstate,
+            other => {
+                let detail = format!("status {other:?} is not one of revoked, suspended, active");
+                return Err(HttpProblem::new("invalid-request", detail));
+            }
+        };
+        record = Some(service.change_status(&request.credential_id, change)?);
+    }
+    service.persist().await.map_err(|e| HttpProblem::internal(&e))?;
+    let record = record.ok_or_else(|| HttpProblem::new("invalid-request", None))?;
+    Ok(Json(json!({"credentialId": record.id, "revoked": record.revoked, "suspended": record.suspended})))
+}
+
+/// The issuer's `did:web` document.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(get, path = "/.well-known/did.json", responses((status = 200, description = "the DID document")))]
+pub async fn did_document(State(state): State<AppState>) -> Result<Response, HttpProblem> {
+    let document = service(&state)?.did_document();
+    let mut response = Json(document).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/did+json"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=300"));
+    Ok(response)
+}
+
+/// A status list as a signed `BitstringStatusListCredential` (`application/vc+jwt`), with `ETag` and
+/// `Cache-Control: max-age` = its `ttl`.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(get, path = "/status/{list}", params(("list" = String, Path, description = "list id")),
+    responses((status = 200, description = "the signed list"), (status = 304, description = "unchanged"),
+        (status = 404, description = "unknown list")))]
+pub async fn status_list(
+    State(state): State<AppState>,
+    Path(list): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, HttpProblem> {
+    let service = service(&state)?;
+    let published = service.status_list(&list, SystemClock.now())?;
+    let cache_control = format!("max-age={}", service.status_ttl_ms() / 1000);
+    let etag = HeaderValue::from_str(&published.etag).map_err(|e| HttpProblem::internal(&e))?;
+    let unchanged = headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == published.etag.as_bytes());
+    let mut response =
+        if unchanged { StatusCode::NOT_MODIFIED.into_response() } else { published.token.clone().into_response() };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vc+jwt"));
+    headers.insert(header::ETAG, etag);
+    headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_str(&cache_control).map_err(|e| HttpProblem::internal(&e))?);
+    Ok(response)
+}

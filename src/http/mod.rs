@@ -1,0 +1,69 @@
+//! The HTTP front door (axum): the W3C VC API paths of the issuer and verifier roles, `/health` and the `OpenAPI`
+//! document. Handlers parse, call one role method and render; errors are problem+json ([`problem`]).
+
+pub mod auth;
+pub mod issuer;
+pub mod openapi;
+pub mod problem;
+pub mod verifier;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::issuer::service::IssuerService;
+use crate::verifier::Verifier;
+pub use auth::AdminToken;
+pub use problem::HttpProblem;
+
+/// Default request body limit: 1 MiB (a credential is a few KiB).
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The issuer role, when served.
+    pub issuer: Option<Arc<IssuerService>>,
+    /// The verifier role, when served.
+    pub verifier: Option<Arc<Verifier>>,
+    /// The admin token for issuer calls.
+    pub admin: AdminToken,
+}
+
+/// The router for the configured roles.
+pub fn app(state: AppState, body_limit: usize) -> Router {
+    let mut router = Router::new().route("/health", get(health)).route("/openapi.json", get(openapi::document));
+    if state.issuer.is_some() {
+        router = router.merge(issuer::routes());
+    }
+    if state.verifier.is_some() {
+        router = router.merge(verifier::routes());
+    }
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}
+
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Json<serde_json::Value> {
+    let mut roles = Vec::new();
+    if state.issuer.is_some() {
+        roles.push("issuer");
+    }
+    if state.verifier.is_some() {
+        roles.push("verifier");
+    }
+    Json(json!({"status": "ok", "roles": roles}))
+}
+
+async fn not_found() -> HttpProblem {
+    HttpProblem::new("not-found", None)
+}
+
+async fn method_not_allowed() -> HttpProblem {
+    HttpProblem::new("method-not-allowed", None)
+}

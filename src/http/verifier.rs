@@ -1,0 +1,65 @@
+//! Verifier routes: `POST /credentials/verify` (W3C VC API) returning the verification report.
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{AppState, HttpProblem};
+use crate::core::clock::{Clock as _, SystemClock};
+use crate::core::report::Report;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/credentials/verify", post(verify))
+}
+
+/// VC API `VerifyCredentialRequest`: `verifiableCredential` is an `EnvelopedVerifiableCredential` with a
+/// `data:application/vc+jwt,` id, or the compact `vc+jwt` itself.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyRequest {
+    /// The credential.
+    #[schema(value_type = Object)]
+    pub verifiable_credential: Value,
+    /// Options (none are defined yet).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub options: Value,
+}
+
+/// Verifies a credential: the report of DESIGN.md section 7, which carries the VC API's `verified`, `checks`,
+/// `errors` and `warnings`. Always 200 when the request was well-formed; `verified` says the outcome.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(post, path = "/credentials/verify", request_body = VerifyRequest,
+    responses((status = 200, description = "the verification report"), (status = 400, description = "malformed request")))]
+pub async fn verify(
+    State(state): State<AppState>,
+    body: Result<Json<VerifyRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Report>, HttpProblem> {
+    let verifier = state
+        .verifier
+        .as_deref()
+        .ok_or_else(|| HttpProblem::new("not-found", "the verifier role is not served".to_owned()))?;
+    let Json(request) = body?;
+    let token = compact_token(&request.verifiable_credential)?;
+    Ok(Json(verifier.verify(token, SystemClock.now()).await))
+}
+
+fn compact_token(credential: &Value) -> Result<&str, HttpProblem> {
+    match credential {
+        Value::String(token) => Ok(token),
+        Value::Object(_) => credential
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| id.strip_prefix("data:application/vc+jwt,"))
+            .ok_or_else(|| {
+                let detail =
+                    "verifiableCredential must be an EnvelopedVerifiableCredential with a data:application/vc+jwt, id";
+                HttpProblem::new("invalid-request", detail.to_owned())
+            }),
+        _ => Err(HttpProblem::new("invalid-request", "verifiableCredential must be an object or a string".to_owned())),
+    }
+}
