@@ -1,0 +1,132 @@
+//! A hostile issuer on loopback: it signs credentials whose status entries point at broken, oversized, short,
+//! forged or redirected status lists, and serves a did:web document for the wrong DID. The real verifier must
+//! refuse every one of them.
+
+use std::io::Write as _;
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde_json::{Value, json};
+use skillspass::core::did::{Did, DidDocument};
+use skillspass::core::encoding::b64url;
+use skillspass::core::keys::SigningKey;
+use skillspass::core::status_list::bitstring::Bitstring;
+use skillspass::core::vc_jose::sign_credential;
+
+/// A running fake issuer.
+pub struct FakeIssuer {
+    /// Its base URL.
+    pub url: String,
+    /// Its did:key.
+    pub did: Did,
+    key: SigningKey,
+}
+
+impl FakeIssuer {
+    /// Starts the server in the test's runtime.
+    pub async fn start() -> Self {
+        let key = SigningKey::generate();
+        let did = Did::key(&key.verifying_key());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let router = routes(&key, &did, &url);
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Self { url, did, key }
+    }
+
+    /// A credential from this issuer whose revocation entry points at `list_url`.
+    pub fn credential_with_list(&self, list_url: &str) -> String {
+        let credential = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": format!("urn:uuid:{}", uuid::Uuid::new_v4()),
+            "type": ["VerifiableCredential"],
+            "issuer": self.did.as_str(),
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG"},
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                "statusListIndex": "7", "statusListCredential": list_url},
+        });
+        sign_credential(&credential, &self.key, &self.did.default_kid(), chrono::Utc::now()).unwrap()
+    }
+
+    /// A credential issued as `did:web:localhost%3A<port>` (whose document this server serves with a wrong id).
+    pub fn did_web_credential(&self) -> String {
+        let port = self.url.rsplit(':').next().unwrap();
+        let did = format!("did:web:localhost%3A{port}");
+        let credential = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": did,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG"},
+        });
+        sign_credential(&credential, &self.key, &format!("{did}#key-1"), chrono::Utc::now()).unwrap()
+    }
+}
+
+fn list_credential(issuer: &Did, key: &SigningKey, url: &str, encoded: &str) -> String {
+    let credential = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer.as_str(),
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": format!("{url}#list"), "type": "BitstringStatusList",
+            "statusPurpose": "revocation", "encodedList": encoded},
+    });
+    sign_credential(&credential, key, &issuer.default_kid(), chrono::Utc::now()).unwrap()
+}
+
+fn gzip_bomb() -> String {
+    let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..20 {
+        gzip.write_all(&zeros).unwrap();
+    }
+    format!("u{}", b64url(gzip.finish().unwrap()))
+}
+
+fn tamper(token: &str) -> String {
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut payload: Value =
+        serde_json::from_slice(&skillspass::core::encoding::b64url_decode(parts[1]).unwrap()).unwrap();
+    let mut flipped = Bitstring::new(131_072);
+    flipped.set(99, true).unwrap();
+    payload["credentialSubject"]["encodedList"] = json!(flipped.encode().unwrap());
+    format!("{}.{}.{}", parts[0], b64url(serde_json::to_vec(&payload).unwrap()), parts[2])
+}
+
+fn routes(key: &SigningKey, did: &Did, base: &str) -> Router {
+    let jwt = |body: String| ([(header::CONTENT_TYPE, "application/vc+jwt")], body).into_response();
+    let good = list_credential(did, key, &format!("{base}/list/good"), &Bitstring::new(131_072).encode().unwrap());
+    let short = list_credential(did, key, &format!("{base}/list/short"), &Bitstring::new(1024).encode().unwrap());
+    let bomb = list_credential(did, key, &format!("{base}/list/bomb"), &gzip_bomb());
+    let forged = tamper(&list_credential(
+        did,
+        key,
+        &format!("{base}/list/bad-signature"),
+        &Bitstring::new(131_072).encode().unwrap(),
+    ));
+    let stranger = SigningKey::generate();
+    let other = list_credential(
+        &Did::key(&stranger.verifying_key()),
+        &stranger,
+        &format!("{base}/list/other-issuer"),
+        &Bitstring::new(131_072).encode().unwrap(),
+    );
+    let wrong_document =
+        DidDocument::for_key("did:web:evil.example", "did:web:evil.example#key-1", "JsonWebKey", key.verifying_key());
+    Router::new()
+        .route("/list/good", get(move || async move { jwt(good) }))
+        .route("/list/short", get(move || async move { jwt(short) }))
+        .route("/list/bomb", get(move || async move { jwt(bomb) }))
+        .route("/list/bad-signature", get(move || async move { jwt(forged) }))
+        .route("/list/other-issuer", get(move || async move { jwt(other) }))
+        .route("/redirect-private", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "http://10.1.2.3/list")]) }))
+        .route("/redirect-loop", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/redirect-loop")]) }))
+        .route("/.well-known/did.json", get(move || async move { axum::Json(wrong_document) }))
+}

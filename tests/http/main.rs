@@ -1,0 +1,8 @@
+//! The HTTP services driven as users would (issue #3): real `skillspass serve` processes on 127.0.0.1 with their
+//! own sled folders, issuer and verifier as separate instances, plus a hostile fake issuer for the rejections.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly on purpose")]
+
+mod fake_issuer;
+mod flow;
+mod helpers;
+mod rejections;
