@@ -1,6 +1,8 @@
-//! Interoperability with implementations nobody here wrote (issue #2): npm `jose` and `PyPI` `jwcrypto` verify our
+//! Interoperability with implementations nobody here wrote: npm `jose` and `PyPI` `jwcrypto` verify our
 //! credentials (and refuse tampered ones), and a `vc+jwt` signed by `jose` with a did:key issuer verifies with
-//! `skillspass verify`.
+//! `skillspass verify` (issue #2); our Bitstring status list decodes with `@digitalbazaar/vc-bitstring-status-list`,
+//! our Token Status List with `@sd-jwt/jwt-status-list`, and our status list credential verifies with `jose`
+//! (issue #3).
 //!
 //! The tools live in `tests/interop/` (`package.json` + lockfile, `requirements.txt`). On first use this test
 //! installs them (`npm ci`, a Python venv): the registries are needed once. When node or python3 is missing the
@@ -38,7 +40,7 @@ fn node() -> Option<PathBuf> {
     let ready = *READY.get_or_init(|| {
         let dir = interop_dir();
         succeeded(Command::new("node").arg("--version"))
-            && (dir.join("node_modules/jose").is_dir()
+            && (dir.join("node_modules/@sd-jwt/jwt-status-list").is_dir()
                 || succeeded(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir)))
     });
     if ready { Some(PathBuf::from("node")) } else { skip("node or npm ci for tests/interop is unavailable") }
@@ -130,4 +132,65 @@ fn credential_signed_by_npm_jose_verifies_with_skillspass() {
     assert_eq!(report["skills"][0]["id"], "http://data.europa.eu/esco/skill/326809fc-238d-40c2-881e-40042f7f2f0d");
     let refused = verify(&tamper(&token));
     assert_eq!(refused.status.code(), Some(1), "skillspass accepted a tampered jose credential");
+}
+
+#[test]
+fn status_lists_decode_with_independent_libraries() {
+    use skillspass::core::status_list::token::TokenStatusList;
+    use skillspass::issuer::service::{IssuerService, ServiceConfig, StatusChange};
+
+    let Some(node) = node() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = skillspass::store::db::open(dir.path()).unwrap();
+    let key = skillspass::core::keys::SigningKey::generate();
+    let public = key.verifying_key();
+    let config = ServiceConfig {
+        public_url: "https://academy.example".into(),
+        entries_per_list: 131_072,
+        status_ttl_ms: 300_000,
+    };
+    let service = IssuerService::open(db, key, config).unwrap();
+    let now = chrono::Utc::now();
+    let credential = |n: u32| {
+        serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+            "issuer": "did:web:academy.example", "credentialSubject": {"id": format!("urn:example:{n}")}})
+    };
+    let issued: Vec<_> = (0..5).map(|n| service.issue(credential(n), now).unwrap()).collect();
+    let revoked = [&issued[1], &issued[3]];
+    for credential in revoked {
+        service.change_status(&credential.id, StatusChange::Revoke).unwrap();
+    }
+    let mut expected: Vec<u64> = revoked
+        .iter()
+        .map(|c| c.credential["credentialStatus"][0]["statusListIndex"].as_str().unwrap().parse().unwrap())
+        .collect();
+    expected.sort_unstable();
+    let list_jwt = service.status_list("revocation-1", now).unwrap().token.clone();
+    let list: serde_json::Value =
+        serde_json::from_slice(&b64url_decode(list_jwt.split('.').nth(1).unwrap()).unwrap()).unwrap();
+
+    let mut token_list = TokenStatusList::new(2, 1000).unwrap();
+    for (index, value) in [(0, 1), (17, 2), (999, 3)] {
+        token_list.set(index, value).unwrap();
+    }
+    let input = serde_json::json!({
+        "encodedList": list["credentialSubject"]["encodedList"],
+        "lst": token_list.encode().unwrap(), "bits": 2,
+        "listJwt": list_jwt, "jwk": public.to_jwk().to_value(),
+    });
+    let mut child = Command::new(node)
+        .arg(interop_dir().join("status_lists.mjs"))
+        .current_dir(interop_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let verdict: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(verdict["bitstringLength"], 131_072);
+    assert_eq!(verdict["bitstringSet"], serde_json::json!(expected), "same bits, MSB-first");
+    assert_eq!(verdict["tokenStatuses"], serde_json::json!({"0": 1, "17": 2, "999": 3}), "same values, LSB-first");
+    assert_eq!(verdict["listJwtVerified"], true, "jose verifies the status list credential");
 }

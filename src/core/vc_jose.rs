@@ -27,6 +27,10 @@ pub const DEFAULT_SKEW: Duration = Duration::seconds(120);
 /// The checks of the offline pipeline, in order.
 pub const CHECKS: [&str; 8] = ["parse", "alg", "typ", "issuer-key", "signature", "claims", "validity", "schema"];
 
+/// The problem names of [`VerifyError`], one per check (listed in `docs/problems.md`).
+pub const ERROR_NAMES: [&str; 10] =
+    ["parse", "alg", "typ", "issuer-key", "signature", "claims", "validity", "schema", "status", "trust"];
+
 /// Why a credential failed verification: exactly one variant per check.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VerifyError {
