@@ -35,7 +35,8 @@ raw_rate=$(awk -v us="$raw_us" 'BEGIN {printf "%.0f", 1e6/us}')
 start issuer 1 --roles issuer --status-ttl-ms 600000
 start verifier 0 --roles verifier --allow-loopback-http
 token=$(cat "$work/issuer/admin-token")
-did=$(curl -s "$URL_issuer/.well-known/did.json" | sed -n 's/.*"id":"\(did:web:[^"]*\)".*/\1/p' | head -1)
+issuer_did() { sed -n 's/^issuer \(did:web:[^ ]*\) published.*/\1/p' "$work/$1.out"; }
+did=$(issuer_did issuer)
 cat > "$work/credential.json" <<JSON
 {"credential": {"@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
  "type": ["VerifiableCredential", "OpenBadgeCredential"], "name": "Teamwork",
@@ -68,7 +69,7 @@ verifier_mem=$(hwm "$PID_verifier")
 kill "$PID_issuer"; wait "$PID_issuer" 2>/dev/null || true
 start issuer2 0,1 --roles issuer --status-ttl-ms 600000
 token=$(cat "$work/issuer2/admin-token")
-did2=$(curl -s "$URL_issuer2/.well-known/did.json" | sed -n 's/.*"id":"\(did:web:[^"]*\)".*/\1/p' | head -1)
+did2=$(issuer_did issuer2)
 sed "s/$did/$did2/" "$work/credential.json" > "$work/credential2.json"
 post_lua "$work/issue.lua" "$work/credential2.json" "$token"
 read -r i_rps i_p50 i_p99 i_bad <<<"$(wrk_run 0,1 "$URL_issuer2/credentials/issue" "$work/issue.lua")"
@@ -76,12 +77,13 @@ issuer_mem=$(hwm "$PID_issuer2")
 
 start big 0,1 --roles issuer --status-list-entries 1048576 --status-ttl-ms 600000
 token=$(cat "$work/big/admin-token")
-did3=$(curl -s "$URL_big/.well-known/did.json" | sed -n 's/.*"id":"\(did:web:[^"]*\)".*/\1/p' | head -1)
-sed "s/$did/$did3/" "$work/credential.json" > "$work/credential3.json"
+did3=$(issuer_did big)
 rebuilds=()
 for i in $(seq 5); do
-  id=$(curl -s -H "authorization: Bearer $token" -H 'content-type: application/json' --data @"$work/credential3.json" \
-    "$URL_big/credentials/issue" | sed -n 's/.*data:application\/vc+jwt,[^.]*\.\([^.]*\)\..*/\1/p' | tr '_-' '/+' | base64 -d 2>/dev/null | grep -o '"id":"urn:uuid:[^"]*"' | head -1 | cut -d'"' -f4)
+  id="urn:uuid:$(cat /proc/sys/kernel/random/uuid)"
+  sed "s/$did/$did3/; s/\"credential\": {/\"credential\": {\"id\": \"$id\", /" "$work/credential.json" > "$work/credential3.json"
+  curl -s -o /dev/null -H "authorization: Bearer $token" -H 'content-type: application/json' --data @"$work/credential3.json" \
+    "$URL_big/credentials/issue"
   curl -s -o /dev/null "$URL_big/status/revocation-1"
   curl -s -o /dev/null -H "authorization: Bearer $token" -H 'content-type: application/json' \
     --data "{\"credentialId\":\"$id\",\"credentialStatus\":[{\"type\":\"BitstringStatusListEntry\",\"status\":\"revoked\"}]}" "$URL_big/credentials/status"

@@ -19,6 +19,7 @@ use crate::core::keys::SigningKey;
 use crate::core::status_list::bitstring::{Bitstring, MIN_ENTRIES};
 use crate::core::vc_jose::{self, rfc3339};
 use crate::store::StoreError;
+use crate::store::db::GroupCommit;
 
 /// Default `ttl` of published lists: 5 minutes (Bitstring Status List `ttl` is in milliseconds).
 pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
@@ -70,7 +71,7 @@ pub enum StatusError {
 pub struct IssuerService {
     issuer: Issuer,
     key: SigningKey,
-    db: sled::Db,
+    commit: GroupCommit,
     registry: Registry,
     publisher: Publisher,
     config: ServiceConfig,
@@ -88,7 +89,7 @@ impl IssuerService {
         let kid = format!("{did}#key-1");
         let issuer = Issuer::with_did(key.clone(), did, kid)?;
         let registry = Registry::open(&db, config.entries_per_list).map_err(|e| IssueError::Store(e.to_string()))?;
-        Ok(Self { issuer, key, db, registry, publisher: Publisher::default(), config })
+        Ok(Self { issuer, key, commit: GroupCommit::new(db), registry, publisher: Publisher::default(), config })
     }
 
     /// The issuer's DID.
@@ -135,13 +136,12 @@ impl IssuerService {
         Ok(IssuedCredential { id, token, credential })
     }
 
-    /// Flushes sled to disk: call before a credential or a status change is acknowledged.
+    /// Flushes sled to disk (group commit): call before a credential or a status change is acknowledged.
     ///
     /// # Errors
     /// [`StoreError`].
     pub async fn persist(&self) -> Result<(), StoreError> {
-        self.db.flush_async().await?;
-        Ok(())
+        self.commit.persist().await
     }
 
     fn prepare(&self, credential: Value, now: DateTime<Utc>) -> Result<Value, IssueError> {

@@ -11,6 +11,7 @@ mod key_cache;
 pub mod status;
 pub mod trust;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,7 +58,7 @@ pub struct Verifier {
     keys: KeyCache,
     policy: Policy,
     fetcher: Option<Fetcher>,
-    documents: TtlCache<DidDocument>,
+    documents: TtlCache<ResolvedDid>,
     lists: TtlCache<VerifiedList>,
 }
 
@@ -144,11 +145,12 @@ impl Verifier {
         }
     }
 
-    /// The did:web document of the token's issuer, when the issuer is a did:web (fetched or cached).
-    async fn web_document_for(&self, token: &str, fetcher: &Fetcher) -> Option<Result<Arc<DidDocument>, String>> {
-        let claims = CompactJws::parse(token.trim()).ok()?.claims().ok()?;
-        let issuer = issuer_id(&Value::Object(claims))?.to_owned();
-        let did = Did::parse(&issuer).ok().filter(|d| d.method() == DidMethod::Web)?;
+    /// The did:web document the token's `kid` names, when it is a did:web (fetched or cached). Read from the header
+    /// alone, without parsing the payload: the pipeline then requires that DID to be the issuer (STANDARDS.md 8.4).
+    async fn web_document_for(&self, token: &str, fetcher: &Fetcher) -> Option<Result<Arc<ResolvedDid>, String>> {
+        let jws = CompactJws::parse(token.trim()).ok()?;
+        let kid = jws.header_str("kid")?;
+        let did = Did::parse(kid.split('#').next()?).ok().filter(|d| d.method() == DidMethod::Web)?;
         if self.keys.resolver().has_document(did.as_str()) {
             return None; // supplied by the operator (`--did-document`): no fetch
         }
@@ -156,7 +158,7 @@ impl Verifier {
     }
 
     /// did:web "Read" through the guarded fetcher, cached by `Cache-Control`.
-    async fn resolve_web(&self, did: &Did, fetcher: &Fetcher) -> Result<Arc<DidDocument>, String> {
+    async fn resolve_web(&self, did: &Did, fetcher: &Fetcher) -> Result<Arc<ResolvedDid>, String> {
         if let Some(document) = self.documents.get(did.as_str()) {
             return Ok(document);
         }
@@ -168,7 +170,8 @@ impl Verifier {
             .get(&location, "application/did+json, application/json", MAX_DID_DOCUMENT_BYTES)
             .await
             .map_err(|e: FetchError| format!("resolving {did}: {e}"))?;
-        let document = Arc::new(DidDocument::from_json(&download.body, did).map_err(|e| e.to_string())?);
+        let document = DidDocument::from_json(&download.body, did).map_err(|e| e.to_string())?;
+        let document = Arc::new(ResolvedDid::new(document));
         let ttl = download.max_age.unwrap_or(status::DEFAULT_TTL).clamp(status::TTL_BOUNDS.0, status::TTL_BOUNDS.1);
         self.documents.put(did.as_str(), Arc::clone(&document), ttl);
         Ok(document)
@@ -292,17 +295,46 @@ fn is_loopback_url(url: &str) -> bool {
     })
 }
 
+/// A fetched did:web document with its `assertionMethod` keys decoded once (decoding a key costs a curve-point
+/// decompression, too much to repeat for every credential).
+#[derive(Debug)]
+pub struct ResolvedDid {
+    document: DidDocument,
+    assertion_keys: HashMap<String, VerifyingKey>,
+}
+
+impl ResolvedDid {
+    fn new(document: DidDocument) -> Self {
+        let assertion_keys = document
+            .verification_method
+            .iter()
+            .map(|m| if m.id.starts_with('#') { format!("{}{}", document.id, m.id) } else { m.id.clone() })
+            .filter_map(|kid| {
+                let key = document.key_for(&document.id, &kid, Relationship::AssertionMethod).ok()?;
+                Some((kid, key))
+            })
+            .collect();
+        Self { document, assertion_keys }
+    }
+}
+
 /// Issuer keys: did:web from the document fetched for this token, everything else from the shared cache.
 struct WebKeys<'a> {
     base: &'a KeyCache,
-    web: Option<Result<Arc<DidDocument>, String>>,
+    web: Option<Result<Arc<ResolvedDid>, String>>,
 }
 
 impl IssuerKeyResolver for WebKeys<'_> {
     fn issuer_key(&self, issuer: &str, kid: &str) -> Result<VerifyingKey, String> {
         match &self.web {
-            Some(Ok(document)) if document.id == issuer => {
-                document.key_for(issuer, kid, Relationship::AssertionMethod).map_err(|e| e.to_string())
+            Some(Ok(resolved)) if resolved.document.id == issuer => {
+                let kid_is_the_issuers = kid.split_once('#').is_some_and(|(did, _)| did == issuer);
+                match resolved.assertion_keys.get(kid) {
+                    Some(key) if kid_is_the_issuers => Ok(*key),
+                    _ => {
+                        resolved.document.key_for(issuer, kid, Relationship::AssertionMethod).map_err(|e| e.to_string())
+                    }
+                }
             }
             Some(Err(why)) if issuer.starts_with("did:web:") => Err(why.clone()),
             _ => self.base.issuer_key(issuer, kid),
