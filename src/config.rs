@@ -12,7 +12,10 @@ pub const DEFAULT_DATA_DIR: &str = "skillspass-data";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
 /// Every environment variable skillspass reads.
-pub const KNOWN_ENV: [&str; 16] = [
+pub const KNOWN_ENV: [&str; 19] = [
+    "SKILLSPASS_WALLET",
+    "SKILLSPASS_PASSPHRASE",
+    "SKILLSPASS_EXPORT_PASSPHRASE",
     "SKILLSPASS_DATA",
     "SKILLSPASS_ADDR",
     "SKILLSPASS_PUBLIC_URL",

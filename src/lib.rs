@@ -17,3 +17,4 @@ pub mod http;
 pub mod issuer;
 pub mod store;
 pub mod verifier;
+pub mod wallet;

@@ -8,6 +8,7 @@ mod render;
 pub mod serve;
 mod status;
 mod verify;
+mod wallet;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +49,8 @@ enum Command {
     Suspend(status::StatusArgs),
     /// Lift a suspension.
     Reinstate(status::StatusArgs),
+    /// The holder's wallet: init, import, list, show, skills, delete, export, restore, present.
+    Wallet(wallet::WalletArgs),
     /// Run the end-to-end story on this machine: an issuer and a verifier on loopback, issue, verify, revoke.
     Demo,
 }
@@ -105,6 +108,7 @@ fn dispatch(command: Command) -> Result<u8, CliError> {
         Command::Revoke(args) => status::run(&args, "revoked"),
         Command::Suspend(args) => status::run(&args, "suspended"),
         Command::Reinstate(args) => status::run(&args, "active"),
+        Command::Wallet(args) => wallet::run(&args),
         Command::Demo => demo::run(),
     }
 }

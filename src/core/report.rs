@@ -130,6 +130,9 @@ pub struct Report {
     /// The verified credential document (absent when the signature did not verify).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<Value>,
+    /// For a presentation: the report of each credential it holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<Report>,
 }
 
 impl Report {
@@ -150,6 +153,7 @@ impl Report {
             warnings: Vec::new(),
             skills: Vec::new(),
             document: None,
+            credentials: Vec::new(),
         }
     }
 

@@ -13,12 +13,15 @@ use utoipa::OpenApi;
         super::issuer::did_document,
         super::issuer::status_list,
         super::verifier::verify,
+        super::verifier::verify_presentation,
     ),
     components(schemas(
         super::issuer::IssueRequest,
         super::issuer::StatusRequest,
         super::issuer::StatusUpdate,
         super::verifier::VerifyRequest,
+        super::verifier::VerifyPresentationRequest,
+        super::verifier::PresentationOptions,
     ))
 )]
 pub struct ApiDoc;

@@ -11,7 +11,56 @@ use crate::core::clock::{Clock as _, SystemClock};
 use crate::core::report::Report;
 
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/credentials/verify", post(verify))
+    Router::new().route("/credentials/verify", post(verify)).route("/presentations/verify", post(verify_presentation))
+}
+
+/// VC API `VerifyPresentationRequest`: the `vp+jwt` (enveloped or compact) and the `challenge` (nonce) and
+/// `domain` (audience) this verifier asked for.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyPresentationRequest {
+    /// An `EnvelopedVerifiablePresentation` with a `data:application/vp+jwt,` id, or the compact `vp+jwt`.
+    #[schema(value_type = Object)]
+    pub verifiable_presentation: Value,
+    /// `challenge` and `domain`.
+    pub options: PresentationOptions,
+}
+
+/// What the presentation must be bound to.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PresentationOptions {
+    /// The nonce the verifier gave the holder (single use).
+    pub challenge: String,
+    /// The verifier's identifier, the presentation's `aud`.
+    pub domain: String,
+}
+
+/// Verifies a presentation: holder signature, nonce (single use), audience, and every credential, each bound to
+/// the holder. The report lists the proven skills and each credential's own report.
+///
+/// # Errors
+/// A problem+json response for malformed requests.
+#[utoipa::path(post, path = "/presentations/verify", request_body = VerifyPresentationRequest,
+    responses((status = 200, description = "the verification report"), (status = 400, description = "malformed request")))]
+pub async fn verify_presentation(
+    State(state): State<AppState>,
+    body: Result<Json<VerifyPresentationRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Report>, HttpProblem> {
+    let verifier = state
+        .verifier
+        .as_deref()
+        .ok_or_else(|| HttpProblem::new("not-found", "the verifier role is not served".to_owned()))?;
+    let Json(request) = body?;
+    let vp = match &request.verifiable_presentation {
+        Value::String(vp) => vp.as_str(),
+        other => other
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| id.strip_prefix("data:application/vp+jwt,"))
+            .ok_or_else(|| HttpProblem::new("invalid-request", "verifiablePresentation must be a vp+jwt".to_owned()))?,
+    };
+    let options = &request.options;
+    Ok(Json(verifier.verify_presentation(vp, &options.challenge, &options.domain, SystemClock.now()).await))
 }
 
 /// VC API `VerifyCredentialRequest`: `verifiableCredential` is an `EnvelopedVerifiableCredential` with a

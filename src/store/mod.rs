@@ -3,6 +3,7 @@
 
 pub mod db;
 pub mod key_file;
+pub mod sealed;
 
 pub use db::{Record, Records, StoreError};
 pub use key_file::{KeyFileError, read_key_file, read_secret_file, write_key_file, write_secret_file};

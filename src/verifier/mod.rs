@@ -8,6 +8,7 @@
 pub mod cache;
 pub mod fetch;
 mod key_cache;
+pub mod presentation;
 pub mod status;
 pub mod trust;
 
@@ -60,6 +61,7 @@ pub struct Verifier {
     fetcher: Option<Fetcher>,
     documents: TtlCache<ResolvedDid>,
     lists: TtlCache<VerifiedList>,
+    nonces: presentation::NonceLedger,
 }
 
 impl Verifier {
@@ -75,6 +77,7 @@ impl Verifier {
             fetcher: None,
             documents: TtlCache::default(),
             lists: TtlCache::default(),
+            nonces: presentation::NonceLedger::default(),
         })
     }
 

@@ -1,0 +1,387 @@
+//! `skillspass wallet …`: the holder's wallet in local mode. The wallet folder comes from `--wallet DIR`,
+//! `SKILLSPASS_WALLET`, or the per-user default (`$XDG_DATA_HOME/skillspass/wallet`, else
+//! `~/.local/share/skillspass/wallet`); the passphrase from `SKILLSPASS_PASSPHRASE` or a prompt.
+
+use std::io::{BufRead as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use super::issue::parse_time;
+use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, read_input};
+use crate::core::clock::{Clock as _, SystemClock};
+use crate::core::jose::MAX_TOKEN_BYTES;
+use crate::verifier::fetch::Fetcher;
+use crate::verifier::{Policy, Verifier};
+use crate::wallet::passport::{Filter, skills_overview, within_validity};
+use crate::wallet::{ImportOutcome, StoredCredential, Wallet, WalletError};
+
+/// The holder name of the local wallet.
+const LOCAL_HOLDER: &str = "local";
+
+/// Arguments shared by every wallet command.
+#[derive(Debug, clap::Args)]
+pub struct WalletArgs {
+    /// The wallet folder.
+    #[arg(long, global = true, env = "SKILLSPASS_WALLET")]
+    wallet: Option<PathBuf>,
+    /// Print JSON for scripts.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: WalletCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum WalletCommand {
+    /// Create a wallet with a new holder key (did:key).
+    Init,
+    /// Verify credentials and store them (a file, or `-` for one credential per line on standard input).
+    Import {
+        /// The credential file, or `-`.
+        input: PathBuf,
+        /// Accept a credential that names no subject (a bearer credential).
+        #[arg(long)]
+        bearer: bool,
+        /// Do not use the network (did:web issuers need it; status is then not checked).
+        #[arg(long)]
+        offline: bool,
+        /// Development only: allow plain http to loopback for did:web and status lists.
+        #[arg(long, env = "SKILLSPASS_ALLOW_LOOPBACK_HTTP")]
+        allow_loopback_http: bool,
+    },
+    /// List credentials, optionally filtered.
+    List {
+        /// ESCO URI or part of a skill label.
+        #[arg(long)]
+        skill: Option<String>,
+        /// Issuer DID or part of its name.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// Credential type or achievement type (e.g. `MicroCredential`).
+        #[arg(long = "type")]
+        kind: Option<String>,
+        /// Valid from on or after (RFC 3339).
+        #[arg(long, value_parser = parse_time)]
+        since: Option<DateTime<Utc>>,
+        /// Valid from on or before (RFC 3339).
+        #[arg(long, value_parser = parse_time)]
+        until: Option<DateTime<Utc>>,
+    },
+    /// Show one credential (id or a unique part of it).
+    Show {
+        /// The credential id.
+        id: String,
+    },
+    /// Every proven skill with its evidence.
+    Skills,
+    /// Delete a credential.
+    Delete {
+        /// The credential id.
+        id: String,
+    },
+    /// Export everything to one encrypted file (passphrase from `SKILLSPASS_EXPORT_PASSPHRASE` or a prompt).
+    Export {
+        /// The file to write (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        /// Instead, write the credentials unencrypted, as a JSON array, for other wallets.
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Restore an export file into a new wallet.
+    Restore {
+        /// The export file.
+        file: PathBuf,
+    },
+    /// Print a vp+jwt presenting credentials to a verifier.
+    Present {
+        /// Credential id (repeatable).
+        #[arg(long = "credential", required = true)]
+        credentials: Vec<String>,
+        /// The verifier's nonce (challenge).
+        #[arg(long)]
+        nonce: String,
+        /// The verifier's identifier (audience).
+        #[arg(long)]
+        aud: String,
+    },
+    /// Print the holder's DIDs.
+    Did,
+}
+
+/// Runs a wallet command.
+pub fn run(args: &WalletArgs) -> Result<u8, CliError> {
+    let dir = wallet_dir(args.wallet.as_deref())?;
+    let db = crate::store::db::open(&dir)
+        .map_err(|e| CliError::input(format!("{e} (wallet {}; is another process using it?)", dir.display())))?;
+    let now = SystemClock.now();
+    match &args.command {
+        WalletCommand::Init => init(&db, args.json, now),
+        WalletCommand::Restore { file } => restore(&db, file, args.json, now),
+        command => {
+            let wallet =
+                Wallet::unlock(&db, LOCAL_HOLDER, &passphrase("SKILLSPASS_PASSPHRASE", "Wallet passphrase: ")?)
+                    .map_err(wallet_error)?;
+            dispatch(&wallet, command, args.json, now)
+        }
+    }
+}
+
+fn dispatch(wallet: &Wallet, command: &WalletCommand, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
+    match command {
+        WalletCommand::Import { input, bearer, offline, allow_loopback_http } => {
+            let options = ImportOptions { bearer: *bearer, offline: *offline, loopback: *allow_loopback_http, json };
+            import(wallet, input, &options)
+        }
+        WalletCommand::List { skill, issuer, kind, since, until } => {
+            let filter = Filter {
+                skill: skill.clone(),
+                issuer: issuer.clone(),
+                kind: kind.clone(),
+                since: *since,
+                until: *until,
+            };
+            let found: Vec<_> =
+                wallet.list().map_err(wallet_error)?.into_iter().filter(|c| filter.matches(c)).collect();
+            print_list(&found, json, now)
+        }
+        WalletCommand::Show { id } => show(&wallet.get_credential(id).map_err(wallet_error)?, json),
+        WalletCommand::Skills => skills(wallet, json, now),
+        WalletCommand::Delete { id } => {
+            let deleted = wallet.delete(id).map_err(wallet_error)?;
+            wallet.flush().map_err(wallet_error)?;
+            println!("deleted {}", deleted.id);
+            Ok(EXIT_OK)
+        }
+        WalletCommand::Export { out, plain } => export(wallet, out, *plain, now),
+        WalletCommand::Present { credentials, nonce, aud } => {
+            println!("{}", wallet.present(credentials, nonce, aud, now).map_err(wallet_error)?);
+            Ok(EXIT_OK)
+        }
+        WalletCommand::Did => {
+            for key in wallet.keys().map_err(wallet_error)? {
+                println!("{}  ({})", key.did, key.label);
+            }
+            Ok(EXIT_OK)
+        }
+        WalletCommand::Init | WalletCommand::Restore { .. } => Ok(EXIT_OK),
+    }
+}
+
+fn wallet_dir(given: Option<&Path>) -> Result<PathBuf, CliError> {
+    if let Some(dir) = given {
+        return Ok(dir.to_owned());
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .ok_or_else(|| CliError::input("no wallet folder: pass --wallet DIR"))?;
+    Ok(base.join("skillspass/wallet"))
+}
+
+/// A passphrase from the environment variable, or a prompt without echo.
+fn passphrase(variable: &str, prompt: &str) -> Result<Zeroizing<String>, CliError> {
+    if let Ok(value) = std::env::var(variable) {
+        return Ok(Zeroizing::new(value));
+    }
+    rpassword::prompt_password(prompt).map(Zeroizing::new).map_err(|e| {
+        CliError::input(format!("cannot read the passphrase ({e}); set {variable} when not on a terminal"))
+    })
+}
+
+#[expect(clippy::needless_pass_by_value, reason = "used as map_err(wallet_error)")]
+fn wallet_error(error: WalletError) -> CliError {
+    let hint = if matches!(error, WalletError::WrongPassphrase) { " (nothing was changed)" } else { "" };
+    CliError::input(format!("{error}{hint}"))
+}
+
+fn init(db: &sled::Db, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
+    if Wallet::exists(db, LOCAL_HOLDER).map_err(wallet_error)? {
+        return Err(CliError::input("a wallet already exists here"));
+    }
+    let passphrase = new_passphrase("SKILLSPASS_PASSPHRASE", "New wallet passphrase: ")?;
+    let wallet = Wallet::create(db, LOCAL_HOLDER, &passphrase, now).map_err(wallet_error)?;
+    let did = wallet.primary_did().map_err(wallet_error)?;
+    if json {
+        println!("{}", json!({"did": did}));
+    } else {
+        println!("{did}");
+        eprintln!("wallet created; give this DID to issuers as your subject");
+    }
+    Ok(EXIT_OK)
+}
+
+fn new_passphrase(variable: &str, prompt: &str) -> Result<Zeroizing<String>, CliError> {
+    let first = passphrase(variable, prompt)?;
+    if first.chars().count() < 8 {
+        return Err(CliError::input("the passphrase must have at least 8 characters"));
+    }
+    if std::env::var(variable).is_err() {
+        let again = passphrase(variable, "Repeat it: ")?;
+        if again != first {
+            return Err(CliError::input("the passphrases differ"));
+        }
+    }
+    Ok(first)
+}
+
+/// How `wallet import` runs.
+#[expect(clippy::struct_excessive_bools, reason = "independent command-line switches")]
+struct ImportOptions {
+    bearer: bool,
+    offline: bool,
+    loopback: bool,
+    json: bool,
+}
+
+fn import(wallet: &Wallet, input: &Path, options: &ImportOptions) -> Result<u8, CliError> {
+    let policy = Policy { accept_unknown_status: true, ..Policy::default() };
+    let verifier = if options.offline {
+        Verifier::new(policy).map_err(CliError::input)?
+    } else {
+        Verifier::online(policy, Fetcher::new(options.loopback).map_err(CliError::input)?).map_err(CliError::input)?
+    };
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
+    let mut refused = 0;
+    let mut one = |token: &str| -> Result<(), CliError> {
+        let report = runtime.block_on(verifier.verify(token, SystemClock.now()));
+        match wallet.import(token, &report, options.bearer, SystemClock.now()) {
+            Ok(outcome) => {
+                wallet.flush().map_err(wallet_error)?;
+                print_import(&outcome, options.json);
+            }
+            Err(error) => {
+                refused += 1;
+                eprintln!("error: {error}");
+            }
+        }
+        Ok(())
+    };
+    if input.as_os_str() == "-" {
+        for line in std::io::stdin().lock().lines() {
+            let line = line.map_err(|e| CliError::input(format!("standard input: {e}")))?;
+            if !line.trim().is_empty() {
+                one(line.trim())?;
+            }
+        }
+    } else {
+        one(read_input(input, MAX_TOKEN_BYTES)?.trim())?;
+    }
+    Ok(if refused == 0 { EXIT_OK } else { EXIT_NOT_VERIFIED })
+}
+
+fn print_import(outcome: &ImportOutcome, json: bool) {
+    let (status, id, warnings) = match outcome {
+        ImportOutcome::Stored(stored) => ("imported", stored.id.as_str(), stored.warnings.as_slice()),
+        ImportOutcome::AlreadyStored(id) => ("already-stored", id.as_str(), &[][..]),
+    };
+    if json {
+        println!("{}", json!({"status": status, "id": id, "warnings": warnings}));
+    } else {
+        println!("{} {id}", status.replace('-', " "));
+        for warning in warnings {
+            println!("  warning: {warning}");
+        }
+    }
+    let _ = std::io::stdout().flush();
+}
+
+fn print_list(found: &[StoredCredential], json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(found).map_err(CliError::input)?);
+        return Ok(EXIT_OK);
+    }
+    for credential in found {
+        let state = if within_validity(credential, now) { "valid" } else { "outside validity" };
+        let name = credential.name.as_deref().unwrap_or("(unnamed)");
+        let issuer = credential.issuer_name.as_deref().unwrap_or(&credential.issuer);
+        println!("{}  {name}  from {issuer}  [{state}, {} skills]", credential.id, credential.skills.len());
+    }
+    eprintln!("{} credential(s)", found.len());
+    Ok(EXIT_OK)
+}
+
+fn show(credential: &StoredCredential, json: bool) -> Result<u8, CliError> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(credential).map_err(CliError::input)?);
+    } else {
+        println!("{}", credential.id);
+        println!("  name     {}", credential.name.as_deref().unwrap_or("-"));
+        println!("  issuer   {} ({})", credential.issuer, credential.issuer_name.as_deref().unwrap_or("-"));
+        println!("  types    {}", credential.types.join(", "));
+        println!(
+            "  valid    {} .. {}",
+            credential.valid_from.as_deref().unwrap_or("-"),
+            credential.valid_until.as_deref().unwrap_or("-")
+        );
+        for skill in &credential.skills {
+            println!("  skill    {}  <{}>", skill.label, skill.id);
+        }
+        println!("  token    {}", credential.token);
+    }
+    Ok(EXIT_OK)
+}
+
+fn skills(wallet: &Wallet, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
+    let overview = skills_overview(&wallet.list().map_err(wallet_error)?, now);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&overview).map_err(CliError::input)?);
+        return Ok(EXIT_OK);
+    }
+    for skill in &overview {
+        println!("{}  <{}>", skill.label, skill.id);
+        for evidence in &skill.evidence {
+            let setting = evidence.learning_setting.as_deref().unwrap_or("setting unknown");
+            let eqf = evidence.eqf_level.map(|l| format!(", EQF {l}")).unwrap_or_default();
+            let valid = if evidence.valid { "valid" } else { "not valid now" };
+            let issuer = evidence.issuer_name.as_deref().unwrap_or(&evidence.issuer);
+            println!("    {}  from {issuer}  ({setting}{eqf}, {valid})", evidence.credential_id);
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn export(wallet: &Wallet, out: &Path, plain: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
+    let bytes = if plain {
+        eprintln!("warning: a plain export is NOT encrypted; anyone with the file can read your credentials");
+        serde_json::to_vec_pretty(&wallet.export_plain().map_err(wallet_error)?).map_err(CliError::input)?
+    } else {
+        let passphrase = new_passphrase("SKILLSPASS_EXPORT_PASSPHRASE", "Export passphrase: ")?;
+        wallet.export(&passphrase, now).map_err(wallet_error)?
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(out).map_err(|e| CliError::input(format!("cannot create {}: {e}", out.display())))?;
+    file.write_all(&bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| CliError::input(format!("{}: {e}", out.display())))?;
+    eprintln!("exported {} ({} bytes)", out.display(), bytes.len());
+    Ok(EXIT_OK)
+}
+
+fn restore(db: &sled::Db, file: &Path, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
+    if Wallet::exists(db, LOCAL_HOLDER).map_err(wallet_error)? {
+        return Err(CliError::input("a wallet already exists here; restore into a new folder (--wallet DIR)"));
+    }
+    let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
+    let export_passphrase = passphrase("SKILLSPASS_EXPORT_PASSPHRASE", "Export passphrase: ")?;
+    // Check the file before creating anything: a wrong passphrase or a damaged file leaves no wallet behind.
+    crate::wallet::export::check(&bytes, &export_passphrase).map_err(|e| match e {
+        WalletError::WrongPassphrase => CliError::input("wrong export passphrase, or the file is damaged"),
+        other => wallet_error(other),
+    })?;
+    let passphrase = new_passphrase("SKILLSPASS_PASSPHRASE", "New wallet passphrase: ")?;
+    let wallet = Wallet::create(db, LOCAL_HOLDER, &passphrase, now).map_err(wallet_error)?;
+    let count = wallet.restore(&bytes, &export_passphrase).map_err(wallet_error)?;
+    if json {
+        println!("{}", json!({"restored": count}));
+    } else {
+        println!("restored {count} credential(s)");
+    }
+    Ok(EXIT_OK)
+}

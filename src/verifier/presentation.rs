@@ -1,0 +1,204 @@
+//! Verifying a `vp+jwt` presentation (VC-JOSE-COSE section 3.1.2): the holder's signature (key from the holder's
+//! DID, under `authentication`), the verifier's `nonce` (single use) and audience, a fresh `iat`, and every
+//! enveloped credential through the full pipeline, each bound to the presenting holder.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+
+use super::Verifier;
+use crate::core::did::{Did, Relationship};
+use crate::core::jose::{AlgorithmPolicy, CompactJws, TokenKind};
+use crate::core::report::{Problem, Report};
+
+/// How far a presentation's `iat` may be from now (STANDARDS.md 9.5: a short window).
+pub const IAT_WINDOW: Duration = Duration::minutes(5);
+/// Most credentials in one presentation.
+pub const MAX_CREDENTIALS: usize = 32;
+
+/// The checks of a presentation, in order.
+pub const CHECKS: [&str; 9] =
+    ["parse", "alg", "typ", "holder-key", "signature", "audience", "nonce", "freshness", "credentials"];
+
+/// Nonces already used, remembered for the freshness window (after it, `iat` refuses a replay anyway).
+#[derive(Debug, Default)]
+pub struct NonceLedger {
+    used: Mutex<HashMap<String, DateTime<Utc>>>,
+}
+
+impl NonceLedger {
+    /// Records `nonce` as used; false when it was used before.
+    pub fn use_once(&self, nonce: &str, now: DateTime<Utc>) -> bool {
+        let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
+        used.retain(|_, at| *at + IAT_WINDOW * 2 > now);
+        used.insert(nonce.to_owned(), now).is_none()
+    }
+}
+
+struct Failure(&'static str, String);
+
+impl Verifier {
+    /// Verifies a presentation made for `nonce` and `audience`.
+    pub async fn verify_presentation(&self, vp: &str, nonce: &str, audience: &str, at: DateTime<Utc>) -> Report {
+        let mut report = Report::new("vp+jwt");
+        let outcome = self.presentation_checks(vp.trim(), nonce, audience, at, &mut report).await;
+        if let Err(Failure(check, detail)) = outcome {
+            report.fail(check, Problem::new(check, "Presentation refused", Some(detail)));
+            for later in CHECKS.iter().skip_while(|c| **c != check).skip(1) {
+                report.skip(later, &format!("not run: {check} failed"));
+            }
+        }
+        report.finish();
+        report
+    }
+
+    async fn presentation_checks(
+        &self,
+        vp: &str,
+        nonce: &str,
+        audience: &str,
+        at: DateTime<Utc>,
+        report: &mut Report,
+    ) -> Result<(), Failure> {
+        let jws = CompactJws::parse(vp).map_err(|e| Failure("parse", e.to_string()))?;
+        let claims = Value::Object(jws.claims().map_err(|e| Failure("parse", e.to_string()))?);
+        report.pass("parse", None);
+        AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| Failure("alg", e.to_string()))?;
+        report.pass("alg", None);
+        jws.check_typ(TokenKind::Presentation).map_err(|e| Failure("typ", e.to_string()))?;
+        report.pass("typ", None);
+        let holder =
+            holder_of(&claims).ok_or_else(|| Failure("holder-key", "the presentation names no holder".into()))?;
+        let kid = jws.header_str("kid").unwrap_or_default();
+        let key = holder_key(&holder, kid).map_err(|e| Failure("holder-key", e))?;
+        report.subject = Some(holder.clone());
+        report.pass("holder-key", Some(kid.to_owned()));
+        jws.verify_signature(&key).map_err(|_| Failure("signature", "signature invalid".into()))?;
+        report.pass("signature", None);
+        check_binding(&claims, nonce, audience, at, report)?;
+        if !self.nonces.use_once(nonce, at) {
+            return Err(Failure("nonce", format!("nonce {nonce:?} was already used: a replayed presentation")));
+        }
+        self.check_credentials(&claims, &holder, at, report).await
+    }
+
+    async fn check_credentials(
+        &self,
+        claims: &Value,
+        holder: &str,
+        at: DateTime<Utc>,
+        report: &mut Report,
+    ) -> Result<(), Failure> {
+        let tokens = enveloped_tokens(claims).map_err(|e| Failure("credentials", e))?;
+        let mut failures = Vec::new();
+        for token in tokens {
+            let mut credential = self.verify(token, at).await;
+            if credential.verified && credential.subject.as_deref() != Some(holder) {
+                let subject = credential.subject.clone().unwrap_or_else(|| "no subject".into());
+                credential.fail(
+                    "holder-binding",
+                    Problem::new(
+                        "holder-binding",
+                        "Not the holder's credential",
+                        Some(format!("the credential's subject is {subject}, the presenter is {holder}")),
+                    ),
+                );
+                credential.finish();
+            }
+            if !credential.verified {
+                failures.push(credential.credential_id.clone().unwrap_or_else(|| "a credential".into()));
+            }
+            report.skills.extend(credential.skills.iter().cloned());
+            report.credentials.push(credential);
+        }
+        if failures.is_empty() {
+            report.pass(
+                "credentials",
+                Some(format!("{} credential(s) verified and bound to the holder", report.credentials.len())),
+            );
+            Ok(())
+        } else {
+            Err(Failure("credentials", format!("not verified or not the holder's: {}", failures.join(", "))))
+        }
+    }
+}
+
+fn check_binding(
+    claims: &Value,
+    nonce: &str,
+    audience: &str,
+    at: DateTime<Utc>,
+    report: &mut Report,
+) -> Result<(), Failure> {
+    let aud_matches = match claims.get("aud") {
+        Some(Value::String(aud)) => aud == audience,
+        Some(Value::Array(auds)) => auds.len() == 1 && auds[0] == audience,
+        _ => false,
+    };
+    if !aud_matches {
+        return Err(Failure(
+            "audience",
+            format!("the presentation is for {}, not {audience:?}", claims.get("aud").unwrap_or(&Value::Null)),
+        ));
+    }
+    report.pass("audience", Some(audience.to_owned()));
+    if claims.get("nonce").and_then(Value::as_str) != Some(nonce) {
+        return Err(Failure("nonce", "the presentation's nonce is not this request's".into()));
+    }
+    report.pass("nonce", None);
+    let iat = claims.get("iat").and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
+    match iat {
+        Some(iat) if (iat - at).abs() <= IAT_WINDOW => {
+            report.pass("freshness", None);
+            Ok(())
+        }
+        _ => Err(Failure("freshness", "iat is missing or more than 5 minutes from now".into())),
+    }
+}
+
+fn holder_of(claims: &Value) -> Option<String> {
+    let holder = match claims.get("holder") {
+        Some(Value::String(h)) => Some(h.clone()),
+        Some(Value::Object(h)) => h.get("id").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }?;
+    match claims.get("iss").and_then(Value::as_str) {
+        Some(iss) if iss != holder => None,
+        _ => Some(holder),
+    }
+}
+
+/// The holder's key: `kid` must be a DID URL of the holder, listed under `authentication` (STANDARDS.md 8.4).
+fn holder_key(holder: &str, kid: &str) -> Result<crate::core::keys::VerifyingKey, String> {
+    let did = Did::parse(holder).map_err(|e| e.to_string())?;
+    let document = did.resolve().map_err(|e| e.to_string())?;
+    document.key_for(holder, kid, Relationship::Authentication).map_err(|e| e.to_string())
+}
+
+fn enveloped_tokens(claims: &Value) -> Result<Vec<&str>, String> {
+    let entries = match claims.get("verifiableCredential") {
+        Some(Value::Array(entries)) => entries.iter().collect::<Vec<_>>(),
+        Some(one) => vec![one],
+        None => return Err("the presentation holds no credential".into()),
+    };
+    if entries.is_empty() || entries.len() > MAX_CREDENTIALS {
+        return Err(format!("a presentation holds 1 to {MAX_CREDENTIALS} credentials"));
+    }
+    entries
+        .into_iter()
+        .map(|entry| {
+            let is_enveloped = crate::core::credential::has_type(entry, "EnvelopedVerifiableCredential");
+            entry
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|id| id.strip_prefix("data:application/vc+jwt,"))
+                .filter(|_| is_enveloped)
+                .ok_or_else(|| {
+                    "every credential must be an EnvelopedVerifiableCredential with a data:application/vc+jwt, id"
+                        .to_owned()
+                })
+        })
+        .collect()
+}

@@ -1,0 +1,435 @@
+//! The holder wallet: the person's own store of credentials and keys, encrypted under a key only they control
+//! (DESIGN.md section 6).
+//!
+//! Every record is sealed ([`crate::store::sealed`]) under the wallet's data key, itself wrapped by a key derived
+//! from the holder's passphrase; sled keys are keyed hashes. One sled database can hold many wallets (hosted mode):
+//! each has its own trees, named by a hash of the account, and its own data key, so one holder's session can
+//! never open another's records.
+//!
+//! The wallet never verifies on its own: the front door runs the verifier role on a credential and hands the
+//! report to [`Wallet::import`], which accepts it only when the report verified and the subject is one of this
+//! wallet's keys (or the holder consented to a bearer credential).
+
+pub mod export;
+pub mod passport;
+pub mod present;
+pub mod records;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+use zeroize::Zeroizing;
+
+use crate::core::did::Did;
+use crate::core::encoding::{b64url, b64url_decode, parse_json};
+use crate::core::keys::SigningKey;
+use crate::core::report::Report;
+use crate::core::vc_jose::rfc3339;
+use crate::store::sealed::{self, KdfParams, SealError};
+use crate::store::{Record, StoreError};
+pub use records::{HolderKey, StoredCredential, WalletHeader};
+
+/// Associated data of the wrapped data key.
+const WRAP_AAD: &[u8] = b"skillspass wallet data key v1";
+
+/// Why a wallet operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WalletError {
+    /// No wallet here yet.
+    #[error("no wallet here; create one with `skillspass wallet init`")]
+    NotFound,
+    /// A wallet already exists.
+    #[error("a wallet already exists here")]
+    Exists,
+    /// Wrong passphrase.
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    /// The credential did not verify; nothing was stored.
+    #[error("the credential did not verify, nothing was stored: {0}")]
+    NotVerified(String),
+    /// The credential's subject is not one of this wallet's keys.
+    #[error("the credential's subject {subject} is not one of this wallet's keys; nothing was stored")]
+    ForeignSubject {
+        /// The subject.
+        subject: String,
+    },
+    /// A bearer credential (no subject) without the holder's consent.
+    #[error("the credential names no subject (a bearer credential); import it only with explicit consent (--bearer)")]
+    BearerWithoutConsent,
+    /// No credential with that id.
+    #[error("no credential {0:?} in this wallet")]
+    UnknownCredential(String),
+    /// A presentation that cannot be made.
+    #[error("cannot present: {0}")]
+    Presentation(String),
+    /// An export file that cannot be read.
+    #[error("export file: {0}")]
+    Export(String),
+    /// Stored data is corrupt.
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sled::Error> for WalletError {
+    fn from(e: sled::Error) -> Self {
+        Self::Store(StoreError::Sled(e))
+    }
+}
+
+impl From<SealError> for WalletError {
+    fn from(e: SealError) -> Self {
+        match e {
+            SealError::WrongPassphrase => Self::WrongPassphrase,
+            other => Self::Corrupt(other.to_string()),
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportOutcome {
+    /// Stored, with any warnings (e.g. status not reachable).
+    Stored(Box<StoredCredential>),
+    /// The exact credential was already in the wallet.
+    AlreadyStored(String),
+}
+
+/// The trees of one holder.
+#[derive(Debug, Clone)]
+struct Trees {
+    meta: sled::Tree,
+    credentials: sled::Tree,
+    tokens: sled::Tree,
+    keys: sled::Tree,
+}
+
+impl Trees {
+    fn open(db: &sled::Db, holder: &str) -> Result<Self, WalletError> {
+        let prefix = format!("wallet.{}", &b64url(Sha256::digest(holder.as_bytes()))[..22]);
+        Ok(Self {
+            meta: db.open_tree(format!("{prefix}.meta"))?,
+            credentials: db.open_tree(format!("{prefix}.credentials"))?,
+            tokens: db.open_tree(format!("{prefix}.tokens"))?,
+            keys: db.open_tree(format!("{prefix}.keys"))?,
+        })
+    }
+}
+
+/// An unlocked wallet.
+pub struct Wallet {
+    db: sled::Db,
+    trees: Trees,
+    data_key: Zeroizing<[u8; 32]>,
+}
+
+impl std::fmt::Debug for Wallet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wallet").field("data_key", &"[redacted]").finish_non_exhaustive()
+    }
+}
+
+impl Wallet {
+    /// Whether `holder` has a wallet in `db`.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub fn exists(db: &sled::Db, holder: &str) -> Result<bool, WalletError> {
+        Ok(Trees::open(db, holder)?.meta.contains_key(b"header")?)
+    }
+
+    /// Creates a wallet for `holder` with a primary did:key, protected by `passphrase`.
+    ///
+    /// # Errors
+    /// [`WalletError::Exists`] or storage failures.
+    pub fn create(db: &sled::Db, holder: &str, passphrase: &str, now: DateTime<Utc>) -> Result<Self, WalletError> {
+        let trees = Trees::open(db, holder)?;
+        if trees.meta.contains_key(b"header")? {
+            return Err(WalletError::Exists);
+        }
+        let kdf = KdfParams::new();
+        let data_key = sealed::new_data_key();
+        let wrapping = kdf.derive(passphrase)?;
+        let header =
+            WalletHeader { v: 1, kdf, wrapped_key: b64url(sealed::seal(&wrapping, WRAP_AAD, data_key.as_slice())) };
+        let wallet = Self { db: db.clone(), trees, data_key };
+        wallet.new_key("primary", now)?;
+        let bytes = crate::store::db::encode(&header)?;
+        wallet.trees.meta.compare_and_swap(b"header", None::<&[u8]>, Some(bytes))?.map_err(|_| WalletError::Exists)?;
+        wallet.flush()?;
+        Ok(wallet)
+    }
+
+    /// Unlocks `holder`'s wallet with the passphrase.
+    ///
+    /// # Errors
+    /// [`WalletError::NotFound`], [`WalletError::WrongPassphrase`] or storage failures.
+    pub fn unlock(db: &sled::Db, holder: &str, passphrase: &str) -> Result<Self, WalletError> {
+        let trees = Trees::open(db, holder)?;
+        let header = Self::header(&trees)?;
+        let wrapping = header.kdf.derive(passphrase)?;
+        Self::with_data_key(db, holder, Self::unwrap_key(&header, &wrapping)?)
+    }
+
+    /// Opens a wallet with an already unwrapped data key (hosted sessions keep it in memory only).
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub fn with_data_key(db: &sled::Db, holder: &str, data_key: Zeroizing<[u8; 32]>) -> Result<Self, WalletError> {
+        Ok(Self { db: db.clone(), trees: Trees::open(db, holder)?, data_key })
+    }
+
+    /// The data key, for a hosted session to keep in memory.
+    #[must_use]
+    pub fn data_key(&self) -> Zeroizing<[u8; 32]> {
+        self.data_key.clone()
+    }
+
+    fn header(trees: &Trees) -> Result<WalletHeader, WalletError> {
+        let bytes = trees.meta.get(b"header")?.ok_or(WalletError::NotFound)?;
+        Ok(crate::store::db::decode(b"header", &bytes)?)
+    }
+
+    fn unwrap_key(header: &WalletHeader, wrapping: &[u8; 32]) -> Result<Zeroizing<[u8; 32]>, WalletError> {
+        let wrapped = b64url_decode(&header.wrapped_key).map_err(|_| WalletError::Corrupt("wrapped key".into()))?;
+        let key = sealed::open(wrapping, WRAP_AAD, &wrapped).map_err(|_| WalletError::WrongPassphrase)?;
+        let key: [u8; 32] = key.as_slice().try_into().map_err(|_| WalletError::Corrupt("data key length".into()))?;
+        Ok(Zeroizing::new(key))
+    }
+
+    /// Writes everything to disk.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub fn flush(&self) -> Result<(), WalletError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn put<T: Record>(&self, tree: &sled::Tree, key: &[u8], record: &T) -> Result<(), WalletError> {
+        let plain = Zeroizing::new(crate::store::db::encode(record)?);
+        tree.insert(key, sealed::seal(&self.data_key, &aad(tree, key), &plain))?;
+        Ok(())
+    }
+
+    fn get<T: Record + DeserializeOwned + Serialize>(
+        &self,
+        tree: &sled::Tree,
+        key: &[u8],
+    ) -> Result<Option<T>, WalletError> {
+        let Some(bytes) = tree.get(key)? else { return Ok(None) };
+        let plain = sealed::open(&self.data_key, &aad(tree, key), &bytes)?;
+        Ok(Some(crate::store::db::decode(b"sealed", &plain)?))
+    }
+
+    fn all<T: Record>(&self, tree: &sled::Tree) -> Result<Vec<T>, WalletError> {
+        tree.iter()
+            .map(|entry| {
+                let (key, bytes) = entry?;
+                let plain = sealed::open(&self.data_key, &aad(tree, &key), &bytes)?;
+                Ok(crate::store::db::decode(b"sealed", &plain)?)
+            })
+            .collect()
+    }
+
+    /// Creates a holder key (`primary`, or `verifier:<audience>` for an unlinkable per-verifier key).
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub fn new_key(&self, label: &str, now: DateTime<Utc>) -> Result<HolderKey, WalletError> {
+        let key = SigningKey::generate();
+        let did = Did::key(&key.verifying_key()).to_string();
+        let record = HolderKey {
+            v: 1,
+            did: did.clone(),
+            jwk: key.to_private_jwk_json().to_string(),
+            label: label.into(),
+            created_at: rfc3339(now),
+        };
+        self.put(&self.trees.keys, &sealed::index_key(&self.data_key, "key", did.as_bytes()), &record)?;
+        Ok(record)
+    }
+
+    /// Every holder key.
+    ///
+    /// # Errors
+    /// Storage or decryption failures.
+    pub fn keys(&self) -> Result<Vec<HolderKey>, WalletError> {
+        self.all(&self.trees.keys)
+    }
+
+    /// The primary holder DID (the subject credentials should be issued to).
+    ///
+    /// # Errors
+    /// Storage or decryption failures.
+    pub fn primary_did(&self) -> Result<String, WalletError> {
+        let keys = self.keys()?;
+        keys.iter().find(|k| k.label == "primary").or(keys.first()).map(|k| k.did.clone()).ok_or(WalletError::NotFound)
+    }
+
+    fn signing_key(&self, did: &str) -> Result<SigningKey, WalletError> {
+        let record: HolderKey = self
+            .get(&self.trees.keys, &sealed::index_key(&self.data_key, "key", did.as_bytes()))?
+            .ok_or_else(|| WalletError::Presentation(format!("{did} is not a key of this wallet")))?;
+        SigningKey::from_jwk_json(&record.jwk).map_err(|e| WalletError::Corrupt(e.to_string()))
+    }
+
+    /// Stores a credential the verifier role accepted: only when `report` verified, and only when its subject is
+    /// one of this wallet's keys (or, for a bearer credential, with `bearer_consent`). Keeps the exact token.
+    ///
+    /// # Errors
+    /// [`WalletError::NotVerified`], [`WalletError::ForeignSubject`], [`WalletError::BearerWithoutConsent`].
+    pub fn import(
+        &self,
+        token: &str,
+        report: &Report,
+        bearer_consent: bool,
+        now: DateTime<Utc>,
+    ) -> Result<ImportOutcome, WalletError> {
+        let token = token.trim();
+        if !report.verified {
+            let why = report.errors.iter().filter_map(|e| e.detail.clone()).collect::<Vec<_>>().join("; ");
+            return Err(WalletError::NotVerified(why));
+        }
+        self.check_subject(report.subject.as_deref(), bearer_consent)?;
+        let key = sealed::index_key(&self.data_key, "credential", token.as_bytes());
+        if let Some(existing) = self.get::<StoredCredential>(&self.trees.credentials, &key)? {
+            return Ok(ImportOutcome::AlreadyStored(existing.id));
+        }
+        let stored = summarize(token, report, now);
+        self.put(&self.trees.tokens, &key, &TokenRecord { v: 1, token: token.to_owned() })?;
+        self.put(&self.trees.credentials, &key, &stored)?;
+        Ok(ImportOutcome::Stored(Box::new(StoredCredential { token: token.to_owned(), ..stored })))
+    }
+
+    fn check_subject(&self, subject: Option<&str>, bearer_consent: bool) -> Result<(), WalletError> {
+        match subject {
+            None if bearer_consent => Ok(()),
+            None => Err(WalletError::BearerWithoutConsent),
+            Some(subject) if self.keys()?.iter().any(|k| k.did == subject) => Ok(()),
+            Some(subject) => Err(WalletError::ForeignSubject { subject: subject.to_owned() }),
+        }
+    }
+
+    /// Every credential's summary (without the token), for the passport view.
+    ///
+    /// # Errors
+    /// Storage or decryption failures.
+    pub fn list(&self) -> Result<Vec<StoredCredential>, WalletError> {
+        let mut all: Vec<StoredCredential> = self.all(&self.trees.credentials)?;
+        all.sort_by(|a, b| b.imported_at.cmp(&a.imported_at).then_with(|| a.id.cmp(&b.id)));
+        Ok(all)
+    }
+
+    /// One credential with its token, by id (or a unique prefix of it).
+    ///
+    /// # Errors
+    /// [`WalletError::UnknownCredential`].
+    pub fn get_credential(&self, id: &str) -> Result<StoredCredential, WalletError> {
+        let (key, summary) = self.find(id)?;
+        let token: TokenRecord = self
+            .get(&self.trees.tokens, &key)?
+            .ok_or_else(|| WalletError::Corrupt(format!("token of {id} missing")))?;
+        Ok(StoredCredential { token: token.token, ..summary })
+    }
+
+    fn find(&self, id: &str) -> Result<(sled::IVec, StoredCredential), WalletError> {
+        let mut matches = Vec::new();
+        for entry in &self.trees.credentials {
+            let (key, bytes) = entry?;
+            let plain = sealed::open(&self.data_key, &aad(&self.trees.credentials, &key), &bytes)?;
+            let summary: StoredCredential = crate::store::db::decode(b"sealed", &plain)?;
+            if summary.id == id {
+                return Ok((key, summary));
+            }
+            if summary.id.starts_with(id) || summary.id.ends_with(id) {
+                matches.push((key, summary));
+            }
+        }
+        if matches.len() == 1 { Ok(matches.remove(0)) } else { Err(WalletError::UnknownCredential(id.to_owned())) }
+    }
+
+    /// Deletes a credential.
+    ///
+    /// # Errors
+    /// [`WalletError::UnknownCredential`].
+    pub fn delete(&self, id: &str) -> Result<StoredCredential, WalletError> {
+        let (key, summary) = self.find(id)?;
+        self.trees.credentials.remove(&key)?;
+        self.trees.tokens.remove(&key)?;
+        Ok(summary)
+    }
+
+    /// Stores a credential exactly as exported (restore), and a key record.
+    fn restore_credential(&self, credential: &StoredCredential) -> Result<(), WalletError> {
+        let key = sealed::index_key(&self.data_key, "credential", credential.token.as_bytes());
+        self.put(&self.trees.tokens, &key, &TokenRecord { v: 1, token: credential.token.clone() })?;
+        self.put(&self.trees.credentials, &key, &StoredCredential { token: String::new(), ..credential.clone() })
+    }
+
+    fn restore_key(&self, key: &HolderKey) -> Result<(), WalletError> {
+        self.put(&self.trees.keys, &sealed::index_key(&self.data_key, "key", key.did.as_bytes()), key)
+    }
+}
+
+/// The token, sealed separately so listing never decrypts or parses it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct TokenRecord {
+    v: u32,
+    token: String,
+}
+
+impl Record for TokenRecord {
+    const VERSION: u32 = 1;
+    fn version(&self) -> u32 {
+        self.v
+    }
+}
+
+fn aad(tree: &sled::Tree, key: &[u8]) -> Vec<u8> {
+    let mut aad = tree.name().to_vec();
+    aad.push(0);
+    aad.extend_from_slice(key);
+    aad
+}
+
+fn summarize(token: &str, report: &Report, now: DateTime<Utc>) -> StoredCredential {
+    let document = report.document.clone().unwrap_or(Value::Null);
+    let text = |pointer: &str| document.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
+    let issuer = report.issuer.as_ref();
+    StoredCredential {
+        v: 1,
+        id: report
+            .credential_id
+            .clone()
+            .unwrap_or_else(|| format!("urn:skillspass:{}", &b64url(Sha256::digest(token))[..22])),
+        format: report.format.clone(),
+        token: String::new(),
+        imported_at: rfc3339(now),
+        issuer: issuer.map(|i| i.id.clone()).unwrap_or_default(),
+        issuer_name: issuer.and_then(|i| i.name.clone()),
+        types: report.types.clone(),
+        name: text("/name").or_else(|| text("/credentialSubject/achievement/name")),
+        achievement_type: text("/credentialSubject/achievement/achievementType"),
+        subject: report.subject.clone(),
+        valid_from: report.valid_from.clone(),
+        valid_until: report.valid_until.clone(),
+        skills: report.skills.clone(),
+        // Trust is the verifier's business when the holder presents; keep only what concerns the credential.
+        warnings: report
+            .warnings
+            .iter()
+            .filter(|w| !w.kind.ends_with("#issuer-unknown"))
+            .map(|w| w.detail.clone().unwrap_or_else(|| w.title.clone()))
+            .collect(),
+    }
+}
+
+/// Reads a JSON value (helper for the export format).
+fn json(bytes: &[u8]) -> Result<Value, WalletError> {
+    parse_json(bytes).map_err(|e| WalletError::Export(e.to_string()))
+}

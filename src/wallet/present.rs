@@ -1,0 +1,53 @@
+//! Presentations: a VC 2.0 `VerifiablePresentation` secured as `vp+jwt` (VC-JOSE-COSE section 3.1.2), every
+//! credential inside as an `EnvelopedVerifiableCredential`, signed by the holder key that is the credentials'
+//! subject and bound to the verifier's `nonce` and audience (`aud`).
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::{Wallet, WalletError};
+use crate::core::credential::VC2_CONTEXT;
+use crate::core::did::Did;
+use crate::core::jose::{self, HeaderSpec, TokenKind};
+
+impl Wallet {
+    /// Presents the credentials with these ids to the verifier `aud`, for its `nonce`.
+    ///
+    /// # Errors
+    /// [`WalletError::UnknownCredential`], or [`WalletError::Presentation`] when the credentials have different or
+    /// no subjects, or the subject is not a key of this wallet.
+    pub fn present(&self, ids: &[String], nonce: &str, aud: &str, now: DateTime<Utc>) -> Result<String, WalletError> {
+        if ids.is_empty() || nonce.is_empty() || aud.is_empty() {
+            return Err(WalletError::Presentation("name at least one credential, a nonce and an audience".into()));
+        }
+        let credentials = ids.iter().map(|id| self.get_credential(id)).collect::<Result<Vec<_>, _>>()?;
+        let holder = credentials[0].subject.clone().ok_or_else(|| {
+            WalletError::Presentation(format!(
+                "{} is a bearer credential; it has no subject to bind",
+                credentials[0].id
+            ))
+        })?;
+        if let Some(other) = credentials.iter().find(|c| c.subject.as_deref() != Some(holder.as_str())) {
+            return Err(WalletError::Presentation(format!("{} has another subject; present it separately", other.id)));
+        }
+        let key = self.signing_key(&holder)?;
+        let enveloped: Vec<_> = credentials
+            .iter()
+            .map(|c| json!({"@context": VC2_CONTEXT, "type": "EnvelopedVerifiableCredential", "id": format!("data:application/vc+jwt,{}", c.token)}))
+            .collect();
+        let payload = json!({
+            "@context": [VC2_CONTEXT],
+            "type": ["VerifiablePresentation"],
+            "holder": holder,
+            "verifiableCredential": enveloped,
+            "iss": holder,
+            "aud": aud,
+            "nonce": nonce,
+            "iat": now.timestamp(),
+        });
+        let kid = Did::parse(&holder).map_err(|e| WalletError::Presentation(e.to_string()))?.default_kid();
+        let header = HeaderSpec { typ: Some(TokenKind::Presentation), kid: Some(&kid), ..HeaderSpec::default() };
+        let bytes = serde_json::to_vec(&payload).map_err(|e| WalletError::Presentation(e.to_string()))?;
+        jose::sign(&bytes, &header, &key).map_err(|e| WalletError::Presentation(e.to_string()))
+    }
+}

@@ -1,0 +1,90 @@
+//! What the wallet stores, before sealing: holder keys and credentials (the exact compact serialization plus a
+//! summary for listing without parsing every token).
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::report::ProvenSkill;
+use crate::store::Record;
+
+/// Header of a wallet: how to unwrap its data key. Not secret, not sealed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletHeader {
+    /// Record version.
+    pub v: u32,
+    /// Argon2id parameters and salt.
+    pub kdf: crate::store::sealed::KdfParams,
+    /// The data key sealed under the passphrase key, base64url.
+    pub wrapped_key: String,
+}
+
+impl Record for WalletHeader {
+    const VERSION: u32 = 1;
+    fn version(&self) -> u32 {
+        self.v
+    }
+}
+
+/// A holder key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolderKey {
+    /// Record version.
+    pub v: u32,
+    /// Its `did:key`.
+    pub did: String,
+    /// The private JWK (sealed at rest).
+    pub jwk: String,
+    /// `primary`, or `verifier:<audience>` for a per-verifier key.
+    pub label: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl Record for HolderKey {
+    const VERSION: u32 = 1;
+    fn version(&self) -> u32 {
+        self.v
+    }
+}
+
+/// A stored credential: the token as received, and what the passport view needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredCredential {
+    /// Record version.
+    pub v: u32,
+    /// The credential's id (or the wallet's own id for credentials without one).
+    pub id: String,
+    /// `vc+jwt`.
+    pub format: String,
+    /// The exact compact serialization received.
+    pub token: String,
+    /// When it entered the wallet.
+    pub imported_at: String,
+    /// Issuer DID.
+    pub issuer: String,
+    /// Issuer display name.
+    pub issuer_name: Option<String>,
+    /// Credential types.
+    pub types: Vec<String>,
+    /// Display name (credential `name` or the achievement's).
+    pub name: Option<String>,
+    /// `achievementType`.
+    pub achievement_type: Option<String>,
+    /// Subject DID (None for bearer credentials).
+    pub subject: Option<String>,
+    /// Validity start.
+    pub valid_from: Option<String>,
+    /// Validity end.
+    pub valid_until: Option<String>,
+    /// The skills it proves.
+    pub skills: Vec<ProvenSkill>,
+    /// Warnings at import (e.g. status not reachable).
+    pub warnings: Vec<String>,
+}
+
+impl Record for StoredCredential {
+    const VERSION: u32 = 1;
+    fn version(&self) -> u32 {
+        self.v
+    }
+}
