@@ -42,7 +42,7 @@ pub struct Config {
     pub addr: String,
     /// Public base URL (default: `http://localhost:<port>` for loopback addresses, else `http://<addr>`).
     pub public_url: Option<String>,
-    /// Roles to serve: `issuer`, `verifier`.
+    /// Roles to serve: `issuer`, `verifier`, `wallet`.
     pub roles: Vec<String>,
     /// Development flag: allow plain http to loopback in the verifier's fetcher.
     pub allow_loopback_http: bool,
@@ -63,7 +63,7 @@ impl Default for Config {
         Self {
             addr: DEFAULT_ADDR.into(),
             public_url: None,
-            roles: vec!["issuer".into(), "verifier".into()],
+            roles: vec!["issuer".into(), "verifier".into(), "wallet".into()],
             allow_loopback_http: false,
             trust_list: None,
             accept_unknown_status: false,

@@ -76,6 +76,7 @@ fn roles_never_import_each_other() {
     let front_doors = ["crate::http", "crate::cli"];
     assert_none("issuer", &[&["crate::wallet", "crate::verifier"][..], &front_doors].concat(), &[]);
     assert_none("verifier", &[&["crate::issuer", "crate::wallet"][..], &front_doors].concat(), &[]);
+    assert_none("wallet", &[&["crate::issuer", "crate::verifier"][..], &front_doors].concat(), &[]);
 }
 
 #[test]

@@ -15,6 +15,7 @@ use crate::http::{AdminToken, AppState, app};
 use crate::issuer::service::{IssuerService, ServiceConfig};
 use crate::verifier::fetch::Fetcher;
 use crate::verifier::{Policy, TrustList, Verifier};
+use crate::wallet::hosted::HostedWallets;
 
 /// Arguments of `serve` (each also settable in `skillspass.toml` and by its `SKILLSPASS_*` variable).
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -28,7 +29,7 @@ pub struct ServeArgs {
     /// Public base URL; the issuer's DID is its did:web.
     #[arg(long, env = "SKILLSPASS_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Roles to serve, comma-separated: issuer,verifier.
+    /// Roles to serve, comma-separated: issuer,verifier,wallet.
     #[arg(long, env = "SKILLSPASS_ROLES", value_delimiter = ',')]
     pub roles: Option<Vec<String>>,
     /// Development only: let the verifier fetch over plain http from loopback addresses.
@@ -158,13 +159,19 @@ fn build_state(
         None
     };
     let verifier = if config.serves("verifier") { Some(Arc::new(build_verifier(config)?)) } else { None };
+    let (wallets, import_verifier) = if config.serves("wallet") {
+        let import_policy = Config { accept_unknown_status: true, trust_list: None, ..config.clone() };
+        (Some(Arc::new(HostedWallets::new(db.clone()))), Some(Arc::new(build_verifier(&import_policy)?)))
+    } else {
+        (None, None)
+    };
     let admin = match (&issuer, given_token) {
         (Some(_), Some(token)) => AdminToken::new(token),
         (Some(_), None) => AdminToken::new(&admin_token(data)?),
         // No admin calls without the issuer role: a random token nobody knows.
         (None, _) => AdminToken::new(&Zeroizing::new(uuid::Uuid::new_v4().to_string())),
     };
-    Ok(AppState { issuer, verifier, admin })
+    Ok(AppState { issuer, verifier, admin, wallets, import_verifier })
 }
 
 fn build_verifier(config: &Config) -> Result<Verifier, CliError> {

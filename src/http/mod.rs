@@ -6,6 +6,7 @@ pub mod issuer;
 pub mod openapi;
 pub mod problem;
 pub mod verifier;
+pub mod wallet;
 
 use std::sync::Arc;
 
@@ -31,6 +32,10 @@ pub struct AppState {
     pub verifier: Option<Arc<Verifier>>,
     /// The admin token for issuer calls.
     pub admin: AdminToken,
+    /// The hosted wallets, when the wallet role is served.
+    pub wallets: Option<Arc<crate::wallet::hosted::HostedWallets>>,
+    /// The verifier a hosted wallet checks credentials with before storing them.
+    pub import_verifier: Option<Arc<Verifier>>,
 }
 
 /// The router for the configured roles.
@@ -41,6 +46,9 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
     }
     if state.verifier.is_some() {
         router = router.merge(verifier::routes());
+    }
+    if state.wallets.is_some() {
+        router = router.merge(wallet::routes());
     }
     router
         .fallback(not_found)
@@ -56,6 +64,9 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
     }
     if state.verifier.is_some() {
         roles.push("verifier");
+    }
+    if state.wallets.is_some() {
+        roles.push("wallet");
     }
     Json(json!({"status": "ok", "roles": roles}))
 }

@@ -13,18 +13,24 @@ use crate::issuer::IssueError;
 use crate::issuer::service::StatusError;
 
 /// Every problem type the HTTP layer sends: (name, title, status).
-pub const HTTP_PROBLEMS: [(&str, &str, u16); 14] = [
+pub const HTTP_PROBLEMS: [(&str, &str, u16); 20] = [
     ("malformed-json", "Malformed JSON body", 400),
     ("invalid-request", "Invalid request", 400),
+    ("invalid-account", "Invalid account name", 400),
+    ("credential-not-accepted", "The wallet did not accept the credential", 400),
     ("invalid-credential", "The credential is not valid", 400),
     ("wrong-issuer", "The credential names another issuer", 400),
     ("unauthorized", "Missing or wrong admin token", 401),
+    ("wrong-passphrase", "Wrong passphrase", 401),
+    ("invalid-session", "Missing, unknown or expired session", 401),
     ("not-found", "No such resource", 404),
     ("unknown-credential", "No such credential", 404),
     ("unknown-status-list", "No such status list", 404),
+    ("wallet-not-found", "No such wallet", 404),
     ("method-not-allowed", "Method not allowed", 405),
     ("duplicate-credential", "Credential id already issued", 409),
     ("credential-revoked", "The credential is revoked", 409),
+    ("wallet-exists", "A wallet with this account exists", 409),
     ("body-too-large", "Request body too large", 413),
     ("unsupported-media-type", "Unsupported media type", 415),
     ("internal", "Internal error", 500),

@@ -11,6 +11,7 @@
 //! wallet's keys (or the holder consented to a bearer credential).
 
 pub mod export;
+pub mod hosted;
 pub mod passport;
 pub mod present;
 pub mod records;
@@ -105,6 +106,7 @@ struct Trees {
     meta: sled::Tree,
     credentials: sled::Tree,
     tokens: sled::Tree,
+    ids: sled::Tree,
     keys: sled::Tree,
 }
 
@@ -115,6 +117,7 @@ impl Trees {
             meta: db.open_tree(format!("{prefix}.meta"))?,
             credentials: db.open_tree(format!("{prefix}.credentials"))?,
             tokens: db.open_tree(format!("{prefix}.tokens"))?,
+            ids: db.open_tree(format!("{prefix}.ids"))?,
             keys: db.open_tree(format!("{prefix}.keys"))?,
         })
     }
@@ -303,6 +306,7 @@ impl Wallet {
         let stored = summarize(token, report, now);
         self.put(&self.trees.tokens, &key, &TokenRecord { v: 1, token: token.to_owned() })?;
         self.put(&self.trees.credentials, &key, &stored)?;
+        self.trees.ids.insert(self.id_key(&stored.id), key)?;
         Ok(ImportOutcome::Stored(Box::new(StoredCredential { token: token.to_owned(), ..stored })))
     }
 
@@ -320,7 +324,14 @@ impl Wallet {
     /// # Errors
     /// Storage or decryption failures.
     pub fn list(&self) -> Result<Vec<StoredCredential>, WalletError> {
-        let mut all: Vec<StoredCredential> = self.all(&self.trees.credentials)?;
+        let tree = &self.trees.credentials;
+        let mut all = tree
+            .iter()
+            .map(|entry| {
+                let (key, bytes) = entry?;
+                self.open_record::<StoredCredential>(tree, &key, &bytes)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         all.sort_by(|a, b| b.imported_at.cmp(&a.imported_at).then_with(|| a.id.cmp(&b.id)));
         Ok(all)
     }
@@ -337,7 +348,21 @@ impl Wallet {
         Ok(StoredCredential { token: token.token, ..summary })
     }
 
+    fn open_record<T: Record>(&self, tree: &sled::Tree, key: &[u8], bytes: &[u8]) -> Result<T, WalletError> {
+        let plain = sealed::open(&self.data_key, &aad(tree, key), bytes)?;
+        Ok(crate::store::db::decode(b"sealed", &plain)?)
+    }
+
+    fn id_key(&self, id: &str) -> Vec<u8> {
+        sealed::index_key(&self.data_key, "id", id.as_bytes())
+    }
+
     fn find(&self, id: &str) -> Result<(sled::IVec, StoredCredential), WalletError> {
+        if let Some(key) = self.trees.ids.get(self.id_key(id))? {
+            if let Some(summary) = self.get::<StoredCredential>(&self.trees.credentials, &key)? {
+                return Ok((key, summary));
+            }
+        }
         let mut matches = Vec::new();
         for entry in &self.trees.credentials {
             let (key, bytes) = entry?;
@@ -361,6 +386,7 @@ impl Wallet {
         let (key, summary) = self.find(id)?;
         self.trees.credentials.remove(&key)?;
         self.trees.tokens.remove(&key)?;
+        self.trees.ids.remove(self.id_key(&summary.id))?;
         Ok(summary)
     }
 
@@ -368,7 +394,9 @@ impl Wallet {
     fn restore_credential(&self, credential: &StoredCredential) -> Result<(), WalletError> {
         let key = sealed::index_key(&self.data_key, "credential", credential.token.as_bytes());
         self.put(&self.trees.tokens, &key, &TokenRecord { v: 1, token: credential.token.clone() })?;
-        self.put(&self.trees.credentials, &key, &StoredCredential { token: String::new(), ..credential.clone() })
+        self.put(&self.trees.credentials, &key, &StoredCredential { token: String::new(), ..credential.clone() })?;
+        self.trees.ids.insert(self.id_key(&credential.id), key)?;
+        Ok(())
     }
 
     fn restore_key(&self, key: &HolderKey) -> Result<(), WalletError> {
@@ -418,7 +446,17 @@ fn summarize(token: &str, report: &Report, now: DateTime<Utc>) -> StoredCredenti
         subject: report.subject.clone(),
         valid_from: report.valid_from.clone(),
         valid_until: report.valid_until.clone(),
-        skills: report.skills.clone(),
+        skills: report
+            .skills
+            .iter()
+            .map(|s| crate::core::credential::SkillClaim {
+                id: s.id.clone(),
+                label: s.label.clone(),
+                framework: None,
+                eqf_level: s.eqf_level,
+                learning_setting: s.learning_setting.clone(),
+            })
+            .collect(),
         // Trust is the verifier's business when the holder presents; keep only what concerns the credential.
         warnings: report
             .warnings

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::report::ProvenSkill;
+use crate::core::credential::SkillClaim;
 use crate::store::Record;
 
 /// Header of a wallet: how to unwrap its data key. Not secret, not sealed.
@@ -76,8 +76,8 @@ pub struct StoredCredential {
     pub valid_from: Option<String>,
     /// Validity end.
     pub valid_until: Option<String>,
-    /// The skills it proves.
-    pub skills: Vec<ProvenSkill>,
+    /// The skills it proves (credential id and issuer are the record's own, not repeated per skill).
+    pub skills: Vec<SkillClaim>,
     /// Warnings at import (e.g. status not reachable).
     pub warnings: Vec<String>,
 }

@@ -117,4 +117,5 @@ fn demo_tells_the_story_and_exits_zero() {
     assert!(stdout(&out).contains("VERIFIED"));
     assert!(stdout(&out).contains("NOT VERIFIED"));
     assert!(stdout(&out).contains("Python (computer programming)"));
+    assert!(stdout(&out).contains("The story holds: earned, moved, proven, revoked."));
 }

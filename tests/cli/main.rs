@@ -4,3 +4,4 @@
 mod helpers;
 mod issue_verify;
 mod rejections;
+mod wallet;

@@ -6,3 +6,4 @@ mod fake_issuer;
 mod flow;
 mod helpers;
 mod rejections;
+mod wallet;

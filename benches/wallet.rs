@@ -1,0 +1,115 @@
+//! Wallet benchmarks (issue #4), one-shot measurements printed as a markdown table: unlock (Argon2id), import of
+//! 10,000 credentials (each verified offline first) as a ratio to raw verify, list and skills overview over
+//! 10,000 credentials, presentation creation and verification, and the size on disk per credential.
+//! Run: `cargo bench --bench wallet`.
+
+#![expect(clippy::unwrap_used, reason = "benchmark setup fails loudly on purpose")]
+#![expect(clippy::cast_precision_loss, reason = "counts and sizes far below 2^52 turned into rates")]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use skillspass::core::keys::SigningKey;
+use skillspass::issuer::Issuer;
+use skillspass::verifier::{Policy, Verifier};
+use skillspass::wallet::Wallet;
+use skillspass::wallet::passport::skills_overview;
+
+/// The same allocator as the `skillspass` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const COUNT: usize = 10_000;
+
+fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let value = f();
+    (value, start.elapsed())
+}
+
+fn per_second(count: usize, elapsed: Duration) -> f64 {
+    count as f64 / elapsed.as_secs_f64()
+}
+
+fn folder_size(path: &std::path::Path) -> u64 {
+    std::fs::read_dir(path)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| if e.path().is_dir() { folder_size(&e.path()) } else { e.metadata().unwrap().len() })
+        .sum()
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = skillspass::store::db::open(dir.path()).unwrap();
+    let now = Utc::now();
+    let wallet = Wallet::create(&db, "bench", "bench passphrase", now).unwrap();
+    let unlocks: Vec<Duration> =
+        (0..5).map(|_| time(|| Wallet::unlock(&db, "bench", "bench passphrase").unwrap()).1).collect();
+    let unlock = unlocks.iter().sum::<Duration>() / 5;
+
+    let holder = wallet.primary_did().unwrap();
+    let issuer = Issuer::with_did_key(SigningKey::generate()).unwrap();
+    let description: serde_json::Value =
+        serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
+    let tokens: Vec<String> =
+        (0..COUNT).map(|_| issuer.issue_json(&description, &holder, None, now).unwrap().token).collect();
+    let verifier = Verifier::new(Policy::default()).unwrap();
+
+    let key = SigningKey::generate();
+    let message = tokens[0].as_bytes();
+    let signature = key.sign(message);
+    let public = key.verifying_key();
+    let ((), raw) = time(|| (0..COUNT).for_each(|_| assert!(public.verify(black_box(message), &signature))));
+    let ((), imported) = time(|| {
+        for token in &tokens {
+            let report = verifier.verify_offline(token, now);
+            wallet.import(token, &report, false, now).unwrap();
+        }
+        wallet.flush().unwrap();
+    });
+    let (_, first_listing) = time(|| wallet.list().unwrap());
+    let (list, listing) = time(|| wallet.list().unwrap());
+    let (_, overview) = time(|| skills_overview(&list, now));
+    let id = list[0].id.clone();
+    let (vp, presenting) =
+        time(|| wallet.present(std::slice::from_ref(&id), "nonce", "https://employer.example", now).unwrap());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (report, verifying) =
+        time(|| runtime.block_on(verifier.verify_presentation(&vp, "nonce", "https://employer.example", now)));
+    assert!(report.verified);
+    db.flush().unwrap();
+    let size = folder_size(dir.path());
+
+    let raw_rate = per_second(COUNT, raw);
+    let import_rate = per_second(COUNT, imported);
+    println!("| Measurement | Result |");
+    println!("| --- | --- |");
+    println!("| unlock (Argon2id 64 MiB, 3 passes, 1 lane; mean of 5) | {:.0} ms |", unlock.as_secs_f64() * 1000.0);
+    println!("| raw ed25519-dalek verify_strict of a credential, 1 core | {raw_rate:.0} /s |");
+    println!(
+        "| import 10,000 micro-credentials (offline verify + seal + store, one flush) | {import_rate:.0} /s, **{:.2}** of raw verify |",
+        import_rate / raw_rate
+    );
+    println!(
+        "| list 10,000 (decrypt + parse every summary): first call after the imports / again | {:.1} ms / {:.1} ms |",
+        first_listing.as_secs_f64() * 1000.0,
+        listing.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| skills overview over 10,000 | {:.1} ms (list + overview: {:.1} ms) |",
+        overview.as_secs_f64() * 1000.0,
+        (listing + overview).as_secs_f64() * 1000.0
+    );
+    println!("| create a vp+jwt with one credential | {:.2} ms |", presenting.as_secs_f64() * 1000.0);
+    println!(
+        "| verify that vp+jwt (holder signature + full credential pipeline) | {:.2} ms |",
+        verifying.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| wallet size on disk per credential (sled folder / 10,000) | {:.1} KiB (token {:.1} KiB) |",
+        size as f64 / COUNT as f64 / 1024.0,
+        tokens[0].len() as f64 / 1024.0
+    );
+}
