@@ -6,7 +6,7 @@
 //!   to another key or tree does not decrypt.
 //! - The data key is **wrapped** by a key derived from the passphrase with Argon2id (salt per wallet). Changing the
 //!   passphrase re-wraps one key, not every record.
-//! - Sled keys are never plaintext identifiers: they are keyed hashes ([`SealedStore::index_key`]), so the database
+//! - Sled keys are never plaintext identifiers: they are keyed hashes ([`index_key`]), so the database
 //!   files reveal neither credential ids nor anything else about the holder.
 //!
 //! Argon2id parameters (see `docs/export-format.md` for the reasoning): 64 MiB, 3 passes, 1 lane.
