@@ -9,5 +9,6 @@ pub mod encoding;
 pub mod jose;
 pub mod keys;
 pub mod report;
+pub mod sd_jwt;
 pub mod status_list;
 pub mod vc_jose;
