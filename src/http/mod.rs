@@ -71,6 +71,18 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
     Json(json!({"status": "ok", "roles": roles}))
 }
 
+/// The compact token in a request member: the string itself, or the `data:application/<media>,` id of an
+/// enveloped credential or presentation.
+fn compact<'a>(value: &'a serde_json::Value, media: &str) -> Option<&'a str> {
+    match value {
+        serde_json::Value::String(token) => Some(token),
+        serde_json::Value::Object(object) => {
+            object.get("id")?.as_str()?.strip_prefix("data:application/")?.strip_prefix(media)?.strip_prefix(',')
+        }
+        _ => None,
+    }
+}
+
 async fn not_found() -> HttpProblem {
     HttpProblem::new("not-found", None)
 }

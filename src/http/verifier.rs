@@ -46,19 +46,11 @@ pub async fn verify_presentation(
     State(state): State<AppState>,
     body: Result<Json<VerifyPresentationRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Report>, HttpProblem> {
-    let verifier = state
-        .verifier
-        .as_deref()
-        .ok_or_else(|| HttpProblem::new("not-found", "the verifier role is not served".to_owned()))?;
+    let verifier = verifier(&state)?;
     let Json(request) = body?;
-    let vp = match &request.verifiable_presentation {
-        Value::String(vp) => vp.as_str(),
-        other => other
-            .get("id")
-            .and_then(Value::as_str)
-            .and_then(|id| id.strip_prefix("data:application/vp+jwt,"))
-            .ok_or_else(|| HttpProblem::new("invalid-request", "verifiablePresentation must be a vp+jwt".to_owned()))?,
-    };
+    let vp = super::compact(&request.verifiable_presentation, "vp+jwt").ok_or_else(|| {
+        HttpProblem::new("invalid-request", "verifiablePresentation must be a vp+jwt, compact or enveloped".to_owned())
+    })?;
     let options = &request.options;
     Ok(Json(verifier.verify_presentation(vp, &options.challenge, &options.domain, SystemClock.now()).await))
 }
@@ -88,27 +80,15 @@ pub async fn verify(
     State(state): State<AppState>,
     body: Result<Json<VerifyRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Report>, HttpProblem> {
-    let verifier = state
-        .verifier
-        .as_deref()
-        .ok_or_else(|| HttpProblem::new("not-found", "the verifier role is not served".to_owned()))?;
+    let verifier = verifier(&state)?;
     let Json(request) = body?;
-    let token = compact_token(&request.verifiable_credential)?;
+    let token = super::compact(&request.verifiable_credential, "vc+jwt").ok_or_else(|| {
+        let detail = "verifiableCredential must be a vc+jwt, or an EnvelopedVerifiableCredential with a data:application/vc+jwt, id";
+        HttpProblem::new("invalid-request", detail.to_owned())
+    })?;
     Ok(Json(verifier.verify(token, SystemClock.now()).await))
 }
 
-fn compact_token(credential: &Value) -> Result<&str, HttpProblem> {
-    match credential {
-        Value::String(token) => Ok(token),
-        Value::Object(_) => credential
-            .get("id")
-            .and_then(Value::as_str)
-            .and_then(|id| id.strip_prefix("data:application/vc+jwt,"))
-            .ok_or_else(|| {
-                let detail =
-                    "verifiableCredential must be an EnvelopedVerifiableCredential with a data:application/vc+jwt, id";
-                HttpProblem::new("invalid-request", detail.to_owned())
-            }),
-        _ => Err(HttpProblem::new("invalid-request", "verifiableCredential must be an object or a string".to_owned())),
-    }
+fn verifier(state: &AppState) -> Result<&crate::verifier::Verifier, HttpProblem> {
+    state.verifier.as_deref().ok_or_else(|| HttpProblem::new("not-found", "the verifier role is not served".to_owned()))
 }

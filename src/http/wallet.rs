@@ -139,14 +139,7 @@ async fn import(
     body: JsonBody<ImportRequest>,
 ) -> Result<Response, HttpProblem> {
     let Json(request) = body?;
-    let token = match &request.credential {
-        Value::String(token) => token.as_str(),
-        other => other
-            .get("id")
-            .and_then(Value::as_str)
-            .and_then(|id| id.strip_prefix("data:application/vc+jwt,"))
-            .unwrap_or_default(),
-    };
+    let token = super::compact(&request.credential, "vc+jwt").unwrap_or_default();
     let verifier = state.import_verifier.as_deref().ok_or_else(|| HttpProblem::internal(&"no import verifier"))?;
     let report = verifier.verify(token, SystemClock.now()).await;
     let outcome = wallet.import(token, &report, request.bearer, SystemClock.now())?;
