@@ -9,7 +9,7 @@
 use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Record, Records, StoreError};
+use crate::store::{Records, StoreError};
 
 /// How many random draws may hit taken indexes before the list counts as full.
 const DRAWS_BEFORE_ROLLOVER: usize = 32;
@@ -68,12 +68,7 @@ pub struct CredentialRecord {
     pub suspended: bool,
 }
 
-impl Record for CredentialRecord {
-    const VERSION: u32 = 1;
-    fn version(&self) -> u32 {
-        self.v
-    }
-}
+crate::versioned_record!(CredentialRecord, 1);
 
 /// A status list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,12 +83,7 @@ pub struct ListRecord {
     pub entries: u32,
 }
 
-impl Record for ListRecord {
-    const VERSION: u32 = 1;
-    fn version(&self) -> u32 {
-        self.v
-    }
-}
+crate::versioned_record!(ListRecord, 1);
 
 /// The registry.
 #[derive(Debug, Clone)]

@@ -38,6 +38,19 @@ pub trait Record: Serialize + DeserializeOwned {
     fn version(&self) -> u32;
 }
 
+/// Implements [`Record`] for a struct whose version lives in a `v: u32` field: `versioned_record!(Type, 1);`.
+#[macro_export]
+macro_rules! versioned_record {
+    ($type:ty, $version:expr) => {
+        impl $crate::store::Record for $type {
+            const VERSION: u32 = $version;
+            fn version(&self) -> u32 {
+                self.v
+            }
+        }
+    };
+}
+
 /// Opens (or creates) the database in `dir`.
 ///
 /// # Errors

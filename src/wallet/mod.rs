@@ -411,12 +411,7 @@ struct TokenRecord {
     token: String,
 }
 
-impl Record for TokenRecord {
-    const VERSION: u32 = 1;
-    fn version(&self) -> u32 {
-        self.v
-    }
-}
+crate::versioned_record!(TokenRecord, 1);
 
 fn aad(tree: &sled::Tree, key: &[u8]) -> Vec<u8> {
     let mut aad = tree.name().to_vec();

@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::credential::SkillClaim;
-use crate::store::Record;
 
 /// Header of a wallet: how to unwrap its data key. Not secret, not sealed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,12 +16,7 @@ pub struct WalletHeader {
     pub wrapped_key: String,
 }
 
-impl Record for WalletHeader {
-    const VERSION: u32 = 1;
-    fn version(&self) -> u32 {
-        self.v
-    }
-}
+crate::versioned_record!(WalletHeader, 1);
 
 /// A holder key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,12 +33,7 @@ pub struct HolderKey {
     pub created_at: String,
 }
 
-impl Record for HolderKey {
-    const VERSION: u32 = 1;
-    fn version(&self) -> u32 {
-        self.v
-    }
-}
+crate::versioned_record!(HolderKey, 1);
 
 /// A stored credential: the token as received, and what the passport view needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,9 +71,4 @@ pub struct StoredCredential {
     pub warnings: Vec<String>,
 }
 
-impl Record for StoredCredential {
-    const VERSION: u32 = 1;
-    fn version(&self) -> u32 {
-        self.v
-    }
-}
+crate::versioned_record!(StoredCredential, 1);
