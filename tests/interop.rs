@@ -40,7 +40,7 @@ fn node() -> Option<PathBuf> {
     let ready = *READY.get_or_init(|| {
         let dir = interop_dir();
         succeeded(Command::new("node").arg("--version"))
-            && (dir.join("node_modules/@sd-jwt/jwt-status-list").is_dir()
+            && (dir.join("node_modules/@sd-jwt/sd-jwt-vc").is_dir()
                 || succeeded(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir)))
     });
     if ready { Some(PathBuf::from("node")) } else { skip("node or npm ci for tests/interop is unavailable") }
@@ -193,4 +193,92 @@ fn status_lists_decode_with_independent_libraries() {
     assert_eq!(verdict["bitstringSet"], serde_json::json!(expected), "same bits, MSB-first");
     assert_eq!(verdict["tokenStatuses"], serde_json::json!({"0": 1, "17": 2, "999": 3}), "same values, LSB-first");
     assert_eq!(verdict["listJwtVerified"], true, "jose verifies the status list credential");
+}
+
+/// Our RFC 9901 core against the OWF's `@sd-jwt/sd-jwt-vc` 0.19.0 (groundwork for issue #5): an SD-JWT VC whose
+/// skills, name and grade are disclosable verifies with all disclosures, and a presentation of one skill with a
+/// Key Binding JWT verifies and reveals only that skill; a tampered disclosure is refused.
+#[test]
+fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
+    use skillspass::core::did::Did;
+    use skillspass::core::jose::{HeaderSpec, TokenKind};
+    use skillspass::core::keys::SigningKey;
+    use skillspass::core::sd_jwt::issue::{Step, conceal};
+    use skillspass::core::sd_jwt::{Issued, key_binding};
+
+    let Some(node) = node() else { return };
+    let issuer = SigningKey::generate();
+    let holder = SigningKey::generate();
+    let did = Did::key(&issuer.verifying_key());
+    let now = chrono::Utc::now();
+    let claims = serde_json::json!({
+        "iss": did.as_str(), "iat": now.timestamp(), "vct": "https://w3id.org/skillspass/vct/skill/v1",
+        "cnf": {"jwk": holder.verifying_key().to_jwk().to_value()},
+        "learner_name": "Sanne de Vries", "grade": "8.5", "eqf_level": 5,
+        "skills": [{"id": "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d", "label": "Python (computer programming)"},
+                   {"id": "http://data.europa.eu/esco/skill/326809fc-238d-40c2-881e-40042f7f2f0d", "label": "establish collaborative relations"}],
+    });
+    let paths = vec![
+        vec![Step::Key("learner_name".into())],
+        vec![Step::Key("grade".into())],
+        vec![Step::Key("skills".into()), Step::Index(0)],
+        vec![Step::Key("skills".into()), Step::Index(1)],
+    ];
+    let (payload, disclosures) = conceal(claims.clone(), &paths, 2).unwrap();
+    let kid = did.default_kid();
+    let header = HeaderSpec { typ: Some(TokenKind::SdJwtVc), kid: Some(&kid), ..HeaderSpec::default() };
+    let jwt = skillspass::core::jose::sign(&serde_json::to_vec(&payload).unwrap(), &header, &issuer).unwrap();
+    let issued = Issued { jwt, disclosures };
+    let issuer_jwk = issuer.verifying_key().to_jwk().to_value();
+
+    let run = |input: serde_json::Value| -> serde_json::Value {
+        let mut child = Command::new(&node)
+            .arg(interop_dir().join("sdjwt_verify.mjs"))
+            .current_dir(interop_dir())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+        serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap()
+    };
+
+    let full = run(serde_json::json!({"sdjwt": issued.serialize(), "issuerJwk": issuer_jwk}));
+    assert_eq!(full["verified"], true, "{full:#}");
+    assert_eq!(full["claims"]["skills"], claims["skills"]);
+    assert_eq!(full["claims"]["grade"], "8.5");
+
+    let python = issued
+        .disclosures
+        .iter()
+        .find(|d| d.value().get("label").is_some_and(|l| l.as_str().unwrap().starts_with("Python")))
+        .unwrap();
+    let presented = issued.present([python]);
+    let kb = key_binding::create(&holder, &presented, "https://employer.example", "nonce-1", now).unwrap();
+    let with_kb =
+        run(serde_json::json!({"sdjwt": format!("{presented}{kb}"), "issuerJwk": issuer_jwk, "nonce": "nonce-1"}));
+    assert_eq!(with_kb["verified"], true, "{with_kb:#}");
+    assert_eq!(with_kb["keyBinding"], true);
+    assert_eq!(with_kb["claims"]["skills"].as_array().unwrap().len(), 1, "only the chosen skill: {with_kb:#}");
+    assert!(with_kb["claims"].get("grade").is_none() && with_kb["claims"].get("learner_name").is_none());
+
+    let forged = skillspass::core::sd_jwt::Disclosure::with_salt(
+        python.salt(),
+        None,
+        serde_json::json!({"id": "x", "label": "forged"}),
+    )
+    .unwrap();
+    let tampered = issued.present([&forged]);
+    // @sd-jwt/sd-jwt-vc 0.19.0 does not reject a disclosure no digest refers to (RFC 9901 section 7.1 step 5
+    // says it must; skillspass's own `reveal` does, see core::sd_jwt::reveal tests): it ignores it. What both must
+    // agree on is that the forged value is never revealed.
+    let lenient = run(serde_json::json!({"sdjwt": tampered, "issuerJwk": issuer_jwk}));
+    let revealed = lenient["claims"]["skills"].as_array().cloned().unwrap_or_default();
+    assert!(revealed.iter().all(|s| s["label"] != "forged"), "the forged disclosure must not be revealed: {lenient:#}");
+    let ours = skillspass::core::sd_jwt::Decoded::parse(&tampered).unwrap();
+    let payload = skillspass::core::jose::CompactJws::parse(&ours.jwt).unwrap().claims().unwrap();
+    assert!(matches!(
+        skillspass::core::sd_jwt::reveal::reveal(&payload, &ours.disclosures),
+        Err(skillspass::core::sd_jwt::SdJwtError::UnreferencedDisclosure(_))
+    ));
 }
