@@ -228,7 +228,7 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
     let kid = did.default_kid();
     let header = HeaderSpec { typ: Some(TokenKind::SdJwtVc), kid: Some(&kid), ..HeaderSpec::default() };
     let jwt = skillspass::core::jose::sign(&serde_json::to_vec(&payload).unwrap(), &header, &issuer).unwrap();
-    let issued = Issued { jwt, disclosures };
+    let sd_jwt = Issued { jwt, disclosures };
     let issuer_jwk = issuer.verifying_key().to_jwk().to_value();
 
     let run = |input: serde_json::Value| -> serde_json::Value {
@@ -243,7 +243,7 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
         serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap()
     };
 
-    let full = run(serde_json::json!({"sdjwt": issued.serialize(), "issuerJwk": issuer_jwk}));
+    let full = run(serde_json::json!({"sdjwt": sd_jwt.serialize(), "issuerJwk": issuer_jwk}));
     assert_eq!(full["verified"], true, "{full:#}");
     assert_eq!(full["claims"]["skills"], claims["skills"]);
     assert_eq!(full["claims"]["grade"], "8.5");
@@ -253,7 +253,7 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
         .iter()
         .find(|d| d.value().get("label").is_some_and(|l| l.as_str().unwrap().starts_with("Python")))
         .unwrap();
-    let presented = issued.present([python]);
+    let presented = sd_jwt.present([python]);
     let kb = key_binding::create(&holder, &presented, "https://employer.example", "nonce-1", now).unwrap();
     let with_kb =
         run(serde_json::json!({"sdjwt": format!("{presented}{kb}"), "issuerJwk": issuer_jwk, "nonce": "nonce-1"}));
@@ -268,7 +268,7 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
         serde_json::json!({"id": "x", "label": "forged"}),
     )
     .unwrap();
-    let tampered = issued.present([&forged]);
+    let tampered = sd_jwt.present([&forged]);
     // @sd-jwt/sd-jwt-vc 0.19.0 does not reject a disclosure no digest refers to (RFC 9901 section 7.1 step 5
     // says it must; skillspass's own `reveal` does, see core::sd_jwt::reveal tests): it ignores it. What both must
     // agree on is that the forged value is never revealed.
