@@ -248,7 +248,7 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
     assert_eq!(full["claims"]["skills"], claims["skills"]);
     assert_eq!(full["claims"]["grade"], "8.5");
 
-    let python = issued
+    let python = sd_jwt
         .disclosures
         .iter()
         .find(|d| d.value().get("label").is_some_and(|l| l.as_str().unwrap().starts_with("Python")))
