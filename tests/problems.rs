@@ -35,6 +35,7 @@ fn every_problem_type_is_documented() {
     names.extend(ERROR_NAMES.iter().map(|n| (*n).to_owned()));
     names.extend(literals_in_src());
     names.extend(skillspass::verifier::presentation::CHECKS.iter().map(|n| (*n).to_owned()));
+    names.extend(skillspass::core::sd_jwt_vc::CHECKS.iter().map(|n| (*n).to_owned()));
     assert!(names.len() > 25, "the scan found too few problem names: {names:?}");
     let missing: Vec<&String> = names.iter().filter(|n| !docs.contains(&format!("| `{n}` |"))).collect();
     assert!(missing.is_empty(), "docs/problems.md lacks {missing:?}");

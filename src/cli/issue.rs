@@ -27,14 +27,22 @@ pub struct IssueArgs {
     /// End of validity, RFC 3339 (e.g. 2031-09-01T00:00:00Z).
     #[arg(long, value_parser = parse_time)]
     valid_until: Option<DateTime<Utc>>,
-    /// Write the vc+jwt here instead of standard output.
+    /// Write the credential here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// `vc+jwt` (VC 2.0 / Open Badges 3.0), or `sd-jwt` (SD-JWT VC with selectively disclosable skills).
+    #[arg(long, default_value = "vc+jwt", value_parser = ["vc+jwt", "sd-jwt"])]
+    format: String,
 }
 
 /// Parses an RFC 3339 timestamp argument.
 pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
     crate::core::vc_jose::parse_date(text).ok_or_else(|| format!("{text:?} is not an RFC 3339 date-time with offset"))
+}
+
+struct Signed {
+    id: String,
+    token: String,
 }
 
 /// Runs `issue`.
@@ -44,9 +52,19 @@ pub fn run(args: &IssueArgs) -> Result<u8, CliError> {
     let description =
         parse_json(text.as_bytes()).map_err(|e| CliError::input(format!("{e} ({})", args.achievement.display())))?;
     let issuer = Issuer::with_did_key(key).map_err(CliError::input)?;
-    let signed = issuer
-        .issue_json(&description, &args.subject, args.valid_until, SystemClock.now())
-        .map_err(|e| CliError::input(format!("{e}\n(achievement {})", args.achievement.display())))?;
+    let context =
+        |e: crate::issuer::IssueError| CliError::input(format!("{e}\n(achievement {})", args.achievement.display()));
+    let signed = if args.format == "sd-jwt" {
+        let typed = serde_json::from_value(description)
+            .map_err(|e| CliError::input(format!("achievement description: {e}")))?;
+        let sd_jwt =
+            issuer.issue_sd_jwt(&typed, &args.subject, args.valid_until, SystemClock.now()).map_err(context)?;
+        Signed { id: format!("{} disclosure(s)", sd_jwt.disclosures.len()), token: sd_jwt.serialize() }
+    } else {
+        let credential =
+            issuer.issue_json(&description, &args.subject, args.valid_until, SystemClock.now()).map_err(context)?;
+        Signed { id: credential.id, token: credential.token }
+    };
     match &args.out {
         Some(path) => {
             std::fs::write(path, format!("{}\n", signed.token))

@@ -10,5 +10,6 @@ pub mod jose;
 pub mod keys;
 pub mod report;
 pub mod sd_jwt;
+pub mod sd_jwt_vc;
 pub mod status_list;
 pub mod vc_jose;

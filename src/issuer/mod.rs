@@ -24,6 +24,9 @@ use crate::core::vc_jose::{self, rfc3339};
 
 pub use achievement::AchievementDescription;
 
+/// Decoy digests added to every SD-JWT VC (RFC 9901 section 4.2.5), so the number of hidden claims leaks nothing.
+pub const DECOYS: usize = 3;
+
 /// Where our schemas are published (their `$id` base).
 pub const SCHEMA_BASE: &str = "https://w3id.org/skillspass/schemas/";
 
@@ -153,6 +156,31 @@ impl Issuer {
         self.validate(&value)?;
         let token = vc_jose::sign_credential(&value, &self.key, &self.kid, now)?;
         Ok(IssuedCredential { id: credential.id, token, credential: value })
+    }
+
+    /// Issues the credential as an SD-JWT VC (`dc+sd-jwt`): the same validated model, projected to flat claims, each
+    /// skill and the learner's name, grade, workload and assessment disclosable, the subject's key in `cnf.jwk`.
+    ///
+    /// # Errors
+    /// [`IssueError`] as for [`Issuer::issue`], or [`IssueError::Subject`] when the subject is not a
+    /// `did:key`/`did:jwk` whose key can go into `cnf`.
+    pub fn issue_sd_jwt(
+        &self,
+        description: &AchievementDescription,
+        subject: &str,
+        valid_until: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<crate::core::sd_jwt::Issued, IssueError> {
+        let did = Did::parse(subject)?;
+        let holder =
+            did.resolve()?.key_for(did.as_str(), &did.default_kid(), crate::core::did::Relationship::Authentication)?;
+        let credential = self.build(description, &did, valid_until, now);
+        let value = serde_json::to_value(&credential).map_err(|e| IssueError::Description(e.to_string()))?;
+        self.validate(&value)?;
+        let valid_for = valid_until.map(|until| until - now);
+        let (claims, paths) = crate::core::sd_jwt_vc::project(&credential, &holder, now, valid_for);
+        crate::core::sd_jwt_vc::issue(claims, &paths, &self.key, &self.kid, DECOYS)
+            .map_err(|e| IssueError::Invalid { problems: vec![e.to_string()] })
     }
 
     /// Builds (without signing) the credential an achievement description describes.

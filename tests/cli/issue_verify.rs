@@ -119,3 +119,19 @@ fn demo_tells_the_story_and_exits_zero() {
     assert!(stdout(&out).contains("Python (computer programming)"));
     assert!(stdout(&out).contains("The story holds: earned, moved, proven, revoked."));
 }
+
+#[test]
+fn sd_jwt_vc_issues_and_verifies_from_the_cli() {
+    let setup = Setup::new();
+    let file = setup.issue("micro-credential.json", &["--format", "sd-jwt"]);
+    let compact = read_token(&file);
+    assert!(compact.ends_with('~'), "an SD-JWT without key binding ends with ~");
+    assert_eq!(compact.matches('~').count(), 7, "one disclosure per skill, plus name, grade, workload and assessment");
+    let out = run(&["verify", file.to_str().unwrap(), "--json", "--trust", &setup.issuer]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["format"], "dc+sd-jwt");
+    assert_eq!(report["skills"].as_array().unwrap().len(), 2);
+    assert_eq!(report["document"]["vct"], "https://w3id.org/skillspass/vct/micro-credential/v1");
+    assert_eq!(report["document"]["grade"], "8.5");
+}

@@ -1,0 +1,391 @@
+//! SD-JWT VC (`dc+sd-jwt`, draft-ietf-oauth-sd-jwt-vc): the skills credential model projected to flat claims,
+//! with every skill an array-element disclosure and the learner's name, grade, workload and assessment details
+//! disclosable; `iss`, `vct`, `cnf`, `status`, `exp`, `iat` and `nbf` never are (draft section 3.2.2). Verification
+//! runs RFC 9901's processing ([`super::sd_jwt::reveal`]) after the issuer signature, and Key Binding when the
+//! verifier's policy requires it (never inferred from its presence).
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value, json};
+
+use super::credential::model::SkillCredential;
+use super::credential::{EQF_PREFIX, EscoSkill, MICRO_CREDENTIAL};
+use super::jose::{self, AlgorithmPolicy, CompactJws, HeaderSpec, TokenKind};
+use super::keys::{SigningKey, VerifyingKey};
+use super::report::{Problem, ProvenSkill, Report};
+use super::sd_jwt::issue::{Path, Step, conceal};
+use super::sd_jwt::{Decoded, Issued, SdJwtError, key_binding, reveal::reveal};
+use super::vc_jose::{VerifyContext, rfc3339};
+
+/// The `vct` of a skill credential.
+pub const VCT_SKILL: &str = "https://w3id.org/skillspass/vct/skill/v1";
+/// The `vct` of an EU micro-credential.
+pub const VCT_MICRO_CREDENTIAL: &str = "https://w3id.org/skillspass/vct/micro-credential/v1";
+/// Draft section 3.2.2: claims that MUST NOT be selectively disclosable (with their sub-claims).
+pub const NEVER_DISCLOSABLE: [&str; 7] = ["iss", "vct", "cnf", "status", "exp", "iat", "nbf"];
+/// The claims our credentials make disclosable besides the skills.
+pub const DISCLOSABLE: [&str; 4] = ["learner_name", "grade", "workload", "assessment"];
+/// The checks of an SD-JWT VC, in order.
+pub const CHECKS: [&str; 9] =
+    ["parse", "alg", "typ", "issuer-key", "signature", "disclosures", "validity", "key-binding", "claims"];
+
+/// The flat claims of a skill credential and the paths to make disclosable.
+#[must_use]
+pub fn project(
+    credential: &SkillCredential,
+    holder: &VerifyingKey,
+    now: DateTime<Utc>,
+    valid_for: Option<Duration>,
+) -> (Value, Vec<Path>) {
+    let achievement = &credential.credential_subject.achievement;
+    let micro = achievement.achievement_type.as_deref() == Some(MICRO_CREDENTIAL);
+    let skills: Vec<Value> = achievement
+        .alignment
+        .iter()
+        .filter(|a| EscoSkill::parse(&a.target_url).is_some())
+        .map(|a| json!({"id": a.target_url, "label": a.target_name}))
+        .collect();
+    let mut object = Map::new();
+    object.insert("iss".into(), credential.issuer.id.clone().into());
+    object.insert("iat".into(), now.timestamp().into());
+    object.insert("vct".into(), (if micro { VCT_MICRO_CREDENTIAL } else { VCT_SKILL }).into());
+    object.insert("cnf".into(), json!({"jwk": holder.to_jwk().to_value()}));
+    object.insert("issuer_name".into(), credential.issuer.name.clone().into());
+    object.insert("name".into(), achievement.name.clone().into());
+    object.insert("achievement_id".into(), achievement.id.clone().into());
+    object.insert("achievement_type".into(), json!(achievement.achievement_type));
+    object.insert("learning_setting".into(), json!(achievement.learning_setting));
+    object.insert("skills".into(), Value::Array(skills));
+    if let Some(level) =
+        achievement.alignment.iter().find_map(|a| a.target_url.strip_prefix(EQF_PREFIX)?.parse::<u8>().ok())
+    {
+        object.insert("eqf_level".into(), level.into());
+    }
+    if let Some(valid_for) = valid_for {
+        object.insert("exp".into(), (now + valid_for).timestamp().into());
+    }
+    let subject = &credential.credential_subject;
+    if let Some(name) = subject.identifier.iter().find(|i| i.identity_type == "name") {
+        object.insert("learner_name".into(), name.identity_hash.clone().into());
+    }
+    if let Some(grade) = subject.result.first() {
+        object.insert("grade".into(), grade.value.clone().into());
+    }
+    if let Some(elements) = &achievement.micro_credential {
+        object.insert(
+            "workload".into(),
+            json!({"ects": achievement.credits_available, "hours": elements.workload_hours}),
+        );
+        object.insert(
+            "assessment".into(),
+            json!({"type": elements.assessment_type, "supervision": elements.supervision,
+            "participation_form": elements.participation_form}),
+        );
+        object.insert(
+            "micro_credential".into(),
+            json!({"issuer_country": elements.issuer_country,
+            "awarding_body": elements.awarding_body.iter().map(|b| &b.name).collect::<Vec<_>>(),
+            "learning_outcomes": elements.learning_outcomes, "quality_assurance": elements.quality_assurance}),
+        );
+    }
+    let mut paths: Vec<Path> =
+        DISCLOSABLE.iter().filter(|c| object.contains_key(**c)).map(|c| vec![Step::Key((*c).into())]).collect();
+    let skills = object.get("skills").and_then(Value::as_array).map_or(0, Vec::len);
+    paths.extend((0..skills).map(|i| vec![Step::Key("skills".into()), Step::Index(i)]));
+    (Value::Object(object), paths)
+}
+
+/// Conceals `paths` (refusing the never-disclosable claims) and signs the issuer JWT as `dc+sd-jwt`.
+///
+/// # Errors
+/// [`SdJwtError::NotConcealable`] for a protected claim, or signing failures.
+pub fn issue(claims: Value, paths: &[Path], key: &SigningKey, kid: &str, decoys: usize) -> Result<Issued, SdJwtError> {
+    if let Some(protected) = paths.iter().find_map(|p| match p.first() {
+        Some(Step::Key(name)) if NEVER_DISCLOSABLE.contains(&name.as_str()) => Some(name.clone()),
+        _ => None,
+    }) {
+        return Err(SdJwtError::NotConcealable(format!("{protected} (SD-JWT VC section 3.2.2: never disclosable)")));
+    }
+    let (payload, disclosures) = conceal(claims, paths, decoys)?;
+    let bytes = serde_json::to_vec(&payload).map_err(|e| SdJwtError::Malformed(e.to_string()))?;
+    let header = HeaderSpec { typ: Some(TokenKind::SdJwtVc), kid: Some(kid), ..HeaderSpec::default() };
+    let jwt = jose::sign(&bytes, &header, key).map_err(|e| SdJwtError::Malformed(e.to_string()))?;
+    Ok(Issued { jwt, disclosures })
+}
+
+/// What Key Binding the verifier's policy requires.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyBindingPolicy<'a> {
+    /// Whether a KB-JWT must be present.
+    pub required: bool,
+    /// The audience it must name.
+    pub aud: &'a str,
+    /// The nonce it must carry.
+    pub nonce: &'a str,
+}
+
+struct Failure(&'static str, String);
+
+/// Verifies a `dc+sd-jwt` (with or without KB-JWT) offline and returns the report.
+#[must_use]
+pub fn verify(compact: &str, ctx: &VerifyContext<'_>, kb: Option<KeyBindingPolicy<'_>>) -> Report {
+    let mut report = Report::new("dc+sd-jwt");
+    if let Err(Failure(check, detail)) = run(compact, ctx, kb, &mut report) {
+        report.fail(check, Problem::new(check, "SD-JWT VC refused", Some(detail)));
+        for later in CHECKS.iter().skip_while(|c| **c != check).skip(1) {
+            report.skip(later, &format!("not run: {check} failed"));
+        }
+    }
+    report.finish();
+    report
+}
+
+fn run(
+    compact: &str,
+    ctx: &VerifyContext<'_>,
+    kb: Option<KeyBindingPolicy<'_>>,
+    report: &mut Report,
+) -> Result<(), Failure> {
+    let decoded = Decoded::parse(compact).map_err(|e| Failure("parse", e.to_string()))?;
+    let jws = CompactJws::parse(&decoded.jwt).map_err(|e| Failure("parse", e.to_string()))?;
+    let payload = jws.claims().map_err(|e| Failure("parse", e.to_string()))?;
+    report.pass("parse", Some(format!("{} disclosure(s)", decoded.disclosures.len())));
+    AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| Failure("alg", e.to_string()))?;
+    report.pass("alg", None);
+    jws.check_typ(TokenKind::SdJwtVc).map_err(|e| Failure("typ", e.to_string()))?;
+    report.pass("typ", Some("dc+sd-jwt".into()));
+    let issuer = payload.get("iss").and_then(Value::as_str).ok_or_else(|| Failure("issuer-key", "no iss".into()))?;
+    let kid = jws.header_str("kid").unwrap_or_default();
+    let key = ctx.keys.issuer_key(issuer, kid).map_err(|e| Failure("issuer-key", e))?;
+    report.pass("issuer-key", Some(kid.to_owned()));
+    jws.verify_signature(&key).map_err(|_| Failure("signature", "signature invalid".into()))?;
+    report.pass("signature", None);
+    let revealed = reveal(&payload, &decoded.disclosures).map_err(|e| Failure("disclosures", e.to_string()))?;
+    let hidden: Vec<&str> = DISCLOSABLE.iter().copied().filter(|c| revealed.claims.get(*c).is_none()).collect();
+    report.pass(
+        "disclosures",
+        Some(format!(
+            "{} disclosed; not disclosed: {}; {} digest(s) stayed hidden",
+            decoded.disclosures.len(),
+            if hidden.is_empty() { "none".to_owned() } else { hidden.join(", ") },
+            revealed.hidden
+        )),
+    );
+    check_validity(&revealed.claims, ctx)?;
+    report.pass("validity", None);
+    check_key_binding(&decoded, &revealed.claims, kb, ctx.now, report)?;
+    describe(&revealed.claims, report);
+    report.pass("claims", None);
+    Ok(())
+}
+
+fn check_validity(claims: &Value, ctx: &VerifyContext<'_>) -> Result<(), Failure> {
+    let numeric = |name| claims.get(name).and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
+    if numeric("exp").is_some_and(|exp| exp <= ctx.now - ctx.skew) {
+        return Err(Failure("validity", "expired".into()));
+    }
+    if numeric("nbf").is_some_and(|nbf| nbf > ctx.now + ctx.skew)
+        || numeric("iat").is_some_and(|iat| iat > ctx.now + ctx.skew)
+    {
+        return Err(Failure("validity", "not yet valid".into()));
+    }
+    if claims.get("vct").and_then(Value::as_str).is_none() {
+        return Err(Failure("validity", "vct is missing".into()));
+    }
+    Ok(())
+}
+
+fn check_key_binding(
+    decoded: &Decoded,
+    claims: &Value,
+    policy: Option<KeyBindingPolicy<'_>>,
+    now: DateTime<Utc>,
+    report: &mut Report,
+) -> Result<(), Failure> {
+    let required = policy.is_some_and(|p| p.required);
+    match (&decoded.key_binding, policy) {
+        (None, _) if required => {
+            Err(Failure("key-binding", "the verifier requires a Key Binding JWT and none was sent".into()))
+        }
+        (None, _) => {
+            report.skip("key-binding", "not required by policy");
+            Ok(())
+        }
+        (Some(_), None) => {
+            Err(Failure("key-binding", "a Key Binding JWT was sent but no nonce and audience were set".into()))
+        }
+        (Some(kb), Some(policy)) => {
+            let holder = claims
+                .pointer("/cnf/jwk")
+                .and_then(|jwk| VerifyingKey::from_jwk(jwk).ok())
+                .ok_or_else(|| Failure("key-binding", "cnf.jwk is missing or not an Ed25519 key".into()))?;
+            let expected = key_binding::Expected { aud: policy.aud, nonce: policy.nonce, now };
+            key_binding::verify(kb, &holder, &decoded.presented, expected)
+                .map_err(|e| Failure("key-binding", e.to_string()))?;
+            report.pass("key-binding", Some(format!("bound to {} for nonce {}", policy.aud, policy.nonce)));
+            Ok(())
+        }
+    }
+}
+
+fn describe(claims: &Value, report: &mut Report) {
+    let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
+    let issuer = text("iss");
+    report.issuer = issuer.clone().map(|id| super::report::IssuerInfo {
+        id,
+        name: text("issuer_name"),
+        trusted: None,
+        trust_entry: None,
+    });
+    report.types = text("vct").into_iter().collect();
+    report.skills = claims
+        .get("skills")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|skill| {
+            Some(ProvenSkill {
+                id: skill.get("id")?.as_str()?.to_owned(),
+                label: skill.get("label").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                eqf_level: claims.get("eqf_level").and_then(Value::as_u64).and_then(|l| u8::try_from(l).ok()),
+                learning_setting: text("learning_setting"),
+                credential_id: None,
+                issuer: issuer.clone(),
+            })
+        })
+        .collect();
+    report.valid_from =
+        claims.get("iat").and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0)).map(rfc3339);
+    report.document = Some(claims.clone());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::credential::schema::Schemas;
+    use crate::core::did::Did;
+    use crate::core::vc_jose::LocalResolver;
+
+    struct Fixture {
+        issuer: SigningKey,
+        holder: SigningKey,
+        did: Did,
+        schemas: Schemas,
+        resolver: LocalResolver,
+    }
+
+    impl Fixture {
+        fn new() -> Self {
+            let issuer = SigningKey::generate();
+            let did = Did::key(&issuer.verifying_key());
+            Self {
+                issuer,
+                holder: SigningKey::generate(),
+                did,
+                schemas: Schemas::load().unwrap(),
+                resolver: LocalResolver::default(),
+            }
+        }
+
+        fn claims(&self) -> Value {
+            json!({"iss": self.did.as_str(), "iat": Utc::now().timestamp(), "vct": VCT_SKILL,
+                "cnf": {"jwk": self.holder.verifying_key().to_jwk().to_value()}, "grade": "8.5", "learning_setting": "formal",
+                "skills": [{"id": "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d", "label": "Python"},
+                           {"id": "http://data.europa.eu/esco/skill/326809fc-238d-40c2-881e-40042f7f2f0d", "label": "Teamwork"}]})
+        }
+
+        fn issued(&self) -> Issued {
+            let paths = vec![
+                vec![Step::Key("grade".into())],
+                vec![Step::Key("skills".into()), Step::Index(0)],
+                vec![Step::Key("skills".into()), Step::Index(1)],
+            ];
+            issue(self.claims(), &paths, &self.issuer, &self.did.default_kid(), 2).unwrap()
+        }
+
+        fn verify(&self, compact: &str, kb: Option<KeyBindingPolicy<'_>>) -> Report {
+            let ctx = VerifyContext {
+                keys: &self.resolver,
+                schemas: &self.schemas,
+                now: Utc::now(),
+                skew: Duration::seconds(60),
+            };
+            verify(compact, &ctx, kb)
+        }
+    }
+
+    #[test]
+    fn all_disclosed_verifies_with_every_skill() {
+        let fixture = Fixture::new();
+        let report = fixture.verify(&fixture.issued().serialize(), None);
+        assert!(report.verified, "{:?}", report.errors);
+        assert_eq!(report.skills.len(), 2);
+        assert_eq!(report.check("key-binding"), Some(crate::core::report::CheckStatus::Skipped));
+    }
+
+    #[test]
+    fn one_skill_with_key_binding_reveals_only_that_skill() {
+        let fixture = Fixture::new();
+        let issued = fixture.issued();
+        let python = issued.disclosures.iter().find(|d| d.value().get("label") == Some(&json!("Python"))).unwrap();
+        let presented = issued.present([python]);
+        let kb =
+            key_binding::create(&fixture.holder, &presented, "https://employer.example", "n-1", Utc::now()).unwrap();
+        let policy = KeyBindingPolicy { required: true, aud: "https://employer.example", nonce: "n-1" };
+        let report = fixture.verify(&format!("{presented}{kb}"), Some(policy));
+        assert!(report.verified, "{:?}", report.errors);
+        assert_eq!(report.skills.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["Python"]);
+        let detail = report.checks.iter().find(|c| c.check == "disclosures").and_then(|c| c.detail.clone()).unwrap();
+        assert!(detail.contains("not disclosed: learner_name, grade, workload, assessment"), "{detail}");
+    }
+
+    #[test]
+    fn rejects_missing_key_binding_when_policy_requires_it() {
+        let fixture = Fixture::new();
+        let policy = KeyBindingPolicy { required: true, aud: "https://employer.example", nonce: "n-1" };
+        let report = fixture.verify(&fixture.issued().serialize(), Some(policy));
+        assert!(!report.verified);
+        assert_eq!(report.errors[0].kind, "https://w3id.org/skillspass/problems#key-binding");
+    }
+
+    #[test]
+    fn rejects_making_iss_or_cnf_disclosable() {
+        let fixture = Fixture::new();
+        for protected in ["iss", "cnf", "vct", "status", "exp", "iat"] {
+            let outcome = issue(
+                fixture.claims(),
+                &[vec![Step::Key(protected.into())]],
+                &fixture.issuer,
+                &fixture.did.default_kid(),
+                0,
+            );
+            assert!(matches!(outcome, Err(SdJwtError::NotConcealable(_))), "{protected}");
+        }
+    }
+
+    #[test]
+    fn rejects_a_wrong_typ_and_a_foreign_signer() {
+        let fixture = Fixture::new();
+        let issued = fixture.issued();
+        let (_, payload) = issued.jwt.split_once('.').unwrap();
+        let (payload, _) = payload.split_once('.').unwrap();
+        let bytes = crate::core::encoding::b64url_decode(payload).unwrap();
+        let kid = fixture.did.default_kid();
+        let wrong_typ = jose::sign(
+            &bytes,
+            &HeaderSpec { typ: Some(TokenKind::Credential), kid: Some(&kid), ..HeaderSpec::default() },
+            &fixture.issuer,
+        )
+        .unwrap();
+        let report =
+            fixture.verify(&Issued { jwt: wrong_typ, disclosures: issued.disclosures.clone() }.serialize(), None);
+        assert_eq!(report.errors[0].kind, "https://w3id.org/skillspass/problems#typ");
+        let forged = jose::sign(
+            &bytes,
+            &HeaderSpec { typ: Some(TokenKind::SdJwtVc), kid: Some(&kid), ..HeaderSpec::default() },
+            &SigningKey::generate(),
+        )
+        .unwrap();
+        let report = fixture.verify(&Issued { jwt: forged, disclosures: issued.disclosures }.serialize(), None);
+        assert_eq!(report.errors[0].kind, "https://w3id.org/skillspass/problems#signature");
+    }
+}
