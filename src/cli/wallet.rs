@@ -107,6 +107,9 @@ enum WalletCommand {
         /// The verifier's identifier (audience).
         #[arg(long)]
         aud: String,
+        /// For an SD-JWT VC: a skill URI or claim name to disclose (repeatable); nothing else is sent.
+        #[arg(long)]
+        disclose: Vec<String>,
     },
     /// Print the holder's DIDs.
     Did,
@@ -157,8 +160,17 @@ fn dispatch(wallet: &Wallet, command: &WalletCommand, json: bool, now: DateTime<
             Ok(EXIT_OK)
         }
         WalletCommand::Export { out, plain } => export(wallet, out, *plain, now),
-        WalletCommand::Present { credentials, nonce, aud } => {
-            println!("{}", wallet.present(credentials, nonce, aud, now).map_err(wallet_error)?);
+        WalletCommand::Present { credentials, nonce, aud, disclose } => {
+            let first = wallet.get_credential(&credentials[0]).map_err(wallet_error)?;
+            let presentation = if first.format == "dc+sd-jwt" {
+                if credentials.len() > 1 {
+                    return Err(CliError::input("present one SD-JWT VC at a time"));
+                }
+                wallet.present_selectively(&credentials[0], disclose, nonce, aud, now)
+            } else {
+                wallet.present(credentials, nonce, aud, now)
+            };
+            println!("{}", presentation.map_err(wallet_error)?);
             Ok(EXIT_OK)
         }
         WalletCommand::Did => {
@@ -319,6 +331,9 @@ fn show(credential: &StoredCredential, json: bool) -> Result<u8, CliError> {
         );
         for skill in &credential.skills {
             println!("  skill    {}  <{}>", skill.label, skill.id);
+        }
+        for item in crate::wallet::selective::disclosable(&credential.token) {
+            println!("  can disclose  {item}");
         }
         println!("  token    {}", credential.token);
     }

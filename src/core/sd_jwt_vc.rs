@@ -229,6 +229,11 @@ fn check_key_binding(
 
 fn describe(claims: &Value, report: &mut Report) {
     let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
+    // The holder is the key in cnf; as a did:key it compares with wallet keys and presentation signers.
+    report.subject = claims
+        .pointer("/cnf/jwk")
+        .and_then(|jwk| VerifyingKey::from_jwk(jwk).ok())
+        .map(|key| super::did::Did::key(&key).to_string());
     let issuer = text("iss");
     report.issuer = issuer.clone().map(|id| super::report::IssuerInfo {
         id,

@@ -175,10 +175,22 @@ pub struct PresentRequest {
     credential_ids: Vec<String>,
     nonce: String,
     aud: String,
+    /// For an SD-JWT VC: the skill URIs and claim names to disclose.
+    #[serde(default)]
+    disclose: Vec<String>,
 }
 
 async fn present(Session(wallet): Session, body: JsonBody<PresentRequest>) -> Result<Json<Value>, HttpProblem> {
     let Json(request) = body?;
+    let first = request
+        .credential_ids
+        .first()
+        .ok_or_else(|| HttpProblem::new("invalid-request", "credentialIds is empty".to_owned()))?;
+    if wallet.get_credential(first)?.format == "dc+sd-jwt" {
+        let presentation =
+            wallet.present_selectively(first, &request.disclose, &request.nonce, &request.aud, SystemClock.now())?;
+        return Ok(Json(json!({"presentation": presentation, "format": "dc+sd-jwt"})));
+    }
     let vp = wallet.present(&request.credential_ids, &request.nonce, &request.aud, SystemClock.now())?;
     Ok(Json(json!({"verifiablePresentation": {"@context": [crate::core::credential::VC2_CONTEXT],
         "type": "EnvelopedVerifiablePresentation", "id": format!("data:application/vp+jwt,{vp}")}})))

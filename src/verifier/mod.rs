@@ -25,6 +25,7 @@ use crate::core::did::{Did, DidDocument, DidError, DidMethod, Relationship};
 use crate::core::jose::CompactJws;
 use crate::core::keys::VerifyingKey;
 use crate::core::report::{Problem, Report};
+pub use crate::core::sd_jwt_vc::KeyBindingPolicy;
 use crate::core::vc_jose::{self, DEFAULT_SKEW, IssuerKeyResolver, LocalResolver, VerifyContext, VerifyError};
 use cache::TtlCache;
 use fetch::{FetchError, Fetcher};
@@ -104,19 +105,31 @@ impl Verifier {
     /// Verifies a compact `vc+jwt` as of `at` without the network: status is reported as not checked.
     #[must_use]
     pub fn verify_offline(&self, token: &str, at: DateTime<Utc>) -> Report {
-        let mut report = self.pipeline(token, &self.keys, at);
+        let mut report = self.pipeline(token, &self.keys, at, None);
         self.finish(&mut report, |report| {
             status_not_checked(report, "offline verification does not fetch status lists");
         });
         report
     }
 
-    /// Verifies a compact `vc+jwt` as of `at`, resolving `did:web` issuers and checking status lists online.
+    /// Verifies a compact `vc+jwt` or `dc+sd-jwt` as of `at`, resolving `did:web` issuers and checking status lists
+    /// online.
     pub async fn verify(&self, token: &str, at: DateTime<Utc>) -> Report {
-        let Some(fetcher) = &self.fetcher else { return self.verify_offline(token, at) };
+        self.verify_bound(token, at, None).await
+    }
+
+    /// As [`Verifier::verify`], with the Key Binding a `dc+sd-jwt` must carry when `kb` requires it.
+    pub async fn verify_bound(&self, token: &str, at: DateTime<Utc>, kb: Option<KeyBindingPolicy<'_>>) -> Report {
+        let Some(fetcher) = &self.fetcher else {
+            let mut report = self.pipeline(token, &self.keys, at, kb);
+            self.finish(&mut report, |report| {
+                status_not_checked(report, "offline verification does not fetch status lists");
+            });
+            return report;
+        };
         let web = self.web_document_for(token, fetcher).await;
         let keys = WebKeys { base: &self.keys, web };
-        let mut report = self.pipeline(token, &keys, at);
+        let mut report = self.pipeline(token, &keys, at, kb);
         if report.format == "dc+sd-jwt" {
             let why = "Token Status List checks for SD-JWT VC are not implemented yet";
             self.finish(&mut report, |report| status_not_checked(report, why));
@@ -132,10 +145,16 @@ impl Verifier {
     }
 
     /// The offline pipeline for the token's format: `dc+sd-jwt` (compact with `~`) or `vc+jwt`.
-    fn pipeline(&self, token: &str, keys: &dyn IssuerKeyResolver, at: DateTime<Utc>) -> Report {
+    fn pipeline(
+        &self,
+        token: &str,
+        keys: &dyn IssuerKeyResolver,
+        at: DateTime<Utc>,
+        kb: Option<KeyBindingPolicy<'_>>,
+    ) -> Report {
         let context = self.context(keys, at);
         if token.contains(crate::core::sd_jwt::TILDE) {
-            return crate::core::sd_jwt_vc::verify(token, &context, None);
+            return crate::core::sd_jwt_vc::verify(token, &context, kb);
         }
         vc_jose::verify_credential(token, &context)
     }

@@ -40,8 +40,20 @@ impl NonceLedger {
 struct Failure(&'static str, String);
 
 impl Verifier {
-    /// Verifies a presentation made for `nonce` and `audience`.
+    /// Verifies a presentation made for `nonce` and `audience`: a `vp+jwt`, or an SD-JWT VC with a Key Binding
+    /// JWT (`dc+sd-jwt`), whose nonce is then consumed once the binding verified.
     pub async fn verify_presentation(&self, vp: &str, nonce: &str, audience: &str, at: DateTime<Utc>) -> Report {
+        if vp.contains(crate::core::sd_jwt::TILDE) {
+            let policy = super::KeyBindingPolicy { required: true, aud: audience, nonce };
+            let mut report = self.verify_bound(vp.trim(), at, Some(policy)).await;
+            let bound = report.check("key-binding") == Some(crate::core::report::CheckStatus::Passed);
+            if bound && !self.nonces.use_once(nonce, at) {
+                let detail = format!("nonce {nonce:?} was already used: a replayed presentation");
+                report.fail("nonce", Problem::new("nonce", "Presentation refused", Some(detail)));
+                report.finish();
+            }
+            return report;
+        }
         let mut report = Report::new("vp+jwt");
         let outcome = self.presentation_checks(vp.trim(), nonce, audience, at, &mut report).await;
         if let Err(Failure(check, detail)) = outcome {

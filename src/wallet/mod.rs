@@ -15,6 +15,7 @@ pub mod hosted;
 pub mod passport;
 pub mod present;
 pub mod records;
+pub mod selective;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

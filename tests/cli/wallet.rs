@@ -283,3 +283,61 @@ fn foreign_subject_credential_is_not_imported() {
     assert!(stderr(&out).contains("is not one of this wallet's keys"), "{}", stderr(&out));
     assert!(list_json(&dir).is_empty());
 }
+
+#[test]
+fn sd_jwt_vc_in_the_wallet_discloses_only_what_the_holder_chooses() {
+    let (setup, dir, _) = wallet_with_issuer();
+    let file = setup.issue("micro-credential.json", &["--format", "sd-jwt"]);
+    let out = wallet(&dir, PASSPHRASE, &["import", file.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let id = stdout(&out).trim().strip_prefix("imported ").unwrap().to_owned();
+    let shown = stdout(&wallet(&dir, PASSPHRASE, &["show", &id]));
+    assert!(shown.contains("can disclose  claim grade"), "{shown}");
+    assert!(shown.contains("can disclose  skill http://data.europa.eu/esco/skill/ccd0a1d9"), "{shown}");
+
+    let python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
+    let teamwork = "http://data.europa.eu/esco/skill/326809fc-238d-40c2-881e-40042f7f2f0d";
+    let out = wallet(
+        &dir,
+        PASSPHRASE,
+        &["present", "--credential", &id, "--disclose", python, "--nonce", "n-7", "--aud", "https://employer.example"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let presentation = stdout(&out).trim().to_owned();
+
+    let issued = skillspass::core::sd_jwt::Decoded::parse(&read_token(&file)).unwrap();
+    let sent = skillspass::core::sd_jwt::Decoded::parse(&presentation).unwrap();
+    assert_eq!(sent.disclosures.len(), 1, "exactly the chosen disclosure");
+    assert!(sent.key_binding.is_some());
+    for disclosure in issued.disclosures.iter().filter(|d| d.value().get("id").and_then(Value::as_str) != Some(python))
+    {
+        assert!(!presentation.contains(disclosure.encoded()), "an unchosen disclosure was sent");
+        assert!(!presentation.contains(disclosure.salt()), "the salt of an undisclosed claim was sent");
+    }
+    let decoded_parts: String = presentation
+        .split(['~', '.'])
+        .filter_map(|p| b64url_decode(p).ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .collect();
+    assert!(decoded_parts.contains(python));
+    assert!(!decoded_parts.contains(teamwork), "another skill's URI appears in the presentation");
+    assert!(!decoded_parts.contains("8.5") && !decoded_parts.contains("Sanne"), "grade or name leaked");
+
+    let verifier = skillspass::verifier::Verifier::new(skillspass::verifier::Policy::default()).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let check = |nonce: &str, aud: &str| {
+        runtime.block_on(verifier.verify_presentation(&presentation, nonce, aud, chrono::Utc::now()))
+    };
+    let report = check("n-7", "https://employer.example");
+    assert!(report.verified, "{:?}", report.errors);
+    assert_eq!(report.skills.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), [python]);
+    assert!(!check("n-7", "https://employer.example").verified, "a replayed presentation is refused");
+    assert!(!check("n-8", "https://employer.example").verified, "another nonce is refused");
+    assert!(!check("n-7", "https://someone-else.example").verified, "another audience is refused");
+    let unknown = wallet(
+        &dir,
+        PASSPHRASE,
+        &["present", "--credential", &id, "--disclose", "no-such-claim", "--nonce", "n", "--aud", "a"],
+    );
+    assert_eq!(code(&unknown), 2);
+}
