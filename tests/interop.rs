@@ -282,3 +282,66 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
         Err(skillspass::core::sd_jwt::SdJwtError::UnreferencedDisclosure(_))
     ));
 }
+
+/// An SD-JWT VC issued by `@sd-jwt/sd-jwt-vc` imports into our wallet; the presentation our wallet makes from it
+/// (one skill, Key Binding) verifies with `@sd-jwt/sd-jwt-vc` and with our verifier.
+#[test]
+fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
+    let Some(node) = node() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = skillspass::store::db::open(dir.path()).unwrap();
+    let now = chrono::Utc::now();
+    let wallet = skillspass::wallet::Wallet::create(&db, "interop", "interop passphrase", now).unwrap();
+    let holder = skillspass::core::did::Did::parse(&wallet.primary_did().unwrap()).unwrap();
+    let holder_key = holder.resolve().unwrap().verification_method[0].public_key_jwk.clone().unwrap();
+    let node_run = |script: &str, input: serde_json::Value| -> (bool, Vec<u8>) {
+        let mut child = Command::new(&node)
+            .arg(interop_dir().join(script))
+            .current_dir(interop_dir())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        (output.status.success(), output.stdout)
+    };
+    let (ok, stdout) = node_run("sdjwt_issue.mjs", serde_json::json!({"holderJwk": holder_key}));
+    assert!(ok, "the OWF library could not issue");
+    let compact = String::from_utf8(stdout).unwrap().trim().to_owned();
+    let issuer_did = {
+        let decoded = skillspass::core::sd_jwt::Decoded::parse(&compact).unwrap();
+        let claims = skillspass::core::jose::CompactJws::parse(&decoded.jwt).unwrap().claims().unwrap();
+        claims["iss"].as_str().unwrap().to_owned()
+    };
+
+    let verifier = skillspass::verifier::Verifier::new(skillspass::verifier::Policy::default()).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let report = runtime.block_on(verifier.verify(&compact, now));
+    assert!(report.verified, "our verifier refused the OWF library's SD-JWT VC: {:?}", report.errors);
+    let outcome = wallet.import(&compact, &report, false, now).unwrap();
+    let skillspass::wallet::ImportOutcome::Stored(stored) = outcome else { panic!("not stored") };
+
+    let python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
+    let presentation = wallet
+        .present_selectively(&stored.id, &[python.to_owned()], "nonce-9", "https://employer.example", now)
+        .unwrap();
+    let report =
+        runtime.block_on(verifier.verify_presentation(&presentation, "nonce-9", "https://employer.example", now));
+    assert!(report.verified, "{:?}", report.errors);
+    assert_eq!(report.skills.len(), 1);
+
+    let issuer_jwk = skillspass::core::did::Did::parse(&issuer_did).unwrap().resolve().unwrap().verification_method[0]
+        .public_key_jwk
+        .clone()
+        .unwrap();
+    let (ok, stdout) = node_run(
+        "sdjwt_verify.mjs",
+        serde_json::json!({"sdjwt": presentation, "issuerJwk": issuer_jwk, "nonce": "nonce-9"}),
+    );
+    let verdict: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    assert!(ok, "the OWF library refused our wallet's presentation: {verdict:#}");
+    assert_eq!(verdict["keyBinding"], true);
+    assert_eq!(verdict["claims"]["skills"].as_array().unwrap().len(), 1);
+    assert!(verdict["claims"].get("grade").is_none());
+}
