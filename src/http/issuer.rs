@@ -20,6 +20,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/credentials/status", post(update_status))
         .route("/.well-known/did.json", get(did_document))
         .route("/status/{list}", get(status_list))
+        .route("/statuslists/{list}", get(token_status_list))
 }
 
 fn service(state: &AppState) -> Result<&IssuerService, HttpProblem> {
@@ -32,7 +33,7 @@ pub struct IssueRequest {
     /// A VC 2.0 credential naming this issuer, without `credentialStatus` and `proof`.
     #[schema(value_type = Object)]
     pub credential: Value,
-    /// Options (none are defined yet; accepted and ignored).
+    /// Options: `{"format": "dc+sd-jwt"}` issues an SD-JWT VC (default: `vc+jwt`).
     #[serde(default)]
     #[schema(value_type = Object)]
     pub options: Value,
@@ -52,6 +53,18 @@ pub async fn issue(
 ) -> Result<Response, HttpProblem> {
     let service = service(&state)?;
     let Json(request) = body?;
+    if request.options.get("format").and_then(Value::as_str) == Some("dc+sd-jwt") {
+        let (id, compact) = service.issue_sd_jwt(request.credential, SystemClock.now())?;
+        service.persist().await.map_err(|e| HttpProblem::internal(&e))?;
+        let enveloped = json!({
+            "@context": [crate::core::credential::VC2_CONTEXT],
+            "id": format!("data:application/dc+sd-jwt,{compact}"),
+            "type": "EnvelopedVerifiableCredential",
+        });
+        return Ok(
+            (StatusCode::CREATED, Json(json!({"verifiableCredential": enveloped, "credentialId": id}))).into_response()
+        );
+    }
     let issued = service.issue(request.credential, SystemClock.now())?;
     service.persist().await.map_err(|e| HttpProblem::internal(&e))?;
     let enveloped = json!({
@@ -157,6 +170,28 @@ pub async fn status_list(
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vc+jwt"));
     headers.insert(header::ETAG, etag);
+    headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_str(&cache_control).map_err(|e| HttpProblem::internal(&e))?);
+    Ok(response)
+}
+
+/// An IETF Token Status List (`application/statuslist+jwt`) for SD-JWT VCs, with `Cache-Control: max-age` = its
+/// `ttl`.
+///
+/// # Errors
+/// A problem+json response for unknown lists.
+#[utoipa::path(get, path = "/statuslists/{list}", params(("list" = String, Path, description = "list id")),
+    responses((status = 200, description = "the signed status list token"), (status = 404, description = "unknown list")))]
+pub async fn token_status_list(
+    State(state): State<AppState>,
+    Path(list): Path<String>,
+) -> Result<Response, HttpProblem> {
+    let service = service(&state)?;
+    let published = service.token_status_list(&list, SystemClock.now())?;
+    let mut response = published.token.clone().into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/statuslist+jwt"));
+    let cache_control = format!("max-age={}", (service.status_ttl_ms() / 1000).max(1));
     headers
         .insert(header::CACHE_CONTROL, HeaderValue::from_str(&cache_control).map_err(|e| HttpProblem::internal(&e))?);
     Ok(response)

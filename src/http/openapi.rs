@@ -12,6 +12,7 @@ use utoipa::OpenApi;
         super::issuer::update_status,
         super::issuer::did_document,
         super::issuer::status_list,
+        super::issuer::token_status_list,
         super::verifier::verify,
         super::verifier::verify_presentation,
     ),

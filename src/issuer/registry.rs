@@ -22,11 +22,13 @@ pub enum Purpose {
     Revocation,
     /// Reversible.
     Suspension,
+    /// An IETF Token Status List entry (2 bits: 0 valid, 1 invalid, 2 suspended) for SD-JWT VCs.
+    Token,
 }
 
 impl Purpose {
-    /// Both purposes, in the order entries are written.
-    pub const ALL: [Self; 2] = [Self::Revocation, Self::Suspension];
+    /// The Bitstring purposes, in the order entries are written into a `vc+jwt`.
+    pub const BITSTRING: [Self; 2] = [Self::Revocation, Self::Suspension];
 
     /// The `statusPurpose` value.
     #[must_use]
@@ -34,6 +36,7 @@ impl Purpose {
         match self {
             Self::Revocation => "revocation",
             Self::Suspension => "suspension",
+            Self::Token => "status",
         }
     }
 }
@@ -195,15 +198,24 @@ impl Registry {
     /// [`StoreError`].
     pub fn set_state(&self, record: &CredentialRecord) -> Result<(), StoreError> {
         for entry in &record.status {
-            let set = match entry.purpose {
-                Purpose::Revocation => record.revoked,
-                Purpose::Suspension => record.suspended,
+            let value = match entry.purpose {
+                Purpose::Revocation => u8::from(record.revoked),
+                Purpose::Suspension => u8::from(record.suspended),
+                // Token Status List section 7.1: 0x01 INVALID (revoked) wins over 0x02 SUSPENDED.
+                Purpose::Token if record.revoked => 1,
+                Purpose::Token => {
+                    if record.suspended {
+                        2
+                    } else {
+                        0
+                    }
+                }
             };
             let key = index_key(&entry.list, entry.index);
-            if set {
-                self.status_bits.insert(key, &[1])?;
-            } else {
+            if value == 0 {
                 self.status_bits.remove(key)?;
+            } else {
+                self.status_bits.insert(key, &[value])?;
             }
         }
         self.credentials.insert(record.id.as_bytes(), record)
@@ -222,17 +234,24 @@ impl Registry {
     /// # Errors
     /// [`StoreError`].
     pub fn set_indexes(&self, list: &str) -> Result<Vec<u32>, StoreError> {
+        Ok(self.set_values(list)?.into_iter().map(|(index, _)| index).collect())
+    }
+
+    /// The non-zero entries of a list with their values.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn set_values(&self, list: &str) -> Result<Vec<(u32, u8)>, StoreError> {
         let prefix = format!("{list}/");
         self.status_bits
             .scan_prefix(prefix.as_bytes())
-            .keys()
-            .map(|key| {
-                let key = key?;
+            .map(|entry| {
+                let (key, value) = entry?;
                 let raw: [u8; 4] = key[prefix.len()..].try_into().map_err(|_| StoreError::Corrupt {
                     key: String::from_utf8_lossy(&key).into_owned(),
                     reason: "status key without a 4-byte index".into(),
                 })?;
-                Ok(u32::from_be_bytes(raw))
+                Ok((u32::from_be_bytes(raw), value.first().copied().unwrap_or(1)))
             })
             .collect()
     }

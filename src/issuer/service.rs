@@ -15,8 +15,10 @@ use super::status::{PublishedList, Publisher};
 use super::{IssueError, IssuedCredential, Issuer};
 use crate::core::credential::{has_type, issuer_id};
 use crate::core::did::{Did, DidDocument};
+use crate::core::jose::{self, HeaderSpec, TokenKind};
 use crate::core::keys::SigningKey;
 use crate::core::status_list::bitstring::{Bitstring, MIN_ENTRIES};
+use crate::core::status_list::token::TokenStatusList;
 use crate::core::vc_jose::{self, rfc3339};
 use crate::store::StoreError;
 use crate::store::db::GroupCommit;
@@ -136,6 +138,79 @@ impl IssuerService {
         Ok(IssuedCredential { id, token, credential })
     }
 
+    /// Issues a skill credential in our model (VC 2.0 JSON naming this issuer) as an SD-JWT VC bound to the key of
+    /// its `did:key`/`did:jwk` subject, with an IETF Token Status List entry (2 bits). Returns the id the registry
+    /// knows it by (for status changes) and the compact SD-JWT.
+    ///
+    /// # Errors
+    /// [`IssueError`] naming what is wrong.
+    pub fn issue_sd_jwt(&self, credential: Value, now: DateTime<Utc>) -> Result<(String, String), IssueError> {
+        let credential = self.prepare(credential, now)?;
+        self.issuer.validate(&credential)?;
+        let typed: crate::core::credential::SkillCredential = serde_json::from_value(credential)
+            .map_err(|e| IssueError::Description(format!("an SD-JWT VC is issued from the skillspass model: {e}")))?;
+        let subject = typed.credential_subject.id.clone().ok_or_else(|| IssueError::Invalid {
+            problems: vec!["credentialSubject.id must be the holder's did:key or did:jwk".into()],
+        })?;
+        let did = Did::parse(&subject)?;
+        let holder =
+            did.resolve()?.key_for(did.as_str(), &did.default_kid(), crate::core::did::Relationship::Authentication)?;
+        let (list, index) = self.registry.allocate(Purpose::Token).map_err(|e| IssueError::Store(e.to_string()))?;
+        let valid_for = typed.valid_until.as_deref().and_then(vc_jose::parse_date).map(|until| until - now);
+        let (mut claims, paths) = crate::core::sd_jwt_vc::project(&typed, &holder, now, valid_for);
+        claims["status"] = json!({"status_list": {"idx": index, "uri": self.token_list_url(&list.id)}});
+        let issued = crate::core::sd_jwt_vc::issue(claims, &paths, self.issuer.key(), self.issuer.kid(), super::DECOYS)
+            .map_err(|e| IssueError::Invalid { problems: vec![e.to_string()] })?;
+        let record = CredentialRecord {
+            v: 1,
+            id: typed.id.clone(),
+            types: vec!["dc+sd-jwt".into()],
+            issued_at: rfc3339(now),
+            status: vec![StatusRef { purpose: Purpose::Token, list: list.id, index }],
+            revoked: false,
+            suspended: false,
+        };
+        self.registry.insert(&record).map_err(|e| IssueError::Store(e.to_string()))?;
+        Ok((typed.id, issued.serialize()))
+    }
+
+    /// The URL a Token Status List is published at.
+    #[must_use]
+    pub fn token_list_url(&self, list: &str) -> String {
+        format!("{}/statuslists/{list}", self.config.public_url)
+    }
+
+    /// The signed Token Status List (`statuslist+jwt`) for `list`, rebuilt only when it changed.
+    ///
+    /// # Errors
+    /// [`StatusError::UnknownList`], storage or signing failures.
+    pub fn token_status_list(&self, list: &str, now: DateTime<Utc>) -> Result<Arc<PublishedList>, StatusError> {
+        let record = self.registry.list(list)?.filter(|l| l.purpose == Purpose::Token);
+        let record = record.ok_or_else(|| StatusError::UnknownList(list.to_owned()))?;
+        self.publisher.get_or_build(list, || self.build_token_list(&record, now))
+    }
+
+    fn build_token_list(&self, list: &ListRecord, now: DateTime<Utc>) -> Result<PublishedList, StatusError> {
+        let signing = |e: &dyn std::fmt::Display| StatusError::Signing(e.to_string());
+        let mut values = TokenStatusList::new(2, list.entries as usize).map_err(|e| signing(&e))?;
+        for (index, value) in self.registry.set_values(&list.id)? {
+            values.set(index as usize, value).map_err(|e| signing(&e))?;
+        }
+        let ttl = (self.config.status_ttl_ms / 1000).max(1);
+        let claims = json!({
+            "sub": self.token_list_url(&list.id),
+            "iat": now.timestamp(),
+            "exp": (now + chrono::Duration::days(1)).timestamp(),
+            "ttl": ttl,
+            "status_list": {"bits": 2, "lst": values.encode().map_err(|e| signing(&e))?},
+        });
+        let header =
+            HeaderSpec { typ: Some(TokenKind::StatusList), kid: Some(self.issuer.kid()), ..HeaderSpec::default() };
+        let bytes = serde_json::to_vec(&claims).map_err(|e| signing(&e))?;
+        let token = jose::sign(&bytes, &header, self.issuer.key()).map_err(|e| signing(&e))?;
+        Ok(PublishedList::new(token, now))
+    }
+
     /// Flushes sled to disk (group commit): call before a credential or a status change is acknowledged.
     ///
     /// # Errors
@@ -173,7 +248,7 @@ impl IssuerService {
     }
 
     fn allocate_status(&self) -> Result<Vec<StatusRef>, IssueError> {
-        Purpose::ALL
+        Purpose::BITSTRING
             .iter()
             .map(|purpose| {
                 let (list, index) = self.registry.allocate(*purpose).map_err(|e| IssueError::Store(e.to_string()))?;
@@ -225,7 +300,8 @@ impl IssuerService {
     /// # Errors
     /// [`StatusError::UnknownList`], storage or signing failures.
     pub fn status_list(&self, list: &str, now: DateTime<Utc>) -> Result<Arc<PublishedList>, StatusError> {
-        let record = self.registry.list(list)?.ok_or_else(|| StatusError::UnknownList(list.to_owned()))?;
+        let record = self.registry.list(list)?.filter(|l| l.purpose != Purpose::Token);
+        let record = record.ok_or_else(|| StatusError::UnknownList(list.to_owned()))?;
         self.publisher.get_or_build(list, || self.build_list(&record, now))
     }
 

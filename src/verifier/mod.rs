@@ -62,6 +62,7 @@ pub struct Verifier {
     fetcher: Option<Fetcher>,
     documents: TtlCache<ResolvedDid>,
     lists: TtlCache<VerifiedList>,
+    token_lists: TtlCache<status::VerifiedTokenList>,
     nonces: presentation::NonceLedger,
 }
 
@@ -78,6 +79,7 @@ impl Verifier {
             fetcher: None,
             documents: TtlCache::default(),
             lists: TtlCache::default(),
+            token_lists: TtlCache::default(),
             nonces: presentation::NonceLedger::default(),
         })
     }
@@ -131,8 +133,12 @@ impl Verifier {
         let keys = WebKeys { base: &self.keys, web };
         let mut report = self.pipeline(token, &keys, at, kb);
         if report.format == "dc+sd-jwt" {
-            let why = "Token Status List checks for SD-JWT VC are not implemented yet";
-            self.finish(&mut report, |report| status_not_checked(report, why));
+            let statuses = match &report.document {
+                Some(claims) if report.verified => self.check_token_status(claims, fetcher, &keys, at).await,
+                _ => Vec::new(),
+            };
+            let accept_unknown = self.policy.accept_unknown_status;
+            self.finish(&mut report, |report| record_status(report, &statuses, at, accept_unknown));
             return report;
         }
         let statuses = match &report.document {
@@ -205,6 +211,35 @@ impl Verifier {
         let ttl = download.max_age.unwrap_or(status::DEFAULT_TTL).clamp(status::TTL_BOUNDS.0, status::TTL_BOUNDS.1);
         self.documents.put(did.as_str(), Arc::clone(&document), ttl);
         Ok(document)
+    }
+
+    /// The SD-JWT VC's `status.status_list` reference checked against the issuer's Token Status List.
+    async fn check_token_status(
+        &self,
+        claims: &Value,
+        fetcher: &Fetcher,
+        keys: &WebKeys<'_>,
+        at: DateTime<Utc>,
+    ) -> Vec<(status::Entry, EntryStatus)> {
+        let Some(reference) = claims.pointer("/status/status_list") else { return Vec::new() };
+        let uri = reference.get("uri").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let index = reference.get("idx").and_then(Value::as_u64).and_then(|i| usize::try_from(i).ok());
+        let entry = status::Entry { purpose: "status".into(), index: index.unwrap_or(0), list: uri.clone() };
+        let Some(index) = index else {
+            return vec![(entry, EntryStatus::Unknown("status_list.idx is not a non-negative integer".into()))];
+        };
+        let issuer = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
+        let outcome = match self.token_lists.get(&uri) {
+            Some(list) => status::read_token(&list, index),
+            None => match status::fetch_token_list(fetcher, &uri, issuer, &self.context(keys, at)).await {
+                Ok((list, ttl)) => {
+                    self.token_lists.put(&uri, Arc::clone(&list), ttl);
+                    status::read_token(&list, index)
+                }
+                Err(why) => EntryStatus::Unknown(why),
+            },
+        };
+        vec![(entry, outcome)]
     }
 
     async fn check_status(

@@ -167,3 +167,66 @@ pub fn describe(results: &[(Entry, EntryStatus)], at: DateTime<Utc>) -> String {
         .collect();
     format!("{} (checked {})", parts.join("; "), crate::core::vc_jose::rfc3339(at))
 }
+
+/// A verified IETF Token Status List.
+#[derive(Debug)]
+pub struct VerifiedTokenList {
+    /// The values.
+    pub list: crate::core::status_list::token::TokenStatusList,
+}
+
+/// Fetches a Token Status List token (draft-ietf-oauth-status-list section 8.3): `typ` statuslist+jwt, signed by
+/// the credential's issuer (the `kid` must be a DID URL of `issuer`), `sub` equal to the URI, not expired; cached
+/// for its `ttl` (seconds).
+///
+/// # Errors
+/// Why the list cannot be used (the status is then unknown).
+pub async fn fetch_token_list(
+    fetcher: &Fetcher,
+    uri: &str,
+    issuer: &str,
+    context: &VerifyContext<'_>,
+) -> Result<(Arc<VerifiedTokenList>, Duration), String> {
+    use crate::core::jose::{AlgorithmPolicy, CompactJws, TokenKind};
+    let download = fetcher.get(uri, "application/statuslist+jwt", MAX_LIST_BYTES).await.map_err(|e| e.to_string())?;
+    let token = String::from_utf8(download.body).map_err(|_| "the status list token is not UTF-8".to_owned())?;
+    let jws = CompactJws::parse(token.trim()).map_err(|e| e.to_string())?;
+    AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| e.to_string())?;
+    jws.check_typ(TokenKind::StatusList).map_err(|e| e.to_string())?;
+    let kid = jws.header_str("kid").unwrap_or_default();
+    let key = context
+        .keys
+        .issuer_key(issuer, kid)
+        .map_err(|e| format!("the status list is not signed by the credential's issuer: {e}"))?;
+    jws.verify_signature(&key).map_err(|_| "the status list token does not verify".to_owned())?;
+    let claims = Value::Object(jws.claims().map_err(|e| e.to_string())?);
+    if claims.get("sub").and_then(Value::as_str) != Some(uri) {
+        return Err(format!("the status list token's sub is not {uri}"));
+    }
+    let exp = claims.get("exp").and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
+    if exp.is_some_and(|exp| exp <= context.now) {
+        return Err("the status list token has expired".into());
+    }
+    let bits =
+        claims.pointer("/status_list/bits").and_then(Value::as_u64).and_then(|b| u8::try_from(b).ok()).unwrap_or(0);
+    let encoded = claims.pointer("/status_list/lst").and_then(Value::as_str).ok_or("the token has no status_list.lst")?;
+    let list = crate::core::status_list::token::TokenStatusList::decode(bits, encoded).map_err(|e| e.to_string())?;
+    let ttl = claims
+        .get("ttl")
+        .and_then(Value::as_u64)
+        .map_or(DEFAULT_TTL, Duration::from_secs)
+        .clamp(TTL_BOUNDS.0, TTL_BOUNDS.1);
+    Ok((Arc::new(VerifiedTokenList { list }), ttl))
+}
+
+/// Reads a Token Status List value (section 7.1): 0 valid, 1 invalid (revoked), 2 suspended, anything else unknown.
+#[must_use]
+pub fn read_token(list: &VerifiedTokenList, index: usize) -> EntryStatus {
+    match list.list.get(index) {
+        Ok(crate::core::status_list::token::VALID) => EntryStatus::Valid,
+        Ok(crate::core::status_list::token::INVALID) => EntryStatus::Set("revocation".into()),
+        Ok(crate::core::status_list::token::SUSPENDED) => EntryStatus::Set("suspension".into()),
+        Ok(other) => EntryStatus::Unknown(format!("application-specific status value {other}")),
+        Err(e) => EntryStatus::Unknown(e.to_string()),
+    }
+}

@@ -218,3 +218,56 @@ async fn health_and_openapi_describe_the_service() {
     );
     assert_eq!(key_mode & 0o777, 0o600);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sd_jwt_vc_is_issued_with_a_token_status_list_and_revoked_through_it() {
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let issuer = ServerProcess::start(dirs.0.path(), "issuer", "127.0.0.1:0", &[]);
+    let verifier = ServerProcess::start(dirs.1.path(), "verifier", "127.0.0.1:0", &["--allow-loopback-http"]);
+    let holder = skillspass::core::did::Did::key(&skillspass::core::keys::SigningKey::generate().verifying_key());
+    let mut credential = micro_credential(&issuer.did());
+    credential["credentialSubject"]["id"] = serde_json::json!(holder.as_str());
+    let body = serde_json::json!({"credential": credential, "options": {"format": "dc+sd-jwt"}});
+    let response = client()
+        .post(format!("{}/credentials/issue", issuer.url))
+        .bearer_auth(issuer.admin_token())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    let answer: Value = response.json().await.unwrap();
+    let compact = answer["verifiableCredential"]["id"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("data:application/dc+sd-jwt,")
+        .unwrap()
+        .to_owned();
+    let id = answer["credentialId"].as_str().unwrap().to_owned();
+
+    let decoded = skillspass::core::sd_jwt::Decoded::parse(&compact).unwrap();
+    let claims = payload(&decoded.jwt);
+    let uri = claims["status"]["status_list"]["uri"].as_str().unwrap().to_owned();
+    let list = client().get(uri.replace("localhost", "127.0.0.1")).send().await.unwrap();
+    assert_eq!(list.headers()["content-type"], "application/statuslist+jwt");
+    let token = list.text().await.unwrap();
+    let header: Value = serde_json::from_slice(&b64url_decode(token.split('.').next().unwrap()).unwrap()).unwrap();
+    assert_eq!(header["typ"], "statuslist+jwt");
+    assert_eq!(payload(&token)["sub"], uri.as_str());
+    assert_eq!(payload(&token)["status_list"]["bits"], 2);
+
+    let report = verify(&verifier, &compact).await;
+    assert_eq!(report["verified"], true, "{report:#}");
+    assert_eq!(report["format"], "dc+sd-jwt");
+    assert_eq!(check(&report, "status"), "passed");
+
+    assert_eq!(set_status(&issuer, &id, "suspended").await.0, 200);
+    tokio::time::sleep(AFTER_TTL).await;
+    let report = verify(&verifier, &compact).await;
+    assert_eq!(report["verified"], false);
+    assert!(detail(&report, "status").contains("suspension: SET"), "{report:#}");
+    assert_eq!(set_status(&issuer, &id, "revoked").await.0, 200);
+    tokio::time::sleep(AFTER_TTL).await;
+    let report = verify(&verifier, &compact).await;
+    assert!(detail(&report, "status").contains("revocation: SET"), "{report:#}");
+}

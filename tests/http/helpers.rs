@@ -129,10 +129,9 @@ pub async fn set_status(server: &ServerProcess, id: &str, status: &str) -> (u16,
     (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
-/// POSTs `/credentials/verify` with an `EnvelopedVerifiableCredential`; returns the report.
+/// POSTs `/credentials/verify` with the compact credential (`vc+jwt` or `dc+sd-jwt`); returns the report.
 pub async fn verify(verifier: &ServerProcess, jwt: &str) -> Value {
-    let body = json!({"verifiableCredential": {"@context": ["https://www.w3.org/ns/credentials/v2"],
-        "type": "EnvelopedVerifiableCredential", "id": format!("data:application/vc+jwt,{jwt}")}});
+    let body = json!({"verifiableCredential": jwt});
     let response = client().post(format!("{}/credentials/verify", verifier.url)).json(&body).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     response.json().await.unwrap()
