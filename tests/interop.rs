@@ -173,7 +173,42 @@ fn status_lists_decode_with_independent_libraries() {
     for (index, value) in [(0, 1), (17, 2), (999, 3)] {
         token_list.set(index, value).unwrap();
     }
+    let holder = skillspass::core::did::Did::key(&skillspass::core::keys::SigningKey::generate().verifying_key());
+    let skill_credential = |id: &str| {
+        let description: skillspass::issuer::AchievementDescription =
+            serde_json::from_str(include_str!("../docs/examples/course-badge.json")).unwrap();
+        let builder = skillspass::issuer::Issuer::with_did_key(skillspass::core::keys::SigningKey::generate()).unwrap();
+        let mut value =
+            serde_json::to_value(builder.build_credential(&description, holder.as_str(), None, now).unwrap()).unwrap();
+        value["issuer"]["id"] = serde_json::json!("did:web:academy.example");
+        value["id"] = serde_json::json!(id);
+        value
+    };
+    let (suspended, _) = service.issue_sd_jwt(skill_credential("urn:uuid:sd-1"), now).unwrap();
+    let (revoked, _) = service.issue_sd_jwt(skill_credential("urn:uuid:sd-2"), now).unwrap();
+    service.change_status(&suspended, StatusChange::Suspend).unwrap();
+    service.change_status(&revoked, StatusChange::Revoke).unwrap();
+    let status_list_jwt = service.token_status_list("status-1", now).unwrap().token.clone();
+    let token_claims: serde_json::Value =
+        serde_json::from_slice(&b64url_decode(status_list_jwt.split('.').nth(1).unwrap()).unwrap()).unwrap();
+    let local = skillspass::core::status_list::token::TokenStatusList::decode(
+        2,
+        token_claims["status_list"]["lst"].as_str().unwrap(),
+    )
+    .unwrap();
+    let mut expected_tokens = serde_json::Map::new();
+    for index in 0..local.len() {
+        if local.get(index).unwrap() != 0 {
+            expected_tokens.insert(index.to_string(), local.get(index).unwrap().into());
+        }
+    }
+    assert_eq!(
+        expected_tokens.values().map(|v| v.as_u64().unwrap()).sum::<u64>(),
+        3,
+        "one suspended (2), one revoked (1)"
+    );
     let input = serde_json::json!({
+        "statusListJwt": status_list_jwt,
         "encodedList": list["credentialSubject"]["encodedList"],
         "lst": token_list.encode().unwrap(), "bits": 2,
         "listJwt": list_jwt, "jwk": public.to_jwk().to_value(),
@@ -193,6 +228,11 @@ fn status_lists_decode_with_independent_libraries() {
     assert_eq!(verdict["bitstringSet"], serde_json::json!(expected), "same bits, MSB-first");
     assert_eq!(verdict["tokenStatuses"], serde_json::json!({"0": 1, "17": 2, "999": 3}), "same values, LSB-first");
     assert_eq!(verdict["listJwtVerified"], true, "jose verifies the status list credential");
+    assert_eq!(
+        verdict["tokenListStatuses"],
+        serde_json::Value::Object(expected_tokens),
+        "our statuslist+jwt decodes alike"
+    );
 }
 
 /// Our RFC 9901 core against the OWF's `@sd-jwt/sd-jwt-vc` 0.19.0 (groundwork for issue #5): an SD-JWT VC whose

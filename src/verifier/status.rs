@@ -209,7 +209,8 @@ pub async fn fetch_token_list(
     }
     let bits =
         claims.pointer("/status_list/bits").and_then(Value::as_u64).and_then(|b| u8::try_from(b).ok()).unwrap_or(0);
-    let encoded = claims.pointer("/status_list/lst").and_then(Value::as_str).ok_or("the token has no status_list.lst")?;
+    let encoded =
+        claims.pointer("/status_list/lst").and_then(Value::as_str).ok_or("the token has no status_list.lst")?;
     let list = crate::core::status_list::token::TokenStatusList::decode(bits, encoded).map_err(|e| e.to_string())?;
     let ttl = claims
         .get("ttl")
