@@ -63,7 +63,7 @@ fn skillspass_issue_and_verify(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, raw_ed25519, skillspass_issue_and_verify, verify_components);
+criterion_group!(benches, raw_ed25519, skillspass_issue_and_verify, verify_components, sd_jwt_vc);
 criterion_main!(benches);
 
 /// Where offline verification spends its time, step by step.
@@ -89,5 +89,46 @@ fn verify_components(c: &mut Criterion) {
     });
     c.bench_function("component/did:key resolution", |b| {
         b.iter(|| Did::parse(black_box(issuer.did().as_str())).unwrap().resolve().unwrap());
+    });
+}
+
+/// SD-JWT VC (issue #5): issue and verify with 10 disclosures, verification with Key Binding (two signatures).
+fn sd_jwt_vc(c: &mut Criterion) {
+    use skillspass::core::credential::schema::Schemas;
+    use skillspass::core::sd_jwt::issue::Step;
+    use skillspass::core::sd_jwt::key_binding;
+    use skillspass::core::sd_jwt_vc::{self, KeyBindingPolicy};
+    use skillspass::core::vc_jose::{LocalResolver, VerifyContext};
+
+    let issuer = keys::SigningKey::from_seed(&[7; 32]);
+    let holder = keys::SigningKey::from_seed(&[9; 32]);
+    let did = Did::key(&issuer.verifying_key());
+    let now = Utc::now();
+    let skills: Vec<serde_json::Value> = (0..8)
+        .map(|i| serde_json::json!({"id": format!("http://data.europa.eu/esco/skill/00000000-0000-4000-8000-00000000000{i}"), "label": format!("skill {i}")}))
+        .collect();
+    let claims = serde_json::json!({"iss": did.as_str(), "iat": now.timestamp(), "vct": sd_jwt_vc::VCT_SKILL,
+        "cnf": {"jwk": holder.verifying_key().to_jwk().to_value()}, "learner_name": "Sanne", "grade": "8.5", "skills": skills});
+    let mut paths = vec![vec![Step::Key("learner_name".into())], vec![Step::Key("grade".into())]];
+    paths.extend((0..8).map(|i| vec![Step::Key("skills".into()), Step::Index(i)]));
+    let kid = did.default_kid();
+    c.bench_function("sd-jwt/issue SD-JWT VC with 10 disclosures", |b| {
+        b.iter(|| sd_jwt_vc::issue(black_box(claims.clone()), &paths, &issuer, &kid, 3).unwrap());
+    });
+    let issued = sd_jwt_vc::issue(claims.clone(), &paths, &issuer, &kid, 3).unwrap();
+    let compact = issued.serialize();
+    let kb = key_binding::create(&holder, &compact, "https://employer.example", "n", now).unwrap();
+    let with_kb = format!("{compact}{kb}");
+    let schemas = Schemas::load().unwrap();
+    // As the verifier role runs it: issuer keys cached per kid.
+    let resolver = skillspass::verifier::KeyCache::new(LocalResolver::default());
+    let context = VerifyContext { keys: &resolver, schemas: &schemas, now, skew: chrono::Duration::seconds(60) };
+    let policy = KeyBindingPolicy { required: true, aud: "https://employer.example", nonce: "n" };
+    assert!(sd_jwt_vc::verify(&with_kb, &context, Some(policy)).verified);
+    c.bench_function("sd-jwt/verify SD-JWT VC with 10 disclosures", |b| {
+        b.iter(|| sd_jwt_vc::verify(black_box(&compact), &context, None));
+    });
+    c.bench_function("sd-jwt/verify SD-JWT VC with 10 disclosures and key binding", |b| {
+        b.iter(|| sd_jwt_vc::verify(black_box(&with_kb), &context, Some(policy)));
     });
 }
