@@ -115,8 +115,7 @@ fn sd_jwt_vc(c: &mut Criterion) {
     c.bench_function("sd-jwt/issue SD-JWT VC with 10 disclosures", |b| {
         b.iter(|| sd_jwt_vc::issue(black_box(claims.clone()), &paths, &issuer, &kid, 3).unwrap());
     });
-    let issued = sd_jwt_vc::issue(claims.clone(), &paths, &issuer, &kid, 3).unwrap();
-    let compact = issued.serialize();
+    let compact = sd_jwt_vc::issue(claims.clone(), &paths, &issuer, &kid, 3).unwrap().serialize();
     let kb = key_binding::create(&holder, &compact, "https://employer.example", "n", now).unwrap();
     let with_kb = format!("{compact}{kb}");
     let schemas = Schemas::load().unwrap();
