@@ -21,6 +21,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/.well-known/did.json", get(did_document))
         .route("/status/{list}", get(status_list))
         .route("/statuslists/{list}", get(token_status_list))
+        .route("/.well-known/jwt-vc-issuer", get(jwt_vc_issuer))
 }
 
 fn service(state: &AppState) -> Result<&IssuerService, HttpProblem> {
@@ -33,7 +34,8 @@ pub struct IssueRequest {
     /// A VC 2.0 credential naming this issuer, without `credentialStatus` and `proof`.
     #[schema(value_type = Object)]
     pub credential: Value,
-    /// Options: `{"format": "dc+sd-jwt"}` issues an SD-JWT VC (default: `vc+jwt`).
+    /// Options: `{"format": "dc+sd-jwt"}` issues an SD-JWT VC (default: `vc+jwt`); with `"issuer": "url"` its `iss`
+    /// is the service's URL (keys through `/.well-known/jwt-vc-issuer`) instead of its did:web.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub options: Value,
@@ -54,7 +56,8 @@ pub async fn issue(
     let service = service(&state)?;
     let Json(request) = body?;
     if request.options.get("format").and_then(Value::as_str) == Some("dc+sd-jwt") {
-        let (id, compact) = service.issue_sd_jwt(request.credential, SystemClock.now())?;
+        let url_issuer = request.options.get("issuer").and_then(Value::as_str) == Some("url");
+        let (id, compact) = service.issue_sd_jwt_as(request.credential, url_issuer, SystemClock.now())?;
         service.persist().await.map_err(|e| HttpProblem::internal(&e))?;
         let enveloped = json!({
             "@context": [crate::core::credential::VC2_CONTEXT],
@@ -195,4 +198,13 @@ pub async fn token_status_list(
     headers
         .insert(header::CACHE_CONTROL, HeaderValue::from_str(&cache_control).map_err(|e| HttpProblem::internal(&e))?);
     Ok(response)
+}
+
+/// JWT VC Issuer Metadata for SD-JWT VCs whose `iss` is this service's URL.
+///
+/// # Errors
+/// A problem+json response when the issuer role is not served.
+#[utoipa::path(get, path = "/.well-known/jwt-vc-issuer", responses((status = 200, description = "issuer and jwks")))]
+pub async fn jwt_vc_issuer(State(state): State<AppState>) -> Result<Json<Value>, HttpProblem> {
+    Ok(Json(service(&state)?.jwt_vc_issuer_metadata()))
 }

@@ -13,6 +13,7 @@ use utoipa::OpenApi;
         super::issuer::did_document,
         super::issuer::status_list,
         super::issuer::token_status_list,
+        super::issuer::jwt_vc_issuer,
         super::verifier::verify,
         super::verifier::verify_presentation,
     ),

@@ -23,6 +23,9 @@ use crate::core::vc_jose::{self, rfc3339};
 use crate::store::StoreError;
 use crate::store::db::GroupCommit;
 
+/// The `kid` of the issuer key in its JWT VC Issuer Metadata.
+pub const METADATA_KID: &str = "key-1";
+
 /// Default `ttl` of published lists: 5 minutes (Bitstring Status List `ttl` is in milliseconds).
 pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
 
@@ -145,6 +148,20 @@ impl IssuerService {
     /// # Errors
     /// [`IssueError`] naming what is wrong.
     pub fn issue_sd_jwt(&self, credential: Value, now: DateTime<Utc>) -> Result<(String, String), IssueError> {
+        self.issue_sd_jwt_as(credential, false, now)
+    }
+
+    /// As [`IssuerService::issue_sd_jwt`]; with `url_issuer` the `iss` is the service's https URL and the key is
+    /// found through JWT VC Issuer Metadata (`/.well-known/jwt-vc-issuer`, `kid` `key-1`) instead of the did:web.
+    ///
+    /// # Errors
+    /// [`IssueError`] naming what is wrong.
+    pub fn issue_sd_jwt_as(
+        &self,
+        credential: Value,
+        url_issuer: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(String, String), IssueError> {
         let credential = self.prepare(credential, now)?;
         self.issuer.validate(&credential)?;
         let typed: crate::core::credential::SkillCredential = serde_json::from_value(credential)
@@ -159,7 +176,13 @@ impl IssuerService {
         let valid_for = typed.valid_until.as_deref().and_then(vc_jose::parse_date).map(|until| until - now);
         let (mut claims, paths) = crate::core::sd_jwt_vc::project(&typed, &holder, now, valid_for);
         claims["status"] = json!({"status_list": {"idx": index, "uri": self.token_list_url(&list.id)}});
-        let issued = crate::core::sd_jwt_vc::issue(claims, &paths, self.issuer.key(), self.issuer.kid(), super::DECOYS)
+        let kid = if url_issuer {
+            claims["iss"] = json!(self.config.public_url);
+            METADATA_KID
+        } else {
+            self.issuer.kid()
+        };
+        let issued = crate::core::sd_jwt_vc::issue(claims, &paths, self.issuer.key(), kid, super::DECOYS)
             .map_err(|e| IssueError::Invalid { problems: vec![e.to_string()] })?;
         let record = CredentialRecord {
             v: 1,
@@ -172,6 +195,22 @@ impl IssuerService {
         };
         self.registry.insert(&record).map_err(|e| IssueError::Store(e.to_string()))?;
         Ok((typed.id, issued.serialize()))
+    }
+
+    /// JWT VC Issuer Metadata (draft-ietf-oauth-sd-jwt-vc section 5): `issuer` = the public URL, the key in
+    /// `jwks` with `kid` [`METADATA_KID`].
+    #[must_use]
+    pub fn jwt_vc_issuer_metadata(&self) -> Value {
+        // The same key under both names it signs with: `key-1` for URL-issued SD-JWT VCs, and the did:web key id
+        // the Token Status Lists carry (one list serves credentials of both kinds).
+        let entry = |kid: &str| {
+            let mut jwk = self.key.verifying_key().to_jwk().to_value();
+            jwk["kid"] = json!(kid);
+            jwk["alg"] = json!("EdDSA");
+            jwk["use"] = json!("sig");
+            jwk
+        };
+        json!({"issuer": self.config.public_url, "jwks": {"keys": [entry(METADATA_KID), entry(self.issuer.kid())]}})
     }
 
     /// The URL a Token Status List is published at.

@@ -63,6 +63,7 @@ pub struct Verifier {
     documents: TtlCache<ResolvedDid>,
     lists: TtlCache<VerifiedList>,
     token_lists: TtlCache<status::VerifiedTokenList>,
+    metadata: TtlCache<IssuerMetadata>,
     nonces: presentation::NonceLedger,
 }
 
@@ -80,6 +81,7 @@ impl Verifier {
             documents: TtlCache::default(),
             lists: TtlCache::default(),
             token_lists: TtlCache::default(),
+            metadata: TtlCache::default(),
             nonces: presentation::NonceLedger::default(),
         })
     }
@@ -130,7 +132,8 @@ impl Verifier {
             return report;
         };
         let web = self.web_document_for(token, fetcher).await;
-        let keys = WebKeys { base: &self.keys, web };
+        let metadata = self.issuer_metadata_for(token, fetcher).await;
+        let keys = WebKeys { base: &self.keys, web, metadata };
         let mut report = self.pipeline(token, &keys, at, kb);
         if report.format == "dc+sd-jwt" {
             let statuses = match &report.document {
@@ -191,6 +194,24 @@ impl Verifier {
             return None; // supplied by the operator (`--did-document`): no fetch
         }
         Some(self.resolve_web(&did, fetcher).await)
+    }
+
+    /// JWT VC Issuer Metadata for an SD-JWT VC whose `iss` is an https URL (draft-ietf-oauth-sd-jwt-vc section 5).
+    async fn issuer_metadata_for(&self, token: &str, fetcher: &Fetcher) -> Option<Result<Arc<IssuerMetadata>, String>> {
+        let jwt = token.trim().split_once(crate::core::sd_jwt::TILDE)?.0;
+        let claims = CompactJws::parse(jwt).ok()?.claims().ok()?;
+        let iss = claims.get("iss")?.as_str()?;
+        if !(iss.starts_with("https://") || iss.starts_with("http://")) {
+            return None;
+        }
+        if let Some(metadata) = self.metadata.get(iss) {
+            return Some(Ok(metadata));
+        }
+        let outcome = IssuerMetadata::fetch(fetcher, iss).await;
+        if let Ok(metadata) = &outcome {
+            self.metadata.put(iss, Arc::clone(metadata), status::DEFAULT_TTL);
+        }
+        Some(outcome)
     }
 
     /// did:web "Read" through the guarded fetcher, cached by `Cache-Control`.
@@ -396,14 +417,70 @@ impl ResolvedDid {
     }
 }
 
-/// Issuer keys: did:web from the document fetched for this token, everything else from the shared cache.
+/// JWT VC Issuer Metadata, checked: `issuer` equals the `iss` it was fetched for; keys by `kid`.
+#[derive(Debug)]
+pub struct IssuerMetadata {
+    issuer: String,
+    keys: HashMap<String, VerifyingKey>,
+}
+
+impl IssuerMetadata {
+    /// GET `<scheme>://<host>/.well-known/jwt-vc-issuer<path of iss>` through the guarded fetcher.
+    async fn fetch(fetcher: &Fetcher, iss: &str) -> Result<Arc<Self>, String> {
+        let url = reqwest::Url::parse(iss).map_err(|_| format!("iss {iss:?} is not a URL"))?;
+        let location = format!(
+            "{}/.well-known/jwt-vc-issuer{}",
+            url.origin().ascii_serialization(),
+            url.path().trim_end_matches('/')
+        );
+        let download =
+            fetcher.get(&location, "application/json", MAX_DID_DOCUMENT_BYTES).await.map_err(|e| e.to_string())?;
+        let document = crate::core::encoding::parse_json(&download.body).map_err(|e| e.to_string())?;
+        if document.get("issuer").and_then(Value::as_str) != Some(iss) {
+            return Err(format!("the JWT VC Issuer Metadata at {location} names another issuer than {iss}"));
+        }
+        if document.get("jwks_uri").is_some() {
+            return Err("jwks_uri in JWT VC Issuer Metadata is not supported; publish jwks inline".into());
+        }
+        let keys = document
+            .pointer("/jwks/keys")
+            .and_then(Value::as_array)
+            .ok_or("the metadata has no jwks")?
+            .iter()
+            .filter_map(|jwk| {
+                let kid = jwk.get("kid")?.as_str()?.to_owned();
+                let mut public = jwk.clone();
+                if let Some(object) = public.as_object_mut() {
+                    object.retain(|k, _| matches!(k.as_str(), "kty" | "crv" | "x" | "d"));
+                }
+                Some((kid, VerifyingKey::from_jwk(&public).ok()?))
+            })
+            .collect();
+        Ok(Arc::new(Self { issuer: iss.to_owned(), keys }))
+    }
+}
+
+/// Issuer keys: did:web from the document fetched for this token, https issuers from their JWT VC Issuer Metadata,
+/// everything else from the shared cache.
 struct WebKeys<'a> {
     base: &'a KeyCache,
     web: Option<Result<Arc<ResolvedDid>, String>>,
+    metadata: Option<Result<Arc<IssuerMetadata>, String>>,
 }
 
 impl IssuerKeyResolver for WebKeys<'_> {
     fn issuer_key(&self, issuer: &str, kid: &str) -> Result<VerifyingKey, String> {
+        match &self.metadata {
+            Some(Ok(metadata)) if metadata.issuer == issuer => {
+                return metadata
+                    .keys
+                    .get(kid)
+                    .copied()
+                    .ok_or_else(|| format!("no key {kid:?} in the issuer's JWT VC Issuer Metadata"));
+            }
+            Some(Err(why)) if !issuer.starts_with("did:") => return Err(why.clone()),
+            _ => {}
+        }
         match &self.web {
             Some(Ok(resolved)) if resolved.document.id == issuer => {
                 let kid_is_the_issuers = kid.split_once('#').is_some_and(|(did, _)| did == issuer);

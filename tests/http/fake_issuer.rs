@@ -53,6 +53,14 @@ impl FakeIssuer {
         sign_credential(&credential, &self.key, &self.did.default_kid(), chrono::Utc::now()).unwrap()
     }
 
+    /// An SD-JWT VC whose `iss` is this server's URL (its JWT VC Issuer Metadata names another issuer).
+    pub fn url_issuer_sd_jwt(&self) -> String {
+        let claims = json!({"iss": self.url, "iat": chrono::Utc::now().timestamp(), "vct": "https://w3id.org/skillspass/vct/skill/v1",
+            "cnf": {"jwk": SigningKey::generate().verifying_key().to_jwk().to_value()}, "grade": "A"});
+        let paths = vec![vec![skillspass::core::sd_jwt::issue::Step::Key("grade".into())]];
+        skillspass::core::sd_jwt_vc::issue(claims, &paths, &self.key, "key-1", 1).unwrap().serialize()
+    }
+
     /// A credential issued as `did:web:localhost%3A<port>` (whose document this server serves with a wrong id).
     pub fn did_web_credential(&self) -> String {
         let port = self.url.rsplit(':').next().unwrap();
@@ -118,6 +126,9 @@ fn routes(key: &SigningKey, did: &Did, base: &str) -> Router {
         &format!("{base}/list/other-issuer"),
         &Bitstring::new(131_072).encode().unwrap(),
     );
+    let mut jwk = key.verifying_key().to_jwk().to_value();
+    jwk["kid"] = json!("key-1");
+    let wrong_metadata = json!({"issuer": "https://evil.example", "jwks": {"keys": [jwk]}});
     let wrong_document =
         DidDocument::for_key("did:web:evil.example", "did:web:evil.example#key-1", "JsonWebKey", key.verifying_key());
     Router::new()
@@ -129,4 +140,5 @@ fn routes(key: &SigningKey, did: &Did, base: &str) -> Router {
         .route("/redirect-private", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "http://10.1.2.3/list")]) }))
         .route("/redirect-loop", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/redirect-loop")]) }))
         .route("/.well-known/did.json", get(move || async move { axum::Json(wrong_document) }))
+        .route("/.well-known/jwt-vc-issuer", get(move || async move { axum::Json(wrong_metadata) }))
 }

@@ -271,3 +271,41 @@ async fn sd_jwt_vc_is_issued_with_a_token_status_list_and_revoked_through_it() {
     let report = verify(&verifier, &compact).await;
     assert!(detail(&report, "status").contains("revocation: SET"), "{report:#}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sd_jwt_vc_with_an_https_issuer_is_verified_through_jwt_vc_issuer_metadata() {
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let issuer = ServerProcess::start(dirs.0.path(), "issuer", "127.0.0.1:0", &[]);
+    let verifier = ServerProcess::start(dirs.1.path(), "verifier", "127.0.0.1:0", &["--allow-loopback-http"]);
+    let metadata: Value =
+        client().get(format!("{}/.well-known/jwt-vc-issuer", issuer.url)).send().await.unwrap().json().await.unwrap();
+    let public_url = format!("http://localhost:{}", issuer.port());
+    assert_eq!(metadata["issuer"], public_url.as_str());
+    assert_eq!(metadata["jwks"]["keys"][0]["kid"], "key-1");
+    assert!(metadata["jwks"]["keys"][0].get("d").is_none());
+    let holder = skillspass::core::did::Did::key(&skillspass::core::keys::SigningKey::generate().verifying_key());
+    let mut credential = micro_credential(&issuer.did());
+    credential["credentialSubject"]["id"] = serde_json::json!(holder.as_str());
+    let body = serde_json::json!({"credential": credential, "options": {"format": "dc+sd-jwt", "issuer": "url"}});
+    let answer: Value = client()
+        .post(format!("{}/credentials/issue", issuer.url))
+        .bearer_auth(issuer.admin_token())
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let compact = answer["verifiableCredential"]["id"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("data:application/dc+sd-jwt,")
+        .unwrap()
+        .to_owned();
+    let decoded = skillspass::core::sd_jwt::Decoded::parse(&compact).unwrap();
+    assert_eq!(payload(&decoded.jwt)["iss"], public_url.as_str());
+    let report = verify(&verifier, &compact).await;
+    assert_eq!(report["verified"], true, "{report:#}");
+    assert_eq!(detail(&report, "issuer-key"), "key-1");
+}

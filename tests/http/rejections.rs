@@ -198,3 +198,13 @@ async fn verify_with_a_malformed_request_is_a_problem() {
     let status = response.status().as_u16();
     assert_problem(status, &response.json().await.unwrap(), 400, "invalid-request");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jwt_vc_issuer_metadata_naming_another_issuer_is_refused() {
+    let fake = FakeIssuer::start().await;
+    let (_dir, verifier) = verifier(&[]);
+    let report = verify(&verifier, &fake.url_issuer_sd_jwt()).await;
+    assert_eq!(report["verified"], false);
+    assert_eq!(check(&report, "issuer-key"), "failed", "{report:#}");
+    assert!(detail(&report, "issuer-key").contains("names another issuer"), "{report:#}");
+}
