@@ -52,7 +52,7 @@ fn python() -> Option<PathBuf> {
     let venv = interop_dir().join(".venv");
     let python = venv.join("bin/python");
     let ready = *READY.get_or_init(|| {
-        let installed = || succeeded(Command::new(&python).args(["-c", "import jwcrypto, base58"]));
+        let installed = || succeeded(Command::new(&python).args(["-c", "import jwcrypto, base58, sd_jwt"]));
         installed()
             || (succeeded(Command::new("python3").args(["-m", "venv"]).arg(&venv))
                 && succeeded(
@@ -385,4 +385,48 @@ fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
     assert_eq!(verdict["keyBinding"], true);
     assert_eq!(verdict["claims"]["skills"].as_array().unwrap().len(), 1);
     assert!(verdict["claims"].get("grade").is_none());
+}
+
+/// Our SD-JWT VC, with and without Key Binding, verifies with PyPI `sd-jwt` (the OWF reference implementation).
+#[test]
+fn sd_jwt_vc_verifies_with_pypi_sd_jwt() {
+    use skillspass::core::sd_jwt::key_binding;
+    let Some(python) = python() else { return };
+    let issuer = skillspass::core::keys::SigningKey::generate();
+    let holder = skillspass::core::keys::SigningKey::generate();
+    let did = skillspass::core::did::Did::key(&issuer.verifying_key());
+    let description: skillspass::issuer::AchievementDescription =
+        serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
+    let now = chrono::Utc::now();
+    let signer = skillspass::issuer::Issuer::with_did_key(issuer.clone()).unwrap();
+    let holder_did = skillspass::core::did::Did::key(&holder.verifying_key());
+    let sd_jwt = signer.issue_sd_jwt(&description, holder_did.as_str(), None, now).unwrap();
+    assert_eq!(did.as_str(), signer.did().as_str());
+    let issuer_jwk = issuer.verifying_key().to_jwk().to_value();
+    let run = |input: serde_json::Value| -> serde_json::Value {
+        let mut child = Command::new(&python)
+            .arg(interop_dir().join("sdjwt_verify.py"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+        serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    let plain = run(serde_json::json!({"sdjwt": sd_jwt.serialize(), "issuerJwk": issuer_jwk}));
+    assert_eq!(plain["verified"], true, "{plain:#}");
+    assert_eq!(plain["claims"]["skills"].as_array().unwrap().len(), 2);
+    assert_eq!(plain["claims"]["grade"], "8.5");
+
+    let grade = sd_jwt.disclosures.iter().find(|d| d.name() == Some("grade")).unwrap();
+    let presented = sd_jwt.present([grade]);
+    let kb = key_binding::create(&holder, &presented, "https://employer.example", "nonce-py", now).unwrap();
+    let bound = run(serde_json::json!({"sdjwt": format!("{presented}{kb}"), "issuerJwk": issuer_jwk,
+        "aud": "https://employer.example", "nonce": "nonce-py"}));
+    assert_eq!(bound["verified"], true, "{bound:#}");
+    assert_eq!(bound["claims"]["grade"], "8.5");
+    assert!(bound["claims"].get("learner_name").is_none(), "undisclosed claims stay hidden");
+    let wrong_nonce = run(serde_json::json!({"sdjwt": format!("{presented}{kb}"), "issuerJwk": issuer_jwk,
+        "aud": "https://employer.example", "nonce": "another"}));
+    assert_eq!(wrong_nonce["verified"], false, "PyPI sd-jwt refuses a KB-JWT for another nonce");
 }
