@@ -387,7 +387,7 @@ fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
     assert!(verdict["claims"].get("grade").is_none());
 }
 
-/// Our SD-JWT VC, with and without Key Binding, verifies with PyPI `sd-jwt` (the OWF reference implementation).
+/// Our SD-JWT VC, with and without Key Binding, verifies with `PyPI` `sd-jwt` (the OWF reference implementation).
 #[test]
 fn sd_jwt_vc_verifies_with_pypi_sd_jwt() {
     use skillspass::core::sd_jwt::key_binding;
