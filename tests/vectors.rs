@@ -161,3 +161,112 @@ fn open_badges_structural_errors_are_caught() {
         assert!(schemas.validate(&open_badge(&dir, name)).is_err(), "{name} should not validate");
     }
 }
+
+mod dcql {
+    //! OpenID4VP 1.0 `examples/query_lang/*.json` (openid/OpenID4VP, 46f6965): the specification's DCQL queries,
+    //! parsed and matched against wallets built for each case.
+
+    use serde_json::{Value, json};
+    use skillspass::core::dcql::{Candidate, DcqlQuery, select_path};
+
+    fn query(name: &str) -> Option<DcqlQuery> {
+        let dir = super::vectors("openid4vp-dcql")?;
+        let value: Value = serde_json::from_str(&super::read(&dir.join(name))).unwrap();
+        Some(DcqlQuery::parse(&value).unwrap_or_else(|e| panic!("{name}: {e}")))
+    }
+
+    const PID: &str = "https://credentials.example.com/identity_credential";
+
+    fn sd_jwt<'a>(vct: &'a str, claims: &'a Value) -> Candidate<'a> {
+        Candidate { format: "dc+sd-jwt", types: vec![vct], claims }
+    }
+
+    #[test]
+    fn every_specification_example_parses() {
+        for name in [
+            "simple.json",
+            "simple_mdoc.json",
+            "complex_mdoc.json",
+            "multi_credentials.json",
+            "claims_alternatives.json",
+            "credentials_alternatives.json",
+            "value_matching_simple.json",
+        ] {
+            if query(name).is_none() {
+                return;
+            }
+        }
+    }
+
+    #[test]
+    fn simple_query_needs_every_claim() {
+        let Some(query) = query("simple.json") else { return };
+        let full = json!({"family_name": "Doe", "given_name": "Jane", "address": {"street_address": "Main St 1"}});
+        let selection = query.select(&[sd_jwt(PID, &full)]).unwrap();
+        assert_eq!(selection["my_credential"][0].1.len(), 3);
+        let partial = json!({"family_name": "Doe", "given_name": "Jane"});
+        assert!(query.select(&[sd_jwt(PID, &partial)]).is_none());
+        assert!(query.select(&[sd_jwt("https://other.example/vct", &full)]).is_none(), "vct must match");
+    }
+
+    #[test]
+    fn claim_sets_pick_the_first_satisfiable_option() {
+        let Some(query) = query("claims_alternatives.json") else { return };
+        let claims = json!({"family_name": "Doe", "postal_code": "90210", "date_of_birth": "1990-01-01"});
+        let selection = query.select(&[sd_jwt(PID, &claims)]).unwrap();
+        assert_eq!(
+            selection["pid"][0].1,
+            vec![vec![json!("family_name")], vec![json!("postal_code")], vec![json!("date_of_birth")]]
+        );
+    }
+
+    #[test]
+    fn credential_sets_accept_alternatives_and_skip_optional_sets() {
+        let Some(query) = query("credentials_alternatives.json") else { return };
+        let reduced = json!({"family_name": "Doe", "given_name": "Jane"});
+        let residence = json!({"postal_code": "90210", "locality": "Utrecht", "region": "UT"});
+        let wallet = [
+            sd_jwt("https://credentials.example.com/reduced_identity_credential", &reduced),
+            sd_jwt("https://cred.example/residence_credential", &residence),
+        ];
+        let selection = query.select(&wallet).unwrap();
+        assert_eq!(selection.keys().collect::<Vec<_>>(), ["pid_reduced_cred_1", "pid_reduced_cred_2"]);
+        assert!(query.select(&wallet[..1]).is_none(), "the required set cannot be met with half an option");
+    }
+
+    #[test]
+    fn values_restrict_matches() {
+        let Some(query) = query("value_matching_simple.json") else { return };
+        let doe = json!({"family_name": "Doe", "given_name": "J", "address": {"street_address": "x"}, "postal_code": "90211"});
+        assert!(query.select(&[sd_jwt(PID, &doe)]).is_some());
+        let smith = json!({"family_name": "Smith", "given_name": "J", "address": {"street_address": "x"}, "postal_code": "90211"});
+        assert!(query.select(&[sd_jwt(PID, &smith)]).is_none());
+    }
+
+    #[test]
+    fn every_query_without_credential_sets_is_required() {
+        let Some(query) = query("multi_credentials.json") else { return };
+        let pid = json!({"given_name": "Jane", "family_name": "Doe", "address": {"street_address": "x"}});
+        assert!(query.select(&[sd_jwt(PID, &pid)]).is_none(), "the mdl query is unmet");
+    }
+
+    #[test]
+    fn claims_path_pointer_rules() {
+        let claims = json!({"skills": [{"id": "a"}, {"id": "b"}], "name": "x"});
+        assert_eq!(
+            select_path(&claims, &[json!("skills"), Value::Null, json!("id")]).unwrap(),
+            [&json!("a"), &json!("b")]
+        );
+        assert_eq!(select_path(&claims, &[json!("skills"), json!(1), json!("id")]).unwrap(), [&json!("b")]);
+        assert!(select_path(&claims, &[json!("name"), json!("first")]).is_err(), "a key on a non-object");
+        assert!(select_path(&claims, &[json!("missing")]).is_err(), "an empty selection");
+        assert!(DcqlQuery::parse(&json!({"credentials": []})).is_err());
+        assert!(
+            DcqlQuery::parse(&json!({"credentials": [{"id": "bad id", "format": "dc+sd-jwt", "meta": {}}]})).is_err()
+        );
+        assert!(
+            DcqlQuery::parse(&json!({"credentials": [{"id": "a", "format": "dc+sd-jwt"}]})).is_err(),
+            "meta is required"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod credential;
+pub mod dcql;
 pub mod did;
 pub mod encoding;
 pub mod jose;
