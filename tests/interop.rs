@@ -65,8 +65,8 @@ fn python() -> Option<PathBuf> {
     if ready { Some(python) } else { skip("python3 with jwcrypto for tests/interop is unavailable") }
 }
 
-/// Runs a tool with the token on stdin; true when it exits 0.
-fn tool_accepts(program: &Path, script: &str, token: &str) -> bool {
+/// Runs an interop script with `input` on standard input.
+fn feed(program: &Path, script: &str, input: &str) -> std::process::Output {
     let mut child = Command::new(program)
         .arg(interop_dir().join(script))
         .current_dir(interop_dir())
@@ -75,8 +75,19 @@ fn tool_accepts(program: &Path, script: &str, token: &str) -> bool {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("interop tool starts");
-    child.stdin.take().unwrap().write_all(token.as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Runs a script with a JSON request; its exit status and its JSON verdict.
+fn ask(program: &Path, script: &str, input: &serde_json::Value) -> (bool, serde_json::Value) {
+    let output = feed(program, script, &input.to_string());
+    (output.status.success(), serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null))
+}
+
+/// Runs a tool with the token on stdin; true when it exits 0.
+fn tool_accepts(program: &Path, script: &str, token: &str) -> bool {
+    let output = feed(program, script, token);
     let verdict = String::from_utf8_lossy(&output.stdout);
     assert!(verdict.contains("\"verified\""), "{script} printed no verdict: {verdict}");
     output.status.success()
@@ -214,17 +225,8 @@ fn status_lists_decode_with_independent_libraries() {
         "lst": token_list.encode().unwrap(), "bits": 2,
         "listJwt": list_jwt, "jwk": public.to_jwk().to_value(),
     });
-    let mut child = Command::new(node)
-        .arg(interop_dir().join("status_lists.mjs"))
-        .current_dir(interop_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success());
-    let verdict: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (ok, verdict) = ask(&node, "status_lists.mjs", &input);
+    assert!(ok, "{verdict:#}");
     assert_eq!(verdict["bitstringLength"], 131_072);
     assert_eq!(verdict["bitstringSet"], serde_json::json!(expected), "same bits, MSB-first");
     assert_eq!(verdict["tokenStatuses"], serde_json::json!({"0": 1, "17": 2, "999": 3}), "same values, LSB-first");
@@ -272,17 +274,7 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
     let sd_jwt = Issued { jwt, disclosures };
     let issuer_jwk = issuer.verifying_key().to_jwk().to_value();
 
-    let run = |input: serde_json::Value| -> serde_json::Value {
-        let mut child = Command::new(&node)
-            .arg(interop_dir().join("sdjwt_verify.mjs"))
-            .current_dir(interop_dir())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
-        serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap()
-    };
+    let run = |input: serde_json::Value| ask(&node, "sdjwt_verify.mjs", &input).1;
 
     let full = run(serde_json::json!({"sdjwt": sd_jwt.serialize(), "issuerJwk": issuer_jwk}));
     assert_eq!(full["verified"], true, "{full:#}");
@@ -335,19 +327,8 @@ fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
     let wallet = skillspass::wallet::Wallet::create(&db, "interop", "interop passphrase", now).unwrap();
     let holder = skillspass::core::did::Did::parse(&wallet.primary_did().unwrap()).unwrap();
     let holder_key = holder.resolve().unwrap().verification_method[0].public_key_jwk.clone().unwrap();
-    let node_run = |script: &str, input: serde_json::Value| -> (bool, Vec<u8>) {
-        let mut child = Command::new(&node)
-            .arg(interop_dir().join(script))
-            .current_dir(interop_dir())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
-        let output = child.wait_with_output().unwrap();
-        (output.status.success(), output.stdout)
-    };
-    let (ok, stdout) = node_run("sdjwt_issue.mjs", serde_json::json!({"holderJwk": holder_key}));
+    let issued = feed(&node, "sdjwt_issue.mjs", &serde_json::json!({"holderJwk": holder_key}).to_string());
+    let (ok, stdout) = (issued.status.success(), issued.stdout);
     assert!(ok, "the OWF library could not issue");
     let compact = String::from_utf8(stdout).unwrap().trim().to_owned();
     let issuer_did = {
@@ -376,11 +357,8 @@ fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
         .public_key_jwk
         .clone()
         .unwrap();
-    let (ok, stdout) = node_run(
-        "sdjwt_verify.mjs",
-        serde_json::json!({"sdjwt": presentation, "issuerJwk": issuer_jwk, "nonce": "nonce-9"}),
-    );
-    let verdict: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    let request = serde_json::json!({"sdjwt": presentation, "issuerJwk": issuer_jwk, "nonce": "nonce-9"});
+    let (ok, verdict) = ask(&node, "sdjwt_verify.mjs", &request);
     assert!(ok, "the OWF library refused our wallet's presentation: {verdict:#}");
     assert_eq!(verdict["keyBinding"], true);
     assert_eq!(verdict["claims"]["skills"].as_array().unwrap().len(), 1);
@@ -403,16 +381,7 @@ fn sd_jwt_vc_verifies_with_pypi_sd_jwt() {
     let sd_jwt = signer.issue_sd_jwt(&description, holder_did.as_str(), None, now).unwrap();
     assert_eq!(did.as_str(), signer.did().as_str());
     let issuer_jwk = issuer.verifying_key().to_jwk().to_value();
-    let run = |input: serde_json::Value| -> serde_json::Value {
-        let mut child = Command::new(&python)
-            .arg(interop_dir().join("sdjwt_verify.py"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
-        serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap()
-    };
+    let run = |input: serde_json::Value| ask(&python, "sdjwt_verify.py", &input).1;
     let plain = run(serde_json::json!({"sdjwt": sd_jwt.serialize(), "issuerJwk": issuer_jwk}));
     assert_eq!(plain["verified"], true, "{plain:#}");
     assert_eq!(plain["claims"]["skills"].as_array().unwrap().len(), 2);

@@ -109,7 +109,11 @@ impl Verifier {
     /// Verifies a compact `vc+jwt` as of `at` without the network: status is reported as not checked.
     #[must_use]
     pub fn verify_offline(&self, token: &str, at: DateTime<Utc>) -> Report {
-        let mut report = self.pipeline(token, &self.keys, at, None);
+        self.verify_locally(token, at, None)
+    }
+
+    fn verify_locally(&self, token: &str, at: DateTime<Utc>, kb: Option<KeyBindingPolicy<'_>>) -> Report {
+        let mut report = self.pipeline(token, &self.keys, at, kb);
         self.finish(&mut report, |report| {
             status_not_checked(report, "offline verification does not fetch status lists");
         });
@@ -124,13 +128,7 @@ impl Verifier {
 
     /// As [`Verifier::verify`], with the Key Binding a `dc+sd-jwt` must carry when `kb` requires it.
     pub async fn verify_bound(&self, token: &str, at: DateTime<Utc>, kb: Option<KeyBindingPolicy<'_>>) -> Report {
-        let Some(fetcher) = &self.fetcher else {
-            let mut report = self.pipeline(token, &self.keys, at, kb);
-            self.finish(&mut report, |report| {
-                status_not_checked(report, "offline verification does not fetch status lists");
-            });
-            return report;
-        };
+        let Some(fetcher) = &self.fetcher else { return self.verify_locally(token, at, kb) };
         let web = self.web_document_for(token, fetcher).await;
         let metadata = self.issuer_metadata_for(token, fetcher).await;
         let keys = WebKeys { base: &self.keys, web, metadata };

@@ -7,7 +7,8 @@ use skillspass::core::encoding::b64url_decode;
 use skillspass::core::status_list::bitstring::{Bitstring, MIN_ENTRIES};
 
 use crate::helpers::{
-    AFTER_TTL, ServerProcess, check, client, detail, free_port, issue, jwt_of, micro_credential, set_status, verify,
+    AFTER_TTL, ServerProcess, check, client, detail, free_port, issue, issue_sd_jwt, jwt_of, micro_credential,
+    set_status, verify,
 };
 
 fn payload(jwt: &str) -> Value {
@@ -227,22 +228,7 @@ async fn sd_jwt_vc_is_issued_with_a_token_status_list_and_revoked_through_it() {
     let holder = skillspass::core::did::Did::key(&skillspass::core::keys::SigningKey::generate().verifying_key());
     let mut credential = micro_credential(&issuer.did());
     credential["credentialSubject"]["id"] = serde_json::json!(holder.as_str());
-    let body = serde_json::json!({"credential": credential, "options": {"format": "dc+sd-jwt"}});
-    let response = client()
-        .post(format!("{}/credentials/issue", issuer.url))
-        .bearer_auth(issuer.admin_token())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 201);
-    let answer: Value = response.json().await.unwrap();
-    let compact = answer["verifiableCredential"]["id"]
-        .as_str()
-        .unwrap()
-        .strip_prefix("data:application/dc+sd-jwt,")
-        .unwrap()
-        .to_owned();
+    let (answer, compact) = issue_sd_jwt(&issuer, &credential, serde_json::json!({})).await;
     let id = answer["credentialId"].as_str().unwrap().to_owned();
 
     let decoded = skillspass::core::sd_jwt::Decoded::parse(&compact).unwrap();
@@ -286,23 +272,7 @@ async fn sd_jwt_vc_with_an_https_issuer_is_verified_through_jwt_vc_issuer_metada
     let holder = skillspass::core::did::Did::key(&skillspass::core::keys::SigningKey::generate().verifying_key());
     let mut credential = micro_credential(&issuer.did());
     credential["credentialSubject"]["id"] = serde_json::json!(holder.as_str());
-    let body = serde_json::json!({"credential": credential, "options": {"format": "dc+sd-jwt", "issuer": "url"}});
-    let answer: Value = client()
-        .post(format!("{}/credentials/issue", issuer.url))
-        .bearer_auth(issuer.admin_token())
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let compact = answer["verifiableCredential"]["id"]
-        .as_str()
-        .unwrap()
-        .strip_prefix("data:application/dc+sd-jwt,")
-        .unwrap()
-        .to_owned();
+    let (_, compact) = issue_sd_jwt(&issuer, &credential, serde_json::json!({"issuer": "url"})).await;
     let decoded = skillspass::core::sd_jwt::Decoded::parse(&compact).unwrap();
     assert_eq!(payload(&decoded.jwt)["iss"], public_url.as_str());
     let report = verify(&verifier, &compact).await;

@@ -110,6 +110,23 @@ pub async fn issue(server: &ServerProcess, credential: &Value, token: Option<&st
     (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
+/// POSTs `/credentials/issue` for an SD-JWT VC with extra `options`; returns the answer and the compact SD-JWT.
+pub async fn issue_sd_jwt(server: &ServerProcess, credential: &Value, mut options: Value) -> (Value, String) {
+    options["format"] = json!("dc+sd-jwt");
+    let response = client()
+        .post(format!("{}/credentials/issue", server.url))
+        .bearer_auth(server.admin_token())
+        .json(&json!({"credential": credential, "options": options}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    let answer: Value = response.json().await.unwrap();
+    let id = answer["verifiableCredential"]["id"].as_str().unwrap();
+    let compact = id.strip_prefix("data:application/dc+sd-jwt,").unwrap().to_owned();
+    (answer, compact)
+}
+
 /// The compact JWT inside an issue response.
 pub fn jwt_of(answer: &Value) -> String {
     answer["verifiableCredential"]["id"].as_str().unwrap().strip_prefix("data:application/vc+jwt,").unwrap().to_owned()
