@@ -85,6 +85,14 @@ fn roles_never_import_each_other() {
 }
 
 #[test]
+fn the_holder_agent_composes_wallet_and_verifier_but_never_the_issuer() {
+    assert_none("holder", &["crate::issuer", "crate::http", "crate::cli"], &[]);
+    for role in ["issuer", "verifier", "wallet", "store", "core"] {
+        assert_none(role, &["crate::holder"], &[]);
+    }
+}
+
+#[test]
 fn main_stays_thin() {
     let main = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs")).unwrap();
     assert!(code_lines(&main).filter(|(_, l)| !l.trim().is_empty()).count() <= 5, "main.rs grew:\n{main}");

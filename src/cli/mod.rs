@@ -3,6 +3,7 @@
 //! or input error; errors print as `error: <what> (<which input>)`.
 
 mod demo;
+mod exchange;
 mod issue;
 mod render;
 pub mod serve;
@@ -76,6 +77,11 @@ impl CliError {
     /// A usage or input error (exit 2).
     pub fn input(message: impl std::fmt::Display) -> Self {
         Self { message: message.to_string(), code: EXIT_USAGE }
+    }
+
+    /// A refusal by the other side or the person (exit 1).
+    pub fn refused(message: impl std::fmt::Display) -> Self {
+        Self { message: message.to_string(), code: EXIT_NOT_VERIFIED }
     }
 }
 

@@ -14,6 +14,7 @@ use crate::core::keys::SigningKey;
 use crate::http::{AdminToken, AppState, app};
 use crate::issuer::service::{IssuerService, ServiceConfig};
 use crate::verifier::fetch::Fetcher;
+use crate::verifier::openid4vp::PresentationDesk;
 use crate::verifier::{Policy, TrustList, Verifier};
 use crate::wallet::hosted::HostedWallets;
 
@@ -159,19 +160,27 @@ fn build_state(
         None
     };
     let verifier = if config.serves("verifier") { Some(Arc::new(build_verifier(config)?)) } else { None };
+    let presentations = if config.serves("verifier") {
+        let key = load_or_create_key(&data.join("verifier-key.jwk"))?;
+        Some(Arc::new(PresentationDesk::new(key, public_url).map_err(CliError::input)?))
+    } else {
+        None
+    };
     let (wallets, import_verifier) = if config.serves("wallet") {
         let import_policy = Config { accept_unknown_status: true, trust_list: None, ..config.clone() };
         (Some(Arc::new(HostedWallets::new(db.clone()))), Some(Arc::new(build_verifier(&import_policy)?)))
     } else {
         (None, None)
     };
-    let admin = match (&issuer, given_token) {
-        (Some(_), Some(token)) => AdminToken::new(token),
-        (Some(_), None) => AdminToken::new(&admin_token(data)?),
-        // No admin calls without the issuer role: a random token nobody knows.
-        (None, _) => AdminToken::new(&Zeroizing::new(uuid::Uuid::new_v4().to_string())),
+    let has_admin_calls = issuer.is_some() || presentations.is_some();
+    let admin = match given_token {
+        Some(token) if has_admin_calls => AdminToken::new(token),
+        None if has_admin_calls => AdminToken::new(&admin_token(data)?),
+        // No admin calls without the issuer or verifier role: a random token nobody knows.
+        _ => AdminToken::new(&Zeroizing::new(uuid::Uuid::new_v4().to_string())),
     };
-    Ok(AppState { issuer, verifier, admin, wallets, import_verifier })
+    let fetcher = Some(Fetcher::new(config.allow_loopback_http).map_err(CliError::input)?);
+    Ok(AppState { issuer, verifier, admin, wallets, import_verifier, presentations, fetcher })
 }
 
 fn build_verifier(config: &Config) -> Result<Verifier, CliError> {

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use zeroize::Zeroizing;
 
+use super::exchange::Exchange;
 use super::issue::parse_time;
 use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, read_input};
 use crate::core::clock::{Clock as _, SystemClock};
@@ -113,6 +114,28 @@ enum WalletCommand {
     },
     /// Print the holder's DIDs.
     Did,
+    /// Accept a credential offer (`OpenID4VCI`): the `openid-credential-offer://` URI a provider gave you.
+    Accept {
+        /// The offer URI.
+        offer: String,
+        /// The transaction code the provider sent you separately (asked for when needed and not given).
+        #[arg(long)]
+        tx_code: Option<String>,
+        /// Development only: allow plain http to loopback.
+        #[arg(long, env = "SKILLSPASS_ALLOW_LOOPBACK_HTTP")]
+        allow_loopback_http: bool,
+    },
+    /// Answer a presentation request (`OpenID4VP`): the `openid4vp://` URI a verifier showed you.
+    Respond {
+        /// The request URI.
+        request: String,
+        /// Send without asking (you agree to what is listed).
+        #[arg(long)]
+        yes: bool,
+        /// Development only: allow plain http to loopback.
+        #[arg(long, env = "SKILLSPASS_ALLOW_LOOPBACK_HTTP")]
+        allow_loopback_http: bool,
+    },
 }
 
 /// Runs a wallet command.
@@ -178,6 +201,14 @@ fn dispatch(wallet: &Wallet, command: &WalletCommand, json: bool, now: DateTime<
                 println!("{}  ({})", key.did, key.label);
             }
             Ok(EXIT_OK)
+        }
+        WalletCommand::Accept { offer, tx_code, allow_loopback_http } => {
+            let options = Exchange { loopback: *allow_loopback_http, json, tx_code: tx_code.as_deref(), yes: false };
+            super::exchange::accept(wallet, offer, options)
+        }
+        WalletCommand::Respond { request, yes, allow_loopback_http } => {
+            let options = Exchange { loopback: *allow_loopback_http, json, tx_code: None, yes: *yes };
+            super::exchange::respond(wallet, request, options)
         }
         WalletCommand::Init | WalletCommand::Restore { .. } => Ok(EXIT_OK),
     }

@@ -161,6 +161,21 @@ impl DcqlQuery {
     }
 }
 
+impl DcqlQuery {
+    /// Whether answers to the credential queries `answered` satisfy the query: every query when there are no
+    /// `credential_sets`, else one option of every required set (section 6.4.2).
+    #[must_use]
+    pub fn satisfied_by(&self, answered: &HashSet<String>) -> bool {
+        if self.credential_sets.is_empty() {
+            return self.credentials.iter().all(|q| answered.contains(&q.id));
+        }
+        self.credential_sets
+            .iter()
+            .filter(|set| set.required)
+            .all(|set| set.options.iter().any(|option| option.iter().all(|id| answered.contains(id))))
+    }
+}
+
 impl CredentialQuery {
     fn validate_claims(&self) -> Result<(), DcqlError> {
         let invalid = |why: String| Err(DcqlError::Invalid(why));
@@ -187,19 +202,26 @@ impl CredentialQuery {
         Ok(())
     }
 
-    /// The claim paths to disclose when `candidate` answers this query.
-    fn matches(&self, candidate: &Candidate<'_>) -> Option<Vec<Vec<Value>>> {
+    /// The concrete claim paths to disclose when `candidate` answers this query; `None` when it does not.
+    #[must_use]
+    pub fn matches(&self, candidate: &Candidate<'_>) -> Option<Vec<Vec<Value>>> {
         if candidate.format != self.format || !self.meta_matches(candidate) {
             return None;
         }
         let Some(claims) = &self.claims else { return Some(Vec::new()) };
-        let satisfied = |claim: &ClaimsQuery| claim_matches(claim, candidate.claims);
+        let paths = |chosen: &[&ClaimsQuery]| -> Option<Vec<Vec<Value>>> {
+            let mut all = Vec::new();
+            for claim in chosen {
+                all.extend(claim_matches(claim, candidate.claims)?);
+            }
+            Some(all)
+        };
         match &self.claim_sets {
-            None => claims.iter().all(satisfied).then(|| claims.iter().map(|c| c.path.clone()).collect()),
+            None => paths(&claims.iter().collect::<Vec<_>>()),
             Some(sets) => sets.iter().find_map(|set| {
                 let chosen: Vec<&ClaimsQuery> =
                     set.iter().filter_map(|id| claims.iter().find(|c| c.id.as_deref() == Some(id.as_str()))).collect();
-                chosen.iter().all(|c| satisfied(c)).then(|| chosen.iter().map(|c| c.path.clone()).collect())
+                paths(&chosen)
             }),
         }
     }
@@ -218,12 +240,16 @@ impl CredentialQuery {
     }
 }
 
-fn claim_matches(claim: &ClaimsQuery, claims: &Value) -> bool {
-    let Ok(selected) = select_path(claims, &claim.path) else { return false };
-    match &claim.values {
-        None => !selected.is_empty(),
-        Some(values) => selected.iter().any(|s| values.contains(s)),
-    }
+/// The concrete paths a claims query selects in `claims`, keeping only values in `values` when it lists some
+/// (section 6.4.1: the wallet returns only matching elements); `None` when nothing is selected.
+fn claim_matches(claim: &ClaimsQuery, claims: &Value) -> Option<Vec<Vec<Value>>> {
+    let selected = select_located(claims, &claim.path).ok()?;
+    let kept: Vec<Vec<Value>> = selected
+        .into_iter()
+        .filter(|(_, value)| claim.values.as_ref().is_none_or(|values| values.contains(value)))
+        .map(|(at, _)| at)
+        .collect();
+    (!kept.is_empty()).then_some(kept)
 }
 
 /// Section 7.1: applies a claims path pointer; a string selects a key, `null` every array element, an integer one
@@ -232,15 +258,34 @@ fn claim_matches(claim: &ClaimsQuery, claims: &Value) -> bool {
 /// # Errors
 /// [`DcqlError::Invalid`] for a step that does not fit the value it is applied to, or an empty selection.
 pub fn select_path<'a>(claims: &'a Value, path: &[Value]) -> Result<Vec<&'a Value>, DcqlError> {
-    let mut selected = vec![claims];
+    Ok(select_located(claims, path)?.into_iter().map(|(_, value)| value).collect())
+}
+
+/// As [`select_path`], with the concrete path (keys and indexes, no `null`) of every selected value: what the
+/// wallet needs to find the disclosures behind a selection.
+///
+/// # Errors
+/// As [`select_path`].
+pub fn select_located<'a>(claims: &'a Value, path: &[Value]) -> Result<Vec<(Vec<Value>, &'a Value)>, DcqlError> {
+    let mut selected = vec![(Vec::new(), claims)];
     for step in path {
         let mut next = Vec::new();
-        for value in selected {
+        for (at, value) in selected {
+            let child = |step: Value, value: &'a Value| {
+                let mut at = at.clone();
+                at.push(step);
+                (at, value)
+            };
             match (step, value) {
-                (Value::String(key), Value::Object(object)) => next.extend(object.get(key)),
-                (Value::Null, Value::Array(items)) => next.extend(items.iter()),
+                (Value::String(key), Value::Object(object)) => {
+                    next.extend(object.get(key).map(|v| child(Value::String(key.clone()), v)));
+                }
+                (Value::Null, Value::Array(items)) => {
+                    next.extend(items.iter().enumerate().map(|(i, v)| child(Value::from(i), v)));
+                }
                 (Value::Number(index), Value::Array(items)) => {
-                    next.extend(index.as_u64().and_then(|i| usize::try_from(i).ok()).and_then(|i| items.get(i)));
+                    let index = index.as_u64().and_then(|i| usize::try_from(i).ok());
+                    next.extend(index.and_then(|i| Some(child(Value::from(i), items.get(i)?))));
                 }
                 _ => return Err(DcqlError::Invalid(format!("path step {step} does not apply to {value}"))),
             }

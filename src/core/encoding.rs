@@ -81,6 +81,14 @@ fn depth(value: &Value) -> usize {
     }
 }
 
+/// `bytes` random bytes from the operating system, base64url: nonces, codes, tokens (32 bytes = 256 bits).
+#[must_use]
+pub fn random_b64url(bytes: usize) -> String {
+    let mut buffer = zeroize::Zeroizing::new(vec![0u8; bytes]);
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, buffer.as_mut_slice());
+    b64url(buffer.as_slice())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,6 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/credentials/issue", post(issue))
         .route("/credentials/status", post(update_status))
-        .route("/.well-known/did.json", get(did_document))
         .route("/status/{list}", get(status_list))
         .route("/statuslists/{list}", get(token_status_list))
         .route("/.well-known/jwt-vc-issuer", get(jwt_vc_issuer))
@@ -135,19 +134,6 @@ pub async fn update_status(
     service.persist().await.map_err(|e| HttpProblem::internal(&e))?;
     let record = record.ok_or_else(|| HttpProblem::new("invalid-request", None))?;
     Ok(Json(json!({"credentialId": record.id, "revoked": record.revoked, "suspended": record.suspended})))
-}
-
-/// The issuer's `did:web` document.
-///
-/// # Errors
-/// A problem+json response naming what went wrong.
-#[utoipa::path(get, path = "/.well-known/did.json", responses((status = 200, description = "the DID document")))]
-pub async fn did_document(State(state): State<AppState>) -> Result<Response, HttpProblem> {
-    let document = service(&state)?.did_document();
-    let mut response = Json(document).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/did+json"));
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=300"));
-    Ok(response)
 }
 
 /// A status list as a signed `BitstringStatusListCredential` (`application/vc+jwt`), with `ETag` and

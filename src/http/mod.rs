@@ -3,7 +3,10 @@
 
 pub mod auth;
 pub mod issuer;
+pub mod oauth;
 pub mod openapi;
+pub mod openid4vci;
+pub mod openid4vp;
 pub mod problem;
 pub mod verifier;
 pub mod wallet;
@@ -36,16 +39,26 @@ pub struct AppState {
     pub wallets: Option<Arc<crate::wallet::hosted::HostedWallets>>,
     /// The verifier a hosted wallet checks credentials with before storing them.
     pub import_verifier: Option<Arc<Verifier>>,
+    /// The verifier's `OpenID4VP` presentation requests, when the verifier role is served.
+    pub presentations: Option<Arc<crate::verifier::openid4vp::PresentationDesk>>,
+    /// The guarded fetcher the hosted wallet's agent uses.
+    pub fetcher: Option<crate::verifier::fetch::Fetcher>,
 }
 
 /// The router for the configured roles.
 pub fn app(state: AppState, body_limit: usize) -> Router {
     let mut router = Router::new().route("/health", get(health)).route("/openapi.json", get(openapi::document));
+    if state.issuer.is_some() || state.presentations.is_some() {
+        router = router.route("/.well-known/did.json", get(did_document));
+    }
     if state.issuer.is_some() {
-        router = router.merge(issuer::routes());
+        router = router.merge(issuer::routes()).merge(openid4vci::routes());
     }
     if state.verifier.is_some() {
         router = router.merge(verifier::routes());
+    }
+    if state.presentations.is_some() {
+        router = router.merge(openid4vp::routes());
     }
     if state.wallets.is_some() {
         router = router.merge(wallet::routes());
@@ -69,6 +82,41 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         roles.push("wallet");
     }
     Json(json!({"status": "ok", "roles": roles}))
+}
+
+/// The organisation's `did:web` document: the issuer's key under `assertionMethod` (and the other relationships)
+/// when the issuer role is served, the verifier's request-signing key under `authentication` when the verifier role
+/// is.
+#[utoipa::path(get, path = "/.well-known/did.json", responses((status = 200, description = "the DID document")))]
+pub async fn did_document(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse as _;
+    let mut document = match (&state.issuer, &state.presentations) {
+        (Some(issuer), _) => issuer.did_document(),
+        (None, Some(desk)) => {
+            let mut document = crate::core::did::DidDocument::for_key(
+                desk.did().as_str(),
+                &desk.kid(),
+                "JsonWebKey",
+                desk.verifying_key(),
+            );
+            document.assertion_method.clear();
+            document.capability_delegation.clear();
+            document.capability_invocation.clear();
+            document.verification_method.clear();
+            document
+        }
+        (None, None) => return not_found().await.into_response(),
+    };
+    if let Some(desk) = &state.presentations {
+        document.verification_method.push(desk.verification_method());
+        document.authentication.push(crate::core::did::MethodRef::Reference(desk.kid()));
+        document.authentication.dedup();
+    }
+    let mut response = Json(document).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/did+json"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=300"));
+    response
 }
 
 /// The compact token in a request member: the string itself, or the `data:application/<media>,` id of an

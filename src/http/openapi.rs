@@ -10,7 +10,7 @@ use utoipa::OpenApi;
     paths(
         super::issuer::issue,
         super::issuer::update_status,
-        super::issuer::did_document,
+        super::did_document,
         super::issuer::status_list,
         super::issuer::token_status_list,
         super::issuer::jwt_vc_issuer,

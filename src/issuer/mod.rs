@@ -3,6 +3,7 @@
 //! missing an EU element is refused with the list of what is missing.
 
 pub mod achievement;
+pub mod openid4vci;
 pub mod registry;
 pub mod service;
 pub mod status;

@@ -80,6 +80,7 @@ pub struct IssuerService {
     registry: Registry,
     publisher: Publisher,
     config: ServiceConfig,
+    exchange: super::openid4vci::Exchange,
 }
 
 impl IssuerService {
@@ -88,13 +89,33 @@ impl IssuerService {
     /// # Errors
     /// [`IssueError`] for a public URL that is not a did:web host, or storage failures.
     pub fn open(db: sled::Db, key: SigningKey, mut config: ServiceConfig) -> Result<Self, IssueError> {
-        config.public_url = config.public_url.trim_end_matches('/').to_owned();
+        let trimmed = config.public_url.trim_end_matches('/').len();
+        config.public_url.truncate(trimmed);
         config.entries_per_list = config.entries_per_list.max(u32::try_from(MIN_ENTRIES).unwrap_or(u32::MAX));
         let did = Did::web_from_url(&config.public_url).map_err(IssueError::PublicUrl)?;
         let kid = format!("{did}#key-1");
         let issuer = Issuer::with_did(key.clone(), did, kid)?;
         let registry = Registry::open(&db, config.entries_per_list).map_err(|e| IssueError::Store(e.to_string()))?;
-        Ok(Self { issuer, key, commit: GroupCommit::new(db), registry, publisher: Publisher::default(), config })
+        Ok(Self {
+            issuer,
+            key,
+            commit: GroupCommit::new(db),
+            registry,
+            publisher: Publisher::default(),
+            config,
+            exchange: super::openid4vci::Exchange::default(),
+        })
+    }
+
+    /// The public base URL (no trailing slash).
+    #[must_use]
+    pub fn public_url(&self) -> &str {
+        &self.config.public_url
+    }
+
+    /// The `OpenID4VCI` protocol state.
+    pub(super) fn exchange(&self) -> &super::openid4vci::Exchange {
+        &self.exchange
     }
 
     /// The issuer's DID.

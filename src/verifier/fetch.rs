@@ -75,6 +75,42 @@ pub struct Fetched {
     pub max_age: Option<Duration>,
 }
 
+/// What a POST sends.
+#[derive(Debug, Clone, Copy)]
+pub enum PostBody<'a> {
+    /// `application/x-www-form-urlencoded`.
+    Form(&'a [(&'a str, &'a str)]),
+    /// `application/json`.
+    Json(&'a serde_json::Value),
+    /// No body.
+    Empty,
+}
+
+/// An answer to a POST, whatever its status.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// `Content-Type`, if any.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// Whether the status is 2xx.
+    #[must_use]
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body as JSON (`Null` when empty or not JSON).
+    #[must_use]
+    pub fn json(&self) -> serde_json::Value {
+        crate::core::encoding::parse_json(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
 /// The guarded fetcher.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
@@ -130,6 +166,41 @@ impl Fetcher {
             return Ok(Fetched { url: current.to_string(), body, max_age });
         }
         Err(FetchError::TooManyRedirects(url.to_owned()))
+    }
+
+    /// POSTs `body` to `url` (with a bearer token when given) and returns the answer whatever its status, since
+    /// protocol endpoints answer errors with JSON bodies. Redirects are not followed (`OpenID4VP` section 8.2:
+    /// wallets do not follow redirects from a response URI).
+    ///
+    /// # Errors
+    /// [`FetchError`] for refused URLs, network failures, redirects and oversized answers.
+    pub async fn post(
+        &self,
+        url: &str,
+        body: PostBody<'_>,
+        bearer: Option<&str>,
+        limit: usize,
+    ) -> Result<Answer, FetchError> {
+        let target = Url::parse(url).map_err(|_| FetchError::BadUrl(url.chars().take(200).collect()))?;
+        self.check_url(&target)?;
+        let mut request = self.client.post(target.clone()).header("accept", "application/json");
+        request = match body {
+            PostBody::Form(pairs) => request.form(pairs),
+            PostBody::Json(value) => request.json(value),
+            PostBody::Empty => request,
+        };
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let network = |e: reqwest::Error| FetchError::Network { url: target.to_string(), reason: error_chain(&e) };
+        let response = request.send().await.map_err(network)?;
+        let status = response.status();
+        if status.is_redirection() {
+            return Err(FetchError::Status { url: target.to_string(), status: status.as_u16() });
+        }
+        let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let body = read_bounded(response, &target, limit).await?;
+        Ok(Answer { status: status.as_u16(), content_type, body })
     }
 
     fn check_url(&self, url: &Url) -> Result<(), FetchError> {

@@ -8,6 +8,7 @@
 pub mod cache;
 pub mod fetch;
 mod key_cache;
+pub mod openid4vp;
 pub mod presentation;
 pub mod status;
 pub mod trust;
@@ -210,6 +211,19 @@ impl Verifier {
             self.metadata.put(iss, Arc::clone(metadata), status::DEFAULT_TTL);
         }
         Some(outcome)
+    }
+
+    /// Resolves a DID to its document: did:key and did:jwk locally, did:web through the guarded fetcher (the
+    /// wallet uses it for verifiers that sign their requests).
+    ///
+    /// # Errors
+    /// Why the DID could not be resolved.
+    pub async fn resolve_did(&self, did: &Did) -> Result<DidDocument, String> {
+        if did.method() != DidMethod::Web {
+            return did.resolve().map_err(|e| e.to_string());
+        }
+        let fetcher = self.fetcher.as_ref().ok_or("resolving a did:web needs the network")?;
+        Ok(self.resolve_web(did, fetcher).await?.document.clone())
     }
 
     /// did:web "Read" through the guarded fetcher, cached by `Cache-Control`.

@@ -2,11 +2,40 @@
 //! with a Key Binding JWT for the verifier's nonce and audience (RFC 9901 section 4.3), signed by the wallet key
 //! in `cnf`. A disclosure that was not chosen is never sent.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::{Wallet, WalletError};
+use crate::core::jose::CompactJws;
+use crate::core::sd_jwt::reveal::reveal;
 use crate::core::sd_jwt::{Decoded, Disclosure, Issued, key_binding};
+
+/// A stored SD-JWT VC with everything it could disclose, for matching a DCQL query.
+#[derive(Debug, Clone)]
+pub struct Disclosable {
+    /// The credential's id in the wallet.
+    pub id: String,
+    /// Its display name.
+    pub name: Option<String>,
+    /// Its issuer.
+    pub issuer: String,
+    /// `vct`.
+    pub vct: String,
+    /// The claims with every disclosure applied.
+    pub claims: Value,
+    /// Where each disclosure sits in `claims`, by digest.
+    locations: HashMap<String, Vec<Value>>,
+}
+
+impl Disclosable {
+    /// Whether a disclosure at `location` is needed for the selected `paths`: it leads to a selected claim, or sits
+    /// inside one.
+    fn needed(location: &[Value], paths: &[Vec<Value>]) -> bool {
+        paths.iter().any(|path| path.starts_with(location) || location.starts_with(path))
+    }
+}
 
 /// What can be disclosed from one stored SD-JWT VC: `skill <uri> <label>` or `claim <name>` lines.
 #[must_use]
@@ -29,6 +58,74 @@ fn chosen_by(disclosure: &Disclosure, item: &str) -> bool {
 }
 
 impl Wallet {
+    /// Every stored SD-JWT VC, fully revealed (the wallet verified each on import).
+    ///
+    /// # Errors
+    /// Storage or decryption failures.
+    pub fn disclosable_credentials(&self) -> Result<Vec<Disclosable>, WalletError> {
+        let mut found = Vec::new();
+        for summary in self.list()?.into_iter().filter(|c| c.format == "dc+sd-jwt") {
+            let stored = self.get_credential(&summary.id)?;
+            let corrupt = |e: &dyn std::fmt::Display| WalletError::Corrupt(format!("{}: {e}", stored.id));
+            let decoded = Decoded::parse(&stored.token).map_err(|e| corrupt(&e))?;
+            let payload = CompactJws::parse(&decoded.jwt).and_then(|j| j.claims()).map_err(|e| corrupt(&e))?;
+            let revealed = reveal(&payload, &decoded.disclosures).map_err(|e| corrupt(&e))?;
+            let vct = revealed.claims.get("vct").and_then(Value::as_str).unwrap_or_default().to_owned();
+            found.push(Disclosable {
+                id: stored.id,
+                name: stored.name,
+                issuer: stored.issuer_name.unwrap_or(stored.issuer),
+                vct,
+                claims: revealed.claims,
+                locations: revealed.locations,
+            });
+        }
+        Ok(found)
+    }
+
+    /// Presents `credential` disclosing exactly what the concrete claim `paths` need (nothing when empty), bound to
+    /// `nonce` and `aud`. Returns the SD-JWT+KB and a description of each disclosure sent.
+    ///
+    /// # Errors
+    /// [`WalletError::Presentation`] when the `cnf` key is not in this wallet.
+    pub fn present_claims(
+        &self,
+        credential: &Disclosable,
+        paths: &[Vec<Value>],
+        nonce: &str,
+        aud: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(String, Vec<String>), WalletError> {
+        let stored = self.get_credential(&credential.id)?;
+        let decoded = Decoded::parse(&stored.token).map_err(|e| WalletError::Presentation(e.to_string()))?;
+        let chosen: Vec<&Disclosure> = decoded
+            .disclosures
+            .iter()
+            .filter(|d| credential.locations.get(&d.digest()).is_some_and(|at| Disclosable::needed(at, paths)))
+            .collect();
+        let described = chosen.iter().map(|d| describe(d)).collect();
+        let holder = stored
+            .subject
+            .ok_or_else(|| WalletError::Presentation(format!("{} has no holder key (cnf)", credential.id)))?;
+        let key = self.signing_key(&holder)?;
+        let presented = Issued { jwt: decoded.jwt, disclosures: Vec::new() }.present(chosen);
+        let kb = key_binding::create(&key, &presented, aud, nonce, now)
+            .map_err(|e| WalletError::Presentation(e.to_string()))?;
+        Ok((format!("{presented}{kb}"), described))
+    }
+
+    /// An `OpenID4VCI` key proof signed by the primary holder key (identified by its did:key URL).
+    ///
+    /// # Errors
+    /// [`WalletError::Presentation`] if signing fails.
+    pub fn key_proof(&self, aud: &str, nonce: Option<&str>, now: DateTime<Utc>) -> Result<String, WalletError> {
+        let did = self.primary_did()?;
+        let key = self.signing_key(&did)?;
+        let kid = crate::core::did::Did::parse(&did).map_err(|e| WalletError::Corrupt(e.to_string()))?.default_kid();
+        crate::core::openid4vci::key_proof(&key, &kid, aud, nonce, now)
+            .map_err(|e| WalletError::Presentation(e.to_string()))
+    }
+
     /// Presents a stored SD-JWT VC disclosing only `disclose` (skill URIs or claim names), bound to `nonce` and
     /// `aud`: `<issuer-jwt>~<chosen disclosures>~<kb-jwt>`.
     ///

@@ -20,6 +20,9 @@ pub struct Revealed {
     pub disclosed: Vec<Disclosure>,
     /// How many digests stayed hidden (withheld claims and decoys; the two cannot be told apart).
     pub hidden: usize,
+    /// Where each disclosure's value sits in `claims` (keys and indexes), by digest: how a wallet finds the
+    /// disclosures behind a requested claim.
+    pub locations: HashMap<String, Vec<Value>>,
 }
 
 struct Walk<'a> {
@@ -27,6 +30,8 @@ struct Walk<'a> {
     seen: HashSet<String>,
     used: HashSet<String>,
     hidden: usize,
+    here: Vec<Value>,
+    locations: HashMap<String, Vec<Value>>,
 }
 
 /// Processes a verified issuer payload with the disclosures sent.
@@ -45,7 +50,14 @@ pub fn reveal(payload: &Map<String, Value>, disclosures: &[Disclosure]) -> Resul
             return Err(SdJwtError::DuplicateDisclosure(disclosure.encoded().chars().take(24).collect()));
         }
     }
-    let mut walk = Walk { by_digest, seen: HashSet::new(), used: HashSet::new(), hidden: 0 };
+    let mut walk = Walk {
+        by_digest,
+        seen: HashSet::new(),
+        used: HashSet::new(),
+        hidden: 0,
+        here: Vec::new(),
+        locations: HashMap::new(),
+    };
     let mut claims = walk.object(payload)?;
     if let Value::Object(top) = &mut claims {
         top.remove(SD_ALG);
@@ -53,7 +65,7 @@ pub fn reveal(payload: &Map<String, Value>, disclosures: &[Disclosure]) -> Resul
     if let Some(unused) = disclosures.iter().find(|d| !walk.used.contains(&d.digest())) {
         return Err(SdJwtError::UnreferencedDisclosure(unused.encoded().chars().take(24).collect()));
     }
-    Ok(Revealed { claims, disclosed: disclosures.to_vec(), hidden: walk.hidden })
+    Ok(Revealed { claims, disclosed: disclosures.to_vec(), hidden: walk.hidden, locations: walk.locations })
 }
 
 impl<'a> Walk<'a> {
@@ -68,7 +80,8 @@ impl<'a> Walk<'a> {
     fn object(&mut self, object: &Map<String, Value>) -> Result<Value, SdJwtError> {
         let mut out = Map::new();
         for (name, value) in object.iter().filter(|(name, _)| name.as_str() != SD) {
-            out.insert(name.clone(), self.value(value)?);
+            let value = self.at(Value::String(name.clone()), |walk| walk.value(value))?;
+            out.insert(name.clone(), value);
         }
         let digests = match object.get(SD) {
             None => return Ok(Value::Object(out)),
@@ -83,7 +96,10 @@ impl<'a> Walk<'a> {
             if out.contains_key(&name) {
                 return Err(SdJwtError::NameCollision(name));
             }
-            let value = self.value(disclosure.value())?;
+            let value = self.at(Value::String(name.clone()), |walk| {
+                walk.locations.insert(disclosure.digest(), walk.here.clone());
+                walk.value(disclosure.value())
+            })?;
             out.insert(name, value);
         }
         Ok(Value::Object(out))
@@ -93,8 +109,9 @@ impl<'a> Walk<'a> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let digest = item.as_object().filter(|o| o.len() == 1).and_then(|o| o.get(ELLIPSIS));
+            let index = Value::from(out.len());
             let Some(digest) = digest else {
-                out.push(self.value(item)?);
+                out.push(self.at(index, |walk| walk.value(item))?);
                 continue;
             };
             let digest =
@@ -103,10 +120,21 @@ impl<'a> Walk<'a> {
                 if disclosure.name().is_some() {
                     return Err(SdJwtError::WrongShape(short(disclosure)));
                 }
-                out.push(self.value(disclosure.value())?);
+                out.push(self.at(index, |walk| {
+                    walk.locations.insert(disclosure.digest(), walk.here.clone());
+                    walk.value(disclosure.value())
+                })?);
             }
         }
         Ok(Value::Array(out))
+    }
+
+    /// Runs `f` one step deeper in the claims.
+    fn at<T>(&mut self, step: Value, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.here.push(step);
+        let out = f(self);
+        self.here.pop();
+        out
     }
 
     /// Registers a digest (refusing repeats) and returns its disclosure, if one was sent.

@@ -1,0 +1,160 @@
+//! `skillspass wallet accept` and `skillspass wallet respond`: the holder's side of `OpenID4VCI` and `OpenID4VP`
+//! from a terminal, through the holder agent ([`crate::holder`]). What the person must see before agreeing (who
+//! offers or asks, what would be disclosed) is printed first; consent is `--yes` or a y/N question.
+
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+
+use chrono::Utc;
+use serde_json::{Value, json};
+
+use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK};
+use crate::core::clock::{Clock as _, SystemClock};
+use crate::holder::{Agent, HolderError};
+use crate::verifier::fetch::Fetcher;
+use crate::verifier::{Policy, Verifier};
+use crate::wallet::Wallet;
+
+/// How an exchange runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Exchange<'a> {
+    /// Development only: plain http to loopback.
+    pub loopback: bool,
+    /// Print JSON.
+    pub json: bool,
+    /// The transaction code (accept).
+    pub tx_code: Option<&'a str>,
+    /// Consent given on the command line (respond).
+    pub yes: bool,
+}
+
+fn refused(error: &HolderError) -> CliError {
+    CliError::refused(error.to_string())
+}
+
+fn tools(loopback: bool) -> Result<(Verifier, Fetcher, tokio::runtime::Runtime), CliError> {
+    let fetcher = Fetcher::new(loopback).map_err(CliError::input)?;
+    let policy = Policy { accept_unknown_status: true, ..Policy::default() };
+    let verifier = Verifier::online(policy, fetcher.clone()).map_err(CliError::input)?;
+    Ok((verifier, fetcher, tokio::runtime::Runtime::new().map_err(CliError::input)?))
+}
+
+/// `wallet accept '<offer URI>'`.
+///
+/// # Errors
+/// [`CliError`]: exit 1 when the issuer or the wallet refused, 2 for bad input.
+pub fn accept(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, CliError> {
+    let (verifier, fetcher, runtime) = tools(options.loopback)?;
+    let agent = Agent { wallet, verifier: &verifier, fetcher: &fetcher };
+    let offer = runtime.block_on(agent.read_offer(uri)).map_err(|e| refused(&e))?;
+    if !options.json {
+        eprintln!("{} offers you: {}", offer.issuer_name(), offer.offered().join(", "));
+    }
+    let typed;
+    let tx_code = match (offer.tx_code(), options.tx_code) {
+        (Some(meta), None) => {
+            let hint = meta.description.as_deref().unwrap_or("the transaction code the issuer sent you");
+            typed = ask(&format!("{hint}: "))?;
+            Some(typed.as_str())
+        }
+        (_, given) => given,
+    };
+    let accepted = runtime.block_on(agent.accept(&offer, tx_code, SystemClock.now())).map_err(|e| refused(&e))?;
+    let stored = &accepted.stored;
+    if options.json {
+        let skills: Vec<&str> = stored.skills.iter().map(|s| s.id.as_str()).collect();
+        println!(
+            "{}",
+            json!({"status": if accepted.already_stored { "already-stored" } else { "accepted" },
+            "id": stored.id, "name": stored.name, "issuer": stored.issuer, "skills": skills})
+        );
+    } else {
+        println!("accepted {}  {}", stored.id, stored.name.as_deref().unwrap_or(""));
+        for skill in &stored.skills {
+            println!("  skill  {}  <{}>", skill.label, skill.id);
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// `wallet respond '<openid4vp URI>'`.
+///
+/// # Errors
+/// [`CliError`]: exit 1 when nothing matches, the person declines or the verifier refuses; 2 for bad input.
+pub fn respond(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, CliError> {
+    let (verifier, fetcher, runtime) = tools(options.loopback)?;
+    let agent = Agent { wallet, verifier: &verifier, fetcher: &fetcher };
+    let request = runtime.block_on(agent.read_request(uri)).map_err(|e| refused(&e))?;
+    eprintln!("A verifier asks for proof: {}", request.verifier_label());
+    let Some(plan) = &request.plan else {
+        eprintln!("Nothing in your wallet satisfies this request; answering access_denied.");
+        let why = "the wallet holds no credential satisfying the query";
+        runtime.block_on(agent.decline(&request.request, "access_denied", why)).map_err(|e| refused(&e))?;
+        return Err(CliError::refused("no matching credentials (access_denied sent)"));
+    };
+    for planned in plan {
+        let name = planned.credential.name.as_deref().unwrap_or(&planned.credential.id);
+        eprintln!("  for {}: \"{name}\" from {}", planned.query_id, planned.credential.issuer);
+        if planned.paths.is_empty() {
+            eprintln!("      disclosing no optional claims");
+        }
+        for path in &planned.paths {
+            eprintln!("      disclosing {}", describe(&planned.credential.claims, path));
+        }
+    }
+    eprintln!("Nothing else in your wallet is sent.");
+    if !options.yes && !ask("Send these proofs? [y/N] ")?.eq_ignore_ascii_case("y") {
+        runtime
+            .block_on(agent.decline(&request.request, "access_denied", "the holder declined"))
+            .map_err(|e| refused(&e))?;
+        return Err(CliError::refused("declined (access_denied sent)"));
+    }
+    let responded = runtime.block_on(agent.present(&request, Utc::now())).map_err(|e| refused(&e))?;
+    if options.json {
+        println!(
+            "{}",
+            json!({"status": "sent", "redirect_uri": responded.redirect_uri,
+            "disclosed": responded.disclosed.iter().map(|(q, d)| json!({"query": q, "disclosures": d})).collect::<Vec<_>>()})
+        );
+    } else {
+        println!("sent {} presentation(s)", responded.disclosed.len());
+        if let Some(redirect) = &responded.redirect_uri {
+            println!("continue at: {redirect}");
+        }
+    }
+    Ok(if responded.disclosed.is_empty() { EXIT_NOT_VERIFIED } else { EXIT_OK })
+}
+
+/// `skills.2.id = http://…` for a concrete path.
+fn describe(claims: &Value, path: &[Value]) -> String {
+    let mut at = claims;
+    for step in path {
+        at = match step {
+            Value::String(key) => at.get(key).unwrap_or(&Value::Null),
+            Value::Number(index) => {
+                index.as_u64().and_then(|i| at.get(usize::try_from(i).ok()?)).unwrap_or(&Value::Null)
+            }
+            _ => &Value::Null,
+        };
+    }
+    let name: Vec<String> = path.iter().map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_owned)).collect();
+    let value = match at {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    format!("{} = {}", name.join("."), value.chars().take(120).collect::<String>())
+}
+
+/// One line from the terminal.
+fn ask(prompt: &str) -> Result<String, CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::input(format!(
+            "{} (not on a terminal: pass it as an option)",
+            prompt.trim_end_matches([' ', ':'])
+        )));
+    }
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(CliError::input)?;
+    Ok(line.trim().to_owned())
+}

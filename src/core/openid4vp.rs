@@ -1,0 +1,386 @@
+//! `OpenID` for Verifiable Presentations 1.0, the parts verifier and wallet share (STANDARDS.md section 5): the
+//! authorization request with its client identifier prefixes (`redirect_uri:` unsigned, by value;
+//! `decentralized_identifier:` signed as an `oauth-authz-req+jwt` request object, by reference), the `openid4vp://`
+//! invocation URI, the `vp_token` of a `direct_post` response, and a DCQL query built from ESCO skill URIs. Pure:
+//! both sides do their own fetching and keep their own sessions.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::dcql::{DcqlError, DcqlQuery};
+use super::jose::{self, AlgorithmPolicy, CompactJws, HeaderSpec, TokenKind};
+use super::keys::{SigningKey, VerifyingKey};
+use super::openid4vci::ProtocolError;
+use super::sd_jwt_vc::{VCT_MICRO_CREDENTIAL, VCT_SKILL};
+
+/// The custom scheme wallets are invoked with.
+pub const WALLET_SCHEME: &str = "openid4vp://";
+/// `aud` of a request object under static discovery (section 5.8).
+pub const STATIC_AUDIENCE: &str = "https://self-issued.me/v2";
+/// The only response type.
+pub const RESPONSE_TYPE: &str = "vp_token";
+/// The only response mode we speak (cross-device).
+pub const DIRECT_POST: &str = "direct_post";
+/// The client identifier prefixes we accept.
+pub const REDIRECT_URI_PREFIX: &str = "redirect_uri:";
+/// Signed requests by a DID.
+pub const DID_PREFIX: &str = "decentralized_identifier:";
+/// Fewest characters of a nonce (128 bits of base64url).
+pub const MIN_NONCE_CHARS: usize = 22;
+/// Most presentations in one response.
+pub const MAX_PRESENTATIONS: usize = 32;
+
+/// Who asks, as the client identifier says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Client {
+    /// `redirect_uri:<uri>`: the response URI itself; the request cannot be signed.
+    RedirectUri(String),
+    /// `decentralized_identifier:<did>`: the request object is signed by a key of that DID.
+    Did(String),
+}
+
+impl Client {
+    /// Reads a client identifier.
+    ///
+    /// # Errors
+    /// [`ProtocolError`] `invalid_request` for other prefixes (including pre-registered clients).
+    pub fn parse(client_id: &str) -> Result<Self, ProtocolError> {
+        if let Some(uri) = client_id.strip_prefix(REDIRECT_URI_PREFIX) {
+            return Ok(Self::RedirectUri(uri.to_owned()));
+        }
+        if let Some(did) = client_id.strip_prefix(DID_PREFIX).filter(|d| d.starts_with("did:")) {
+            return Ok(Self::Did(did.to_owned()));
+        }
+        Err(ProtocolError::new(
+            "invalid_request",
+            format!(
+                "client_id {client_id:?}: only the redirect_uri: and decentralized_identifier: prefixes are supported"
+            ),
+        ))
+    }
+}
+
+/// An authorization request (section 5), as URL parameters or request object claims.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizationRequest {
+    /// With its prefix.
+    pub client_id: String,
+    /// `vp_token`.
+    pub response_type: String,
+    /// `direct_post`.
+    pub response_mode: String,
+    /// Where the wallet posts the response.
+    pub response_uri: String,
+    /// Fresh, single use.
+    pub nonce: String,
+    /// Binds the response to the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The DCQL query.
+    pub dcql_query: Value,
+    /// `vp_formats_supported`, `client_name`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<Value>,
+    /// Anything else (request object claims such as `aud`, `iat`, `exp`; unknown parameters are ignored).
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+impl AuthorizationRequest {
+    /// The checks a wallet makes before it looks at the query: response type and mode, a nonce of at least 128
+    /// bits, no `redirect_uri` next to `response_uri`, no `scope` next to `dcql_query`, no `transaction_data`, and
+    /// for `redirect_uri:` clients a response URI equal to the client's. Returns the parsed query.
+    ///
+    /// # Errors
+    /// [`ProtocolError`] `invalid_request` (or `invalid_transaction_data`).
+    pub fn check(&self) -> Result<(Client, DcqlQuery), ProtocolError> {
+        let invalid = |why: String| Err(ProtocolError::new("invalid_request", why));
+        let client = Client::parse(&self.client_id)?;
+        if self.response_type != RESPONSE_TYPE {
+            return invalid(format!("response_type {:?} is not vp_token", self.response_type));
+        }
+        if self.response_mode != DIRECT_POST {
+            return invalid(format!("response_mode {:?} is not supported (direct_post)", self.response_mode));
+        }
+        if self.nonce.len() < MIN_NONCE_CHARS || !self.nonce.chars().all(|c| c.is_ascii_graphic()) {
+            return invalid("the nonce is shorter than 128 bits or not URL-safe ASCII".into());
+        }
+        for refused in ["redirect_uri", "scope"] {
+            if self.other.contains_key(refused) {
+                return invalid(format!("{refused} must not be sent with direct_post and dcql_query"));
+            }
+        }
+        if self.other.contains_key("transaction_data") {
+            return Err(ProtocolError::new("invalid_transaction_data", "transaction_data is not supported"));
+        }
+        if let Client::RedirectUri(uri) = &client {
+            if *uri != self.response_uri {
+                return invalid("a redirect_uri: client's identifier must be its response_uri".into());
+            }
+        }
+        let query = DcqlQuery::parse(&self.dcql_query)
+            .map_err(|DcqlError::Invalid(why)| ProtocolError::new("invalid_request", why))?;
+        Ok((client, query))
+    }
+
+    /// The request as URL query parameters (JSON members as JSON text).
+    #[must_use]
+    pub fn to_query(&self) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if let Ok(Value::Object(members)) = serde_json::to_value(self) {
+            for (name, value) in members {
+                match value {
+                    Value::String(text) => query.append_pair(&name, &text),
+                    other => query.append_pair(&name, &other.to_string()),
+                };
+            }
+        }
+        query.finish()
+    }
+
+    /// Reads a request passed by value in URL parameters.
+    ///
+    /// # Errors
+    /// [`ProtocolError`] `invalid_request`.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ProtocolError> {
+        let mut members = Map::new();
+        for (name, value) in pairs {
+            let json_member = matches!(name.as_str(), "dcql_query" | "client_metadata" | "transaction_data");
+            let value = if json_member {
+                super::encoding::parse_json(value.as_bytes())
+                    .map_err(|e| ProtocolError::new("invalid_request", format!("{name}: {e}")))?
+            } else {
+                Value::String(value.clone())
+            };
+            if members.insert(name.clone(), value).is_some() {
+                return Err(ProtocolError::new("invalid_request", format!("{name} appears twice")));
+            }
+        }
+        serde_json::from_value(Value::Object(members)).map_err(|e| ProtocolError::new("invalid_request", e.to_string()))
+    }
+}
+
+/// How the wallet was invoked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Invocation {
+    /// Every parameter in the URI.
+    ByValue(Box<AuthorizationRequest>),
+    /// `client_id` and `request_uri` (GET).
+    ByReference {
+        /// The client identifier, which the request object must repeat.
+        client_id: String,
+        /// Where the request object is.
+        request_uri: String,
+    },
+}
+
+/// `openid4vp://?client_id=…&request_uri=…`.
+#[must_use]
+pub fn uri_by_reference(client_id: &str, request_uri: &str) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", client_id)
+        .append_pair("request_uri", request_uri)
+        .finish();
+    format!("{WALLET_SCHEME}?{query}")
+}
+
+/// `openid4vp://?<every parameter>`.
+#[must_use]
+pub fn uri_by_value(request: &AuthorizationRequest) -> String {
+    format!("{WALLET_SCHEME}?{}", request.to_query())
+}
+
+/// Reads an invocation URI (any scheme: only the query matters).
+///
+/// # Errors
+/// [`ProtocolError`] `invalid_request` (`invalid_request_uri_method` for `post`, which we do not offer).
+pub fn parse_invocation(uri: &str) -> Result<Invocation, ProtocolError> {
+    let query = uri.split_once('?').map(|(_, q)| q).ok_or_else(|| ProtocolError::new("invalid_request", "no query"))?;
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    if pairs.iter().any(|(k, _)| k == "request") {
+        return Err(ProtocolError::new("invalid_request", "request objects by value are not supported"));
+    }
+    let Some(request_uri) = get("request_uri") else {
+        return AuthorizationRequest::from_pairs(&pairs).map(|r| Invocation::ByValue(Box::new(r)));
+    };
+    if get("request_uri_method").is_some_and(|m| m != "get") {
+        return Err(ProtocolError::new("invalid_request_uri_method", "only request_uri_method=get is supported"));
+    }
+    let client_id = get("client_id").ok_or_else(|| ProtocolError::new("invalid_request", "client_id is missing"))?;
+    Ok(Invocation::ByReference { client_id, request_uri })
+}
+
+/// Signs a request object (`typ: oauth-authz-req+jwt`) with the verifier's key named by `kid`.
+///
+/// # Errors
+/// [`jose::JoseError`] if signing fails.
+pub fn sign_request(request: &AuthorizationRequest, key: &SigningKey, kid: &str) -> Result<String, jose::JoseError> {
+    let bytes = serde_json::to_vec(request).map_err(|e| jose::JoseError::Signing(e.to_string()))?;
+    jose::sign(
+        &bytes,
+        &HeaderSpec { typ: Some(TokenKind::RequestObject), kid: Some(kid), ..HeaderSpec::default() },
+        key,
+    )
+}
+
+/// A request object read but not yet verified: its `kid` says which key of the client's DID to verify with.
+#[derive(Debug)]
+pub struct RequestObject<'a> {
+    jws: CompactJws<'a>,
+    /// The claims (unverified until [`RequestObject::verify`]).
+    pub request: AuthorizationRequest,
+}
+
+impl<'a> RequestObject<'a> {
+    /// Parses a request object and checks its explicit type (section 5: anything but `oauth-authz-req+jwt` is
+    /// rejected) and that it repeats `client_id` exactly.
+    ///
+    /// # Errors
+    /// [`ProtocolError`] `invalid_request_object`.
+    pub fn parse(jwt: &'a str, client_id: &str) -> Result<Self, ProtocolError> {
+        let invalid = |why: String| ProtocolError::new("invalid_request_object", why);
+        let jws = CompactJws::parse(jwt.trim()).map_err(|e| invalid(e.to_string()))?;
+        jws.check_typ(TokenKind::RequestObject).map_err(|e| invalid(e.to_string()))?;
+        AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| invalid(e.to_string()))?;
+        let claims = jws.claims().map_err(|e| invalid(e.to_string()))?;
+        let request: AuthorizationRequest =
+            serde_json::from_value(Value::Object(claims)).map_err(|e| invalid(e.to_string()))?;
+        if request.client_id != client_id {
+            return Err(invalid(format!(
+                "the request object's client_id {:?} differs from the URI's {client_id:?}",
+                request.client_id
+            )));
+        }
+        Ok(Self { jws, request })
+    }
+
+    /// The `kid` header.
+    #[must_use]
+    pub fn kid(&self) -> Option<&str> {
+        self.jws.header_str("kid")
+    }
+
+    /// Verifies the signature with the client's key.
+    ///
+    /// # Errors
+    /// [`ProtocolError`] `invalid_request_object`.
+    pub fn verify(self, key: &VerifyingKey) -> Result<AuthorizationRequest, ProtocolError> {
+        self.jws.verify_signature(key).map_err(|e| ProtocolError::new("invalid_request_object", e.to_string()))?;
+        Ok(self.request)
+    }
+}
+
+/// Parses a `vp_token` (section 8.1): a JSON object from credential query ids to non-empty arrays of
+/// presentations (strings here: `dc+sd-jwt` and JWT formats).
+///
+/// # Errors
+/// [`ProtocolError`] `invalid_request`.
+pub fn parse_vp_token(text: &str) -> Result<BTreeMap<String, Vec<String>>, ProtocolError> {
+    let invalid = |why: String| ProtocolError::new("invalid_request", format!("vp_token: {why}"));
+    let value = super::encoding::parse_json(text.as_bytes()).map_err(|e| invalid(e.to_string()))?;
+    let Value::Object(members) = value else { return Err(invalid("not a JSON object".into())) };
+    let mut token = BTreeMap::new();
+    let mut count = 0;
+    for (id, presentations) in members {
+        let Value::Array(items) = presentations else { return Err(invalid(format!("{id}: not an array"))) };
+        if items.is_empty() {
+            return Err(invalid(format!("{id}: empty array")));
+        }
+        count += items.len();
+        let strings = items.into_iter().map(|p| p.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>();
+        token.insert(id.clone(), strings.ok_or_else(|| invalid(format!("{id}: a presentation is not a string")))?);
+    }
+    if token.is_empty() || count > MAX_PRESENTATIONS {
+        return Err(invalid(format!("1 to {MAX_PRESENTATIONS} presentations")));
+    }
+    Ok(token)
+}
+
+/// A DCQL query asking, for each ESCO skill URI, for one of our skills SD-JWT VCs disclosing that skill (and
+/// nothing else); the skills may come from different credentials.
+#[must_use]
+pub fn dcql_for_skills(skills: &[String]) -> Value {
+    let credentials: Vec<Value> = skills
+        .iter()
+        .enumerate()
+        .map(|(i, skill)| {
+            json!({
+                "id": format!("skill_{}", i + 1),
+                "format": "dc+sd-jwt",
+                "meta": {"vct_values": [VCT_SKILL, VCT_MICRO_CREDENTIAL]},
+                "claims": [{"path": ["skills", null, "id"], "values": [skill]}],
+            })
+        })
+        .collect();
+    json!({"credentials": credentials})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> AuthorizationRequest {
+        AuthorizationRequest {
+            client_id: "redirect_uri:https://employer.example/response".into(),
+            response_type: "vp_token".into(),
+            response_mode: "direct_post".into(),
+            response_uri: "https://employer.example/response".into(),
+            nonce: "n-0S6_WzA2Mj_n-0S6_WzA2Mj".into(),
+            state: Some("s".into()),
+            dcql_query: dcql_for_skills(&["http://data.europa.eu/esco/skill/a".into()]),
+            client_metadata: None,
+            other: Map::new(),
+        }
+    }
+
+    #[test]
+    fn by_value_requests_round_trip() {
+        let uri = uri_by_value(&request());
+        let Invocation::ByValue(parsed) = parse_invocation(&uri).unwrap() else { panic!("by value") };
+        assert_eq!(*parsed, request());
+        parsed.check().unwrap();
+    }
+
+    #[test]
+    fn requests_are_checked() {
+        let mut wrong = request();
+        wrong.response_uri = "https://attacker.example/response".into();
+        assert_eq!(wrong.check().unwrap_err().code, "invalid_request");
+        let mut short = request();
+        short.nonce = "short".into();
+        assert!(short.check().is_err());
+        let mut scoped = request();
+        scoped.other.insert("scope".into(), json!("x"));
+        assert!(scoped.check().is_err());
+        assert!(Client::parse("x509_hash:abc").is_err());
+        assert!(Client::parse("verifier.example").is_err());
+    }
+
+    #[test]
+    fn request_objects_need_their_type() {
+        let key = SigningKey::generate();
+        let mut signed = request();
+        signed.client_id = "decentralized_identifier:did:example:v".into();
+        let jwt = sign_request(&signed, &key, "did:example:v#k").unwrap();
+        let object = RequestObject::parse(&jwt, &signed.client_id).unwrap();
+        assert_eq!(object.kid(), Some("did:example:v#k"));
+        assert!(object.verify(&key.verifying_key()).is_ok());
+        assert!(RequestObject::parse(&jwt, "decentralized_identifier:did:example:other").is_err());
+        let bytes = serde_json::to_vec(&signed).unwrap();
+        let untyped =
+            jose::sign(&bytes, &HeaderSpec { typ: Some(TokenKind::KeyBinding), ..HeaderSpec::default() }, &key);
+        let error = RequestObject::parse(&untyped.unwrap(), &signed.client_id).unwrap_err();
+        assert_eq!(error.code, "invalid_request_object");
+    }
+
+    #[test]
+    fn vp_tokens_are_objects_of_arrays() {
+        assert_eq!(parse_vp_token(r#"{"a":["x~"]}"#).unwrap()["a"], ["x~"]);
+        for bad in [r#"["x"]"#, r#"{"a":"x"}"#, r#"{"a":[]}"#, r"{}", r#"{"a":[1]}"#] {
+            assert!(parse_vp_token(bad).is_err(), "{bad}");
+        }
+    }
+}

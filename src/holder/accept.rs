@@ -1,0 +1,241 @@
+//! Accepting a credential offer (`OpenID4VCI` 1.0, pre-authorized code flow), the wallet's processing of
+//! STANDARDS.md section 4.5: read the offer, fetch the issuer's metadata and check its `credential_issuer`, redeem
+//! the code (with the transaction code the person typed), get a `c_nonce`, prove possession of the holder key,
+//! receive the credential, verify it (signature, issuer key, `cnf` = our key, the offered `vct`), store it, and
+//! tell the issuer.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::{Agent, HolderError, MAX_DOCUMENT_BYTES, answer_error};
+use crate::core::encoding::parse_json;
+use crate::core::openid4vci::{
+    self, AS_METADATA_PATH, CredentialOffer, METADATA_PATH, OfferRef, PRE_AUTHORIZED_CODE_GRANT, ProtocolError, TxCode,
+};
+use crate::verifier::fetch::PostBody;
+use crate::wallet::{ImportOutcome, StoredCredential, WalletError};
+
+/// An offer read and its issuer's metadata checked: what the person is asked to accept.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    /// The offer.
+    pub offer: CredentialOffer,
+    /// The issuer's metadata (its `credential_issuer` is the offer's).
+    pub metadata: Value,
+    /// The token endpoint (from the authorization server metadata).
+    pub token_endpoint: String,
+}
+
+impl Offer {
+    /// The issuer's display name, or its identifier.
+    #[must_use]
+    pub fn issuer_name(&self) -> String {
+        self.metadata.pointer("/display/0/name").and_then(Value::as_str).map_or_else(
+            || self.offer.credential_issuer.clone(),
+            |name| format!("{name} ({})", self.offer.credential_issuer),
+        )
+    }
+
+    /// What is offered: the display names of the configurations.
+    #[must_use]
+    pub fn offered(&self) -> Vec<String> {
+        self.offer
+            .credential_configuration_ids
+            .iter()
+            .map(|id| {
+                let configuration = self.configuration(id);
+                let name = configuration.and_then(|c| c.pointer("/credential_metadata/display/0/name"));
+                name.and_then(Value::as_str).unwrap_or(id).to_owned()
+            })
+            .collect()
+    }
+
+    /// The transaction code the person must type, if any.
+    #[must_use]
+    pub fn tx_code(&self) -> Option<&TxCode> {
+        self.offer.tx_code()
+    }
+
+    fn configuration(&self, id: &str) -> Option<&Value> {
+        self.metadata.get("credential_configurations_supported")?.get(id)
+    }
+}
+
+/// A credential received, verified and stored.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    /// What the wallet stored.
+    pub stored: StoredCredential,
+    /// Whether it was already there.
+    pub already_stored: bool,
+}
+
+impl Agent<'_> {
+    /// Reads an offer URI: fetches the offer by reference, then the issuer's metadata (checked) and its
+    /// authorization server's metadata.
+    ///
+    /// # Errors
+    /// [`HolderError`], e.g. `invalid_issuer_metadata` when `credential_issuer` differs from the URL used.
+    pub async fn read_offer(&self, uri: &str) -> Result<Offer, HolderError> {
+        let value = match openid4vci::parse_offer_uri(uri)? {
+            OfferRef::ByValue(value) => value,
+            OfferRef::ByReference(url) => self.get_json(&url).await?,
+        };
+        let offer = CredentialOffer::parse(&value)?;
+        let issuer = offer.credential_issuer.clone();
+        let metadata = self.get_json(&openid4vci::well_known_url(&issuer, METADATA_PATH)?).await?;
+        openid4vci::check_metadata(&metadata, &issuer)?;
+        for id in &offer.credential_configuration_ids {
+            let configuration = metadata.pointer("/credential_configurations_supported").and_then(|c| c.get(id));
+            if configuration.and_then(|c| c.get("format")).and_then(Value::as_str) != Some("dc+sd-jwt") {
+                return Err(ProtocolError::new(
+                    "invalid_credential_offer",
+                    format!("{id:?}: not a dc+sd-jwt configuration"),
+                )
+                .into());
+            }
+        }
+        let server = metadata.pointer("/authorization_servers/0").and_then(Value::as_str).unwrap_or(&issuer).to_owned();
+        let server_metadata = self.get_json(&openid4vci::well_known_url(&server, AS_METADATA_PATH)?).await?;
+        if server_metadata.get("issuer").and_then(Value::as_str) != Some(server.as_str()) {
+            return Err(ProtocolError::new(
+                "invalid_issuer_metadata",
+                "the authorization server metadata names another issuer",
+            )
+            .into());
+        }
+        let token_endpoint = server_metadata
+            .get("token_endpoint")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ProtocolError::new("invalid_issuer_metadata", "no token_endpoint"))?
+            .to_owned();
+        Ok(Offer { offer, metadata, token_endpoint })
+    }
+
+    /// Accepts an offer: token, nonce, proof, credential, verification, storage, notification.
+    ///
+    /// # Errors
+    /// [`HolderError`]: the issuer's error codes, a credential that does not verify or is not bound to this
+    /// wallet (then nothing is stored and the issuer is told `credential_failure`).
+    pub async fn accept(
+        &self,
+        offer: &Offer,
+        tx_code: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Accepted, HolderError> {
+        let grant = offer
+            .offer
+            .pre_authorized_code()
+            .ok_or_else(|| ProtocolError::new("invalid_credential_offer", "the offer grants no pre-authorized code"))?;
+        if grant.tx_code.is_some() && tx_code.is_none() {
+            return Err(ProtocolError::new(
+                "invalid_request",
+                "this offer needs the transaction code the issuer sent you (--tx-code)",
+            )
+            .into());
+        }
+        let access_token =
+            self.redeem(&offer.token_endpoint, &grant.code, tx_code.filter(|_| grant.tx_code.is_some())).await?;
+        let issuer = &offer.offer.credential_issuer;
+        let nonce = match offer.metadata.get("nonce_endpoint").and_then(Value::as_str) {
+            Some(endpoint) => Some(self.c_nonce(endpoint).await?),
+            None => None,
+        };
+        let configuration = &offer.offer.credential_configuration_ids[0];
+        let proof = self.wallet.key_proof(issuer, nonce.as_deref(), now)?;
+        let request = json!({"credential_configuration_id": configuration, "proofs": {"jwt": [proof]}});
+        let endpoint = offer.metadata.get("credential_endpoint").and_then(Value::as_str).unwrap_or_default();
+        let answer =
+            self.fetcher.post(endpoint, PostBody::Json(&request), Some(&access_token), MAX_DOCUMENT_BYTES).await?;
+        if !answer.is_success() {
+            return Err(answer_error(&answer, "invalid_credential_request").into());
+        }
+        let body = answer.json();
+        let credential = body.pointer("/credentials/0/credential").and_then(Value::as_str).ok_or_else(|| {
+            ProtocolError::new(
+                "invalid_credential_request",
+                "the answer holds no credential (deferred issuance is not supported)",
+            )
+        })?;
+        let notification = body.get("notification_id").and_then(Value::as_str).map(str::to_owned);
+        let expected_vct = offer.configuration(configuration).and_then(|c| c.get("vct")).and_then(Value::as_str);
+        let stored = self.store(credential, expected_vct, now).await;
+        let event = if stored.is_ok() { "credential_accepted" } else { "credential_failure" };
+        if let (Some(id), Some(endpoint)) =
+            (notification, offer.metadata.get("notification_endpoint").and_then(Value::as_str))
+        {
+            let body = json!({"notification_id": id, "event": event});
+            // A lost notification does not undo the credential: report it, keep going.
+            if let Err(e) =
+                self.fetcher.post(endpoint, PostBody::Json(&body), Some(&access_token), MAX_DOCUMENT_BYTES).await
+            {
+                tracing::warn!(error = %e, "notification not delivered");
+            }
+        }
+        stored
+    }
+
+    async fn store(
+        &self,
+        credential: &str,
+        expected_vct: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Accepted, HolderError> {
+        let report = self.verifier.verify(credential, now).await;
+        let vct = report.document.as_ref().and_then(|d| d.get("vct")).and_then(Value::as_str);
+        if report.verified && expected_vct.is_some_and(|expected| vct != Some(expected)) {
+            return Err(WalletError::NotVerified(format!(
+                "the credential's vct {vct:?} is not the offered {expected_vct:?}"
+            ))
+            .into());
+        }
+        let outcome = self.wallet.import(credential, &report, false, now)?;
+        self.wallet.flush()?;
+        Ok(match outcome {
+            ImportOutcome::Stored(stored) => Accepted { stored: *stored, already_stored: false },
+            ImportOutcome::AlreadyStored(id) => {
+                Accepted { stored: self.wallet.get_credential(&id)?, already_stored: true }
+            }
+        })
+    }
+
+    async fn redeem(&self, endpoint: &str, code: &str, tx_code: Option<&str>) -> Result<String, HolderError> {
+        let mut form = vec![("grant_type", PRE_AUTHORIZED_CODE_GRANT), ("pre-authorized_code", code)];
+        if let Some(tx_code) = tx_code {
+            form.push(("tx_code", tx_code));
+        }
+        let answer = self.fetcher.post(endpoint, PostBody::Form(&form), None, MAX_DOCUMENT_BYTES).await?;
+        if !answer.is_success() {
+            return Err(answer_error(&answer, "invalid_grant").into());
+        }
+        let body = answer.json();
+        if !body.get("token_type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("bearer")) {
+            return Err(
+                ProtocolError::new("invalid_request", "only Bearer access tokens are supported (no DPoP)").into()
+            );
+        }
+        body.get("access_token")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| ProtocolError::new("invalid_grant", "the token answer has no access_token").into())
+    }
+
+    async fn c_nonce(&self, endpoint: &str) -> Result<String, HolderError> {
+        let answer = self.fetcher.post(endpoint, PostBody::Empty, None, MAX_DOCUMENT_BYTES).await?;
+        if !answer.is_success() {
+            return Err(answer_error(&answer, "invalid_nonce").into());
+        }
+        answer
+            .json()
+            .get("c_nonce")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| ProtocolError::new("invalid_nonce", "the nonce answer has no c_nonce").into())
+    }
+
+    async fn get_json(&self, url: &str) -> Result<Value, HolderError> {
+        let fetched = self.fetcher.get(url, "application/json", MAX_DOCUMENT_BYTES).await?;
+        parse_json(&fetched.body)
+            .map_err(|e| ProtocolError::new("invalid_request", format!("{url}: not JSON: {e}")).into())
+    }
+}

@@ -1,0 +1,194 @@
+//! Answering a presentation request (`OpenID4VP` 1.0, `direct_post`): read the request (by value, or a signed
+//! `oauth-authz-req+jwt` request object verified with a key of the client's DID), check it, show who asks and for
+//! what, match the DCQL query against the wallet's SD-JWT VCs (credential sets, claim sets, `multiple`), and after
+//! the person's consent post a `vp_token` holding, per credential query, SD-JWT+KB presentations that disclose only
+//! the selected claims, bound to the request's nonce and the full client id. An unsatisfiable query or a refusal
+//! is answered with `access_denied`.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use super::{Agent, HolderError, MAX_DOCUMENT_BYTES, answer_error};
+use crate::core::dcql::{Candidate, DcqlQuery};
+use crate::core::did::{Did, Relationship};
+use crate::core::openid4vci::ProtocolError;
+use crate::core::openid4vp::{self, AuthorizationRequest, Client, Invocation, RequestObject};
+use crate::verifier::fetch::PostBody;
+use crate::wallet::selective::Disclosable;
+
+/// A checked request and what the wallet would send.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The request.
+    pub request: AuthorizationRequest,
+    /// Who asks.
+    pub client: Client,
+    /// Its query.
+    pub query: DcqlQuery,
+    /// What would be presented, or `None` when the wallet cannot satisfy the query.
+    pub plan: Option<Vec<Planned>>,
+}
+
+/// One presentation the wallet would make.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// The credential query it answers.
+    pub query_id: String,
+    /// The credential.
+    pub credential: Disclosable,
+    /// The concrete claim paths to disclose.
+    pub paths: Vec<Vec<Value>>,
+}
+
+impl Request {
+    /// Who asks, for people: the verified DID, or the (unverified) response URI, and the self-asserted name.
+    #[must_use]
+    pub fn verifier_label(&self) -> String {
+        let name = self.request.client_metadata.as_ref().and_then(|m| m.get("client_name")).and_then(Value::as_str);
+        let name = name.map(|n| format!("\"{n}\" (name as the verifier states it), ")).unwrap_or_default();
+        match &self.client {
+            Client::Did(did) => format!("{name}identified by {did} (signature verified)"),
+            Client::RedirectUri(uri) => format!("{name}answering to {uri} (unsigned request)"),
+        }
+    }
+}
+
+/// What the verifier answered.
+#[derive(Debug, Clone)]
+pub struct Responded {
+    /// Where the verifier asks the person's browser to go next (with the response code).
+    pub redirect_uri: Option<String>,
+    /// What was disclosed, per presentation.
+    pub disclosed: Vec<(String, Vec<String>)>,
+}
+
+impl Agent<'_> {
+    /// Reads and checks a request and matches it against the wallet.
+    ///
+    /// # Errors
+    /// [`HolderError`]: a request object with the wrong `typ` or signer, a malformed request.
+    pub async fn read_request(&self, uri: &str) -> Result<Request, HolderError> {
+        let request = match openid4vp::parse_invocation(uri)? {
+            Invocation::ByValue(request) => {
+                if matches!(Client::parse(&request.client_id)?, Client::Did(_)) {
+                    return Err(ProtocolError::new(
+                        "invalid_request",
+                        "a decentralized_identifier: client must sign its request",
+                    )
+                    .into());
+                }
+                *request
+            }
+            Invocation::ByReference { client_id, request_uri } => {
+                self.fetch_request_object(&client_id, &request_uri).await?
+            }
+        };
+        let (client, query) = request.check()?;
+        let plan = self.plan(&query)?;
+        Ok(Request { request, client, query, plan })
+    }
+
+    async fn fetch_request_object(
+        &self,
+        client_id: &str,
+        request_uri: &str,
+    ) -> Result<AuthorizationRequest, HolderError> {
+        let Client::Did(did) = Client::parse(client_id)? else {
+            return Err(ProtocolError::new(
+                "invalid_request",
+                "a redirect_uri: client cannot sign; its request comes by value",
+            )
+            .into());
+        };
+        let fetched = self.fetcher.get(request_uri, "application/oauth-authz-req+jwt", MAX_DOCUMENT_BYTES).await?;
+        let text = String::from_utf8(fetched.body)
+            .map_err(|_| ProtocolError::new("invalid_request_object", "the request object is not UTF-8"))?;
+        let object = RequestObject::parse(&text, client_id)?;
+        let kid = object.kid().unwrap_or_default().to_owned();
+        let did = Did::parse(&did).map_err(|e| ProtocolError::new("invalid_request_object", e.to_string()))?;
+        let document =
+            self.verifier.resolve_did(&did).await.map_err(|e| ProtocolError::new("invalid_request_object", e))?;
+        let key = document
+            .key_for(did.as_str(), &kid, Relationship::Authentication)
+            .map_err(|e| ProtocolError::new("invalid_request_object", format!("kid {kid:?}: {e}")))?;
+        Ok(object.verify(&key)?)
+    }
+
+    fn plan(&self, query: &DcqlQuery) -> Result<Option<Vec<Planned>>, HolderError> {
+        let credentials = self.wallet.disclosable_credentials()?;
+        let candidates: Vec<Candidate<'_>> = credentials
+            .iter()
+            .map(|c| Candidate { format: "dc+sd-jwt", types: vec![c.vct.as_str()], claims: &c.claims })
+            .collect();
+        let Some(selection) = query.select(&candidates) else { return Ok(None) };
+        let plan = selection
+            .into_iter()
+            .flat_map(|(query_id, hits)| {
+                let credentials = &credentials;
+                hits.into_iter().map(move |(index, paths)| Planned {
+                    query_id: query_id.clone(),
+                    credential: credentials[index].clone(),
+                    paths,
+                })
+            })
+            .collect();
+        Ok(Some(plan))
+    }
+
+    /// Sends the presentations of the plan.
+    ///
+    /// # Errors
+    /// [`HolderError`] when the plan is empty (answer with [`Agent::decline`]), or the verifier refuses.
+    pub async fn present(&self, request: &Request, now: DateTime<Utc>) -> Result<Responded, HolderError> {
+        let plan = request
+            .plan
+            .as_ref()
+            .ok_or_else(|| ProtocolError::new("access_denied", "nothing in the wallet satisfies the request"))?;
+        let mut token = Map::new();
+        let mut disclosed = Vec::new();
+        for planned in plan {
+            let (presentation, described) = self.wallet.present_claims(
+                &planned.credential,
+                &planned.paths,
+                &request.request.nonce,
+                &request.request.client_id,
+                now,
+            )?;
+            let entry = token.entry(planned.query_id.clone()).or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(items) = entry {
+                items.push(Value::String(presentation));
+            }
+            disclosed.push((planned.query_id.clone(), described));
+        }
+        let vp_token = Value::Object(token).to_string();
+        let mut form = vec![("vp_token", vp_token.as_str())];
+        if let Some(state) = &request.request.state {
+            form.push(("state", state.as_str()));
+        }
+        let answer =
+            self.fetcher.post(&request.request.response_uri, PostBody::Form(&form), None, MAX_DOCUMENT_BYTES).await?;
+        if !answer.is_success() {
+            return Err(answer_error(&answer, "invalid_request").into());
+        }
+        let redirect_uri = answer.json().get("redirect_uri").and_then(Value::as_str).map(str::to_owned);
+        Ok(Responded { redirect_uri, disclosed })
+    }
+
+    /// Answers with an error (`access_denied` when the person declines or nothing matches).
+    ///
+    /// # Errors
+    /// [`HolderError`] when the post fails.
+    pub async fn decline(
+        &self,
+        request: &AuthorizationRequest,
+        error: &str,
+        description: &str,
+    ) -> Result<(), HolderError> {
+        let mut form = vec![("error", error), ("error_description", description)];
+        if let Some(state) = &request.state {
+            form.push(("state", state.as_str()));
+        }
+        let answer = self.fetcher.post(&request.response_uri, PostBody::Form(&form), None, MAX_DOCUMENT_BYTES).await?;
+        if answer.is_success() { Ok(()) } else { Err(answer_error(&answer, "invalid_request").into()) }
+    }
+}

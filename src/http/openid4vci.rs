@@ -1,0 +1,163 @@
+//! Issuer routes of `OpenID4VCI` 1.0 (pre-authorized code flow): the two metadata documents, offers (created by
+//! the admin, served by reference, as a QR code), `/token`, `/nonce`, `/credential` and `/notification`.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::auth::Admin;
+use super::oauth::{OAuthError, bearer, no_store, svg};
+use super::{AppState, HttpProblem};
+use crate::core::clock::{Clock as _, SystemClock};
+use crate::core::openid4vci::{AS_METADATA_PATH, METADATA_PATH, ProtocolError};
+use crate::issuer::AchievementDescription;
+use crate::issuer::openid4vci::{DEFAULT_OFFER_TTL, DEFAULT_TX_CODE_LENGTH, EndpointError, OfferRequest};
+use crate::issuer::service::IssuerService;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(METADATA_PATH, get(credential_issuer_metadata))
+        .route(AS_METADATA_PATH, get(authorization_server_metadata))
+        .route("/offers", post(create_offer))
+        .route("/offers/{id}", get(offer))
+        .route("/offers/{id}/qr.svg", get(offer_qr))
+        .route("/offers/{id}/state", get(offer_state))
+        .route("/token", post(token))
+        .route("/nonce", post(nonce))
+        .route("/credential", post(credential))
+        .route("/notification", post(notification))
+}
+
+fn service(state: &AppState) -> Result<&IssuerService, HttpProblem> {
+    state.issuer.as_deref().ok_or_else(|| HttpProblem::new("not-found", "the issuer role is not served".to_owned()))
+}
+
+fn endpoint_error(error: EndpointError) -> OAuthError {
+    OAuthError::new(error.status, error.error)
+}
+
+async fn credential_issuer_metadata(State(state): State<AppState>) -> Result<Json<Value>, HttpProblem> {
+    Ok(Json(service(&state)?.credential_issuer_metadata()))
+}
+
+async fn authorization_server_metadata(State(state): State<AppState>) -> Result<Json<Value>, HttpProblem> {
+    Ok(Json(service(&state)?.authorization_server_metadata()))
+}
+
+/// `POST /offers` (admin): an offer for a learner from an achievement description.
+#[derive(Debug, Deserialize)]
+struct CreateOffer {
+    achievement: AchievementDescription,
+    /// `true` for a 6-digit transaction code, or `{"length": n}`.
+    #[serde(default)]
+    tx_code: Option<Value>,
+    /// Seconds the offer lives (default 600).
+    #[serde(default)]
+    expires_in: Option<i64>,
+}
+
+async fn create_offer(
+    State(state): State<AppState>,
+    _admin: Admin,
+    body: Result<Json<CreateOffer>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, HttpProblem> {
+    let service = service(&state)?;
+    let Json(request) = body?;
+    let tx_code_length =
+        match &request.tx_code {
+            None | Some(Value::Bool(false) | Value::Null) => None,
+            Some(Value::Bool(true)) => Some(DEFAULT_TX_CODE_LENGTH),
+            Some(other) => {
+                Some(other.get("length").and_then(Value::as_u64).and_then(|l| u32::try_from(l).ok()).ok_or_else(
+                    || HttpProblem::new("invalid-request", "tx_code is true or {\"length\": n}".to_owned()),
+                )?)
+            }
+        };
+    let ttl = request.expires_in.map_or(DEFAULT_OFFER_TTL, chrono::Duration::seconds);
+    let created = service
+        .create_offer(OfferRequest { description: request.achievement, tx_code_length, ttl }, SystemClock.now())?;
+    let mut body = serde_json::to_value(&created).map_err(|e| HttpProblem::internal(&e))?;
+    body["qr_svg_uri"] = Value::String(format!("{}/qr.svg", created.credential_offer_uri));
+    Ok(no_store(StatusCode::CREATED, body))
+}
+
+async fn offer(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
+    let offer = service(&state)?.offer(&id, SystemClock.now());
+    let offer =
+        offer.ok_or_else(|| HttpProblem::new("not-found", "no such offer, or it expired or was used".to_owned()))?;
+    Ok(no_store(StatusCode::OK, serde_json::to_value(offer).map_err(|e| HttpProblem::internal(&e))?))
+}
+
+async fn offer_qr(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
+    let service = service(&state)?;
+    if service.offer(&id, SystemClock.now()).is_none() {
+        return Err(HttpProblem::new("not-found", "no such offer, or it expired or was used".to_owned()));
+    }
+    let uri = crate::core::openid4vci::offer_uri(&format!("{}/offers/{id}", service.public_url()));
+    Ok(svg(crate::core::qr::svg(&uri).map_err(|e| HttpProblem::internal(&e))?))
+}
+
+async fn offer_state(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, HttpProblem> {
+    let (offer_state, credential_id) =
+        service(&state)?.offer_state(&id).ok_or_else(|| HttpProblem::new("not-found", "no such offer".to_owned()))?;
+    Ok(Json(serde_json::json!({"id": id, "state": offer_state, "credential_id": credential_id})))
+}
+
+async fn token(
+    State(state): State<AppState>,
+    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, OAuthError> {
+    let service = state.issuer.as_deref().ok_or_else(|| OAuthError::invalid_request("no issuer here"))?;
+    let Form(form) = form.map_err(|e| OAuthError::invalid_request(e.body_text()))?;
+    let answer = service.token(&form, SystemClock.now()).map_err(endpoint_error)?;
+    Ok(no_store(StatusCode::OK, answer))
+}
+
+async fn nonce(State(state): State<AppState>) -> Result<Response, HttpProblem> {
+    let nonce = service(&state)?.c_nonce(SystemClock.now());
+    Ok(no_store(StatusCode::OK, serde_json::json!({"c_nonce": nonce})))
+}
+
+async fn credential(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, OAuthError> {
+    let service = state.issuer.as_deref().ok_or_else(|| OAuthError::invalid_request("no issuer here"))?;
+    let token = bearer(&headers).ok_or_else(|| {
+        OAuthError::new(401, ProtocolError::new("invalid_token", "send Authorization: Bearer <access token>"))
+    })?;
+    let Json(request) =
+        body.map_err(|e| OAuthError::new(400, ProtocolError::new("invalid_credential_request", e.body_text())))?;
+    let answer = service.credential(token, &request, SystemClock.now()).map_err(endpoint_error)?;
+    service.persist().await.map_err(|e| {
+        tracing::error!(error = %e, "persisting an issued credential");
+        OAuthError::new(500, ProtocolError::new("server_error", "the credential could not be recorded"))
+    })?;
+    Ok(no_store(StatusCode::OK, answer))
+}
+
+async fn notification(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, OAuthError> {
+    let service = state.issuer.as_deref().ok_or_else(|| OAuthError::invalid_request("no issuer here"))?;
+    let token = bearer(&headers).ok_or_else(|| {
+        OAuthError::new(401, ProtocolError::new("invalid_token", "send Authorization: Bearer <access token>"))
+    })?;
+    let Json(body) =
+        body.map_err(|e| OAuthError::new(400, ProtocolError::new("invalid_notification_request", e.body_text())))?;
+    service.notify(token, &body, SystemClock.now()).map_err(endpoint_error)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,128 @@
+//! Verifier routes of `OpenID4VP` 1.0: `POST /verifier/requests` (admin) creates a request from DCQL or ESCO
+//! skills; the wallet fetches `…/request` (signed requests) and posts to `…/response` (`direct_post`);
+//! `GET /verifier/requests/{id}` gives the status, and the result to the admin or to whoever holds the response
+//! code the wallet's redirect carried.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::oauth::{OAuthError, bearer, no_store, svg};
+use super::{AppState, HttpProblem};
+use crate::core::clock::{Clock as _, SystemClock};
+use crate::core::openid4vci::ProtocolError;
+use crate::verifier::openid4vp::{ClientIdPrefix, NewRequest, PresentationDesk};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/verifier/requests", post(create_request))
+        .route("/verifier/requests/{id}", get(request_status))
+        .route("/verifier/requests/{id}/request", get(request_object))
+        .route("/verifier/requests/{id}/qr.svg", get(request_qr))
+        .route("/verifier/requests/{id}/response", post(response))
+}
+
+fn desk(state: &AppState) -> Result<&PresentationDesk, HttpProblem> {
+    state
+        .presentations
+        .as_deref()
+        .ok_or_else(|| HttpProblem::new("not-found", "the verifier role is not served".to_owned()))
+}
+
+/// `POST /verifier/requests`.
+#[derive(Debug, Deserialize)]
+struct CreateRequest {
+    #[serde(default)]
+    dcql_query: Option<Value>,
+    #[serde(default)]
+    skills: Vec<String>,
+    /// `redirect_uri` (default) or `decentralized_identifier`.
+    #[serde(default)]
+    client_id_prefix: Option<String>,
+    #[serde(default)]
+    redirect_uri: Option<String>,
+    #[serde(default)]
+    client_name: Option<String>,
+}
+
+async fn create_request(
+    State(state): State<AppState>,
+    _admin: super::auth::Admin,
+    body: Result<Json<CreateRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, HttpProblem> {
+    let desk = desk(&state)?;
+    let Json(body) = body?;
+    let prefix = match body.client_id_prefix.as_deref() {
+        None | Some("redirect_uri") => ClientIdPrefix::RedirectUri,
+        Some("decentralized_identifier") => ClientIdPrefix::DecentralizedIdentifier,
+        Some(other) => {
+            let detail = format!("client_id_prefix {other:?} is not redirect_uri or decentralized_identifier");
+            return Err(HttpProblem::new("invalid-request", detail));
+        }
+    };
+    let new = NewRequest {
+        dcql_query: body.dcql_query,
+        skills: body.skills,
+        prefix,
+        redirect_uri: body.redirect_uri,
+        client_name: body.client_name,
+    };
+    let created =
+        desk.create(new, SystemClock.now()).map_err(|e| HttpProblem::new("invalid-request", e.description))?;
+    let mut answer = serde_json::to_value(&created).map_err(|e| HttpProblem::internal(&e))?;
+    answer["qr_svg_uri"] = Value::String(format!("{}/verifier/requests/{}/qr.svg", desk.public_url(), created.id));
+    Ok(no_store(StatusCode::CREATED, answer))
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusQuery {
+    #[serde(default)]
+    response_code: Option<String>,
+}
+
+async fn request_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<StatusQuery>,
+    headers: HeaderMap,
+) -> Result<Response, HttpProblem> {
+    let desk = desk(&state)?;
+    let admin = bearer(&headers).is_some_and(|token| state.admin.matches(token));
+    let status = desk.status(&id, query.response_code.as_deref(), admin);
+    let status = status.ok_or_else(|| HttpProblem::new("not-found", "no such presentation request".to_owned()))?;
+    Ok(no_store(StatusCode::OK, status))
+}
+
+async fn request_object(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
+    let jwt = desk(&state)?.request_object(&id, SystemClock.now());
+    let jwt = jwt.ok_or_else(|| HttpProblem::new("not-found", "no such open signed request".to_owned()))?;
+    let mut response = jwt.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/oauth-authz-req+jwt"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+async fn request_qr(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
+    let uri = desk(&state)?.invocation_uri(&id, SystemClock.now());
+    let uri = uri.ok_or_else(|| HttpProblem::new("not-found", "no such open presentation request".to_owned()))?;
+    Ok(svg(crate::core::qr::svg(&uri).map_err(|e| HttpProblem::internal(&e))?))
+}
+
+async fn response(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, OAuthError> {
+    let desk = state.presentations.as_deref().ok_or_else(|| OAuthError::invalid_request("no verifier here"))?;
+    let verifier = state.verifier.as_deref().ok_or_else(|| OAuthError::invalid_request("no verifier here"))?;
+    let Form(form) = form.map_err(|e| OAuthError::new(400, ProtocolError::new("invalid_request", e.body_text())))?;
+    let answer =
+        desk.respond(verifier, &id, &form, SystemClock.now()).await.map_err(|e| OAuthError::new(e.status, e.error))?;
+    Ok(no_store(StatusCode::OK, answer))
+}

@@ -1,0 +1,479 @@
+//! The verifier side of `OpenID4VP` 1.0 (STANDARDS.md section 5): presentation requests made from a DCQL query or
+//! a list of ESCO skills, under a `redirect_uri:` client identifier (parameters by value in the `openid4vp://` URI)
+//! or a `decentralized_identifier:` one (a signed `oauth-authz-req+jwt` request object by reference); the
+//! `direct_post` response checked per section 8.6 (state, the `vp_token` shape, every presentation with Key
+//! Binding to this request's nonce and our client id, its claims against the query, the credential sets); a
+//! response code handed back in the redirect so only the browser that started the flow sees the result.
+//!
+//! A request is answered once: a replayed `vp_token` finds it closed. Requests live in memory for
+//! [`REQUEST_TTL`]; a restart forgets pending ones (the employer starts again).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Mutex, PoisonError};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use sha2::{Digest as _, Sha256};
+use subtle::ConstantTimeEq as _;
+
+use super::Verifier;
+use crate::core::dcql::{Candidate, DcqlQuery};
+use crate::core::did::{Did, VerificationMethod};
+use crate::core::encoding::random_b64url;
+use crate::core::keys::SigningKey;
+use crate::core::openid4vci::ProtocolError;
+use crate::core::openid4vp::{
+    self, AuthorizationRequest, DID_PREFIX, DIRECT_POST, REDIRECT_URI_PREFIX, RESPONSE_TYPE, STATIC_AUDIENCE,
+};
+use crate::core::report::{ProvenSkill, Report};
+use crate::core::sd_jwt_vc::KeyBindingPolicy;
+
+/// How long a presentation request stays open.
+pub const REQUEST_TTL: Duration = Duration::minutes(10);
+/// Most open requests (creating them needs the admin token; this bounds memory all the same).
+const MAX_OPEN_REQUESTS: usize = 10_000;
+/// The fragment of the verifier's key in its did:web document.
+pub const VERIFIER_KEY_FRAGMENT: &str = "verifier-key";
+
+/// Which client identifier prefix a request uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClientIdPrefix {
+    /// Unsigned, parameters in the URI.
+    #[default]
+    RedirectUri,
+    /// Signed request object by reference.
+    DecentralizedIdentifier,
+}
+
+/// What the employer asks for.
+#[derive(Debug, Clone, Default)]
+pub struct NewRequest {
+    /// A DCQL query, or
+    pub dcql_query: Option<Value>,
+    /// ESCO skill URIs, turned into DCQL.
+    pub skills: Vec<String>,
+    /// The client identifier prefix.
+    pub prefix: ClientIdPrefix,
+    /// Where the wallet sends the person's browser afterwards (`#response_code=` is appended).
+    pub redirect_uri: Option<String>,
+    /// The name wallets show.
+    pub client_name: Option<String>,
+}
+
+/// A created request.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedRequest {
+    /// Its id.
+    pub id: String,
+    /// The `openid4vp://` URI for the wallet (also as a QR code).
+    pub authorization_request_uri: String,
+    /// The request object's URL (signed requests).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_uri: Option<String>,
+    /// The client identifier, prefix included.
+    pub client_id: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    /// Waiting for the wallet.
+    Pending,
+    /// The wallet fetched the request object.
+    RequestFetched,
+    /// Answered and every required part verified.
+    Verified,
+    /// Answered, but the answer did not satisfy the request.
+    Failed,
+    /// The wallet answered with an error (`access_denied`, …).
+    Declined,
+}
+
+#[derive(Debug)]
+struct Session {
+    request: AuthorizationRequest,
+    query: DcqlQuery,
+    prefix: ClientIdPrefix,
+    expires: DateTime<Utc>,
+    status: RequestStatus,
+    redirect_uri: Option<String>,
+    response_code: Option<[u8; 32]>,
+    result: Option<Value>,
+    uri: String,
+}
+
+/// An error of the response endpoint with its HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseError {
+    /// 400 or 404.
+    pub status: u16,
+    /// The OAuth error.
+    pub error: ProtocolError,
+}
+
+fn invalid(status: u16, description: impl Into<String>) -> ResponseError {
+    ResponseError { status, error: ProtocolError::new("invalid_request", description) }
+}
+
+/// The verifier's presentation requests.
+pub struct PresentationDesk {
+    key: SigningKey,
+    did: Did,
+    public_url: String,
+    sessions: Mutex<HashMap<String, Session>>,
+}
+
+impl std::fmt::Debug for PresentationDesk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PresentationDesk").field("did", &self.did).finish_non_exhaustive()
+    }
+}
+
+impl PresentationDesk {
+    /// A desk signing requests with `key`, published as the did:web of `public_url`.
+    ///
+    /// # Errors
+    /// [`crate::core::did::DidError`] when the URL cannot be a did:web.
+    pub fn new(key: SigningKey, public_url: &str) -> Result<Self, crate::core::did::DidError> {
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        let did = Did::web_from_url(&public_url)?;
+        Ok(Self { key, did, public_url, sessions: Mutex::new(HashMap::new()) })
+    }
+
+    /// The verifier's DID.
+    #[must_use]
+    pub fn did(&self) -> &Did {
+        &self.did
+    }
+
+    /// The public base URL.
+    #[must_use]
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// The `openid4vp://` URI of an open request.
+    #[must_use]
+    pub fn invocation_uri(&self, id: &str, now: DateTime<Utc>) -> Option<String> {
+        let sessions = self.lock();
+        let session = sessions.get(id).filter(|s| s.expires > now)?;
+        matches!(session.status, RequestStatus::Pending | RequestStatus::RequestFetched).then(|| session.uri.clone())
+    }
+
+    /// The key id request objects are signed under.
+    #[must_use]
+    pub fn kid(&self) -> String {
+        format!("{}#{VERIFIER_KEY_FRAGMENT}", self.did)
+    }
+
+    /// The request-signing public key.
+    #[must_use]
+    pub fn verifying_key(&self) -> crate::core::keys::VerifyingKey {
+        self.key.verifying_key()
+    }
+
+    /// The verification method to publish in the did:web document (under `authentication`).
+    #[must_use]
+    pub fn verification_method(&self) -> VerificationMethod {
+        VerificationMethod {
+            id: self.kid(),
+            kind: "JsonWebKey".into(),
+            controller: self.did.to_string(),
+            public_key_jwk: Some(self.key.verifying_key().to_jwk().to_value()),
+            public_key_multibase: None,
+            public_key_base58: None,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Creates a request with a fresh nonce and state.
+    ///
+    /// # Errors
+    /// [`ProtocolError`] `invalid_request` for an invalid query, no query, or too many open requests.
+    pub fn create(&self, new: NewRequest, now: DateTime<Utc>) -> Result<CreatedRequest, ProtocolError> {
+        let query = match (new.dcql_query, new.skills.is_empty()) {
+            (Some(query), true) => query,
+            (None, false) => openid4vp::dcql_for_skills(&new.skills),
+            _ => return Err(ProtocolError::new("invalid_request", "give either dcql_query or skills")),
+        };
+        if let Some(skill) = new.skills.iter().find(|s| crate::core::credential::EscoSkill::parse(s).is_none()) {
+            return Err(ProtocolError::new("invalid_request", format!("{skill:?} is not an ESCO skill URI")));
+        }
+        let dcql = DcqlQuery::parse(&query).map_err(|e| ProtocolError::new("invalid_request", e.to_string()))?;
+        if let Some(redirect) = &new.redirect_uri {
+            openid4vci_url(redirect)?;
+        }
+        let id = random_b64url(16);
+        let response_uri = format!("{}/verifier/requests/{id}/response", self.public_url);
+        let client_id = match new.prefix {
+            ClientIdPrefix::RedirectUri => format!("{REDIRECT_URI_PREFIX}{response_uri}"),
+            ClientIdPrefix::DecentralizedIdentifier => format!("{DID_PREFIX}{}", self.did),
+        };
+        let client_metadata = json!({
+            "client_name": new.client_name.unwrap_or_else(|| "skillspass verifier".into()),
+            "vp_formats_supported": {"dc+sd-jwt": {
+                "sd-jwt_alg_values": ["EdDSA", "Ed25519"], "kb-jwt_alg_values": ["EdDSA", "Ed25519"]}},
+        });
+        let expires = now + REQUEST_TTL;
+        let mut other = Map::new();
+        if new.prefix == ClientIdPrefix::DecentralizedIdentifier {
+            other.insert("aud".into(), json!(STATIC_AUDIENCE));
+            other.insert("iat".into(), json!(now.timestamp()));
+            other.insert("exp".into(), json!(expires.timestamp()));
+        }
+        let request = AuthorizationRequest {
+            client_id: client_id.clone(),
+            response_type: RESPONSE_TYPE.into(),
+            response_mode: DIRECT_POST.into(),
+            response_uri,
+            nonce: random_b64url(32),
+            state: Some(random_b64url(32)),
+            dcql_query: query,
+            client_metadata: Some(client_metadata),
+            other,
+        };
+        let (uri, request_uri) = match new.prefix {
+            ClientIdPrefix::RedirectUri => (openid4vp::uri_by_value(&request), None),
+            ClientIdPrefix::DecentralizedIdentifier => {
+                let request_uri = format!("{}/verifier/requests/{id}/request", self.public_url);
+                (openid4vp::uri_by_reference(&client_id, &request_uri), Some(request_uri))
+            }
+        };
+        let mut sessions = self.lock();
+        sessions.retain(|_, s| s.expires > now || s.status != RequestStatus::Pending);
+        if sessions.len() >= MAX_OPEN_REQUESTS {
+            return Err(ProtocolError::new("invalid_request", "too many open requests; try again later"));
+        }
+        let session = Session {
+            request,
+            query: dcql,
+            prefix: new.prefix,
+            expires,
+            status: RequestStatus::Pending,
+            redirect_uri: new.redirect_uri,
+            response_code: None,
+            result: None,
+            uri: uri.clone(),
+        };
+        sessions.insert(id.clone(), session);
+        Ok(CreatedRequest {
+            id,
+            authorization_request_uri: uri,
+            request_uri,
+            client_id,
+            expires_at: crate::core::vc_jose::rfc3339(expires),
+        })
+    }
+
+    /// The signed request object of a `decentralized_identifier:` request.
+    ///
+    /// # Errors
+    /// `None` for unknown, expired, answered or unsigned requests.
+    #[must_use]
+    pub fn request_object(&self, id: &str, now: DateTime<Utc>) -> Option<String> {
+        let mut sessions = self.lock();
+        let session = sessions.get_mut(id).filter(|s| s.expires > now)?;
+        if session.prefix != ClientIdPrefix::DecentralizedIdentifier
+            || !matches!(session.status, RequestStatus::Pending | RequestStatus::RequestFetched)
+        {
+            return None;
+        }
+        session.status = RequestStatus::RequestFetched;
+        openid4vp::sign_request(&session.request, &self.key, &self.kid()).ok()
+    }
+
+    /// The status of a request, and its result when `admin` or when `response_code` is the one handed to the
+    /// wallet (compared in constant time).
+    #[must_use]
+    pub fn status(&self, id: &str, response_code: Option<&str>, admin: bool) -> Option<Value> {
+        let sessions = self.lock();
+        let session = sessions.get(id)?;
+        let code_ok = match (response_code, &session.response_code) {
+            (Some(given), Some(expected)) => bool::from(digest(given).ct_eq(expected)),
+            _ => false,
+        };
+        let mut answer = json!({"id": id, "status": session.status, "client_id": session.request.client_id});
+        if admin || code_ok {
+            answer["dcql_query"] = session.request.dcql_query.clone();
+            if let Some(result) = &session.result {
+                answer["result"] = result.clone();
+            }
+        }
+        Some(answer)
+    }
+
+    /// The response endpoint (`direct_post`): checks the form and closes the request.
+    ///
+    /// # Errors
+    /// [`ResponseError`]: unknown or closed request, wrong `state`, malformed `vp_token`.
+    pub async fn respond(
+        &self,
+        verifier: &Verifier,
+        id: &str,
+        form: &HashMap<String, String>,
+        now: DateTime<Utc>,
+    ) -> Result<Value, ResponseError> {
+        let (request, query) = self.open_session(id, form.get("state").map(String::as_str), now)?;
+        let outcome = if let Some(error) = form.get("error") {
+            let description = form.get("error_description").cloned().unwrap_or_default();
+            Outcome {
+                status: RequestStatus::Declined,
+                result: json!({"error": error, "error_description": description}),
+            }
+        } else {
+            let token = form.get("vp_token").ok_or_else(|| invalid(400, "vp_token is missing"))?;
+            match openid4vp::parse_vp_token(token) {
+                Ok(token) => check_vp_token(verifier, &request, &query, &token, now).await,
+                Err(e) => Outcome {
+                    status: RequestStatus::Failed,
+                    result: json!({"verified": false, "error": e.description}),
+                },
+            }
+        };
+        let code = random_b64url(32);
+        let mut sessions = self.lock();
+        let session = sessions.get_mut(id).ok_or_else(|| invalid(404, "unknown request"))?;
+        session.status = outcome.status;
+        session.result = Some(outcome.result);
+        session.response_code = Some(digest(&code));
+        Ok(match &session.redirect_uri {
+            Some(redirect) => json!({"redirect_uri": format!("{redirect}#response_code={code}")}),
+            None => json!({}),
+        })
+    }
+
+    /// Checks the session and closes it to further answers before verification starts (so a replayed response
+    /// racing the first one finds it closed).
+    fn open_session(
+        &self,
+        id: &str,
+        state: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(AuthorizationRequest, DcqlQuery), ResponseError> {
+        let mut sessions = self.lock();
+        let session = sessions.get_mut(id).ok_or_else(|| invalid(404, "no such presentation request"))?;
+        if !matches!(session.status, RequestStatus::Pending | RequestStatus::RequestFetched) {
+            return Err(invalid(400, "this request was already answered: a replayed response"));
+        }
+        if session.expires <= now {
+            return Err(invalid(400, "this request has expired"));
+        }
+        let expected = session.request.state.as_deref().unwrap_or_default();
+        if !state.is_some_and(|s| bool::from(s.as_bytes().ct_eq(expected.as_bytes()))) {
+            return Err(invalid(400, "state does not match this request"));
+        }
+        session.status = RequestStatus::Failed;
+        Ok((session.request.clone(), session.query.clone()))
+    }
+}
+
+struct Outcome {
+    status: RequestStatus,
+    result: Value,
+}
+
+fn digest(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+fn openid4vci_url(url: &str) -> Result<(), ProtocolError> {
+    let parsed =
+        url::Url::parse(url).map_err(|_| ProtocolError::new("invalid_request", format!("{url:?} is not a URL")))?;
+    if matches!(parsed.scheme(), "https" | "http") && parsed.fragment().is_none() {
+        Ok(())
+    } else {
+        Err(ProtocolError::new("invalid_request", "redirect_uri must be an http(s) URL without fragment"))
+    }
+}
+
+/// Section 8.6: every presentation verified with Key Binding to this request, its claims answering its query;
+/// a failed presentation is discarded; the answered queries must satisfy the query.
+async fn check_vp_token(
+    verifier: &Verifier,
+    request: &AuthorizationRequest,
+    query: &DcqlQuery,
+    token: &BTreeMap<String, Vec<String>>,
+    now: DateTime<Utc>,
+) -> Outcome {
+    let mut answered = HashSet::new();
+    let mut reports = Map::new();
+    let mut skills: Vec<ProvenSkill> = Vec::new();
+    let mut problems = Vec::new();
+    for (id, presentations) in token {
+        let Some(credential_query) = query.credentials.iter().find(|q| q.id == *id) else {
+            problems.push(format!("{id} is not a credential query of this request"));
+            continue;
+        };
+        if presentations.len() > 1 && !credential_query.multiple {
+            problems.push(format!("{id}: several presentations, but multiple is false"));
+            continue;
+        }
+        let mut all_ok = true;
+        let mut these = Vec::new();
+        for presentation in presentations {
+            let report = verify_one(verifier, request, credential_query, presentation, now).await;
+            all_ok &= report.verified;
+            if report.verified {
+                skills.extend(report.skills.iter().cloned());
+            }
+            these.push(serde_json::to_value(&report).unwrap_or(Value::Null));
+        }
+        if all_ok {
+            answered.insert(id.clone());
+        }
+        reports.insert(id.clone(), Value::Array(these));
+    }
+    let satisfied = query.satisfied_by(&answered);
+    if !satisfied {
+        problems.push("the verified presentations do not satisfy the query".into());
+    }
+    let result = json!({
+        "verified": satisfied,
+        "proven_skills": skills,
+        "presentations": reports,
+        "problems": problems,
+    });
+    Outcome { status: if satisfied { RequestStatus::Verified } else { RequestStatus::Failed }, result }
+}
+
+async fn verify_one(
+    verifier: &Verifier,
+    request: &AuthorizationRequest,
+    credential_query: &crate::core::dcql::CredentialQuery,
+    presentation: &str,
+    now: DateTime<Utc>,
+) -> Report {
+    if credential_query.format != "dc+sd-jwt" {
+        let mut report = Report::new(&credential_query.format);
+        let detail = format!("format {} is not supported by this verifier", credential_query.format);
+        report.fail("format", crate::core::report::Problem::new("format", "Presentation refused", Some(detail)));
+        report.finish();
+        return report;
+    }
+    let policy = KeyBindingPolicy {
+        required: credential_query.require_cryptographic_holder_binding,
+        aud: &request.client_id,
+        nonce: &request.nonce,
+    };
+    let mut report = verifier.verify_bound(presentation, now, Some(policy)).await;
+    if report.verified {
+        let claims = report.document.clone().unwrap_or(Value::Null);
+        let vct = claims.get("vct").and_then(Value::as_str).unwrap_or_default();
+        let candidate = Candidate { format: "dc+sd-jwt", types: vec![vct], claims: &claims };
+        if credential_query.matches(&candidate).is_none() {
+            let detail = format!("the disclosed claims do not answer credential query {}", credential_query.id);
+            report.fail("query", crate::core::report::Problem::new("query", "Presentation refused", Some(detail)));
+            report.finish();
+        } else {
+            report.pass("query", Some(format!("answers credential query {}", credential_query.id)));
+        }
+    }
+    report
+}
