@@ -1,26 +1,33 @@
-//! `skillspass demo`: the story so far, on this machine. A training provider runs an issuer and an employer runs a
-//! separate verifier, both on loopback with throwaway data folders. The worker creates a wallet; the provider
-//! issues the example micro-credential to it over the VC API; the wallet verifies it on receipt and stores it
-//! sealed; the worker exports and restores into a new wallet; the employer asks for proof and the worker presents
-//! (`vp+jwt`, nonce and audience); a tampered copy is refused; the provider revokes and the same proof fails.
-//! Exits 0 only when every step behaved as expected.
+//! `skillspass demo`: the three stories of DESIGN.md section 1, on this machine, by the standard protocols. A
+//! training provider runs an issuer and an employer runs a separate verifier, both on loopback with throwaway data
+//! folders. Earn: the provider offers a micro-credential (with a transaction code) and a course badge over
+//! `OpenID4VCI`; the worker's wallet accepts both, verifying each on receipt. Move: the worker exports the wallet
+//! and restores it elsewhere, byte for byte. Prove: the employer asks for two skills over `OpenID4VP` (a signed
+//! request, DCQL); the wallet finds them in two credentials and discloses just those two skills; the employer sees
+//! them proven, and a replayed answer is refused. Revoke: the provider revokes the micro-credential and the same
+//! request now fails. Exits 0 only when every step behaved as expected.
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::serve::{ServeArgs, Server};
-use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, post_json, render};
+use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, post_json};
 use crate::core::clock::{Clock as _, SystemClock};
-use crate::core::encoding::{b64url, b64url_decode};
-use crate::core::report::Report;
-use crate::issuer::AchievementDescription;
-use crate::verifier::fetch::Fetcher;
+use crate::core::encoding::b64url;
+use crate::holder::Agent;
+use crate::verifier::fetch::{Fetcher, PostBody};
 use crate::verifier::{Policy, Verifier};
-use crate::wallet::{ImportOutcome, Wallet};
+use crate::wallet::Wallet;
 
-/// The example micro-credential description shipped in `docs/examples/`.
+/// The example descriptions shipped in `docs/examples/`.
 const MICRO_CREDENTIAL: &str = include_str!("../../docs/examples/micro-credential.json");
+const COURSE_BADGE: &str = include_str!("../../docs/examples/course-badge.json");
+/// The skills the employer asks for: Python (from the micro-credential) and the course badge's skill.
+const PYTHON: &str = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
+const COURSE_SKILL: &str = "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a";
+/// The micro-credential's other skill, which must stay undisclosed.
+const WITHHELD_SKILL: &str = "http://data.europa.eu/esco/skill/326809fc-238d-40c2-881e-40042f7f2f0d";
 /// Demo passphrases (a real wallet asks the person).
 const WALLET_PASSPHRASE: &str = "demo wallet passphrase";
 const EXPORT_PASSPHRASE: &str = "demo export passphrase";
@@ -57,6 +64,7 @@ async fn story(base: &std::path::Path) -> Result<bool, CliError> {
         addr: Some("127.0.0.1:0".into()),
         roles: Some(vec!["verifier".into()]),
         allow_loopback_http: true,
+        admin_token: Some(admin_token.clone()),
         ..ServeArgs::default()
     };
     let issuer = Server::start(&issuer_args).await?;
@@ -67,114 +75,215 @@ async fn story(base: &std::path::Path) -> Result<bool, CliError> {
     holds
 }
 
+/// The wallet's tools: a verifier for what arrives and the guarded fetcher (loopback allowed: the demo's servers
+/// speak plain http on 127.0.0.1).
+struct Tools {
+    verifier: Verifier,
+    fetcher: Fetcher,
+}
+
+impl Tools {
+    fn new() -> Result<Self, CliError> {
+        let fetcher = Fetcher::new(true).map_err(CliError::input)?;
+        let policy = Policy { accept_unknown_status: true, ..Policy::default() };
+        Ok(Self { verifier: Verifier::online(policy, fetcher.clone()).map_err(CliError::input)?, fetcher })
+    }
+
+    fn agent<'a>(&'a self, wallet: &'a Wallet) -> Agent<'a> {
+        Agent { wallet, verifier: &self.verifier, fetcher: &self.fetcher }
+    }
+}
+
 async fn steps(issuer: &Server, verifier: &Server, token: &str, base: &std::path::Path) -> Result<bool, CliError> {
-    let service = issuer.issuer.as_ref().ok_or_else(|| CliError::input("the issuer role did not start"))?;
-    println!("1. A training provider runs its issuer at {} as {}.", issuer.public_url, service.did());
-    println!("   An employer runs a separate verifier at {}.", verifier.url());
-    let now = SystemClock.now();
-    let wallet_db = crate::store::db::open(&base.join("wallet")).map_err(CliError::input)?;
-    let wallet = Wallet::create(&wallet_db, "worker", WALLET_PASSPHRASE, now).map_err(CliError::input)?;
-    let learner = wallet.primary_did().map_err(CliError::input)?;
-    println!("2. A worker creates a wallet (encrypted under a passphrase only they know); its DID: {learner}");
-    println!("3. The provider issues the micro-credential \"Data analysis with Python\" to that DID over the VC API.");
-    let jwt = issue_credential(issuer, service, &learner, token).await?;
-    let id = decode_claim(&jwt, "id");
+    let tools = Tools::new()?;
+    println!("EARN");
     println!(
-        "   credential {id} ({} bytes), with revocation and suspension entries in the provider's status lists",
-        jwt.len()
+        "1. A training provider runs its issuer at {}; an employer runs a verifier at {}.",
+        issuer.url(),
+        verifier.url()
     );
-    println!("4. The worker's wallet verifies it on receipt and stores it (sealed):");
-    let on_receipt = receive(&wallet, &jwt).await?;
-    println!("5. The worker moves: an encrypted export, restored into a new wallet, byte for byte.");
-    let moved = move_wallet(&wallet, base, &id)?;
-    println!("6. An employer asks for proof (nonce and audience); the worker presents from the new wallet:");
-    let proven = present(verifier, &moved, &id, "demo-nonce-1").await?;
-    println!("7. Someone raises the ECTS in a copy; the verifier refuses it:");
-    let tampered =
-        verify(verifier, &tamper(&jwt).ok_or_else(|| CliError::input("could not build the tampered copy"))?).await?;
-    println!("8. The provider revokes the credential; once the verifier's cached list expires, the same proof fails:");
-    let revoke =
-        json!({"credentialId": id, "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}]});
+    let wallet_db = crate::store::db::open(&base.join("wallet")).map_err(CliError::input)?;
+    let wallet = Wallet::create(&wallet_db, "worker", WALLET_PASSPHRASE, SystemClock.now()).map_err(CliError::input)?;
+    println!("2. A worker creates a wallet on their own device, encrypted under a passphrase only they know.");
+    println!("3. The provider offers the micro-credential \"Data analysis with Python\"; the worker scans this code:");
+    let micro = offer(issuer, token, MICRO_CREDENTIAL, true).await?;
+    let offer_uri = micro["offer_uri"].as_str().unwrap_or_default();
+    let qr = crate::core::qr::terminal(offer_uri).map_err(CliError::input)?;
+    print!("{}", indent(&qr));
+    println!("   ({offer_uri})");
+    let tx_code = micro["tx_code"].as_str().unwrap_or_default();
+    println!("   The provider e-mails a one-time code ({tx_code}); a wrong guess is counted:");
+    let agent = tools.agent(&wallet);
+    let read = agent.read_offer(offer_uri).await.map_err(CliError::input)?;
+    let wrong = agent.accept(&read, Some("000000"), SystemClock.now()).await;
+    println!(
+        "   wrong code: {}",
+        wrong.as_ref().err().map_or_else(|| "ACCEPTED (unexpected)".into(), ToString::to_string)
+    );
+    let accepted = agent.accept(&read, Some(tx_code), SystemClock.now()).await.map_err(CliError::input)?;
+    println!(
+        "   The wallet checked the issuer's metadata, proved it holds its key, verified the credential and stored it: {}",
+        accepted.stored.name.as_deref().unwrap_or("")
+    );
+    let micro_id = issued_id(issuer, token, &micro).await?;
+    println!("4. The provider also offers a course badge; the wallet accepts it the same way.");
+    let badge = offer(issuer, token, COURSE_BADGE, false).await?;
+    let read = agent.read_offer(badge["offer_uri"].as_str().unwrap_or_default()).await.map_err(CliError::input)?;
+    agent.accept(&read, None, SystemClock.now()).await.map_err(CliError::input)?;
+    let earned = wallet.list().map_err(CliError::input)?.len();
+    println!("   The wallet now holds {earned} credentials.");
+
+    println!("MOVE");
+    let moved = move_wallet(&wallet, base)?;
+
+    println!("PROVE");
+    println!("5. An employer asks for two skills: Python, and the course badge's skill (a signed OpenID4VP request).");
+    let first = request(verifier, token).await?;
+    let proven = respond(&tools, &moved, verifier, &first).await?;
+    let proof_ok = proven.0 && proven.1 == 2;
+    println!("6. Someone replays the same answer; the employer's verifier refuses it:");
+    let replay = replay(&tools, &proven.2).await?;
+    println!("   {replay}");
+
+    println!("REVOKE");
+    println!("7. The provider revokes the micro-credential; the employer asks again, and the proof now fails:");
+    let revoke = json!({"credentialId": micro_id,
+        "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}]});
     post_json(&format!("{}/credentials/status", issuer.url()), &revoke, Some(token)).await?;
     tokio::time::sleep(Duration::from_millis(DEMO_TTL_MS + 300)).await;
-    let refused = present(verifier, &moved, &id, "demo-nonce-2").await?;
-    Ok(on_receipt && proven.verified && proven.skills.len() == 2 && !tampered.verified && !refused.verified)
+    let second = request(verifier, token).await?;
+    let after = respond(&tools, &moved, verifier, &second).await?;
+    Ok(wrong.is_err() && earned == 2 && proof_ok && replay.contains("already answered") && !after.0)
 }
 
-async fn issue_credential(
-    issuer: &Server,
-    service: &crate::issuer::service::IssuerService,
-    learner: &str,
-    token: &str,
-) -> Result<String, CliError> {
-    let description: AchievementDescription = serde_json::from_str(MICRO_CREDENTIAL).map_err(CliError::input)?;
-    let credential =
-        service.signer().build_credential(&description, learner, None, SystemClock.now()).map_err(CliError::input)?;
-    let credential = serde_json::to_value(credential).map_err(CliError::input)?;
-    let answer =
-        post_json(&format!("{}/credentials/issue", issuer.url()), &json!({"credential": credential}), Some(token))
-            .await?;
-    let jwt = answer["verifiableCredential"]["id"].as_str().and_then(|id| id.strip_prefix("data:application/vc+jwt,"));
-    Ok(jwt.ok_or_else(|| CliError::input("the issuer returned no vc+jwt"))?.to_owned())
+/// `POST /offers` (admin) for an example description.
+async fn offer(issuer: &Server, token: &str, description: &str, tx_code: bool) -> Result<Value, CliError> {
+    let achievement: Value = serde_json::from_str(description).map_err(CliError::input)?;
+    post_json(
+        &format!("{}/offers", issuer.url()),
+        &json!({"achievement": achievement, "tx_code": tx_code}),
+        Some(token),
+    )
+    .await
 }
 
-async fn receive(wallet: &Wallet, jwt: &str) -> Result<bool, CliError> {
-    let policy = Policy { accept_unknown_status: true, ..Policy::default() };
-    let checker = Verifier::online(policy, Fetcher::new(true).map_err(CliError::input)?).map_err(CliError::input)?;
-    let report = checker.verify(jwt, SystemClock.now()).await;
-    print!("{}", indent(&render::report(&report)));
-    let outcome = wallet.import(jwt, &report, false, SystemClock.now()).map_err(CliError::input)?;
-    wallet.flush().map_err(CliError::input)?;
-    Ok(matches!(outcome, ImportOutcome::Stored(_)))
+/// The issuer's id of the credential an offer produced (for revocation).
+async fn issued_id(issuer: &Server, token: &str, offer: &Value) -> Result<String, CliError> {
+    let url = format!("{}/offers/{}/state", issuer.url(), offer["id"].as_str().unwrap_or_default());
+    let state = get_json(&url, Some(token)).await?;
+    println!("   The provider sees the wallet's notification: {}", state["state"]);
+    Ok(state["credential_id"].as_str().unwrap_or_default().to_owned())
 }
 
-fn move_wallet(wallet: &Wallet, base: &std::path::Path, id: &str) -> Result<Wallet, CliError> {
+fn move_wallet(wallet: &Wallet, base: &std::path::Path) -> Result<Wallet, CliError> {
     let file = wallet.export(EXPORT_PASSPHRASE, SystemClock.now()).map_err(CliError::input)?;
     let new_db = crate::store::db::open(&base.join("new-wallet")).map_err(CliError::input)?;
     let moved = Wallet::create(&new_db, "worker", WALLET_PASSPHRASE, SystemClock.now()).map_err(CliError::input)?;
     let count = moved.restore(&file, EXPORT_PASSPHRASE).map_err(CliError::input)?;
-    let same = moved.get_credential(id).map_err(CliError::input)?.token
-        == wallet.get_credential(id).map_err(CliError::input)?.token;
-    println!("   export {} bytes; restored {count} credential(s); identical: {same}", file.len());
+    let before: Vec<String> = wallet.list().map_err(CliError::input)?.into_iter().map(|c| c.id).collect();
+    let same = before.iter().all(|id| {
+        let token = |w: &Wallet| w.get_credential(id).map(|c| c.token).ok();
+        token(wallet).is_some() && token(wallet) == token(&moved)
+    });
+    println!("   The worker changes jobs: one encrypted export file ({} bytes), restored on a new device:", file.len());
+    println!("   {count} credential(s) restored, byte for byte: {same}; no issuer was asked.");
     Ok(moved)
 }
 
-async fn present(verifier: &Server, wallet: &Wallet, id: &str, nonce: &str) -> Result<Report, CliError> {
-    let audience = verifier.url();
-    let vp = wallet.present(&[id.to_owned()], nonce, &audience, SystemClock.now()).map_err(CliError::input)?;
-    let body = json!({"verifiablePresentation": vp, "options": {"challenge": nonce, "domain": audience}});
-    let answer = post_json(&format!("{}/presentations/verify", verifier.url()), &body, None).await?;
-    let report: Report = serde_json::from_value(answer).map_err(CliError::input)?;
-    print!("{}", indent(&render::report(&report)));
-    for credential in &report.credentials {
-        for error in &credential.errors {
-            println!("     credential: {}: {}", error.title, error.detail.as_deref().unwrap_or(""));
+/// `POST /verifier/requests` (admin): the two skills, signed request, response code redirect.
+async fn request(verifier: &Server, token: &str) -> Result<Value, CliError> {
+    let body = json!({"skills": [PYTHON, COURSE_SKILL], "client_id_prefix": "decentralized_identifier",
+        "client_name": "Example Employer BV", "redirect_uri": format!("{}/done", verifier.url())});
+    post_json(&format!("{}/verifier/requests", verifier.url()), &body, Some(token)).await
+}
+
+/// The wallet reads the request, shows the plan, discloses; the employer's page reads the result with the
+/// response code. Returns (verified, proven skills, the `vp_token` form as sent, for the replay).
+async fn respond(
+    tools: &Tools,
+    wallet: &Wallet,
+    verifier: &Server,
+    created: &Value,
+) -> Result<(bool, usize, Vec<(String, String)>), CliError> {
+    let agent = tools.agent(wallet);
+    let uri = created["authorization_request_uri"].as_str().unwrap_or_default();
+    let request = agent.read_request(uri).await.map_err(CliError::input)?;
+    println!("   The wallet shows who asks: {}", request.verifier_label());
+    let plan = request.plan.as_ref().ok_or_else(|| CliError::input("the wallet found no match"))?;
+    for planned in plan {
+        println!("   and what it would send, from \"{}\":", planned.credential.name.as_deref().unwrap_or(""));
+        for path in &planned.paths {
+            println!(
+                "     {}",
+                crate::core::dcql::select_path(&planned.credential.claims, path)
+                    .ok()
+                    .and_then(|v| v.first().map(ToString::to_string))
+                    .unwrap_or_default()
+            );
         }
     }
-    Ok(report)
+    let responded = agent.present(&request, SystemClock.now()).await.map_err(CliError::input)?;
+    let redirect = responded.redirect_uri.clone().unwrap_or_default();
+    let sent: usize = responded.disclosed.iter().map(|(_, d)| d.len()).sum();
+    let withheld = responded.disclosed.iter().flat_map(|(_, d)| d).all(|d| !d.contains(WITHHELD_SKILL));
+    println!("   The worker agrees; {sent} disclosure(s) sent, the other skill, name and grade withheld: {withheld}");
+    let code = redirect.split_once("#response_code=").map(|(_, c)| c).unwrap_or_default();
+    let id = created["id"].as_str().unwrap_or_default();
+    let status = get_json(&format!("{}/verifier/requests/{id}?response_code={code}", verifier.url()), None).await?;
+    let result = &status["result"];
+    let passed = result["verified"].as_bool().unwrap_or(false);
+    let skills = result["proven_skills"].as_array().cloned().unwrap_or_default();
+    println!(
+        "   The employer's page (holding the response code) reads: {}",
+        if passed { "VERIFIED" } else { "NOT VERIFIED" }
+    );
+    for skill in &skills {
+        println!("     proven: {} <{}>", skill["label"].as_str().unwrap_or(""), skill["id"].as_str().unwrap_or(""));
+    }
+    for problem in failures(result) {
+        println!("     {problem}");
+    }
+    let form = vec![
+        ("vp_token".to_owned(), responded.vp_token.clone()),
+        ("state".to_owned(), request.request.state.clone().unwrap_or_default()),
+        ("response_uri".to_owned(), request.request.response_uri.clone()),
+    ];
+    Ok((passed && withheld, skills.len(), form))
 }
 
-async fn verify(verifier: &Server, jwt: &str) -> Result<Report, CliError> {
-    let body = json!({"verifiableCredential": {"@context": [crate::core::credential::VC2_CONTEXT],
-        "type": "EnvelopedVerifiableCredential", "id": format!("data:application/vc+jwt,{jwt}")}});
-    let answer = post_json(&format!("{}/credentials/verify", verifier.url()), &body, None).await?;
-    let report: Report = serde_json::from_value(answer).map_err(CliError::input)?;
-    print!("{}", indent(&render::report(&report)));
-    Ok(report)
+/// Why presentations failed, from the result's reports.
+fn failures(result: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(presentations) = result["presentations"].as_object() {
+        for (query, reports) in presentations {
+            for report in reports.as_array().into_iter().flatten() {
+                for error in report["errors"].as_array().into_iter().flatten() {
+                    out.push(format!("{query}: {}", error["detail"].as_str().unwrap_or("refused")));
+                }
+            }
+        }
+    }
+    out
 }
 
-fn decode_claim(jwt: &str, name: &str) -> String {
-    let payload = jwt.split('.').nth(1).and_then(|p| b64url_decode(p).ok());
-    let claims: Option<Value> = payload.and_then(|p| serde_json::from_slice(&p).ok());
-    claims.and_then(|c| c.get(name).and_then(Value::as_str).map(str::to_owned)).unwrap_or_default()
+/// Posts to the response URI again with the same state: the request is closed.
+async fn replay(tools: &Tools, form: &[(String, String)]) -> Result<String, CliError> {
+    let state = form.iter().find(|(k, _)| k == "state").map(|(_, v)| v.as_str()).unwrap_or_default();
+    let uri = form.iter().find(|(k, _)| k == "response_uri").map(|(_, v)| v.as_str()).unwrap_or_default();
+    let token = form.iter().find(|(k, _)| k == "vp_token").map(|(_, v)| v.as_str()).unwrap_or_default();
+    let body = [("vp_token", token), ("state", state)];
+    let answer = tools.fetcher.post(uri, PostBody::Form(&body), None, 64 * 1024).await.map_err(CliError::input)?;
+    Ok(format!("HTTP {}: {}", answer.status, answer.json()["error_description"].as_str().unwrap_or("")))
 }
 
-fn tamper(token: &str) -> Option<String> {
-    let mut parts = token.split('.');
-    let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
-    let mut claims: Value = serde_json::from_slice(&b64url_decode(payload).ok()?).ok()?;
-    claims["credentialSubject"]["achievement"]["creditsAvailable"] = json!(30);
-    Some(format!("{header}.{}.{signature}", b64url(serde_json::to_vec(&claims).ok()?)))
+async fn get_json(url: &str, bearer: Option<&str>) -> Result<Value, CliError> {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().map_err(CliError::input)?;
+    let mut request = client.get(url);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.map_err(|e| CliError::input(format!("cannot reach {url}: {e}")))?;
+    response.json().await.map_err(|e| CliError::input(format!("{url}: {e}")))
 }
 
 fn indent(text: &str) -> String {

@@ -60,6 +60,8 @@ pub struct Responded {
     pub redirect_uri: Option<String>,
     /// What was disclosed, per presentation.
     pub disclosed: Vec<(String, Vec<String>)>,
+    /// The `vp_token` as sent.
+    pub vp_token: String,
 }
 
 impl Agent<'_> {
@@ -171,7 +173,7 @@ impl Agent<'_> {
             return Err(answer_error(&answer, "invalid_request").into());
         }
         let redirect_uri = answer.json().get("redirect_uri").and_then(Value::as_str).map(str::to_owned);
-        Ok(Responded { redirect_uri, disclosed })
+        Ok(Responded { redirect_uri, disclosed, vp_token })
     }
 
     /// Answers with an error (`access_denied` when the person declines or nothing matches).
