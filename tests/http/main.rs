@@ -5,5 +5,6 @@
 mod fake_issuer;
 mod flow;
 mod helpers;
+mod openid4vc;
 mod rejections;
 mod wallet;
