@@ -2,7 +2,9 @@
 //! credentials (and refuse tampered ones), and a `vc+jwt` signed by `jose` with a did:key issuer verifies with
 //! `skillspass verify` (issue #2); our Bitstring status list decodes with `@digitalbazaar/vc-bitstring-status-list`,
 //! our Token Status List with `@sd-jwt/jwt-status-list`, and our status list credential verifies with `jose`
-//! (issue #3).
+//! (issue #3); the OWF's `@openid4vc/openid4vci` client obtains a credential from our issuer, and
+//! `@openid4vc/openid4vp` resolves our verifier's requests (unsigned and signed) and validates our wallet's
+//! response (issue #6).
 //!
 //! The tools live in `tests/interop/` (`package.json` + lockfile, `requirements.txt`). On first use this test
 //! installs them (`npm ci`, a Python venv): the registries are needed once. When node or python3 is missing the
@@ -40,7 +42,7 @@ fn node() -> Option<PathBuf> {
     let ready = *READY.get_or_init(|| {
         let dir = interop_dir();
         succeeded(Command::new("node").arg("--version"))
-            && (dir.join("node_modules/@sd-jwt/sd-jwt-vc").is_dir()
+            && (dir.join("node_modules/@openid4vc/openid4vp").is_dir()
                 || succeeded(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir)))
     });
     if ready { Some(PathBuf::from("node")) } else { skip("node or npm ci for tests/interop is unavailable") }
@@ -398,4 +400,121 @@ fn sd_jwt_vc_verifies_with_pypi_sd_jwt() {
     let wrong_nonce = run(serde_json::json!({"sdjwt": format!("{presented}{kb}"), "issuerJwk": issuer_jwk,
         "aud": "https://employer.example", "nonce": "another"}));
     assert_eq!(wrong_nonce["verified"], false, "PyPI sd-jwt refuses a KB-JWT for another nonce");
+}
+
+/// An issuer and verifier in this process on loopback (issue #6), with a known admin token.
+struct Services {
+    server: skillspass::cli::serve::Server,
+    token: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Services {
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let token = "interop-admin-token".to_owned();
+        let args = skillspass::cli::serve::ServeArgs {
+            data: Some(dir.path().to_owned()),
+            addr: Some("127.0.0.1:0".into()),
+            roles: Some(vec!["issuer".into(), "verifier".into()]),
+            allow_loopback_http: true,
+            accept_unknown_status: true,
+            admin_token: Some(zeroize::Zeroizing::new(token.clone())),
+            ..Default::default()
+        };
+        Self { server: skillspass::cli::serve::Server::start(&args).await.unwrap(), token, _dir: dir }
+    }
+
+    async fn admin(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.server.url()))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{path}: {}", response.status());
+        response.json().await.unwrap()
+    }
+
+    async fn get(&self, path: &str) -> serde_json::Value {
+        let request = reqwest::Client::new().get(format!("{}{path}", self.server.url())).bearer_auth(&self.token);
+        request.send().await.unwrap().json().await.unwrap()
+    }
+
+    async fn offer(&self, tx_code: bool) -> serde_json::Value {
+        let achievement: serde_json::Value =
+            serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
+        self.admin("/offers", &serde_json::json!({"achievement": achievement, "tx_code": tx_code})).await
+    }
+}
+
+/// Runs a blocking interop script from async code.
+async fn ask_async(program: PathBuf, script: &'static str, input: serde_json::Value) -> (bool, serde_json::Value) {
+    tokio::task::spawn_blocking(move || ask(&program, script, &input)).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_owf_openid4vci_client_obtains_a_credential_from_our_issuer() {
+    let Some(node) = node() else { return };
+    let services = Services::start().await;
+    let offer = services.offer(true).await;
+    let input = serde_json::json!({"offer_uri": offer["offer_uri"], "tx_code": offer["tx_code"]});
+    let (ok, answer) = ask_async(node, "openid4vci_client.mjs", input).await;
+    assert!(ok, "@openid4vc/openid4vci could not obtain the credential: {answer:#}");
+    assert_eq!(answer["configuration"], "micro_credential_sd_jwt");
+    let credential = answer["credential"].as_str().unwrap();
+    let decoded = skillspass::core::sd_jwt::Decoded::parse(credential).unwrap();
+    let claims = skillspass::core::jose::CompactJws::parse(&decoded.jwt).unwrap().claims().unwrap();
+    assert_eq!(claims["cnf"]["jwk"]["x"], answer["holderJwk"]["x"], "bound to the client's key");
+    let report = services.admin("/credentials/verify", &serde_json::json!({"verifiableCredential": credential})).await;
+    assert_eq!(report["verified"], true, "{report:#}");
+    let state = services.get(&format!("/offers/{}/state", offer["id"].as_str().unwrap())).await;
+    assert_eq!(state["state"], "credential_accepted", "the client's notification was understood");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_owf_openid4vp_library_reads_our_requests_and_accepts_our_wallets_response() {
+    use skillspass::holder::Agent;
+    use skillspass::verifier::fetch::Fetcher;
+    use skillspass::verifier::{Policy, Verifier};
+
+    let Some(node) = node() else { return };
+    let services = Services::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = skillspass::store::db::open(dir.path()).unwrap();
+    let wallet = skillspass::wallet::Wallet::create(&db, "worker", "interop passphrase", chrono::Utc::now()).unwrap();
+    let fetcher = Fetcher::new(true).unwrap();
+    let verifier =
+        Verifier::online(Policy { accept_unknown_status: true, ..Policy::default() }, fetcher.clone()).unwrap();
+    let agent = Agent { wallet: &wallet, verifier: &verifier, fetcher: &fetcher };
+    let offer = services.offer(false).await;
+    let read = agent.read_offer(offer["offer_uri"].as_str().unwrap()).await.unwrap();
+    agent.accept(&read, None, chrono::Utc::now()).await.unwrap();
+    let python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
+
+    for (prefix, signed) in [("redirect_uri", false), ("decentralized_identifier", true)] {
+        let created = services
+            .admin("/verifier/requests", &serde_json::json!({"skills": [python], "client_id_prefix": prefix}))
+            .await;
+        let uri = created["authorization_request_uri"].as_str().unwrap();
+        let (ok, resolved) =
+            ask_async(node.clone(), "openid4vp.mjs", serde_json::json!({"mode": "resolve", "uri": uri})).await;
+        assert!(ok, "@openid4vc/openid4vp refused our {prefix} request: {resolved:#}");
+        assert_eq!((resolved["prefix"].as_str().unwrap(), resolved["signed"].as_bool().unwrap()), (prefix, signed));
+        let ours = agent.read_request(uri).await.unwrap();
+        assert_eq!(resolved["nonce"], ours.request.nonce.as_str());
+        assert_eq!(resolved["dcql"], ours.request.dcql_query);
+
+        let sent = agent.present(&ours, chrono::Utc::now()).await.unwrap();
+        let issuer_jwk = services.get("/.well-known/did.json").await["verificationMethod"][0]["publicKeyJwk"].clone();
+        let input = serde_json::json!({"mode": "validate", "request": ours.request, "issuerJwk": issuer_jwk,
+            "response": {"vp_token": serde_json::from_str::<serde_json::Value>(&sent.vp_token).unwrap(),
+                "state": ours.request.state}});
+        let (ok, validated) = ask_async(node.clone(), "openid4vp.mjs", input).await;
+        assert!(ok, "@openid4vc/openid4vp refused our wallet's response: {validated:#}");
+        let claims = &validated["presentations"]["skill_1"][0]["claims"];
+        assert_eq!(claims["skills"], serde_json::json!([{"id": python, "label": "Python (computer programming)"}]));
+        assert!(claims.get("learner_name").is_none() && claims.get("grade").is_none(), "{claims:#}");
+    }
 }
