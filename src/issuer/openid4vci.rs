@@ -508,3 +508,63 @@ fn authorization_details(text: &str, configuration: &str) -> Result<Value, Endpo
         .collect::<Result<Vec<_>, _>>()
         .map(Value::Array)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::keys::SigningKey;
+    use crate::issuer::service::ServiceConfig;
+
+    fn service(dir: &std::path::Path) -> IssuerService {
+        let db = crate::store::db::open(dir).unwrap();
+        let config = ServiceConfig {
+            public_url: "https://academy.example".into(),
+            entries_per_list: 131_072,
+            status_ttl_ms: 300_000,
+        };
+        IssuerService::open(db, SigningKey::generate(), config).unwrap()
+    }
+
+    fn description() -> AchievementDescription {
+        serde_json::from_str(include_str!("../../docs/examples/micro-credential.json")).unwrap()
+    }
+
+    #[test]
+    fn a_stale_c_nonce_is_refused_and_a_fresh_one_works_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = service(dir.path());
+        let now = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        let request = OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL };
+        let created = service.create_offer(request, now).unwrap();
+        let code = service.offer(&created.id, now).unwrap().pre_authorized_code().unwrap().code.clone();
+        let form = HashMap::from([
+            ("grant_type".to_owned(), PRE_AUTHORIZED_CODE_GRANT.to_owned()),
+            ("pre-authorized_code".to_owned(), code),
+        ]);
+        let token = service.token(&form, now).unwrap()["access_token"].as_str().unwrap().to_owned();
+        let holder = SigningKey::generate();
+        let kid = Did::key(&holder.verifying_key()).default_kid();
+        let proof = |nonce: &str| {
+            let jwt = openid4vci::key_proof(&holder, &kid, "https://academy.example", Some(nonce), now).unwrap();
+            json!({"credential_configuration_id": MICRO_CREDENTIAL_CONFIGURATION, "proofs": {"jwt": [jwt]}})
+        };
+        let stale = service.c_nonce(now - NONCE_TTL - Duration::seconds(1));
+        let refused = service.credential(&token, &proof(&stale), now).unwrap_err();
+        assert_eq!((refused.error.code, refused.error.description.contains("expired")), ("invalid_nonce", true));
+        let fresh = service.c_nonce(now);
+        assert!(service.credential(&token, &proof(&fresh), now).is_ok());
+        assert_ne!(fresh, service.c_nonce(now), "nonces are never repeated");
+    }
+
+    #[test]
+    fn offers_refuse_descriptions_that_would_not_validate() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = service(dir.path());
+        let mut incomplete = description();
+        incomplete.achievement.micro_credential = None;
+        let request = OfferRequest { description: incomplete, tx_code_length: None, ttl: DEFAULT_OFFER_TTL };
+        assert!(matches!(service.create_offer(request, Utc::now()), Err(IssueError::Invalid { .. })));
+        let request = OfferRequest { description: description(), tx_code_length: Some(2), ttl: DEFAULT_OFFER_TTL };
+        assert!(service.create_offer(request, Utc::now()).is_err(), "a 2-digit code is too weak");
+    }
+}
