@@ -5,7 +5,7 @@
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use chrono::Utc;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK};
 use crate::core::clock::{Clock as _, SystemClock};
@@ -97,8 +97,8 @@ pub fn respond(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, 
         if planned.paths.is_empty() {
             eprintln!("      disclosing no optional claims");
         }
-        for path in &planned.paths {
-            eprintln!("      disclosing {}", describe(&planned.credential.claims, path));
+        for line in planned.described() {
+            eprintln!("      disclosing {line}");
         }
     }
     eprintln!("Nothing else in your wallet is sent.");
@@ -122,26 +122,6 @@ pub fn respond(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, 
         }
     }
     Ok(if responded.disclosed.is_empty() { EXIT_NOT_VERIFIED } else { EXIT_OK })
-}
-
-/// `skills.2.id = http://…` for a concrete path.
-fn describe(claims: &Value, path: &[Value]) -> String {
-    let mut at = claims;
-    for step in path {
-        at = match step {
-            Value::String(key) => at.get(key).unwrap_or(&Value::Null),
-            Value::Number(index) => {
-                index.as_u64().and_then(|i| at.get(usize::try_from(i).ok()?)).unwrap_or(&Value::Null)
-            }
-            _ => &Value::Null,
-        };
-    }
-    let name: Vec<String> = path.iter().map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_owned)).collect();
-    let value = match at {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    };
-    format!("{} = {}", name.join("."), value.chars().take(120).collect::<String>())
 }
 
 /// One line from the terminal.

@@ -40,6 +40,34 @@ pub struct Planned {
     pub paths: Vec<Vec<Value>>,
 }
 
+impl Planned {
+    /// What would be disclosed, for people: `skills.0.id = http://…` per claim path.
+    #[must_use]
+    pub fn described(&self) -> Vec<String> {
+        self.paths.iter().map(|path| describe(&self.credential.claims, path)).collect()
+    }
+}
+
+/// `skills.2.id = http://…` for a concrete path.
+fn describe(claims: &Value, path: &[Value]) -> String {
+    let mut at = claims;
+    for step in path {
+        at = match step {
+            Value::String(key) => at.get(key).unwrap_or(&Value::Null),
+            Value::Number(index) => {
+                index.as_u64().and_then(|i| at.get(usize::try_from(i).ok()?)).unwrap_or(&Value::Null)
+            }
+            _ => &Value::Null,
+        };
+    }
+    let name: Vec<String> = path.iter().map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_owned)).collect();
+    let value = match at {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    format!("{} = {}", name.join("."), value.chars().take(120).collect::<String>())
+}
+
 impl Request {
     /// Who asks, for people: the verified DID, or the (unverified) response URI, and the self-asserted name.
     #[must_use]

@@ -2,6 +2,7 @@
 //! document. Handlers parse, call one role method and render; errors are problem+json ([`problem`]).
 
 pub mod auth;
+pub mod holder;
 pub mod issuer;
 pub mod oauth;
 pub mod openapi;
@@ -61,7 +62,7 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
         router = router.merge(openid4vp::routes());
     }
     if state.wallets.is_some() {
-        router = router.merge(wallet::routes());
+        router = router.merge(wallet::routes()).merge(holder::routes());
     }
     router
         .fallback(not_found)

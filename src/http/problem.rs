@@ -13,13 +13,14 @@ use crate::issuer::IssueError;
 use crate::issuer::service::StatusError;
 
 /// Every problem type the HTTP layer sends: (name, title, status).
-pub const HTTP_PROBLEMS: [(&str, &str, u16); 20] = [
+pub const HTTP_PROBLEMS: [(&str, &str, u16); 21] = [
     ("malformed-json", "Malformed JSON body", 400),
     ("invalid-request", "Invalid request", 400),
     ("invalid-account", "Invalid account name", 400),
     ("credential-not-accepted", "The wallet did not accept the credential", 400),
     ("invalid-credential", "The credential is not valid", 400),
     ("wrong-issuer", "The credential names another issuer", 400),
+    ("exchange-refused", "The issuer or verifier refused, or broke the protocol", 400),
     ("unauthorized", "Missing or wrong admin token", 401),
     ("wrong-passphrase", "Wrong passphrase", 401),
     ("invalid-session", "Missing, unknown or expired session", 401),

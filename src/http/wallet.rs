@@ -64,7 +64,7 @@ impl From<WalletError> for HttpProblem {
 }
 
 /// The wallet a request's session token opens.
-pub struct Session(Wallet);
+pub struct Session(pub(super) Wallet);
 
 impl FromRequestParts<AppState> for Session {
     type Rejection = HttpProblem;

@@ -468,3 +468,50 @@ async fn the_wallet_refuses_counterparties_that_break_the_rules() {
     assert_eq!(code, 1);
     assert!(err.contains("http"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hosted_wallet_accepts_offers_and_answers_requests_with_consent() {
+    use super::wallet::{account, call};
+    use reqwest::Method;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (issuer, verifier) = servers(dir.path());
+    let hosted = ServerProcess::start(&dir.path().join("hosted"), "wallet", "127.0.0.1:0", &["--allow-loopback-http"]);
+    let (_, session) = account(&hosted, "sanne", PASSPHRASE).await;
+    let micro = offer(&issuer, MICRO, json!({"tx_code": true})).await;
+    let url = format!("{}/wallet/offers", hosted.url);
+    let wrong =
+        call(Method::POST, url.clone(), Some(&session), Some(json!({"offer_uri": micro["offer_uri"], "tx_code": "0"})))
+            .await;
+    assert_eq!(wrong.0, 400, "{:#}", wrong.1);
+    assert_eq!(wrong.1["type"], "https://w3id.org/skillspass/problems#exchange-refused");
+    assert!(wrong.1["detail"].as_str().unwrap().contains("invalid_grant"), "{:#}", wrong.1);
+    let body = json!({"offer_uri": micro["offer_uri"], "tx_code": micro["tx_code"]});
+    let (status, accepted) = call(Method::POST, url.clone(), Some(&session), Some(body.clone())).await;
+    assert_eq!(status, 201, "{accepted:#}");
+    assert_eq!(accepted["status"], "accepted");
+    let (status, _) = call(Method::POST, url, None, Some(body)).await;
+    assert_eq!(status, 401, "a session is needed");
+
+    let created = request(&verifier, json!({"skills": [PYTHON], "client_id_prefix": "decentralized_identifier"})).await;
+    let uri = created["authorization_request_uri"].clone();
+    let url = format!("{}/wallet/presentation-requests", hosted.url);
+    let (status, preview) = call(Method::POST, url.clone(), Some(&session), Some(json!({"request_uri": uri}))).await;
+    assert_eq!(status, 200, "{preview:#}");
+    assert_eq!(preview["status"], "preview");
+    assert_eq!(preview["preview"]["plan"][0]["disclose"], json!([format!("skills.0.id = {PYTHON}")]));
+    let status_url = format!("{}/verifier/requests/{}", verifier.url, created["id"].as_str().unwrap());
+    assert_eq!(get(&status_url, None).await.1["status"], "request_fetched", "nothing was sent without consent");
+    let (status, sent) =
+        call(Method::POST, url.clone(), Some(&session), Some(json!({"request_uri": uri, "consent": true}))).await;
+    assert_eq!((status, sent["status"].as_str()), (200, Some("sent")), "{sent:#}");
+    let (_, result) = get(&status_url, Some(&verifier.admin_token())).await;
+    assert_eq!(result["result"]["verified"], true, "{result:#}");
+
+    let declined_request = request(&verifier, json!({"skills": [PYTHON]})).await;
+    let body = json!({"request_uri": declined_request["authorization_request_uri"], "decline": true});
+    let (status, declined) = call(Method::POST, url, Some(&session), Some(body)).await;
+    assert_eq!((status, declined["status"].as_str()), (200, Some("declined")));
+    let declined_url = format!("{}/verifier/requests/{}", verifier.url, declined_request["id"].as_str().unwrap());
+    assert_eq!(get(&declined_url, Some(&verifier.admin_token())).await.1["result"]["error"], "access_denied");
+}

@@ -14,7 +14,12 @@ fn credential_for(server: &ServerProcess, subject: &str) -> Value {
     credential
 }
 
-async fn call(method: reqwest::Method, url: String, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+pub(super) async fn call(
+    method: reqwest::Method,
+    url: String,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut request = client().request(method, url);
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -26,7 +31,7 @@ async fn call(method: reqwest::Method, url: String, token: Option<&str>, body: O
     (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
-async fn account(server: &ServerProcess, name: &str, passphrase: &str) -> (String, String) {
+pub(super) async fn account(server: &ServerProcess, name: &str, passphrase: &str) -> (String, String) {
     let body = json!({"account": name, "passphrase": passphrase});
     let (status, created) =
         call(reqwest::Method::POST, format!("{}/wallet/accounts", server.url), None, Some(body.clone())).await;
