@@ -145,7 +145,17 @@ impl Agent<'_> {
     }
 
     fn plan(&self, query: &DcqlQuery) -> Result<Option<Vec<Planned>>, HolderError> {
-        let credentials = self.wallet.disclosable_credentials()?;
+        // Only the SD-JWT VCs some query could match are decrypted and revealed.
+        let mut vcts: Vec<&str> = Vec::new();
+        let mut any_vct = false;
+        for credential_query in query.credentials.iter().filter(|q| q.format == "dc+sd-jwt") {
+            match credential_query.meta.get("vct_values").and_then(Value::as_array) {
+                Some(values) => vcts.extend(values.iter().filter_map(Value::as_str)),
+                None => any_vct = true,
+            }
+        }
+        let filter = (!any_vct).then_some(vcts.as_slice());
+        let credentials = self.wallet.disclosable_credentials(filter)?;
         let candidates: Vec<Candidate<'_>> = credentials
             .iter()
             .map(|c| Candidate { format: "dc+sd-jwt", types: vec![c.vct.as_str()], claims: &c.claims })

@@ -58,13 +58,17 @@ fn chosen_by(disclosure: &Disclosure, item: &str) -> bool {
 }
 
 impl Wallet {
-    /// Every stored SD-JWT VC, fully revealed (the wallet verified each on import).
+    /// Every stored SD-JWT VC whose `vct` is one of `vcts` (all when `None`), fully revealed (the wallet verified
+    /// each on import). Only those are decrypted and processed.
     ///
     /// # Errors
     /// Storage or decryption failures.
-    pub fn disclosable_credentials(&self) -> Result<Vec<Disclosable>, WalletError> {
+    pub fn disclosable_credentials(&self, vcts: Option<&[&str]>) -> Result<Vec<Disclosable>, WalletError> {
         let mut found = Vec::new();
-        for summary in self.list()?.into_iter().filter(|c| c.format == "dc+sd-jwt") {
+        let wanted = |c: &super::StoredCredential| {
+            c.format == "dc+sd-jwt" && vcts.is_none_or(|vcts| c.types.iter().any(|t| vcts.contains(&t.as_str())))
+        };
+        for summary in self.list()?.into_iter().filter(wanted) {
             let stored = self.get_credential(&summary.id)?;
             let corrupt = |e: &dyn std::fmt::Display| WalletError::Corrupt(format!("{}: {e}", stored.id));
             let decoded = Decoded::parse(&stored.token).map_err(|e| corrupt(&e))?;
