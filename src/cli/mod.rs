@@ -2,6 +2,7 @@
 //! one role and renders the result. Exit codes (DESIGN.md section 8): 0 success, 1 verification failed, 2 usage
 //! or input error; errors print as `error: <what> (<which input>)`.
 
+mod admin;
 mod demo;
 mod exchange;
 mod issue;
@@ -50,8 +51,12 @@ enum Command {
     Suspend(status::StatusArgs),
     /// Lift a suspension.
     Reinstate(status::StatusArgs),
-    /// The holder's wallet: init, import, list, show, skills, delete, export, restore, present.
+    /// The holder's wallet: init, import, list, show, skills, delete, export, restore, present, accept, respond.
     Wallet(wallet::WalletArgs),
+    /// Make an `OpenID4VCI` credential offer for a learner (issuer admin; prints the URI and a QR code).
+    Offer(admin::OfferArgs),
+    /// Make an `OpenID4VP` presentation request for skills (verifier admin; prints the URI and a QR code).
+    Request(admin::RequestArgs),
     /// Run the end-to-end story on this machine: an issuer and a verifier on loopback, issue, verify, revoke.
     Demo,
 }
@@ -115,6 +120,8 @@ fn dispatch(command: Command) -> Result<u8, CliError> {
         Command::Suspend(args) => status::run(&args, "suspended"),
         Command::Reinstate(args) => status::run(&args, "active"),
         Command::Wallet(args) => wallet::run(&args),
+        Command::Offer(args) => admin::offer(&args),
+        Command::Request(args) => admin::request(&args),
         Command::Demo => demo::run(),
     }
 }

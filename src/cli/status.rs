@@ -36,7 +36,12 @@ pub fn run(args: &StatusArgs, status: &str) -> Result<u8, CliError> {
 }
 
 fn admin_token(args: &StatusArgs) -> Result<zeroize::Zeroizing<String>, CliError> {
-    if let Some(path) = &args.token_file {
+    read_admin_token(args.token_file.as_deref())
+}
+
+/// The admin token from `--token-file`, else `SKILLSPASS_ADMIN_TOKEN`.
+pub(super) fn read_admin_token(file: Option<&std::path::Path>) -> Result<zeroize::Zeroizing<String>, CliError> {
+    if let Some(path) = file {
         return crate::store::read_secret_file(path).map_err(CliError::input);
     }
     std::env::var("SKILLSPASS_ADMIN_TOKEN")

@@ -515,3 +515,46 @@ async fn the_hosted_wallet_accepts_offers_and_answers_requests_with_consent() {
     let declined_url = format!("{}/verifier/requests/{}", verifier.url, declined_request["id"].as_str().unwrap());
     assert_eq!(get(&declined_url, Some(&verifier.admin_token())).await.1["result"]["error"], "access_denied");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admins_make_offers_and_requests_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (issuer, verifier) = servers(dir.path());
+    let admin = |args: &[&str], token_file: &std::path::Path| {
+        let output = Command::new(env!("CARGO_BIN_EXE_skillspass"))
+            .args(args)
+            .arg("--token-file")
+            .arg(token_file)
+            .env_remove("SKILLSPASS_ADMIN_TOKEN")
+            .output()
+            .unwrap();
+        (output.status.code().unwrap(), String::from_utf8(output.stdout).unwrap())
+    };
+    let achievement = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/examples/micro-credential.json");
+    let issuer_token = issuer.data.join("admin-token");
+    let (code, out) =
+        admin(&["offer", "--issuer", &issuer.url, "--achievement", achievement, "--tx-code", "6"], &issuer_token);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains('█'), "a QR code for the terminal");
+    let uri = out.lines().find(|l| l.starts_with("openid-credential-offer://")).unwrap();
+    let tx_code = out.lines().find_map(|l| l.split("shown once): ").nth(1)).unwrap().trim();
+    assert_eq!(tx_code.len(), 6);
+    let wallet = dir.path().join("wallet");
+    assert_eq!(wallet_cli(&wallet, &["init"]).0, 0);
+    let (code, out, err) = wallet_cli(&wallet, &["accept", uri, "--tx-code", tx_code, "--allow-loopback-http"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    let verifier_token = verifier.data.join("admin-token");
+    let (code, out) = admin(
+        &["request", "--verifier", &verifier.url, "--skill", PYTHON, "--signed", "--name", "Acme"],
+        &verifier_token,
+    );
+    assert_eq!(code, 0, "{out}");
+    let uri = out.lines().find(|l| l.starts_with("openid4vp://")).unwrap();
+    assert!(uri.contains("request_uri="), "{uri}");
+    let (code, out, err) = wallet_cli(&wallet, &["respond", uri, "--yes", "--allow-loopback-http"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("\"Acme\""), "{err}");
+    let (code, _) = admin(&["request", "--verifier", &verifier.url, "--skill", "not-esco"], &verifier_token);
+    assert_eq!(code, 2, "a skill that is not an ESCO URI is refused");
+}

@@ -1,0 +1,138 @@
+//! `skillspass offer` and `skillspass request`: the issuer's and the verifier's admin calls of the standard
+//! protocols from a terminal. `offer` makes an `OpenID4VCI` credential offer from an achievement description and
+//! prints the `openid-credential-offer://` URI as text and as a QR code for a phone wallet; `request` makes an
+//! `OpenID4VP` presentation request for ESCO skills (or a DCQL query) and prints the `openid4vp://` URI the same way.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use super::status::read_admin_token;
+use super::{CliError, EXIT_OK, post_json, read_input};
+
+/// Arguments of `offer`.
+#[derive(Debug, clap::Args)]
+pub struct OfferArgs {
+    /// The issuer's base URL.
+    #[arg(long)]
+    issuer: String,
+    /// The achievement description (JSON, see docs/examples/).
+    #[arg(long)]
+    achievement: PathBuf,
+    /// Require a transaction code of this many digits (sent to the learner by another channel).
+    #[arg(long)]
+    tx_code: Option<u32>,
+    /// How long the offer lives, in seconds (default 600).
+    #[arg(long)]
+    expires_in: Option<i64>,
+    /// File holding the admin token (default: the `SKILLSPASS_ADMIN_TOKEN` variable).
+    #[arg(long, env = "SKILLSPASS_TOKEN_FILE")]
+    token_file: Option<PathBuf>,
+    /// Print the answer as JSON only.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `request`.
+#[derive(Debug, clap::Args)]
+pub struct RequestArgs {
+    /// The verifier's base URL.
+    #[arg(long)]
+    verifier: String,
+    /// An ESCO skill URI to ask for (repeatable).
+    #[arg(long = "skill")]
+    skills: Vec<String>,
+    /// A DCQL query file instead of skills.
+    #[arg(long, conflicts_with = "skills")]
+    dcql: Option<PathBuf>,
+    /// Sign the request (`decentralized_identifier:` client id, the verifier's did:web) instead of sending it
+    /// unsigned (`redirect_uri:`).
+    #[arg(long)]
+    signed: bool,
+    /// The name wallets show.
+    #[arg(long)]
+    name: Option<String>,
+    /// File holding the admin token (default: the `SKILLSPASS_ADMIN_TOKEN` variable).
+    #[arg(long, env = "SKILLSPASS_TOKEN_FILE")]
+    token_file: Option<PathBuf>,
+    /// Print the answer as JSON only.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `offer`.
+///
+/// # Errors
+/// [`CliError`] for unreadable input or a refusal by the issuer.
+pub fn offer(args: &OfferArgs) -> Result<u8, CliError> {
+    let token = read_admin_token(args.token_file.as_deref())?;
+    let description: Value = serde_json::from_str(&read_input(&args.achievement, 1024 * 1024)?)
+        .map_err(|e| CliError::input(format!("{}: {e}", args.achievement.display())))?;
+    let mut body = json!({"achievement": description});
+    if let Some(length) = args.tx_code {
+        body["tx_code"] = json!({"length": length});
+    }
+    if let Some(seconds) = args.expires_in {
+        body["expires_in"] = json!(seconds);
+    }
+    let url = format!("{}/offers", args.issuer.trim_end_matches('/'));
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
+    let answer = runtime.block_on(post_json(&url, &body, Some(&token)))?;
+    if args.json {
+        println!("{answer}");
+        return Ok(EXIT_OK);
+    }
+    let uri = answer["offer_uri"].as_str().unwrap_or_default();
+    show(uri, "Scan with the learner's wallet, or run: skillspass wallet accept '<URI>'")?;
+    if let Some(code) = answer["tx_code"].as_str() {
+        println!("transaction code (send it to the learner by another channel; shown once): {code}");
+    }
+    println!(
+        "expires at {}; offer id {}",
+        answer["expires_at"].as_str().unwrap_or("-"),
+        answer["id"].as_str().unwrap_or("-")
+    );
+    Ok(EXIT_OK)
+}
+
+/// Runs `request`.
+///
+/// # Errors
+/// [`CliError`] for unreadable input or a refusal by the verifier.
+pub fn request(args: &RequestArgs) -> Result<u8, CliError> {
+    let token = read_admin_token(args.token_file.as_deref())?;
+    let mut body = json!({
+        "client_id_prefix": if args.signed { "decentralized_identifier" } else { "redirect_uri" },
+        "client_name": args.name,
+    });
+    match &args.dcql {
+        Some(file) => {
+            body["dcql_query"] = serde_json::from_str(&read_input(file, 256 * 1024)?)
+                .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
+        }
+        None if args.skills.is_empty() => return Err(CliError::input("give --skill URI (repeatable) or --dcql FILE")),
+        None => body["skills"] = json!(args.skills),
+    }
+    let base = args.verifier.trim_end_matches('/');
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
+    let answer = runtime.block_on(post_json(&format!("{base}/verifier/requests"), &body, Some(&token)))?;
+    if args.json {
+        println!("{answer}");
+        return Ok(EXIT_OK);
+    }
+    let uri = answer["authorization_request_uri"].as_str().unwrap_or_default();
+    show(uri, "Scan with the worker's wallet, or run: skillspass wallet respond '<URI>'")?;
+    let id = answer["id"].as_str().unwrap_or("-");
+    println!("result (admin token): GET {base}/verifier/requests/{id}");
+    Ok(EXIT_OK)
+}
+
+fn show(uri: &str, hint: &str) -> Result<(), CliError> {
+    match crate::core::qr::terminal(uri) {
+        Ok(code) => println!("{code}"),
+        Err(e) => eprintln!("({e}; use the URI)"),
+    }
+    println!("{uri}");
+    eprintln!("{hint}");
+    Ok(())
+}
