@@ -83,7 +83,7 @@ pub fn offer(args: &OfferArgs) -> Result<u8, CliError> {
         return Ok(EXIT_OK);
     }
     let uri = answer["offer_uri"].as_str().unwrap_or_default();
-    show(uri, "Scan with the learner's wallet, or run: skillspass wallet accept '<URI>'")?;
+    show(uri, "Scan with the learner's wallet, or run: skillspass wallet accept '<URI>'");
     if let Some(code) = answer["tx_code"].as_str() {
         println!("transaction code (send it to the learner by another channel; shown once): {code}");
     }
@@ -121,18 +121,17 @@ pub fn request(args: &RequestArgs) -> Result<u8, CliError> {
         return Ok(EXIT_OK);
     }
     let uri = answer["authorization_request_uri"].as_str().unwrap_or_default();
-    show(uri, "Scan with the worker's wallet, or run: skillspass wallet respond '<URI>'")?;
+    show(uri, "Scan with the worker's wallet, or run: skillspass wallet respond '<URI>'");
     let id = answer["id"].as_str().unwrap_or("-");
     println!("result (admin token): GET {base}/verifier/requests/{id}");
     Ok(EXIT_OK)
 }
 
-fn show(uri: &str, hint: &str) -> Result<(), CliError> {
+fn show(uri: &str, hint: &str) {
     match crate::core::qr::terminal(uri) {
         Ok(code) => println!("{code}"),
         Err(e) => eprintln!("({e}; use the URI)"),
     }
     println!("{uri}");
     eprintln!("{hint}");
-    Ok(())
 }
