@@ -38,8 +38,8 @@ fn tools(state: &AppState) -> Result<(&Verifier, &Fetcher), HttpProblem> {
 }
 
 /// `POST /wallet/offers`.
-#[derive(Debug, Deserialize)]
-struct AcceptRequest {
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AcceptRequest {
     /// `openid-credential-offer://?…`.
     offer_uri: String,
     /// The transaction code the issuer sent out of band.
@@ -47,7 +47,12 @@ struct AcceptRequest {
     tx_code: Option<String>,
 }
 
-async fn accept(
+/// Accepts a credential offer into the session's wallet.
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(post, path = "/wallet/offers", tag = "Hosted wallet", request_body = AcceptRequest, responses((status = 201, description = "accepted and stored"), (status = 400, description = "exchange-refused or credential-not-accepted"), (status = 401, description = "no session")))]
+pub async fn accept(
     State(state): State<AppState>,
     Session(wallet): Session,
     body: Result<Json<AcceptRequest>, axum::extract::rejection::JsonRejection>,
@@ -64,8 +69,8 @@ async fn accept(
 }
 
 /// `POST /wallet/presentation-requests`.
-#[derive(Debug, Deserialize)]
-struct RespondRequest {
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RespondRequest {
     /// `openid4vp://?…`.
     request_uri: String,
     /// The holder agrees to send what the preview listed.
@@ -76,7 +81,12 @@ struct RespondRequest {
     decline: bool,
 }
 
-async fn respond(
+/// Previews, answers or declines a presentation request.
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(post, path = "/wallet/presentation-requests", tag = "Hosted wallet", request_body = RespondRequest, responses((status = 200, description = "preview, sent or declined"), (status = 400, description = "exchange-refused"), (status = 401, description = "no session")))]
+pub async fn respond(
     State(state): State<AppState>,
     Session(wallet): Session,
     body: Result<Json<RespondRequest>, axum::extract::rejection::JsonRejection>,

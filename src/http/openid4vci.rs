@@ -42,27 +42,45 @@ fn endpoint_error(error: EndpointError) -> OAuthError {
     OAuthError::new(error.status, error.error)
 }
 
-async fn credential_issuer_metadata(State(state): State<AppState>) -> Result<Json<Value>, HttpProblem> {
+/// Credential issuer metadata (`OpenID4VCI` section 12.2).
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(get, path = "/.well-known/openid-credential-issuer", tag = "OpenID4VCI", responses((status = 200, description = "credential issuer metadata")))]
+pub async fn credential_issuer_metadata(State(state): State<AppState>) -> Result<Json<Value>, HttpProblem> {
     Ok(Json(service(&state)?.credential_issuer_metadata()))
 }
 
-async fn authorization_server_metadata(State(state): State<AppState>) -> Result<Json<Value>, HttpProblem> {
+/// Authorization server metadata (RFC 8414).
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(get, path = "/.well-known/oauth-authorization-server", tag = "OpenID4VCI", responses((status = 200, description = "RFC 8414 metadata")))]
+pub async fn authorization_server_metadata(State(state): State<AppState>) -> Result<Json<Value>, HttpProblem> {
     Ok(Json(service(&state)?.authorization_server_metadata()))
 }
 
 /// `POST /offers` (admin): an offer for a learner from an achievement description.
-#[derive(Debug, Deserialize)]
-struct CreateOffer {
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CreateOffer {
+    /// An achievement description (see `docs/examples/`).
+    #[schema(value_type = Object)]
     achievement: AchievementDescription,
     /// `true` for a 6-digit transaction code, or `{"length": n}`.
     #[serde(default)]
+    #[schema(value_type = Object)]
     tx_code: Option<Value>,
     /// Seconds the offer lives (default 600).
     #[serde(default)]
     expires_in: Option<i64>,
 }
 
-async fn create_offer(
+/// Creates a credential offer from an achievement description (admin).
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(post, path = "/offers", tag = "OpenID4VCI", request_body = CreateOffer, responses((status = 201, description = "the offer URI, QR URL and transaction code"), (status = 400, description = "invalid description"), (status = 401, description = "admin token missing or wrong")))]
+pub async fn create_offer(
     State(state): State<AppState>,
     _admin: Admin,
     body: Result<Json<CreateOffer>, axum::extract::rejection::JsonRejection>,
@@ -87,14 +105,24 @@ async fn create_offer(
     Ok(no_store(StatusCode::CREATED, body))
 }
 
-async fn offer(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
+/// The credential offer, by reference.
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(get, path = "/offers/{id}", tag = "OpenID4VCI", params(("id" = String, Path, description = "offer id")), responses((status = 200, description = "the credential offer"), (status = 404, description = "unknown, expired or used")))]
+pub async fn offer(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
     let offer = service(&state)?.offer(&id, SystemClock.now());
     let offer =
         offer.ok_or_else(|| HttpProblem::new("not-found", "no such offer, or it expired or was used".to_owned()))?;
     Ok(no_store(StatusCode::OK, serde_json::to_value(offer).map_err(|e| HttpProblem::internal(&e))?))
 }
 
-async fn offer_qr(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
+/// The offer URI as a QR code.
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(get, path = "/offers/{id}/qr.svg", tag = "OpenID4VCI", params(("id" = String, Path, description = "offer id")), responses((status = 200, description = "SVG"), (status = 404, description = "unknown, expired or used")))]
+pub async fn offer_qr(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
     let service = service(&state)?;
     if service.offer(&id, SystemClock.now()).is_none() {
         return Err(HttpProblem::new("not-found", "no such offer, or it expired or was used".to_owned()));
@@ -103,7 +131,12 @@ async fn offer_qr(State(state): State<AppState>, Path(id): Path<String>) -> Resu
     Ok(svg(crate::core::qr::svg(&uri).map_err(|e| HttpProblem::internal(&e))?))
 }
 
-async fn offer_state(
+/// Where an offer stands (admin).
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(get, path = "/offers/{id}/state", tag = "OpenID4VCI", params(("id" = String, Path, description = "offer id")), responses((status = 200, description = "where the offer stands"), (status = 401, description = "admin token missing or wrong")))]
+pub async fn offer_state(
     State(state): State<AppState>,
     _admin: Admin,
     Path(id): Path<String>,
@@ -113,7 +146,13 @@ async fn offer_state(
     Ok(Json(serde_json::json!({"id": id, "state": offer_state, "credential_id": credential_id})))
 }
 
-async fn token(
+/// The token endpoint (pre-authorized code grant).
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(post, path = "/token", tag = "OpenID4VCI", responses((status = 200, description = "access token"), (status = 400, description = "OAuth error")))]
+#[expect(clippy::implicit_hasher, reason = "an axum handler: axum builds the form map")]
+pub async fn token(
     State(state): State<AppState>,
     form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, OAuthError> {
@@ -123,12 +162,22 @@ async fn token(
     Ok(no_store(StatusCode::OK, answer))
 }
 
-async fn nonce(State(state): State<AppState>) -> Result<Response, HttpProblem> {
+/// The nonce endpoint.
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(post, path = "/nonce", tag = "OpenID4VCI", responses((status = 200, description = "a fresh c_nonce")))]
+pub async fn nonce(State(state): State<AppState>) -> Result<Response, HttpProblem> {
     let nonce = service(&state)?.c_nonce(SystemClock.now());
     Ok(no_store(StatusCode::OK, serde_json::json!({"c_nonce": nonce})))
 }
 
-async fn credential(
+/// The credential endpoint.
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(post, path = "/credential", tag = "OpenID4VCI", responses((status = 200, description = "the credential"), (status = 400, description = "OAuth error"), (status = 401, description = "invalid_token")))]
+pub async fn credential(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
@@ -147,7 +196,12 @@ async fn credential(
     Ok(no_store(StatusCode::OK, answer))
 }
 
-async fn notification(
+/// The notification endpoint.
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(post, path = "/notification", tag = "OpenID4VCI", responses((status = 204, description = "recorded"), (status = 400, description = "OAuth error"), (status = 401, description = "invalid_token")))]
+pub async fn notification(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,

@@ -36,22 +36,32 @@ fn desk(state: &AppState) -> Result<&PresentationDesk, HttpProblem> {
 }
 
 /// `POST /verifier/requests`.
-#[derive(Debug, Deserialize)]
-struct CreateRequest {
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CreateRequest {
+    /// A DCQL query (or `skills`).
     #[serde(default)]
+    #[schema(value_type = Object)]
     dcql_query: Option<Value>,
+    /// ESCO skill URIs (or `dcql_query`).
     #[serde(default)]
     skills: Vec<String>,
     /// `redirect_uri` (default) or `decentralized_identifier`.
     #[serde(default)]
     client_id_prefix: Option<String>,
+    /// Where the wallet sends the browser afterwards (`#response_code=` is appended).
     #[serde(default)]
     redirect_uri: Option<String>,
+    /// The name wallets show.
     #[serde(default)]
     client_name: Option<String>,
 }
 
-async fn create_request(
+/// Creates a presentation request from ESCO skills or a DCQL query (admin).
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(post, path = "/verifier/requests", tag = "OpenID4VP", request_body = CreateRequest, responses((status = 201, description = "the openid4vp:// URI and QR URL"), (status = 400, description = "invalid query"), (status = 401, description = "admin token missing or wrong")))]
+pub async fn create_request(
     State(state): State<AppState>,
     _admin: super::auth::Admin,
     body: Result<Json<CreateRequest>, axum::extract::rejection::JsonRejection>,
@@ -80,13 +90,20 @@ async fn create_request(
     Ok(no_store(StatusCode::CREATED, answer))
 }
 
+/// `?response_code=` of `GET /verifier/requests/{id}`.
 #[derive(Debug, Deserialize)]
-struct StatusQuery {
+pub struct StatusQuery {
+    /// The code the wallet's redirect carried.
     #[serde(default)]
     response_code: Option<String>,
 }
 
-async fn request_status(
+/// A request's status and result.
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(get, path = "/verifier/requests/{id}", tag = "OpenID4VP", params(("id" = String, Path, description = "request id"), ("response_code" = Option<String>, Query, description = "the code of the wallet redirect")), responses((status = 200, description = "status, and the result for the admin or the response code holder"), (status = 404, description = "unknown request")))]
+pub async fn request_status(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(query): Query<StatusQuery>,
@@ -99,7 +116,12 @@ async fn request_status(
     Ok(no_store(StatusCode::OK, status))
 }
 
-async fn request_object(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
+/// The signed request object.
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(get, path = "/verifier/requests/{id}/request", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), responses((status = 200, description = "application/oauth-authz-req+jwt"), (status = 404, description = "unknown, unsigned or closed")))]
+pub async fn request_object(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
     let jwt = desk(&state)?.request_object(&id, SystemClock.now());
     let jwt = jwt.ok_or_else(|| HttpProblem::new("not-found", "no such open signed request".to_owned()))?;
     let mut response = jwt.into_response();
@@ -108,13 +130,24 @@ async fn request_object(State(state): State<AppState>, Path(id): Path<String>) -
     Ok(response)
 }
 
-async fn request_qr(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
+/// The request URI as a QR code.
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(get, path = "/verifier/requests/{id}/qr.svg", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), responses((status = 200, description = "SVG"), (status = 404, description = "unknown or closed")))]
+pub async fn request_qr(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
     let uri = desk(&state)?.invocation_uri(&id, SystemClock.now());
     let uri = uri.ok_or_else(|| HttpProblem::new("not-found", "no such open presentation request".to_owned()))?;
     Ok(svg(crate::core::qr::svg(&uri).map_err(|e| HttpProblem::internal(&e))?))
 }
 
-async fn response(
+/// The response endpoint (`direct_post`).
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(post, path = "/verifier/requests/{id}/response", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), responses((status = 200, description = "accepted; redirect_uri with the response code when one was set"), (status = 400, description = "OAuth error"), (status = 404, description = "unknown request")))]
+#[expect(clippy::implicit_hasher, reason = "an axum handler: axum builds the form map")]
+pub async fn response(
     State(state): State<AppState>,
     Path(id): Path<String>,
     form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,

@@ -205,9 +205,20 @@ async fn health_and_openapi_describe_the_service() {
     let health: Value = client().get(format!("{}/health", server.url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(health["roles"], serde_json::json!(["issuer", "verifier"]));
     let api: Value = client().get(format!("{}/openapi.json", server.url)).send().await.unwrap().json().await.unwrap();
-    for path in
-        ["/credentials/issue", "/credentials/status", "/credentials/verify", "/status/{list}", "/.well-known/did.json"]
-    {
+    for path in [
+        "/credentials/issue",
+        "/credentials/status",
+        "/credentials/verify",
+        "/status/{list}",
+        "/.well-known/did.json",
+        "/.well-known/openid-credential-issuer",
+        "/offers",
+        "/token",
+        "/credential",
+        "/verifier/requests",
+        "/verifier/requests/{id}/response",
+        "/wallet/offers",
+    ] {
         assert!(api["paths"].get(path).is_some(), "openapi lacks {path}");
     }
     let mode = std::os::unix::fs::PermissionsExt::mode(
