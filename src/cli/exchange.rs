@@ -4,7 +4,6 @@
 
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
-use chrono::Utc;
 use serde_json::json;
 
 use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK};
@@ -108,7 +107,7 @@ pub fn respond(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, 
             .map_err(|e| refused(&e))?;
         return Err(CliError::refused("declined (access_denied sent)"));
     }
-    let responded = runtime.block_on(agent.present(&request, Utc::now())).map_err(|e| refused(&e))?;
+    let responded = runtime.block_on(agent.present(&request, SystemClock.now())).map_err(|e| refused(&e))?;
     if options.json {
         println!(
             "{}",

@@ -208,7 +208,7 @@ impl PresentationDesk {
         }
         let dcql = DcqlQuery::parse(&query).map_err(|e| ProtocolError::new("invalid_request", e.to_string()))?;
         if let Some(redirect) = &new.redirect_uri {
-            openid4vci_url(redirect)?;
+            check_redirect_uri(redirect)?;
         }
         let id = random_b64url(16);
         let response_uri = format!("{}/verifier/requests/{id}/response", self.public_url);
@@ -383,7 +383,7 @@ fn digest(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
-fn openid4vci_url(url: &str) -> Result<(), ProtocolError> {
+fn check_redirect_uri(url: &str) -> Result<(), ProtocolError> {
     let parsed =
         url::Url::parse(url).map_err(|_| ProtocolError::new("invalid_request", format!("{url:?} is not a URL")))?;
     if matches!(parsed.scheme(), "https" | "http") && parsed.fragment().is_none() {
