@@ -56,8 +56,7 @@ async fn main() {
     let db = skillspass::store::db::open(&dir.path().join("wallet")).unwrap();
     let wallet = Wallet::create(&db, "bench", "bench passphrase", chrono::Utc::now()).unwrap();
     let fetcher = Fetcher::new(true).unwrap();
-    let verifier =
-        Verifier::online(Policy { accept_unknown_status: true, ..Policy::default() }, fetcher.clone()).unwrap();
+    let verifier = Verifier::online(Policy::for_holder(), fetcher.clone()).unwrap();
     let agent = Agent { wallet: &wallet, verifier: &verifier, fetcher: &fetcher };
     let achievement: Value = serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
 

@@ -485,8 +485,7 @@ async fn the_owf_openid4vp_library_reads_our_requests_and_accepts_our_wallets_re
     let db = skillspass::store::db::open(dir.path()).unwrap();
     let wallet = skillspass::wallet::Wallet::create(&db, "worker", "interop passphrase", chrono::Utc::now()).unwrap();
     let fetcher = Fetcher::new(true).unwrap();
-    let verifier =
-        Verifier::online(Policy { accept_unknown_status: true, ..Policy::default() }, fetcher.clone()).unwrap();
+    let verifier = Verifier::online(Policy::for_holder(), fetcher.clone()).unwrap();
     let agent = Agent { wallet: &wallet, verifier: &verifier, fetcher: &fetcher };
     let offer = services.offer(false).await;
     let read = agent.read_offer(offer["offer_uri"].as_str().unwrap()).await.unwrap();

@@ -85,7 +85,7 @@ struct Tools {
 impl Tools {
     fn new() -> Result<Self, CliError> {
         let fetcher = Fetcher::new(true).map_err(CliError::input)?;
-        let policy = Policy { accept_unknown_status: true, ..Policy::default() };
+        let policy = Policy::for_holder();
         Ok(Self { verifier: Verifier::online(policy, fetcher.clone()).map_err(CliError::input)?, fetcher })
     }
 

@@ -32,7 +32,7 @@ fn refused(error: &HolderError) -> CliError {
 
 fn tools(loopback: bool) -> Result<(Verifier, Fetcher, tokio::runtime::Runtime), CliError> {
     let fetcher = Fetcher::new(loopback).map_err(CliError::input)?;
-    let policy = Policy { accept_unknown_status: true, ..Policy::default() };
+    let policy = Policy::for_holder();
     let verifier = Verifier::online(policy, fetcher.clone()).map_err(CliError::input)?;
     Ok((verifier, fetcher, tokio::runtime::Runtime::new().map_err(CliError::input)?))
 }

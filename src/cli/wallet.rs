@@ -281,7 +281,7 @@ struct ImportOptions {
 }
 
 fn import(wallet: &Wallet, input: &Path, options: &ImportOptions) -> Result<u8, CliError> {
-    let policy = Policy { accept_unknown_status: true, ..Policy::default() };
+    let policy = Policy::for_holder();
     let verifier = if options.offline {
         Verifier::new(policy).map_err(CliError::input)?
     } else {

@@ -81,6 +81,13 @@ fn depth(value: &Value) -> usize {
     }
 }
 
+/// SHA-256 of a secret's text: how codes, tokens and sessions are kept and looked up (never the secret itself),
+/// and what constant-time comparisons compare.
+#[must_use]
+pub fn sha256(text: &str) -> [u8; 32] {
+    <sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()).into()
+}
+
 /// `bytes` random bytes from the operating system, base64url: nonces, codes, tokens (32 bytes = 256 bits).
 #[must_use]
 pub fn random_b64url(bytes: usize) -> String {

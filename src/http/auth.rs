@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
 use super::{AppState, HttpProblem};
+use crate::core::encoding::sha256;
 
 /// The admin token (its digest; the token itself is not kept in memory).
 #[derive(Clone)]
@@ -25,13 +25,13 @@ impl AdminToken {
     /// From the secret text.
     #[must_use]
     pub fn new(token: &Zeroizing<String>) -> Self {
-        Self(Arc::new(Sha256::digest(token.trim().as_bytes()).into()))
+        Self(Arc::new(sha256(token.trim())))
     }
 
     /// Whether `presented` is the token, in constant time.
     #[must_use]
     pub fn matches(&self, presented: &str) -> bool {
-        let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+        let digest = sha256(presented);
         bool::from(digest.ct_eq(&*self.0))
     }
 }

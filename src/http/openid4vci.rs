@@ -38,6 +38,15 @@ fn service(state: &AppState) -> Result<&IssuerService, HttpProblem> {
     state.issuer.as_deref().ok_or_else(|| HttpProblem::new("not-found", "the issuer role is not served".to_owned()))
 }
 
+/// The issuer and the access token of a protected protocol call (`/credential`, `/notification`).
+fn protected<'a>(state: &'a AppState, headers: &'a HeaderMap) -> Result<(&'a IssuerService, &'a str), OAuthError> {
+    let service = state.issuer.as_deref().ok_or_else(|| OAuthError::invalid_request("no issuer here"))?;
+    let token = bearer(headers).ok_or_else(|| {
+        OAuthError::new(401, ProtocolError::new("invalid_token", "send Authorization: Bearer <access token>"))
+    })?;
+    Ok((service, token))
+}
+
 fn endpoint_error(error: EndpointError) -> OAuthError {
     OAuthError::new(error.status, error.error)
 }
@@ -182,10 +191,7 @@ pub async fn credential(
     headers: HeaderMap,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, OAuthError> {
-    let service = state.issuer.as_deref().ok_or_else(|| OAuthError::invalid_request("no issuer here"))?;
-    let token = bearer(&headers).ok_or_else(|| {
-        OAuthError::new(401, ProtocolError::new("invalid_token", "send Authorization: Bearer <access token>"))
-    })?;
+    let (service, token) = protected(&state, &headers)?;
     let Json(request) =
         body.map_err(|e| OAuthError::new(400, ProtocolError::new("invalid_credential_request", e.body_text())))?;
     let answer = service.credential(token, &request, SystemClock.now()).map_err(endpoint_error)?;
@@ -206,10 +212,7 @@ pub async fn notification(
     headers: HeaderMap,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, OAuthError> {
-    let service = state.issuer.as_deref().ok_or_else(|| OAuthError::invalid_request("no issuer here"))?;
-    let token = bearer(&headers).ok_or_else(|| {
-        OAuthError::new(401, ProtocolError::new("invalid_token", "send Authorization: Bearer <access token>"))
-    })?;
+    let (service, token) = protected(&state, &headers)?;
     let Json(body) =
         body.map_err(|e| OAuthError::new(400, ProtocolError::new("invalid_notification_request", e.body_text())))?;
     service.notify(token, &body, SystemClock.now()).map_err(endpoint_error)?;

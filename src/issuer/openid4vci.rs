@@ -13,7 +13,6 @@ use std::sync::{Mutex, PoisonError};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
-use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 
 use super::service::IssuerService;
@@ -21,6 +20,7 @@ use super::{AchievementDescription, IssueError};
 use crate::core::credential::MICRO_CREDENTIAL;
 use crate::core::did::Did;
 use crate::core::encoding::random_b64url;
+use crate::core::encoding::sha256;
 use crate::core::openid4vci::{
     self, CredentialOffer, Grants, PRE_AUTHORIZED_CODE_GRANT, PreAuthorizedCode, ProtocolError, TxCode,
 };
@@ -129,10 +129,6 @@ impl Exchange {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-fn digest(secret: &str) -> [u8; 32] {
-    Sha256::digest(secret.as_bytes()).into()
 }
 
 fn numeric_code(length: u32) -> String {
@@ -257,7 +253,7 @@ impl IssuerService {
         state.offers.retain(|_, o| o.expires > now || o.state != OfferState::Offered);
         let State { offers, codes, .. } = &mut *state;
         codes.retain(|_, offer| offers.contains_key(offer));
-        state.codes.insert(digest(&code), id.clone());
+        state.codes.insert(sha256(&code), id.clone());
         state.offers.insert(id.clone(), offer);
         drop(state);
         let url = format!("{}/offers/{id}", self.public_url());
@@ -312,7 +308,7 @@ impl IssuerService {
         let state = &mut *guard;
         let id = state
             .codes
-            .get(&digest(code))
+            .get(&sha256(code))
             .cloned()
             .ok_or_else(|| bad("invalid_grant", "unknown pre-authorized code"))?;
         let offer = state.offers.get_mut(&id).ok_or_else(|| bad("invalid_grant", "unknown pre-authorized code"))?;
@@ -326,7 +322,7 @@ impl IssuerService {
             (None, Some(_)) => return Err(bad("invalid_request", "tx_code was sent but this offer does not use one")),
             (Some(_), None) => return Err(bad("invalid_request", "this offer requires a tx_code")),
             (Some((expected, _)), Some(given)) => {
-                if !bool::from(digest(expected).ct_eq(&digest(given))) {
+                if !bool::from(sha256(expected).ct_eq(&sha256(given))) {
                     offer.wrong_attempts += 1;
                     if offer.wrong_attempts >= MAX_TX_CODE_ATTEMPTS {
                         offer.state = OfferState::Locked;
@@ -342,7 +338,7 @@ impl IssuerService {
         let configuration = offer.configuration;
         let token = random_b64url(32);
         state.tokens.retain(|_, g| g.expires > now);
-        state.tokens.insert(digest(&token), Grant { offer: id, expires: now + ACCESS_TOKEN_TTL });
+        state.tokens.insert(sha256(&token), Grant { offer: id, expires: now + ACCESS_TOKEN_TTL });
         let mut answer = json!({
             "access_token": token,
             "token_type": "Bearer",
@@ -427,7 +423,7 @@ impl IssuerService {
     /// [`EndpointError`] `invalid_token`, `invalid_notification_id` or `invalid_notification_request`.
     pub fn notify(&self, access_token: &str, body: &Value, now: DateTime<Utc>) -> Result<(), EndpointError> {
         let mut state = self.exchange().lock();
-        let grant = state.tokens.get(&digest(access_token)).filter(|g| g.expires > now);
+        let grant = state.tokens.get(&sha256(access_token)).filter(|g| g.expires > now);
         let offer_id = grant.map(|g| g.offer.clone()).ok_or_else(|| unauthorized("unknown or expired access token"))?;
         let offer = state.offers.get_mut(&offer_id).ok_or_else(|| unauthorized("unknown access token"))?;
         let id = body.get("notification_id").and_then(Value::as_str);
@@ -449,7 +445,7 @@ impl IssuerService {
         now: DateTime<Utc>,
     ) -> Result<(String, &'static str, AchievementDescription), EndpointError> {
         let state = self.exchange().lock();
-        let grant = state.tokens.get(&digest(access_token)).filter(|g| g.expires > now);
+        let grant = state.tokens.get(&sha256(access_token)).filter(|g| g.expires > now);
         let grant = grant.ok_or_else(|| unauthorized("unknown or expired access token"))?;
         let offer = state.offers.get(&grant.offer).ok_or_else(|| unauthorized("unknown access token"))?;
         if offer.state != OfferState::TokenIssued {

@@ -48,6 +48,15 @@ pub struct Policy {
     pub accept_unknown_status: bool,
 }
 
+impl Policy {
+    /// The policy a wallet verifies received credentials with: a status that cannot be established is a warning,
+    /// not a refusal (the holder may be offline; every verifier checks status again when the credential is shown).
+    #[must_use]
+    pub fn for_holder() -> Self {
+        Self { accept_unknown_status: true, ..Self::default() }
+    }
+}
+
 impl Default for Policy {
     fn default() -> Self {
         Self { skew: DEFAULT_SKEW, trust: None, accept_unknown_status: false }

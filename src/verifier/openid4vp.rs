@@ -14,13 +14,13 @@ use std::sync::{Mutex, PoisonError};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
-use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 
 use super::Verifier;
 use crate::core::dcql::{Candidate, DcqlQuery};
 use crate::core::did::{Did, VerificationMethod};
 use crate::core::encoding::random_b64url;
+use crate::core::encoding::sha256;
 use crate::core::keys::SigningKey;
 use crate::core::openid4vci::ProtocolError;
 use crate::core::openid4vp::{
@@ -296,7 +296,7 @@ impl PresentationDesk {
         let sessions = self.lock();
         let session = sessions.get(id)?;
         let code_ok = match (response_code, &session.response_code) {
-            (Some(given), Some(expected)) => bool::from(digest(given).ct_eq(expected)),
+            (Some(given), Some(expected)) => bool::from(sha256(given).ct_eq(expected)),
             _ => false,
         };
         let mut answer = json!({"id": id, "status": session.status, "client_id": session.request.client_id});
@@ -342,7 +342,7 @@ impl PresentationDesk {
         let session = sessions.get_mut(id).ok_or_else(|| invalid(404, "unknown request"))?;
         session.status = outcome.status;
         session.result = Some(outcome.result);
-        session.response_code = Some(digest(&code));
+        session.response_code = Some(sha256(&code));
         Ok(match &session.redirect_uri {
             Some(redirect) => json!({"redirect_uri": format!("{redirect}#response_code={code}")}),
             None => json!({}),
@@ -377,10 +377,6 @@ impl PresentationDesk {
 struct Outcome {
     status: RequestStatus,
     result: Value,
-}
-
-fn digest(secret: &str) -> [u8; 32] {
-    Sha256::digest(secret.as_bytes()).into()
 }
 
 fn check_redirect_uri(url: &str) -> Result<(), ProtocolError> {

@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use rand::RngCore as _;
-use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
 use super::{Wallet, WalletError};
 use crate::core::encoding::b64url;
+use crate::core::encoding::sha256;
 
 /// How long a session lives.
 pub const SESSION_TTL: Duration = Duration::from_secs(15 * 60);
@@ -103,7 +103,7 @@ impl HostedWallets {
             Session { holder: account.to_owned(), data_key: wallet.data_key(), expires: Instant::now() + SESSION_TTL };
         let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
         sessions.retain(|_, s| s.expires > Instant::now());
-        sessions.insert(digest(&token), session);
+        sessions.insert(sha256(&token), session);
         Ok((token, SESSION_TTL))
     }
 
@@ -114,18 +114,14 @@ impl HostedWallets {
     pub fn wallet(&self, token: &str) -> Result<Wallet, SessionError> {
         let sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
         let session =
-            sessions.get(&digest(token)).filter(|s| s.expires > Instant::now()).ok_or(SessionError::InvalidSession)?;
+            sessions.get(&sha256(token)).filter(|s| s.expires > Instant::now()).ok_or(SessionError::InvalidSession)?;
         Ok(Wallet::with_data_key(&self.db, &session.holder, session.data_key.clone())?)
     }
 
     /// Ends a session.
     pub fn close(&self, token: &str) {
-        self.sessions.lock().unwrap_or_else(PoisonError::into_inner).remove(&digest(token));
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner).remove(&sha256(token));
     }
-}
-
-fn digest(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
 }
 
 fn check_account(account: &str) -> Result<(), SessionError> {

@@ -341,7 +341,7 @@ impl LibraryWallet {
         let db = skillspass::store::db::open(dir).unwrap();
         let wallet = Wallet::create(&db, "worker", PASSPHRASE, SystemClock.now()).unwrap();
         let fetcher = Fetcher::new(true).unwrap();
-        let policy = Policy { accept_unknown_status: true, ..Policy::default() };
+        let policy = Policy::for_holder();
         Self { wallet, verifier: Verifier::online(policy, fetcher.clone()).unwrap(), fetcher }
     }
 
