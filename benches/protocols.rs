@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use skillspass::cli::serve::{ServeArgs, Server};
-use skillspass::holder::Agent;
-use skillspass::verifier::fetch::Fetcher;
+use skillspass::net::Fetcher;
 use skillspass::verifier::{Policy, Verifier};
-use skillspass::wallet::Wallet;
+use skillspass::wallet::agent::Agent;
+use skillspass::wallet::{Passphrase, Wallet};
 
 /// The same allocator as the `skillspass` binary.
 #[global_allocator]
@@ -49,15 +49,16 @@ async fn main() {
         addr: Some("127.0.0.1:0".into()),
         roles: Some(vec!["issuer".into(), "verifier".into()]),
         allow_loopback_http: true,
-        admin_token: Some(zeroize::Zeroizing::new(TOKEN.to_owned())),
+        admin_token: Some(TOKEN.into()),
         ..ServeArgs::default()
     };
     let server = Server::start(&args).await.unwrap();
     let db = skillspass::store::db::open(&dir.path().join("wallet")).unwrap();
-    let wallet = Wallet::create(&db, "bench", "bench passphrase", chrono::Utc::now()).unwrap();
+    let passphrase = Passphrase::new("bench passphrase").unwrap();
+    let wallet = Wallet::create(&db, "bench", &passphrase, chrono::Utc::now()).unwrap();
     let fetcher = Fetcher::new(true).unwrap();
     let verifier = Verifier::online(Policy::for_holder(), fetcher.clone()).unwrap();
-    let agent = Agent { wallet: &wallet, verifier: &verifier, fetcher: &fetcher };
+    let agent = Agent::new(&wallet, &verifier, &fetcher);
     let achievement: Value = serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
 
     let client = reqwest::Client::new();

@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use skillspass::core::keys::SigningKey;
+use skillspass::core::report::Report;
 use skillspass::issuer::Issuer;
 use skillspass::verifier::{Policy, Verifier};
-use skillspass::wallet::Wallet;
 use skillspass::wallet::passport::skills_overview;
+use skillspass::wallet::{Passphrase, Wallet};
 
 /// The same allocator as the `skillspass` binary.
 #[global_allocator]
@@ -44,28 +45,28 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let db = skillspass::store::db::open(dir.path()).unwrap();
     let now = Utc::now();
-    let wallet = Wallet::create(&db, "bench", "bench passphrase", now).unwrap();
+    let wallet = Wallet::create(&db, "bench", &Passphrase::new("bench passphrase").unwrap(), now).unwrap();
     let unlocks: Vec<Duration> =
         (0..5).map(|_| time(|| Wallet::unlock(&db, "bench", "bench passphrase").unwrap()).1).collect();
     let unlock = unlocks.iter().sum::<Duration>() / 5;
 
     let holder = wallet.primary_did().unwrap();
-    let issuer = Issuer::with_did_key(SigningKey::generate()).unwrap();
+    let issuer = Issuer::with_did_key(SigningKey::generate(&mut rand::rngs::OsRng)).unwrap();
     let description: serde_json::Value =
         serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
     let tokens: Vec<String> =
         (0..COUNT).map(|_| issuer.issue_json(&description, &holder, None, now).unwrap().token).collect();
     let verifier = Verifier::new(Policy::default()).unwrap();
 
-    let key = SigningKey::generate();
+    let key = SigningKey::generate(&mut rand::rngs::OsRng);
     let message = tokens[0].as_bytes();
     let signature = key.sign(message);
     let public = key.verifying_key();
     let ((), raw) = time(|| (0..COUNT).for_each(|_| assert!(public.verify(black_box(message), &signature))));
     let ((), imported) = time(|| {
         for token in &tokens {
-            let report = verifier.verify_offline(token, now);
-            wallet.import(token, &report, false, now).unwrap();
+            let checked = verifier.verify_offline(token, now).into_verified().unwrap();
+            wallet.import(&checked, false, now).unwrap();
         }
         wallet.flush().unwrap();
     });
@@ -74,11 +75,11 @@ fn main() {
     let (_, overview) = time(|| skills_overview(&list, now));
     let id = list[0].id.clone();
     let (vp, presenting) =
-        time(|| wallet.present(std::slice::from_ref(&id), "nonce", "https://employer.example", now).unwrap());
+        time(|| wallet.present_enveloped(std::slice::from_ref(&id), "nonce", "https://employer.example", now).unwrap());
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (report, verifying) =
         time(|| runtime.block_on(verifier.verify_presentation(&vp, "nonce", "https://employer.example", now)));
-    assert!(report.verified);
+    assert!(Report::presentation(&report).verified);
     db.flush().unwrap();
     let size = folder_size(dir.path());
 

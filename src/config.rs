@@ -10,9 +10,13 @@ use serde::Deserialize;
 pub const DEFAULT_DATA_DIR: &str = "skillspass-data";
 /// The default listen address.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// Default `ttl` of published status lists: 5 minutes (Bitstring Status List `ttl` is in milliseconds).
+pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
+/// Default request body limit: 1 MiB (a credential is a few KiB).
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every environment variable skillspass reads.
-pub const KNOWN_ENV: [&str; 19] = [
+pub const KNOWN_ENV: [&str; 23] = [
     "SKILLSPASS_WALLET",
     "SKILLSPASS_PASSPHRASE",
     "SKILLSPASS_EXPORT_PASSPHRASE",
@@ -32,6 +36,10 @@ pub const KNOWN_ENV: [&str; 19] = [
     "SKILLSPASS_VECTORS",
     "SKILLSPASS_INTEROP",
     "SKILLSPASS_VERIFIER",
+    "SKILLSPASS_REQUIRE",
+    "SKILLSPASS_MAX_CONNECTIONS",
+    "SKILLSPASS_HEADER_TIMEOUT_MS",
+    "SKILLSPASS_REQUEST_TIMEOUT_MS",
 ];
 
 /// The server's settings after layering.
@@ -56,6 +64,14 @@ pub struct Config {
     pub status_ttl_ms: u64,
     /// Request body limit, bytes.
     pub body_limit: usize,
+    /// What the verifier requires beyond verification (`eu-micro-credential`).
+    pub require: Vec<String>,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// Time for a request's headers to arrive, milliseconds.
+    pub header_timeout_ms: u64,
+    /// Time for a request's body to arrive and its answer to be made, milliseconds.
+    pub request_timeout_ms: u64,
 }
 
 impl Default for Config {
@@ -68,8 +84,12 @@ impl Default for Config {
             trust_list: None,
             accept_unknown_status: false,
             status_list_entries: 131_072,
-            status_ttl_ms: crate::issuer::service::DEFAULT_STATUS_TTL_MS,
-            body_limit: crate::http::DEFAULT_BODY_LIMIT,
+            status_ttl_ms: DEFAULT_STATUS_TTL_MS,
+            body_limit: DEFAULT_BODY_LIMIT,
+            require: Vec::new(),
+            max_connections: 1024,
+            header_timeout_ms: 10_000,
+            request_timeout_ms: 30_000,
         }
     }
 }

@@ -97,7 +97,9 @@ fn tool_accepts(program: &Path, script: &str, token: &str) -> bool {
 
 /// A micro-credential issued by skillspass (library API; the CLI path is covered in tests/cli).
 fn our_credential() -> String {
-    let issuer = skillspass::issuer::Issuer::with_did_key(skillspass::core::keys::SigningKey::generate()).unwrap();
+    let issuer =
+        skillspass::issuer::Issuer::with_did_key(skillspass::core::keys::SigningKey::generate(&mut rand::rngs::OsRng))
+            .unwrap();
     let description = serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
     let learner = "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG";
     issuer.issue_json(&description, learner, None, chrono::Utc::now()).unwrap().token
@@ -156,7 +158,7 @@ fn status_lists_decode_with_independent_libraries() {
     let Some(node) = node() else { return };
     let dir = tempfile::tempdir().unwrap();
     let db = skillspass::store::db::open(dir.path()).unwrap();
-    let key = skillspass::core::keys::SigningKey::generate();
+    let key = skillspass::core::keys::SigningKey::generate(&mut rand::rngs::OsRng);
     let public = key.verifying_key();
     let config = ServiceConfig {
         public_url: "https://academy.example".into(),
@@ -187,11 +189,16 @@ fn status_lists_decode_with_independent_libraries() {
     for (index, value) in [(0, 1), (17, 2), (999, 3)] {
         token_list.set(index, value).unwrap();
     }
-    let holder = skillspass::core::did::Did::key(&skillspass::core::keys::SigningKey::generate().verifying_key());
+    let holder = skillspass::core::did::Did::key(
+        &skillspass::core::keys::SigningKey::generate(&mut rand::rngs::OsRng).verifying_key(),
+    );
     let skill_credential = |id: &str| {
         let description: skillspass::issuer::AchievementDescription =
             serde_json::from_str(include_str!("../docs/examples/course-badge.json")).unwrap();
-        let builder = skillspass::issuer::Issuer::with_did_key(skillspass::core::keys::SigningKey::generate()).unwrap();
+        let builder = skillspass::issuer::Issuer::with_did_key(skillspass::core::keys::SigningKey::generate(
+            &mut rand::rngs::OsRng,
+        ))
+        .unwrap();
         let mut value =
             serde_json::to_value(builder.build_credential(&description, holder.as_str(), None, now).unwrap()).unwrap();
         value["issuer"]["id"] = serde_json::json!("did:web:academy.example");
@@ -252,8 +259,8 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
     use skillspass::core::sd_jwt::{Issued, key_binding};
 
     let Some(node) = node() else { return };
-    let issuer = SigningKey::generate();
-    let holder = SigningKey::generate();
+    let issuer = SigningKey::generate(&mut rand::rngs::OsRng);
+    let holder = SigningKey::generate(&mut rand::rngs::OsRng);
     let did = Did::key(&issuer.verifying_key());
     let now = chrono::Utc::now();
     let claims = serde_json::json!({
@@ -269,7 +276,7 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
         vec![Step::Key("skills".into()), Step::Index(0)],
         vec![Step::Key("skills".into()), Step::Index(1)],
     ];
-    let (payload, disclosures) = conceal(claims.clone(), &paths, 2).unwrap();
+    let (payload, disclosures) = conceal(claims.clone(), &paths, 2, &mut rand::rngs::OsRng).unwrap();
     let kid = did.default_kid();
     let header = HeaderSpec { typ: Some(TokenKind::SdJwtVc), kid: Some(&kid), ..HeaderSpec::default() };
     let jwt = skillspass::core::jose::sign(&serde_json::to_vec(&payload).unwrap(), &header, &issuer).unwrap();
@@ -326,7 +333,13 @@ fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
     let dir = tempfile::tempdir().unwrap();
     let db = skillspass::store::db::open(dir.path()).unwrap();
     let now = chrono::Utc::now();
-    let wallet = skillspass::wallet::Wallet::create(&db, "interop", "interop passphrase", now).unwrap();
+    let wallet = skillspass::wallet::Wallet::create(
+        &db,
+        "interop",
+        &skillspass::wallet::Passphrase::new("interop passphrase").unwrap(),
+        now,
+    )
+    .unwrap();
     let holder = skillspass::core::did::Did::parse(&wallet.primary_did().unwrap()).unwrap();
     let holder_key = holder.resolve().unwrap().verification_method[0].public_key_jwk.clone().unwrap();
     let issued = feed(&node, "sdjwt_issue.mjs", &serde_json::json!({"holderJwk": holder_key}).to_string());
@@ -342,16 +355,20 @@ fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
     let verifier = skillspass::verifier::Verifier::new(skillspass::verifier::Policy::default()).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let report = runtime.block_on(verifier.verify(&compact, now));
-    assert!(report.verified, "our verifier refused the OWF library's SD-JWT VC: {:?}", report.errors);
-    let outcome = wallet.import(&compact, &report, false, now).unwrap();
+    assert!(report.is_verified(), "our verifier refused the OWF library's SD-JWT VC: {:?}", report.record().errors());
+    let outcome = wallet.import(&report.into_verified().unwrap(), false, now).unwrap();
     let skillspass::wallet::ImportOutcome::Stored(stored) = outcome else { panic!("not stored") };
 
     let python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
     let presentation = wallet
         .present_selectively(&stored.id, &[python.to_owned()], "nonce-9", "https://employer.example", now)
         .unwrap();
-    let report =
-        runtime.block_on(verifier.verify_presentation(&presentation, "nonce-9", "https://employer.example", now));
+    let report = skillspass::core::report::Report::presentation(&runtime.block_on(verifier.verify_presentation(
+        &presentation,
+        "nonce-9",
+        "https://employer.example",
+        now,
+    )));
     assert!(report.verified, "{:?}", report.errors);
     assert_eq!(report.skills.len(), 1);
 
@@ -372,8 +389,8 @@ fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
 fn sd_jwt_vc_verifies_with_pypi_sd_jwt() {
     use skillspass::core::sd_jwt::key_binding;
     let Some(python) = python() else { return };
-    let issuer = skillspass::core::keys::SigningKey::generate();
-    let holder = skillspass::core::keys::SigningKey::generate();
+    let issuer = skillspass::core::keys::SigningKey::generate(&mut rand::rngs::OsRng);
+    let holder = skillspass::core::keys::SigningKey::generate(&mut rand::rngs::OsRng);
     let did = skillspass::core::did::Did::key(&issuer.verifying_key());
     let description: skillspass::issuer::AchievementDescription =
         serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
@@ -419,7 +436,7 @@ impl Services {
             roles: Some(vec!["issuer".into(), "verifier".into()]),
             allow_loopback_http: true,
             accept_unknown_status: true,
-            admin_token: Some(zeroize::Zeroizing::new(token.clone())),
+            admin_token: Some(token.clone().into()),
             ..Default::default()
         };
         Self { server: skillspass::cli::serve::Server::start(&args).await.unwrap(), token, _dir: dir }
@@ -475,18 +492,24 @@ async fn the_owf_openid4vci_client_obtains_a_credential_from_our_issuer() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_owf_openid4vp_library_reads_our_requests_and_accepts_our_wallets_response() {
-    use skillspass::holder::Agent;
-    use skillspass::verifier::fetch::Fetcher;
+    use skillspass::net::Fetcher;
     use skillspass::verifier::{Policy, Verifier};
+    use skillspass::wallet::agent::Agent;
 
     let Some(node) = node() else { return };
     let services = Services::start().await;
     let dir = tempfile::tempdir().unwrap();
     let db = skillspass::store::db::open(dir.path()).unwrap();
-    let wallet = skillspass::wallet::Wallet::create(&db, "worker", "interop passphrase", chrono::Utc::now()).unwrap();
+    let wallet = skillspass::wallet::Wallet::create(
+        &db,
+        "worker",
+        &skillspass::wallet::Passphrase::new("interop passphrase").unwrap(),
+        chrono::Utc::now(),
+    )
+    .unwrap();
     let fetcher = Fetcher::new(true).unwrap();
     let verifier = Verifier::online(Policy::for_holder(), fetcher.clone()).unwrap();
-    let agent = Agent { wallet: &wallet, verifier: &verifier, fetcher: &fetcher };
+    let agent = Agent::new(&wallet, &verifier, &fetcher);
     let offer = services.offer(false).await;
     let read = agent.read_offer(offer["offer_uri"].as_str().unwrap()).await.unwrap();
     agent.accept(&read, None, chrono::Utc::now()).await.unwrap();
@@ -516,4 +539,118 @@ async fn the_owf_openid4vp_library_reads_our_requests_and_accepts_our_wallets_re
         assert_eq!(claims["skills"], serde_json::json!([{"id": python, "label": "Python (computer programming)"}]));
         assert!(claims.get("learner_name").is_none() && claims.get("grade").is_none(), "{claims:#}");
     }
+}
+
+/// Runs the `skillspass` binary with a wallet passphrase in the environment.
+fn skillspass(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_skillspass"))
+        .args(args)
+        .env("SKILLSPASS_PASSPHRASE", "interop wallet passphrase")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// A plain Open Badges 3.0 `MicroCredential` signed by npm `jose` for `subject`.
+fn foreign_micro_credential(node: &Path, subject: &str) -> String {
+    let output = feed(node, "jose_sign_micro.mjs", &serde_json::json!({"subject": subject}).to_string());
+    assert!(output.status.success(), "jose_sign_micro failed");
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+fn missing_elements(report: &serde_json::Value) -> Vec<u64> {
+    let missing = report["policy"]["euMicroCredential"]["missing"].as_array().unwrap();
+    missing.iter().map(|e| e["number"].as_u64().unwrap()).collect()
+}
+
+/// Issue 10: another platform's OB 3.0 `MicroCredential` without our EU extension verifies (signature, issuer and
+/// dates are fine, and OB 3.0 allows it), through the CLI, the HTTP verifier and the wallets, and the report says
+/// it is not a complete EU micro-credential and which elements it lacks; a verifier that requires complete EU
+/// micro-credentials refuses it with a named policy check, and our complete one passes that requirement.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_foreign_ob3_micro_credential_verifies_and_is_reported_incomplete_issue_10() {
+    let Some(node) = node() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let wallet_dir = dir.path().join("wallet");
+    let init = skillspass(&["wallet", "--wallet", wallet_dir.to_str().unwrap(), "init"]);
+    assert_eq!(init.status.code(), Some(0), "{}", String::from_utf8_lossy(&init.stderr));
+    let holder = String::from_utf8(init.stdout).unwrap().trim().to_owned();
+    let token = foreign_micro_credential(&node, &holder);
+    let file = dir.path().join("foreign.jwt");
+    std::fs::write(&file, &token).unwrap();
+    let file = file.to_str().unwrap();
+
+    let out = skillspass(&["verify", file, "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["verified"], true);
+    assert_eq!(report["policy"]["euMicroCredential"]["complete"], false, "{report:#}");
+    assert_eq!(missing_elements(&report), [3, 4, 6, 9, 10, 11], "{report:#}");
+    assert_eq!(report["policy"]["euMicroCredential"]["missing"][0]["name"], "country of the issuer");
+    let text = skillspass(&["verify", file]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("not a complete EU micro-credential; missing (3)"));
+
+    let strict = skillspass(&["verify", file, "--json", "--require", "eu-micro-credential"]);
+    let refused: serde_json::Value = serde_json::from_slice(&strict.stdout).unwrap();
+    assert_eq!(strict.status.code(), Some(1), "{refused:#}");
+    let check = refused["checks"].as_array().unwrap().iter().find(|c| c["check"] == "eu-micro-credential").unwrap();
+    assert_eq!((check["status"].as_str(), check["kind"].as_str()), (Some("failed"), Some("policy")));
+    assert_eq!(refused["errors"][0]["type"], "https://w3id.org/skillspass/problems#eu-micro-credential");
+    assert!(refused["errors"][0]["detail"].as_str().unwrap().contains("(9) type of assessment"), "{refused:#}");
+
+    let import = skillspass(&["wallet", "--wallet", wallet_dir.to_str().unwrap(), "import", file, "--offline"]);
+    assert_eq!(import.status.code(), Some(0), "{}", String::from_utf8_lossy(&import.stderr));
+    let listed = skillspass(&["wallet", "--wallet", wallet_dir.to_str().unwrap(), "--json", "list"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["achievementType"], "MicroCredential", "{listed:#}");
+
+    let key = skillspass::core::keys::SigningKey::generate(&mut rand::rngs::OsRng);
+    let ours = skillspass::issuer::Issuer::with_did_key(key).unwrap();
+    let description = serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
+    let complete = ours.issue_json(&description, &holder, None, chrono::Utc::now()).unwrap().token;
+    let ours_file = dir.path().join("ours.jwt");
+    std::fs::write(&ours_file, &complete).unwrap();
+    let out = skillspass(&["verify", ours_file.to_str().unwrap(), "--json", "--require", "eu-micro-credential"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["policy"]["euMicroCredential"]["complete"], true);
+
+    foreign_over_http(&node).await;
+}
+
+/// The HTTP verifier and the hosted wallet take the same foreign micro-credential.
+async fn foreign_over_http(node: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let args = skillspass::cli::serve::ServeArgs {
+        data: Some(dir.path().to_owned()),
+        addr: Some("127.0.0.1:0".into()),
+        roles: Some(vec!["verifier".into(), "wallet".into()]),
+        admin_token: Some("interop-admin-token".into()),
+        ..Default::default()
+    };
+    let server = skillspass::cli::serve::Server::start(&args).await.unwrap();
+    let client = reqwest::Client::new();
+    let post = |path: &str, body: serde_json::Value, bearer: Option<String>| {
+        let mut request = client.post(format!("{}{path}", server.url())).json(&body);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let account = serde_json::json!({"account": "sanne", "passphrase": "a long hosted passphrase"});
+    let (status, created) = post("/wallet/accounts", account.clone(), None).await;
+    assert_eq!(status, 201, "{created:#}");
+    let token = foreign_micro_credential(node, created["did"].as_str().unwrap());
+    let (status, report) = post("/credentials/verify", serde_json::json!({"verifiableCredential": token}), None).await;
+    assert_eq!((status, &report["verified"]), (200, &serde_json::json!(true)), "{report:#}");
+    assert_eq!(report["policy"]["euMicroCredential"]["complete"], false);
+    assert_eq!(missing_elements(&report), [3, 4, 6, 9, 10, 11]);
+    let (_, session) = post("/wallet/sessions", account, None).await;
+    let bearer = session["token"].as_str().map(str::to_owned);
+    let (status, imported) = post("/wallet/credentials", serde_json::json!({"credential": token}), bearer).await;
+    assert_eq!(status, 201, "the hosted wallet stores a foreign micro-credential: {imported:#}");
+    server.stop().await.unwrap();
 }

@@ -250,7 +250,10 @@ fn docs_examples_validate() {
     for entry in std::fs::read_dir(docs.join("examples")).unwrap() {
         let path = entry.unwrap().path();
         let description: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let issuer = skillspass::issuer::Issuer::with_did_key(skillspass::core::keys::SigningKey::generate()).unwrap();
+        let issuer = skillspass::issuer::Issuer::with_did_key(skillspass::core::keys::SigningKey::generate(
+            &mut rand::rngs::OsRng,
+        ))
+        .unwrap();
         let learner = "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG";
         issuer
             .issue_json(&description, learner, None, chrono::Utc::now())

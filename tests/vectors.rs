@@ -14,9 +14,12 @@ use std::path::PathBuf;
 use serde_json::Value;
 use skillspass::core::credential::schema::Schemas;
 use skillspass::core::did::Did;
+use skillspass::core::encoding::b64url_decode;
+use skillspass::core::jose::{HeaderSpec, TokenKind};
 use skillspass::core::keys::{SigningKey, VerifyingKey};
 use skillspass::core::report::CheckStatus;
-use skillspass::core::vc_jose::{IssuerKeyResolver, VerifyContext, verify_credential};
+use skillspass::core::vc_jose::{IssuerKeyResolver, VerifyContext};
+use skillspass::core::verify::Record;
 
 fn vectors(folder: &str) -> Option<PathBuf> {
     let base = std::env::var_os("SKILLSPASS_VECTORS")
@@ -74,7 +77,8 @@ impl IssuerKeyResolver for SuiteKey {
     }
 }
 
-fn suite_verify(dir: &std::path::Path, input: &str) -> skillspass::core::report::Report {
+/// The offline checks of the VC-JOSE-COSE pipeline (status and trust are the verifier role's) on a compact token.
+fn suite_check(dir: &std::path::Path, token: &str) -> Record {
     let vm: Value = serde_json::from_str(&read(&dir.join("vm-ed25519.json"))).unwrap();
     let key = VerifyingKey::from_jwk(&vm["publicKeyJwk"]).unwrap();
     assert_eq!(key.thumbprint(), vm["publicKeyJwk"]["kid"], "the suite's kid is the RFC 7638 thumbprint");
@@ -82,14 +86,38 @@ fn suite_verify(dir: &std::path::Path, input: &str) -> skillspass::core::report:
     let schemas = Schemas::load().unwrap();
     let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().to_utc();
     let context = VerifyContext { keys: &resolver, schemas: &schemas, now, skew: chrono::Duration::seconds(60) };
-    verify_credential(&read(&dir.join(input)), &context)
+    skillspass::core::pipeline::check_token(token, &context, None).record
 }
 
+fn suite_verify(dir: &std::path::Path, input: &str) -> Record {
+    suite_check(dir, &read(&dir.join(input)))
+}
+
+/// Case 8 checks that `iss` matches the issuer. The suite's input carries `iat` as an ISO date string, which RFC 7519
+/// section 4.1.6 forbids (a NumericDate is a number) and skillspass refuses (issue 11): the refusal names that.
+/// The same payload with `iat` as a NumericDate, re-signed with the suite's published key, verifies.
 #[test]
 fn vc_jose_cose_case_8_issuer_match_verifies() {
     let Some(dir) = vectors("vc-jose-cose") else { return };
     let report = suite_verify(&dir, "credential-issuer-match-signed.txt");
-    assert!(report.verified, "case 8 expects success: {:?}", report.errors);
+    assert_eq!(report.check("validity"), Some(CheckStatus::Failed), "{:?}", report.checks());
+    assert!(report.detail("validity").unwrap().contains("iat is not a NumericDate"), "{:?}", report.checks());
+    assert_eq!(report.check("claims"), Some(CheckStatus::Passed), "the issuer matches");
+
+    let vm: Value = serde_json::from_str(&read(&dir.join("vm-ed25519.json"))).unwrap();
+    let mut secret = vm["secretKeyJwk"].clone();
+    secret.as_object_mut().unwrap().retain(|k, _| matches!(k.as_str(), "kty" | "crv" | "x" | "d"));
+    let key = SigningKey::from_jwk(&secret).unwrap();
+    let original = read(&dir.join("credential-issuer-match-signed.txt"));
+    let parts: Vec<&str> = original.trim().split('.').collect();
+    let header: Value = serde_json::from_slice(&b64url_decode(parts[0]).unwrap()).unwrap();
+    let mut payload: Value = serde_json::from_slice(&b64url_decode(parts[1]).unwrap()).unwrap();
+    payload["iat"] = serde_json::json!(1_262_373_804);
+    let kid = header["kid"].as_str().unwrap();
+    let spec = HeaderSpec { typ: Some(TokenKind::Credential), kid: Some(kid), ..HeaderSpec::default() };
+    let resigned = skillspass::core::jose::sign(&serde_json::to_vec(&payload).unwrap(), &spec, &key).unwrap();
+    let report = suite_check(&dir, &resigned);
+    assert!(report.passed(), "case 8 with a NumericDate iat: {:?}", report.errors());
 }
 
 #[test]
@@ -104,8 +132,8 @@ fn vc_jose_cose_negative_cases() {
     ];
     for (name, input, failed_check) in cases {
         let report = suite_verify(&dir, input);
-        assert!(!report.verified, "case {name} expects failure");
-        assert_eq!(report.check(failed_check), Some(CheckStatus::Failed), "case {name}: {:?}", report.checks);
+        assert!(!report.passed(), "case {name} expects failure");
+        assert_eq!(report.check(failed_check), Some(CheckStatus::Failed), "case {name}: {:?}", report.checks());
     }
 }
 
@@ -178,7 +206,7 @@ mod dcql {
     const PID: &str = "https://credentials.example.com/identity_credential";
 
     fn sd_jwt<'a>(vct: &'a str, claims: &'a Value) -> Candidate<'a> {
-        Candidate { format: "dc+sd-jwt", types: vec![vct], claims }
+        Candidate { format: skillspass::core::format::Format::SdJwtVc, types: vec![vct], claims }
     }
 
     #[test]

@@ -77,17 +77,17 @@ pub fn offer(args: &OfferArgs) -> Result<u8, CliError> {
     }
     let url = format!("{}/offers", args.issuer.trim_end_matches('/'));
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
-    let answer = runtime.block_on(post_json(&url, &body, Some(&token)))?;
+    let answer = runtime.block_on(post_json(&url, &body, Some(token.expose())))?;
     if args.json {
-        println!("{answer}");
+        outln!("{answer}");
         return Ok(EXIT_OK);
     }
     let uri = answer["offer_uri"].as_str().unwrap_or_default();
     show(uri, "Scan with the learner's wallet, or run: skillspass wallet accept '<URI>'");
     if let Some(code) = answer["tx_code"].as_str() {
-        println!("transaction code (send it to the learner by another channel; shown once): {code}");
+        outln!("transaction code (send it to the learner by another channel; shown once): {code}");
     }
-    println!(
+    outln!(
         "expires at {}; offer id {}",
         answer["expires_at"].as_str().unwrap_or("-"),
         answer["id"].as_str().unwrap_or("-")
@@ -115,23 +115,23 @@ pub fn request(args: &RequestArgs) -> Result<u8, CliError> {
     }
     let base = args.verifier.trim_end_matches('/');
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
-    let answer = runtime.block_on(post_json(&format!("{base}/verifier/requests"), &body, Some(&token)))?;
+    let answer = runtime.block_on(post_json(&format!("{base}/verifier/requests"), &body, Some(token.expose())))?;
     if args.json {
-        println!("{answer}");
+        outln!("{answer}");
         return Ok(EXIT_OK);
     }
     let uri = answer["authorization_request_uri"].as_str().unwrap_or_default();
     show(uri, "Scan with the worker's wallet, or run: skillspass wallet respond '<URI>'");
     let id = answer["id"].as_str().unwrap_or("-");
-    println!("result (admin token): GET {base}/verifier/requests/{id}");
+    outln!("result (admin token): GET {base}/verifier/requests/{id}");
     Ok(EXIT_OK)
 }
 
 fn show(uri: &str, hint: &str) {
     match crate::core::qr::terminal(uri) {
-        Ok(code) => println!("{code}"),
+        Ok(code) => outln!("{code}"),
         Err(e) => eprintln!("({e}; use the URI)"),
     }
-    println!("{uri}");
+    outln!("{uri}");
     eprintln!("{hint}");
 }

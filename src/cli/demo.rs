@@ -13,12 +13,14 @@ use serde_json::{Value, json};
 
 use super::serve::{ServeArgs, Server};
 use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, post_json};
-use crate::core::clock::{Clock as _, SystemClock};
+use crate::core::clock::Clock as _;
 use crate::core::encoding::b64url;
-use crate::holder::Agent;
-use crate::verifier::fetch::{Fetcher, PostBody};
+use crate::core::secret::SecretString;
+use crate::net::{Fetcher, PostBody};
+use crate::system::SystemClock;
 use crate::verifier::{Policy, Verifier};
-use crate::wallet::Wallet;
+use crate::wallet::agent::Agent;
+use crate::wallet::{Passphrase, Wallet};
 
 /// The example descriptions shipped in `docs/examples/`.
 const MICRO_CREDENTIAL: &str = include_str!("../../docs/examples/micro-credential.json");
@@ -42,7 +44,7 @@ pub fn run() -> Result<u8, CliError> {
     let outcome = runtime.block_on(story(&base));
     let _ = std::fs::remove_dir_all(&base);
     let holds = outcome?;
-    println!(
+    outln!(
         "{}",
         if holds { "The story holds: earned, moved, proven, revoked." } else { "A step did not behave as expected." }
     );
@@ -50,7 +52,7 @@ pub fn run() -> Result<u8, CliError> {
 }
 
 async fn story(base: &std::path::Path) -> Result<bool, CliError> {
-    let admin_token = zeroize::Zeroizing::new(b64url(uuid::Uuid::new_v4().as_bytes()));
+    let admin_token = SecretString::new(b64url(uuid::Uuid::new_v4().as_bytes()));
     let issuer_args = ServeArgs {
         data: Some(base.join("issuer")),
         addr: Some("127.0.0.1:0".into()),
@@ -89,71 +91,92 @@ impl Tools {
         Ok(Self { verifier: Verifier::online(policy, fetcher.clone()).map_err(CliError::input)?, fetcher })
     }
 
-    fn agent<'a>(&'a self, wallet: &'a Wallet) -> Agent<'a> {
-        Agent { wallet, verifier: &self.verifier, fetcher: &self.fetcher }
+    fn agent<'a>(&'a self, wallet: &'a Wallet) -> Agent<'a, Verifier> {
+        Agent::new(wallet, &self.verifier, &self.fetcher)
     }
 }
 
-async fn steps(issuer: &Server, verifier: &Server, token: &str, base: &std::path::Path) -> Result<bool, CliError> {
+async fn steps(
+    issuer: &Server,
+    verifier: &Server,
+    token: &SecretString,
+    base: &std::path::Path,
+) -> Result<bool, CliError> {
+    let token = token.expose();
     let tools = Tools::new()?;
-    println!("EARN");
-    println!(
+    outln!("EARN");
+    outln!(
         "1. A training provider runs its issuer at {}; an employer runs a verifier at {}.",
         issuer.url(),
         verifier.url()
     );
     let wallet_db = crate::store::db::open(&base.join("wallet")).map_err(CliError::input)?;
-    let wallet = Wallet::create(&wallet_db, "worker", WALLET_PASSPHRASE, SystemClock.now()).map_err(CliError::input)?;
-    println!("2. A worker creates a wallet on their own device, encrypted under a passphrase only they know.");
-    println!("3. The provider offers the micro-credential \"Data analysis with Python\"; the worker scans this code:");
+    let passphrase = Passphrase::new(WALLET_PASSPHRASE).map_err(CliError::input)?;
+    let wallet = Wallet::create(&wallet_db, "worker", &passphrase, SystemClock.now()).map_err(CliError::input)?;
+    outln!("2. A worker creates a wallet on their own device, encrypted under a passphrase only they know.");
+    outln!("3. The provider offers the micro-credential \"Data analysis with Python\"; the worker scans this code:");
     let micro = offer(issuer, token, MICRO_CREDENTIAL, true).await?;
     let offer_uri = micro["offer_uri"].as_str().unwrap_or_default();
     let qr = crate::core::qr::terminal(offer_uri).map_err(CliError::input)?;
-    print!("{}", indent(&qr));
-    println!("   ({offer_uri})");
+    out!("{}", indent(&qr));
+    outln!("   ({offer_uri})");
     let tx_code = micro["tx_code"].as_str().unwrap_or_default();
-    println!("   The provider e-mails a one-time code ({tx_code}); a wrong guess is counted:");
+    outln!("   The provider e-mails a one-time code ({tx_code}); a wrong guess is counted:");
     let agent = tools.agent(&wallet);
     let read = agent.read_offer(offer_uri).await.map_err(CliError::input)?;
     let wrong = agent.accept(&read, Some("000000"), SystemClock.now()).await;
-    println!(
+    outln!(
         "   wrong code: {}",
         wrong.as_ref().err().map_or_else(|| "ACCEPTED (unexpected)".into(), ToString::to_string)
     );
     let accepted = agent.accept(&read, Some(tx_code), SystemClock.now()).await.map_err(CliError::input)?;
-    println!(
+    outln!(
         "   The wallet checked the issuer's metadata, proved it holds its key, verified the credential and stored it: {}",
         accepted.stored.name.as_deref().unwrap_or("")
     );
-    let micro_id = issued_id(issuer, token, &micro).await?;
-    println!("4. The provider also offers a course badge; the wallet accepts it the same way.");
+    let (micro_id, notified) = issued_id(issuer, token, &micro).await?;
+    outln!("4. The provider also offers a course badge; the wallet accepts it the same way.");
     let badge = offer(issuer, token, COURSE_BADGE, false).await?;
     let read = agent.read_offer(badge["offer_uri"].as_str().unwrap_or_default()).await.map_err(CliError::input)?;
     agent.accept(&read, None, SystemClock.now()).await.map_err(CliError::input)?;
     let earned = wallet.list().map_err(CliError::input)?.len();
-    println!("   The wallet now holds {earned} credentials.");
+    outln!("   The wallet now holds {earned} credentials.");
 
-    println!("MOVE");
-    let moved = move_wallet(&wallet, base)?;
+    outln!("MOVE");
+    let (moved, moved_intact) = move_wallet(&wallet, base)?;
 
-    println!("PROVE");
-    println!("5. An employer asks for two skills: Python, and the course badge's skill (a signed OpenID4VP request).");
+    outln!("PROVE");
+    outln!("5. An employer asks for two skills: Python, and the course badge's skill (a signed OpenID4VP request).");
     let first = request(verifier, token).await?;
     let proven = respond(&tools, &moved, verifier, &first).await?;
     let proof_ok = proven.0 && proven.1 == 2;
-    println!("6. Someone replays the same answer; the employer's verifier refuses it:");
+    outln!("6. Someone replays the same answer; the employer's verifier refuses it:");
     let replay = replay(&tools, &proven.2).await?;
-    println!("   {replay}");
+    outln!("   {replay}");
 
-    println!("REVOKE");
-    println!("7. The provider revokes the micro-credential; the employer asks again, and the proof now fails:");
+    outln!("REVOKE");
+    outln!("7. The provider revokes the micro-credential; the employer asks again, and the proof now fails:");
     let revoke = json!({"credentialId": micro_id,
         "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}]});
     post_json(&format!("{}/credentials/status", issuer.url()), &revoke, Some(token)).await?;
     tokio::time::sleep(Duration::from_millis(DEMO_TTL_MS + 300)).await;
     let second = request(verifier, token).await?;
     let after = respond(&tools, &moved, verifier, &second).await?;
-    Ok(wrong.is_err() && earned == 2 && proof_ok && replay.contains("already answered") && !after.0)
+    let checks = [
+        ("a wrong transaction code is refused", wrong.is_err()),
+        ("two credentials earned", earned == 2),
+        ("the provider saw the wallet's notification", notified),
+        ("the wallet moved byte for byte", moved_intact),
+        ("two skills proven, the rest withheld", proof_ok),
+        ("the replayed answer is refused", replay.contains("already answered")),
+        ("after revocation the proof fails", !after.0),
+    ];
+    for (step, held) in &checks {
+        if !held {
+            outln!("   did not behave: {step}");
+        }
+    }
+    Ok(checks.iter().all(|(_, held)| *held))
 }
 
 /// `POST /offers` (admin) for an example description.
@@ -167,27 +190,32 @@ async fn offer(issuer: &Server, token: &str, description: &str, tx_code: bool) -
     .await
 }
 
-/// The issuer's id of the credential an offer produced (for revocation).
-async fn issued_id(issuer: &Server, token: &str, offer: &Value) -> Result<String, CliError> {
+/// The issuer's id of the credential an offer produced (for revocation), and whether the wallet's notification
+/// arrived.
+async fn issued_id(issuer: &Server, token: &str, offer: &Value) -> Result<(String, bool), CliError> {
     let url = format!("{}/offers/{}/state", issuer.url(), offer["id"].as_str().unwrap_or_default());
     let state = get_json(&url, Some(token)).await?;
-    println!("   The provider sees the wallet's notification: {}", state["state"]);
-    Ok(state["credential_id"].as_str().unwrap_or_default().to_owned())
+    outln!("   The provider sees the wallet's notification: {}", state["state"]);
+    let accepted = state["state"] == "credential_accepted";
+    Ok((state["credential_id"].as_str().unwrap_or_default().to_owned(), accepted))
 }
 
-fn move_wallet(wallet: &Wallet, base: &std::path::Path) -> Result<Wallet, CliError> {
-    let file = wallet.export(EXPORT_PASSPHRASE, SystemClock.now()).map_err(CliError::input)?;
+/// Exports and restores on a "new device"; true when every credential came back byte for byte.
+fn move_wallet(wallet: &Wallet, base: &std::path::Path) -> Result<(Wallet, bool), CliError> {
+    let export_passphrase = Passphrase::new(EXPORT_PASSPHRASE).map_err(CliError::input)?;
+    let file = wallet.export(&export_passphrase, SystemClock.now()).map_err(CliError::input)?;
     let new_db = crate::store::db::open(&base.join("new-wallet")).map_err(CliError::input)?;
-    let moved = Wallet::create(&new_db, "worker", WALLET_PASSPHRASE, SystemClock.now()).map_err(CliError::input)?;
-    let count = moved.restore(&file, EXPORT_PASSPHRASE).map_err(CliError::input)?;
+    let passphrase = Passphrase::new(WALLET_PASSPHRASE).map_err(CliError::input)?;
+    let moved = Wallet::create(&new_db, "worker", &passphrase, SystemClock.now()).map_err(CliError::input)?;
+    let count = moved.restore(&file, &export_passphrase, false).map_err(CliError::input)?;
     let before: Vec<String> = wallet.list().map_err(CliError::input)?.into_iter().map(|c| c.id).collect();
     let same = before.iter().all(|id| {
         let token = |w: &Wallet| w.get_credential(id).map(|c| c.token).ok();
         token(wallet).is_some() && token(wallet) == token(&moved)
     });
-    println!("   The worker changes jobs: one encrypted export file ({} bytes), restored on a new device:", file.len());
-    println!("   {count} credential(s) restored, byte for byte: {same}; no issuer was asked.");
-    Ok(moved)
+    outln!("   The worker changes jobs: one encrypted export file ({} bytes), restored on a new device:", file.len());
+    outln!("   {count} credential(s) restored, byte for byte: {same}; no issuer was asked.");
+    Ok((moved, same && count == before.len()))
 }
 
 /// `POST /verifier/requests` (admin): the two skills, signed request, response code redirect.
@@ -208,12 +236,12 @@ async fn respond(
     let agent = tools.agent(wallet);
     let uri = created["authorization_request_uri"].as_str().unwrap_or_default();
     let request = agent.read_request(uri).await.map_err(CliError::input)?;
-    println!("   The wallet shows who asks: {}", request.verifier_label());
+    outln!("   The wallet shows who asks: {}", request.verifier_label());
     let plan = request.plan.as_ref().ok_or_else(|| CliError::input("the wallet found no match"))?;
     for planned in plan {
-        println!("   and what it would send, from \"{}\":", planned.credential.name.as_deref().unwrap_or(""));
+        outln!("   and what it would send, from \"{}\":", planned.credential.name.as_deref().unwrap_or(""));
         for path in &planned.paths {
-            println!(
+            outln!(
                 "     {}",
                 crate::core::dcql::select_path(&planned.credential.claims, path)
                     .ok()
@@ -226,22 +254,22 @@ async fn respond(
     let redirect = responded.redirect_uri.clone().unwrap_or_default();
     let sent: usize = responded.disclosed.iter().map(|(_, d)| d.len()).sum();
     let withheld = responded.disclosed.iter().flat_map(|(_, d)| d).all(|d| !d.contains(WITHHELD_SKILL));
-    println!("   The worker agrees; {sent} disclosure(s) sent, the other skill, name and grade withheld: {withheld}");
+    outln!("   The worker agrees; {sent} disclosure(s) sent, the other skill, name and grade withheld: {withheld}");
     let code = redirect.split_once("#response_code=").map(|(_, c)| c).unwrap_or_default();
     let id = created["id"].as_str().unwrap_or_default();
     let status = get_json(&format!("{}/verifier/requests/{id}?response_code={code}", verifier.url()), None).await?;
     let result = &status["result"];
     let passed = result["verified"].as_bool().unwrap_or(false);
     let skills = result["proven_skills"].as_array().cloned().unwrap_or_default();
-    println!(
+    outln!(
         "   The employer's page (holding the response code) reads: {}",
         if passed { "VERIFIED" } else { "NOT VERIFIED" }
     );
     for skill in &skills {
-        println!("     proven: {} <{}>", skill["label"].as_str().unwrap_or(""), skill["id"].as_str().unwrap_or(""));
+        outln!("     proven: {} <{}>", skill["label"].as_str().unwrap_or(""), skill["id"].as_str().unwrap_or(""));
     }
     for problem in failures(result) {
-        println!("     {problem}");
+        outln!("     {problem}");
     }
     let form = vec![
         ("vp_token".to_owned(), responded.vp_token.clone()),

@@ -1,17 +1,19 @@
 //! `skillspass wallet accept` and `skillspass wallet respond`: the holder's side of `OpenID4VCI` and `OpenID4VP`
-//! from a terminal, through the holder agent ([`crate::holder`]). What the person must see before agreeing (who
-//! offers or asks, what would be disclosed) is printed first; consent is `--yes` or a y/N question.
+//! from a terminal, through the wallet's protocol agent ([`crate::wallet::agent`]). What the person must see before
+//! agreeing (who offers or asks, what would be disclosed) is printed first; consent is `--yes` or a y/N question.
 
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use serde_json::json;
 
 use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK};
-use crate::core::clock::{Clock as _, SystemClock};
-use crate::holder::{Agent, HolderError};
-use crate::verifier::fetch::Fetcher;
+use crate::core::clock::Clock as _;
+use crate::net::Fetcher;
+use crate::system::SystemClock;
 use crate::verifier::{Policy, Verifier};
-use crate::wallet::Wallet;
+use crate::wallet::agent::Agent;
+use crate::wallet::openid4vp::{Answered, Decision};
+use crate::wallet::{Wallet, WalletError};
 
 /// How an exchange runs.
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +28,7 @@ pub struct Exchange<'a> {
     pub yes: bool,
 }
 
-fn refused(error: &HolderError) -> CliError {
+fn refused(error: &WalletError) -> CliError {
     CliError::refused(error.to_string())
 }
 
@@ -43,7 +45,7 @@ fn tools(loopback: bool) -> Result<(Verifier, Fetcher, tokio::runtime::Runtime),
 /// [`CliError`]: exit 1 when the issuer or the wallet refused, 2 for bad input.
 pub fn accept(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, CliError> {
     let (verifier, fetcher, runtime) = tools(options.loopback)?;
-    let agent = Agent { wallet, verifier: &verifier, fetcher: &fetcher };
+    let agent = Agent::new(wallet, &verifier, &fetcher);
     let offer = runtime.block_on(agent.read_offer(uri)).map_err(|e| refused(&e))?;
     if !options.json {
         eprintln!("{} offers you: {}", offer.issuer_name(), offer.offered().join(", "));
@@ -61,15 +63,15 @@ pub fn accept(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, C
     let stored = &accepted.stored;
     if options.json {
         let skills: Vec<&str> = stored.skills.iter().map(|s| s.id.as_str()).collect();
-        println!(
+        outln!(
             "{}",
             json!({"status": if accepted.already_stored { "already-stored" } else { "accepted" },
             "id": stored.id, "name": stored.name, "issuer": stored.issuer, "skills": skills})
         );
     } else {
-        println!("accepted {}  {}", stored.id, stored.name.as_deref().unwrap_or(""));
+        outln!("accepted {}  {}", stored.id, stored.name.as_deref().unwrap_or(""));
         for skill in &stored.skills {
-            println!("  skill  {}  <{}>", skill.label, skill.id);
+            outln!("  skill  {}  <{}>", skill.label, skill.id);
         }
     }
     Ok(EXIT_OK)
@@ -81,13 +83,12 @@ pub fn accept(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, C
 /// [`CliError`]: exit 1 when nothing matches, the person declines or the verifier refuses; 2 for bad input.
 pub fn respond(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, CliError> {
     let (verifier, fetcher, runtime) = tools(options.loopback)?;
-    let agent = Agent { wallet, verifier: &verifier, fetcher: &fetcher };
+    let agent = Agent::new(wallet, &verifier, &fetcher);
     let request = runtime.block_on(agent.read_request(uri)).map_err(|e| refused(&e))?;
     eprintln!("A verifier asks for proof: {}", request.verifier_label());
     let Some(plan) = &request.plan else {
         eprintln!("Nothing in your wallet satisfies this request; answering access_denied.");
-        let why = "the wallet holds no credential satisfying the query";
-        runtime.block_on(agent.decline(&request.request, "access_denied", why)).map_err(|e| refused(&e))?;
+        runtime.block_on(agent.answer(&request, Decision::Consent, SystemClock.now())).map_err(|e| refused(&e))?;
         return Err(CliError::refused("no matching credentials (access_denied sent)"));
     };
     for planned in plan {
@@ -101,23 +102,28 @@ pub fn respond(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, 
         }
     }
     eprintln!("Nothing else in your wallet is sent.");
-    if !options.yes && !ask("Send these proofs? [y/N] ")?.eq_ignore_ascii_case("y") {
-        runtime
-            .block_on(agent.decline(&request.request, "access_denied", "the holder declined"))
-            .map_err(|e| refused(&e))?;
-        return Err(CliError::refused("declined (access_denied sent)"));
-    }
-    let responded = runtime.block_on(agent.present(&request, SystemClock.now())).map_err(|e| refused(&e))?;
+    let decision = if options.yes || ask("Send these proofs? [y/N] ")?.eq_ignore_ascii_case("y") {
+        Decision::Consent
+    } else {
+        Decision::Decline
+    };
+    let responded = match runtime.block_on(agent.answer(&request, decision, SystemClock.now())) {
+        Ok(Answered::Sent(responded)) => responded,
+        Ok(Answered::Declined | Answered::NothingMatched) => {
+            return Err(CliError::refused("declined (access_denied sent)"));
+        }
+        Err(e) => return Err(refused(&e)),
+    };
     if options.json {
-        println!(
+        outln!(
             "{}",
             json!({"status": "sent", "redirect_uri": responded.redirect_uri,
             "disclosed": responded.disclosed.iter().map(|(q, d)| json!({"query": q, "disclosures": d})).collect::<Vec<_>>()})
         );
     } else {
-        println!("sent {} presentation(s)", responded.disclosed.len());
+        outln!("sent {} presentation(s)", responded.disclosed.len());
         if let Some(redirect) = &responded.redirect_uri {
-            println!("continue at: {redirect}");
+            outln!("continue at: {redirect}");
         }
     }
     Ok(if responded.disclosed.is_empty() { EXIT_NOT_VERIFIED } else { EXIT_OK })

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::{CliError, EXIT_OK, read_input};
-use crate::core::clock::{Clock as _, SystemClock};
+use crate::core::clock::Clock as _;
 use crate::core::encoding::parse_json;
+use crate::core::format::Format;
 use crate::issuer::Issuer;
+use crate::system::SystemClock;
 
 /// Largest achievement description we read.
 const MAX_DESCRIPTION_BYTES: usize = 1024 * 1024;
@@ -30,9 +32,18 @@ pub struct IssueArgs {
     /// Write the credential here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// `vc+jwt` (VC 2.0 / Open Badges 3.0), or `sd-jwt` (SD-JWT VC with selectively disclosable skills).
-    #[arg(long, default_value = "vc+jwt", value_parser = ["vc+jwt", "sd-jwt"])]
-    format: String,
+    /// `vc+jwt` (VC 2.0 / Open Badges 3.0), or `sd-jwt` (`dc+sd-jwt`: SD-JWT VC with selectively disclosable
+    /// skills).
+    #[arg(long, default_value = "vc+jwt", value_parser = parse_format)]
+    format: Format,
+}
+
+/// Parses `--format`: a credential format we issue (`sd-jwt` is short for `dc+sd-jwt`).
+fn parse_format(text: &str) -> Result<Format, String> {
+    let name = if text == "sd-jwt" { Format::SdJwtVc.name() } else { text };
+    Format::from_name(name)
+        .filter(|f| matches!(f, Format::VcJwt | Format::SdJwtVc))
+        .ok_or_else(|| format!("{text:?} is not vc+jwt or sd-jwt"))
 }
 
 /// Parses an RFC 3339 timestamp argument.
@@ -54,7 +65,7 @@ pub fn run(args: &IssueArgs) -> Result<u8, CliError> {
     let issuer = Issuer::with_did_key(key).map_err(CliError::input)?;
     let context =
         |e: crate::issuer::IssueError| CliError::input(format!("{e}\n(achievement {})", args.achievement.display()));
-    let signed = if args.format == "sd-jwt" {
+    let signed = if args.format == Format::SdJwtVc {
         let typed = serde_json::from_value(description)
             .map_err(|e| CliError::input(format!("achievement description: {e}")))?;
         let sd_jwt =
@@ -71,7 +82,7 @@ pub fn run(args: &IssueArgs) -> Result<u8, CliError> {
                 .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?;
             eprintln!("issued {} to {}", signed.id, path.display());
         }
-        None => println!("{}", signed.token),
+        None => outln!("{}", signed.token),
     }
     Ok(EXIT_OK)
 }

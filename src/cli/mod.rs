@@ -1,6 +1,19 @@
-//! The command-line front door: `keys new`, `issue`, `verify`, `demo`. Each subcommand parses its input, calls
-//! one role and renders the result. Exit codes (DESIGN.md section 8): 0 success, 1 verification failed, 2 usage
-//! or input error; errors print as `error: <what> (<which input>)`.
+//! The command-line front door for the three roles and the server: `keys`, `issue`, `revoke`/`suspend`/
+//! `reinstate`, `offer` (issuer); `wallet …` (holder); `verify`, `request` (verifier); `serve` and `demo`. Each
+//! subcommand parses its input, calls one role and renders the result. Exit codes (DESIGN.md section 8): 0
+//! success, 1 verification failed or refused, 2 usage or input error; errors print as
+//! `error: <what> (<which input>)`.
+
+/// `println!` that stays quiet when standard output is closed (`skillspass wallet list | head -1`): the rest of
+/// the output is dropped instead of the program panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::write_out(&format!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` that stays quiet when standard output is closed.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_out(&format!($($arg)*)) };
+}
 
 mod admin;
 mod demo;
@@ -28,6 +41,9 @@ pub const EXIT_USAGE: u8 = 2;
 #[derive(Debug, Parser)]
 #[command(name = "skillspass", version, about, long_about = None)]
 struct Cli {
+    /// Log level or filter (`info`, `skillspass=debug`); `RUST_LOG` overrides it. Logs go to standard error.
+    #[arg(long, global = true, env = "SKILLSPASS_LOG")]
+    log: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -101,6 +117,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    init_logging(cli.log.as_deref(), matches!(cli.command, Command::Serve(_)));
     match dispatch(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
@@ -108,6 +125,23 @@ pub fn run() -> ExitCode {
             ExitCode::from(error.code)
         }
     }
+}
+
+/// Logs to standard error at the level of `RUST_LOG`, else `--log`, else `info` for `serve` and `warn` otherwise.
+/// Secrets never reach a log line: they are held in types whose `Debug` is redacted, and no handler logs them.
+fn init_logging(level: Option<&str>, serving: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = level.unwrap_or(if serving { "info" } else { "warn" });
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+}
+
+/// Writes to standard output; a closed pipe ends the output quietly (see `outln!`).
+pub(crate) fn write_out(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn dispatch(command: Command) -> Result<u8, CliError> {
@@ -127,10 +161,10 @@ fn dispatch(command: Command) -> Result<u8, CliError> {
 }
 
 fn keys_new(out: &std::path::Path) -> Result<u8, CliError> {
-    let key = crate::core::keys::SigningKey::generate();
+    let key = crate::system::new_signing_key();
     crate::store::write_key_file(out, &key).map_err(CliError::input)?;
     let did = crate::core::did::Did::key(&key.verifying_key());
-    println!("{did}");
+    outln!("{did}");
     eprintln!("key written to {} (mode 0600); keep it secret", out.display());
     Ok(EXIT_OK)
 }

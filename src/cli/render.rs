@@ -1,51 +1,77 @@
-//! Human-readable rendering of reports for the terminal.
+//! Human-readable rendering of verification reports for the terminal. It reads the report's JSON form, so a report
+//! made here and one a remote verifier sent (`verify --verifier URL`) are shown the same way.
 
 use std::fmt::Write as _;
 
-use crate::core::report::{CheckStatus, Report};
+use serde_json::Value;
 
 /// The report as a few aligned lines.
 #[must_use]
-pub fn report(report: &Report) -> String {
+pub fn report(report: &Value) -> String {
+    let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
     let mut out = String::new();
-    let verdict = if report.verified { "VERIFIED" } else { "NOT VERIFIED" };
-    let _ = writeln!(out, "{verdict}  {}  {}", report.format, report.credential_id.as_deref().unwrap_or("(no id)"));
-    if let Some(issuer) = &report.issuer {
-        let name = issuer.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
-        let trust = match issuer.trusted {
+    let verdict = if report["verified"] == true { "VERIFIED" } else { "NOT VERIFIED" };
+    let id = report["credentialId"].as_str().unwrap_or("(no id)");
+    let _ = writeln!(out, "{verdict}  {}  {id}", text(&report["format"]));
+    if let Some(issuer) = report.get("issuer") {
+        let name = issuer["name"].as_str().map(|n| format!(" ({n})")).unwrap_or_default();
+        let trust = match issuer["trusted"].as_bool() {
             Some(true) => "trusted",
             Some(false) => "NOT on the trust list",
             None => "no trust list",
         };
-        let _ = writeln!(out, "  issuer   {}{name}  [{trust}]", issuer.id);
+        let _ = writeln!(out, "  issuer   {}{name}  [{trust}]", text(&issuer["id"]));
     }
-    if let Some(subject) = &report.subject {
+    if let Some(subject) = report["subject"].as_str() {
         let _ = writeln!(out, "  subject  {subject}");
     }
-    if report.valid_from.is_some() || report.valid_until.is_some() {
-        let (from, until) = (report.valid_from.as_deref().unwrap_or("-"), report.valid_until.as_deref().unwrap_or("-"));
+    if report.get("validFrom").is_some() || report.get("validUntil").is_some() {
+        let (from, until) = (report["validFrom"].as_str().unwrap_or("-"), report["validUntil"].as_str().unwrap_or("-"));
         let _ = writeln!(out, "  valid    {from} .. {until}");
     }
-    let checks: Vec<String> = report.checks.iter().map(|c| format!("{} {}", c.check, mark(c.status))).collect();
+    let checks: Vec<String> = items(&report["checks"])
+        .map(|c| format!("{} {}", text(&c["check"]), mark(c["status"].as_str().unwrap_or_default())))
+        .collect();
     let _ = writeln!(out, "  checks   {}", checks.join(", "));
-    for skill in &report.skills {
-        let eqf = skill.eqf_level.map(|l| format!("EQF {l}, ")).unwrap_or_default();
-        let setting = skill.learning_setting.as_deref().unwrap_or("setting unknown");
-        let _ = writeln!(out, "  skill    {}  <{}>  ({eqf}{setting})", skill.label, skill.id);
+    policy(&mut out, &report["policy"]);
+    for skill in items(&report["skills"]) {
+        let eqf = skill["eqfLevel"].as_u64().map(|l| format!("EQF {l}, ")).unwrap_or_default();
+        let setting = skill["learningSetting"].as_str().unwrap_or("setting unknown");
+        let _ = writeln!(out, "  skill    {}  <{}>  ({eqf}{setting})", text(&skill["label"]), text(&skill["id"]));
     }
-    for error in &report.errors {
-        let _ = writeln!(out, "  error    {}: {}", error.title, error.detail.as_deref().unwrap_or(""));
-    }
-    for warning in &report.warnings {
-        let _ = writeln!(out, "  warning  {}: {}", warning.title, warning.detail.as_deref().unwrap_or(""));
+    for (label, list) in [("error", &report["errors"]), ("warning", &report["warnings"])] {
+        for problem in items(list) {
+            let _ = writeln!(out, "  {label:<8} {}: {}", text(&problem["title"]), text(&problem["detail"]));
+        }
     }
     out
 }
 
-fn mark(status: CheckStatus) -> &'static str {
+/// The policy findings: EU micro-credential completeness and evidence strength.
+fn policy(out: &mut String, policy: &Value) {
+    if let Some(eu) = policy.get("euMicroCredential") {
+        if eu["complete"] == true {
+            let _ = writeln!(out, "  EU       complete EU micro-credential (all 11 mandatory elements)");
+        } else {
+            let missing: Vec<String> = items(&eu["missing"])
+                .map(|e| format!("({}) {}", e["number"], e["name"].as_str().unwrap_or_default()))
+                .collect();
+            let _ = writeln!(out, "  EU       not a complete EU micro-credential; missing {}", missing.join(", "));
+        }
+    }
+    if let Some(evidence) = policy["evidence"].as_str() {
+        let _ = writeln!(out, "  evidence {evidence}");
+    }
+}
+
+fn items(value: &Value) -> impl Iterator<Item = &Value> {
+    value.as_array().into_iter().flatten()
+}
+
+fn mark(status: &str) -> &'static str {
     match status {
-        CheckStatus::Passed => "ok",
-        CheckStatus::Failed => "FAILED",
-        CheckStatus::Skipped => "skipped",
+        "passed" => "ok",
+        "failed" => "FAILED",
+        _ => "skipped",
     }
 }

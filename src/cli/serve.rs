@@ -1,19 +1,26 @@
-//! `skillspass serve`: the issuer and verifier roles over HTTP on one address, state in one data folder.
+//! `skillspass serve`: the issuer, verifier and wallet roles over HTTP on one address, state in one data folder.
+//! The roles share one guarded fetcher and so one cache: a revocation made by this server's issuer is seen at once
+//! by this server's verifier.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use tokio::net::TcpListener;
-use zeroize::Zeroizing;
 
 use super::{CliError, EXIT_OK};
 use crate::config::{Config, DEFAULT_DATA_DIR, unknown_env};
-use crate::core::encoding::b64url;
 use crate::core::keys::SigningKey;
-use crate::http::{AdminToken, AppState, app};
+use crate::core::secret::SecretString;
+use crate::core::verify::Requirement;
+use crate::http::server::Limits;
+use crate::http::{AdminToken, AppState, IssuerRole, VerifierRole, WalletRole, app};
+use crate::issuer::openid4vci::CredentialIssuance;
 use crate::issuer::service::{IssuerService, ServiceConfig};
-use crate::verifier::fetch::Fetcher;
+use crate::net::Fetcher;
+use crate::system::{SystemClock, random_b64url};
 use crate::verifier::openid4vp::PresentationDesk;
 use crate::verifier::{Policy, TrustList, Verifier};
 use crate::wallet::hosted::HostedWallets;
@@ -51,9 +58,21 @@ pub struct ServeArgs {
     /// Request body limit, bytes.
     #[arg(long, env = "SKILLSPASS_BODY_LIMIT")]
     pub body_limit: Option<usize>,
+    /// What the verifier requires beyond verification (repeatable): `eu-micro-credential`.
+    #[arg(long = "require", env = "SKILLSPASS_REQUIRE", value_delimiter = ',')]
+    pub require: Option<Vec<String>>,
+    /// Connections served at once (default 1024).
+    #[arg(long, env = "SKILLSPASS_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Time for a request's headers to arrive, milliseconds (default 10000).
+    #[arg(long, env = "SKILLSPASS_HEADER_TIMEOUT_MS")]
+    pub header_timeout_ms: Option<u64>,
+    /// Time for a request's body to arrive and its answer to be made, milliseconds (default 30000).
+    #[arg(long, env = "SKILLSPASS_REQUEST_TIMEOUT_MS")]
+    pub request_timeout_ms: Option<u64>,
     /// An admin token given by the embedding program (the demo); not a flag, so it never shows in `ps`.
     #[arg(skip)]
-    pub admin_token: Option<Zeroizing<String>>,
+    pub admin_token: Option<SecretString>,
 }
 
 impl ServeArgs {
@@ -72,6 +91,10 @@ impl ServeArgs {
         config.status_list_entries = self.status_list_entries.unwrap_or(config.status_list_entries);
         config.status_ttl_ms = self.status_ttl_ms.unwrap_or(config.status_ttl_ms);
         config.body_limit = self.body_limit.unwrap_or(config.body_limit);
+        config.require = self.require.clone().unwrap_or(config.require);
+        config.max_connections = self.max_connections.unwrap_or(config.max_connections);
+        config.header_timeout_ms = self.header_timeout_ms.unwrap_or(config.header_timeout_ms);
+        config.request_timeout_ms = self.request_timeout_ms.unwrap_or(config.request_timeout_ms);
         config
     }
 }
@@ -83,7 +106,7 @@ pub struct Server {
     /// Its public URL.
     pub public_url: String,
     /// The issuer, when served.
-    pub issuer: Option<Arc<IssuerService>>,
+    pub issuer: Option<Arc<IssuerRole>>,
     db: sled::Db,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -107,14 +130,21 @@ impl Server {
         })?;
         let state = build_state(&config, &data, &db, &public_url, args.admin_token.as_ref())?;
         let issuer = state.issuer.clone();
+        let janitor = tokio::spawn(purge_expired(state.clone()));
         let router = app(state, config.body_limit);
+        let limits = Limits {
+            max_connections: config.max_connections,
+            header_timeout: Duration::from_millis(config.header_timeout_ms.max(1)),
+            request_timeout: Duration::from_millis(config.request_timeout_ms.max(1)),
+        };
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.await;
-                })
-                .await
+            let result = crate::http::server::serve(listener, router, limits, async move {
+                let _ = stop.await;
+            })
+            .await;
+            janitor.abort();
+            result
         });
         Ok(Self { addr, public_url, issuer, db, shutdown, task })
     }
@@ -146,8 +176,9 @@ fn build_state(
     data: &Path,
     db: &sled::Db,
     public_url: &str,
-    given_token: Option<&Zeroizing<String>>,
+    given_token: Option<&SecretString>,
 ) -> Result<AppState, CliError> {
+    let fetcher = Fetcher::new(config.allow_loopback_http).map_err(CliError::input)?;
     let issuer = if config.serves("issuer") {
         let key = load_or_create_key(&data.join("issuer-key.jwk"))?;
         let service_config = ServiceConfig {
@@ -155,35 +186,41 @@ fn build_state(
             entries_per_list: config.status_list_entries,
             status_ttl_ms: config.status_ttl_ms,
         };
-        Some(Arc::new(IssuerService::open(db.clone(), key, service_config).map_err(CliError::input)?))
+        let service = IssuerService::open(db.clone(), key, service_config).map_err(CliError::input)?;
+        let service = Arc::new(service.with_cache(fetcher.cache().clone()));
+        let issuance =
+            CredentialIssuance::open(Arc::clone(&service), db, protocol_key(data)?).map_err(CliError::input)?;
+        Some(Arc::new(IssuerRole { service, issuance }))
     } else {
         None
     };
-    let verifier = if config.serves("verifier") { Some(Arc::new(build_verifier(config)?)) } else { None };
-    let presentations = if config.serves("verifier") {
+    let verifier = if config.serves("verifier") {
         let key = load_or_create_key(&data.join("verifier-key.jwk"))?;
-        Some(Arc::new(PresentationDesk::new(key, public_url).map_err(CliError::input)?))
+        let desk = PresentationDesk::open(key, public_url, db).map_err(CliError::input)?;
+        let verifier = build_verifier(config, &fetcher)?.with_durable_nonces(db).map_err(CliError::input)?;
+        Some(Arc::new(VerifierRole { verifier, desk }))
     } else {
         None
     };
-    let (wallets, import_verifier) = if config.serves("wallet") {
-        let import_policy = Config { accept_unknown_status: true, trust_list: None, ..config.clone() };
-        (Some(Arc::new(HostedWallets::new(db.clone()))), Some(Arc::new(build_verifier(&import_policy)?)))
+    let wallet = if config.serves("wallet") {
+        let holder = Verifier::online(Policy::for_holder(), fetcher.clone()).map_err(CliError::input)?;
+        Some(Arc::new(WalletRole { wallets: HostedWallets::new(db.clone()), verifier: holder, fetcher }))
     } else {
-        (None, None)
+        None
     };
-    let has_admin_calls = issuer.is_some() || presentations.is_some();
+    let has_admin_calls = issuer.is_some() || verifier.is_some();
+    let throttles = Arc::new(crate::http::Throttles::default());
     let admin = match given_token {
         Some(token) if has_admin_calls => AdminToken::new(token),
         None if has_admin_calls => AdminToken::new(&admin_token(data)?),
         // No admin calls without the issuer or verifier role: a random token nobody knows.
-        _ => AdminToken::new(&Zeroizing::new(uuid::Uuid::new_v4().to_string())),
+        _ => AdminToken::new(&SecretString::new(random_b64url(32))),
     };
-    let fetcher = Some(Fetcher::new(config.allow_loopback_http).map_err(CliError::input)?);
-    Ok(AppState { issuer, verifier, admin, wallets, import_verifier, presentations, fetcher })
+    let admin = Arc::new(std::sync::RwLock::new(admin));
+    Ok(AppState { clock: Arc::new(SystemClock), admin, throttles, issuer, verifier, wallet })
 }
 
-fn build_verifier(config: &Config) -> Result<Verifier, CliError> {
+fn build_verifier(config: &Config, fetcher: &Fetcher) -> Result<Verifier, CliError> {
     let trust = match &config.trust_list {
         Some(path) => {
             let text =
@@ -192,32 +229,77 @@ fn build_verifier(config: &Config) -> Result<Verifier, CliError> {
         }
         None => None,
     };
-    let policy = Policy { trust, accept_unknown_status: config.accept_unknown_status, ..Policy::default() };
-    let fetcher = Fetcher::new(config.allow_loopback_http).map_err(CliError::input)?;
-    Verifier::online(policy, fetcher).map_err(CliError::input)
+    let require = config
+        .require
+        .iter()
+        .map(|r| Requirement::parse(r).ok_or_else(|| CliError::input(format!("require: {r:?} is not a requirement"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let policy = Policy { trust, accept_unknown_status: config.accept_unknown_status, require, ..Policy::default() };
+    Verifier::online(policy, fetcher.clone()).map_err(CliError::input)
 }
 
 fn load_or_create_key(path: &Path) -> Result<SigningKey, CliError> {
     if !path.exists() {
-        crate::store::write_key_file(path, &SigningKey::generate()).map_err(CliError::input)?;
+        crate::store::write_key_file(path, &crate::system::new_signing_key()).map_err(CliError::input)?;
     }
     crate::store::read_key_file(path).map_err(CliError::input)
 }
 
-/// `SKILLSPASS_ADMIN_TOKEN`, or the `admin-token` file in the data folder, created (mode 0600) and printed once.
-fn admin_token(data: &Path) -> Result<Zeroizing<String>, CliError> {
+/// The key OpenID4VCI codes are derived from (`protocol-key` in the data folder, 32 random bytes, mode 0600,
+/// created on first start). Nodes sharing a database share this file (issue 15).
+fn protocol_key(data: &Path) -> Result<zeroize::Zeroizing<[u8; 32]>, CliError> {
+    let path = data.join("protocol-key");
+    if !path.exists() {
+        crate::store::write_secret_file(&path, random_b64url(32).as_bytes()).map_err(CliError::input)?;
+    }
+    let text = crate::store::read_secret_file(&path).map_err(CliError::input)?;
+    let bytes = zeroize::Zeroizing::new(
+        crate::core::encoding::b64url_decode(text.trim())
+            .map_err(|_| CliError::input(format!("{} is not base64url", path.display())))?,
+    );
+    let key: [u8; 32] =
+        bytes.as_slice().try_into().map_err(|_| CliError::input(format!("{} is not 32 bytes", path.display())))?;
+    Ok(zeroize::Zeroizing::new(key))
+}
+
+/// How often expired protocol state is removed.
+pub const PURGE_EVERY: Duration = Duration::from_secs(60);
+
+/// Removes expired offers, codes, tokens, nonces and presentation requests in the background.
+async fn purge_expired(state: AppState) {
+    let mut interval = tokio::time::interval(PURGE_EVERY);
+    loop {
+        interval.tick().await;
+        let now = state.now();
+        let mut removed = 0;
+        let mut failed = None;
+        if let Some(issuer) = &state.issuer {
+            issuer.issuance.purge(now).map_or_else(|e| failed = Some(e), |n| removed += n);
+        }
+        if let Some(verifier) = &state.verifier {
+            verifier.desk.purge(now).map_or_else(|e| failed = Some(e), |n| removed += n);
+            verifier.verifier.purge(now).map_or_else(|e| failed = Some(e), |n| removed += n);
+        }
+        match failed {
+            Some(error) => tracing::error!(%error, "removing expired protocol state"),
+            None if removed > 0 => tracing::debug!(removed, "expired protocol state removed"),
+            None => {}
+        }
+    }
+}
+
+/// `SKILLSPASS_ADMIN_TOKEN`, or the `admin-token` file in the data folder, created with mode 0600 (never printed).
+fn admin_token(data: &Path) -> Result<SecretString, CliError> {
     if let Ok(token) = std::env::var("SKILLSPASS_ADMIN_TOKEN") {
-        return Ok(Zeroizing::new(token));
+        return Ok(SecretString::new(token));
     }
     let path = data.join("admin-token");
     if !path.exists() {
-        let mut bytes = Zeroizing::new([0u8; 32]);
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, bytes.as_mut_slice());
-        let token = Zeroizing::new(b64url(bytes.as_slice()));
-        crate::store::write_secret_file(&path, token.as_bytes()).map_err(CliError::input)?;
-        eprintln!("admin token (shown once; kept in {} with mode 0600): {}", path.display(), token.as_str());
+        let token = SecretString::new(random_b64url(32));
+        crate::store::write_secret_file(&path, token.expose().as_bytes()).map_err(CliError::input)?;
+        eprintln!("admin token written to {} (mode 0600); it is not printed", path.display());
     }
-    crate::store::read_secret_file(&path).map_err(CliError::input)
+    crate::store::read_secret_file(&path).map(SecretString::from).map_err(CliError::input)
 }
 
 /// Runs `serve` until SIGINT or SIGTERM.
@@ -231,9 +313,9 @@ pub fn run(args: &ServeArgs) -> Result<u8, CliError> {
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
     runtime.block_on(async {
         let server = Server::start(args).await?;
-        println!("skillspass listening on {}", server.url());
+        outln!("skillspass listening on {}", server.url());
         if let Some(issuer) = &server.issuer {
-            println!("issuer {} published at {}", issuer.did(), server.public_url);
+            outln!("issuer {} published at {}", issuer.service.did(), server.public_url);
         }
         shutdown_signal().await;
         server.stop().await?;

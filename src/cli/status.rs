@@ -30,22 +30,24 @@ pub fn run(args: &StatusArgs, status: &str) -> Result<u8, CliError> {
         "credentialStatus": [{"type": "BitstringStatusListEntry", "status": status}],
     });
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
-    let answer = runtime.block_on(super::post_json(&url, &body, Some(&token)))?;
-    println!("{} is now {}", args.credential, describe(&answer));
+    let answer = runtime.block_on(super::post_json(&url, &body, Some(token.expose())))?;
+    outln!("{} is now {}", args.credential, describe(&answer));
     Ok(EXIT_OK)
 }
 
-fn admin_token(args: &StatusArgs) -> Result<zeroize::Zeroizing<String>, CliError> {
+fn admin_token(args: &StatusArgs) -> Result<crate::core::secret::SecretString, CliError> {
     read_admin_token(args.token_file.as_deref())
 }
 
 /// The admin token from `--token-file`, else `SKILLSPASS_ADMIN_TOKEN`.
-pub(super) fn read_admin_token(file: Option<&std::path::Path>) -> Result<zeroize::Zeroizing<String>, CliError> {
+pub(super) fn read_admin_token(file: Option<&std::path::Path>) -> Result<crate::core::secret::SecretString, CliError> {
     if let Some(path) = file {
-        return crate::store::read_secret_file(path).map_err(CliError::input);
+        return crate::store::read_secret_file(path)
+            .map(crate::core::secret::SecretString::from)
+            .map_err(CliError::input);
     }
     std::env::var("SKILLSPASS_ADMIN_TOKEN")
-        .map(zeroize::Zeroizing::new)
+        .map(crate::core::secret::SecretString::new)
         .map_err(|_| CliError::input("no admin token: pass --token-file FILE or set SKILLSPASS_ADMIN_TOKEN"))
 }
 

@@ -8,10 +8,13 @@ use serde_json::json;
 
 use super::issue::parse_time;
 use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, read_input, render};
-use crate::core::clock::{Clock as _, SystemClock};
+use crate::core::clock::Clock as _;
+use crate::core::format::Format;
 use crate::core::jose::MAX_TOKEN_BYTES;
 use crate::core::report::Report;
-use crate::verifier::fetch::Fetcher;
+use crate::core::verify::Requirement;
+use crate::net::Fetcher;
+use crate::system::SystemClock;
 use crate::verifier::{Policy, TrustList, Verifier};
 
 /// Arguments of `verify`.
@@ -47,6 +50,9 @@ pub struct VerifyArgs {
     /// Let credentials whose status cannot be established pass with a warning.
     #[arg(long)]
     accept_unknown_status: bool,
+    /// Also require this (repeatable): `eu-micro-credential` refuses anything but a complete EU micro-credential.
+    #[arg(long = "require", value_parser = parse_requirement)]
+    require: Vec<Requirement>,
     /// Ask this remote verifier (`POST <URL>/credentials/verify`) instead of verifying here.
     #[arg(long, env = "SKILLSPASS_VERIFIER")]
     verifier: Option<String>,
@@ -64,14 +70,19 @@ pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
     } else {
         let verifier = local_verifier(args)?;
         let at = args.at.unwrap_or_else(|| SystemClock.now());
-        if args.offline { verifier.verify_offline(token, at) } else { runtime.block_on(verifier.verify(token, at)) }
+        let verification = if args.offline {
+            verifier.verify_offline(token, at)
+        } else {
+            runtime.block_on(verifier.verify(token, at))
+        };
+        serde_json::to_value(Report::into_credential(verification)).map_err(CliError::input)?
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).map_err(CliError::input)?);
+        outln!("{}", serde_json::to_string_pretty(&report).map_err(CliError::input)?);
     } else {
-        print!("{}", render::report(&report));
+        out!("{}", render::report(&report));
     }
-    Ok(if report.verified { EXIT_OK } else { EXIT_NOT_VERIFIED })
+    Ok(if report["verified"] == true { EXIT_OK } else { EXIT_NOT_VERIFIED })
 }
 
 fn local_verifier(args: &VerifyArgs) -> Result<Verifier, CliError> {
@@ -79,6 +90,7 @@ fn local_verifier(args: &VerifyArgs) -> Result<Verifier, CliError> {
         skew: chrono::Duration::seconds(args.skew.clamp(0, 86_400)),
         trust: trust_list(args)?,
         accept_unknown_status: args.accept_unknown_status,
+        require: args.require.clone(),
     };
     let mut verifier = if args.offline {
         Verifier::new(policy).map_err(CliError::input)?
@@ -114,14 +126,23 @@ fn trust_list(args: &VerifyArgs) -> Result<Option<TrustList>, CliError> {
     Ok(list)
 }
 
-async fn remote(url: &str, token: &str) -> Result<Report, CliError> {
+async fn remote(url: &str, token: &str) -> Result<serde_json::Value, CliError> {
     let body = json!({
         "verifiableCredential": {
             "@context": [crate::core::credential::VC2_CONTEXT],
             "type": "EnvelopedVerifiableCredential",
-            "id": format!("data:application/vc+jwt,{token}"),
+            "id": Format::of_credential(token).data_url(token),
         }
     });
     let answer = super::post_json(&format!("{}/credentials/verify", url.trim_end_matches('/')), &body, None).await?;
-    serde_json::from_value(answer).map_err(|e| CliError::input(format!("the verifier's answer is not a report: {e}")))
+    if answer.get("verified").and_then(serde_json::Value::as_bool).is_none() {
+        return Err(CliError::input(format!("the verifier at {url} did not answer with a report")));
+    }
+    Ok(answer)
+}
+
+/// Parses a `--require` value.
+pub fn parse_requirement(text: &str) -> Result<Requirement, String> {
+    Requirement::parse(text)
+        .ok_or_else(|| format!("{text:?} is not a requirement (eu-micro-credential, trust, schema)"))
 }

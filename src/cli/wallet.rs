@@ -12,12 +12,13 @@ use zeroize::Zeroizing;
 use super::exchange::Exchange;
 use super::issue::parse_time;
 use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, read_input};
-use crate::core::clock::{Clock as _, SystemClock};
+use crate::core::clock::Clock as _;
 use crate::core::jose::MAX_TOKEN_BYTES;
-use crate::verifier::fetch::Fetcher;
+use crate::net::Fetcher;
+use crate::system::SystemClock;
 use crate::verifier::{Policy, Verifier};
 use crate::wallet::passport::{Filter, skills_overview, within_validity};
-use crate::wallet::{ImportOutcome, StoredCredential, Wallet, WalletError};
+use crate::wallet::{ImportOutcome, Passphrase, Receipt, StoredCredential, Wallet, WalletError};
 
 /// The holder name of the local wallet.
 const LOCAL_HOLDER: &str = "local";
@@ -141,17 +142,35 @@ enum WalletCommand {
 /// Runs a wallet command.
 pub fn run(args: &WalletArgs) -> Result<u8, CliError> {
     let dir = wallet_dir(args.wallet.as_deref())?;
-    let db = crate::store::db::open(&dir)
-        .map_err(|e| CliError::input(format!("{e} (wallet {}; is another process using it?)", dir.display())))?;
+    let open = || {
+        crate::wallet::local::open(&dir).map_err(|e| match e {
+            WalletError::Damaged(_) => wallet_error(e),
+            other => CliError::input(format!("{other} (wallet {}; is another process using it?)", dir.display())),
+        })
+    };
     let now = SystemClock.now();
     match &args.command {
-        WalletCommand::Init => init(&db, args.json, now),
-        WalletCommand::Restore { file } => restore(&db, file, args.json, now),
+        WalletCommand::Init => {
+            // The passphrase rule is checked before anything is created on disk.
+            let passphrase = new_passphrase("SKILLSPASS_PASSPHRASE", "New wallet passphrase: ")?;
+            let wallet = init(&open()?, &passphrase, args.json, now)?;
+            crate::wallet::local::acknowledge(&dir, &wallet).map_err(wallet_error)?;
+            Ok(EXIT_OK)
+        }
+        WalletCommand::Restore { file } => {
+            let wallet = restore(open, file, args.json, now)?;
+            crate::wallet::local::acknowledge(&dir, &wallet).map_err(wallet_error)?;
+            Ok(EXIT_OK)
+        }
         command => {
+            let db = open()?;
             let wallet =
                 Wallet::unlock(&db, LOCAL_HOLDER, &passphrase("SKILLSPASS_PASSPHRASE", "Wallet passphrase: ")?)
                     .map_err(wallet_error)?;
-            dispatch(&wallet, command, args.json, now)
+            let code = dispatch(&wallet, command, args.json, now);
+            // Whatever was stored and flushed is acknowledged, also when a later step failed.
+            crate::wallet::local::acknowledge(&dir, &wallet).map_err(wallet_error)?;
+            code
         }
     }
 }
@@ -179,26 +198,18 @@ fn dispatch(wallet: &Wallet, command: &WalletCommand, json: bool, now: DateTime<
         WalletCommand::Delete { id } => {
             let deleted = wallet.delete(id).map_err(wallet_error)?;
             wallet.flush().map_err(wallet_error)?;
-            println!("deleted {}", deleted.id);
+            outln!("deleted {}", deleted.id);
             Ok(EXIT_OK)
         }
         WalletCommand::Export { out, plain } => export(wallet, out, *plain, now),
         WalletCommand::Present { credentials, nonce, aud, disclose } => {
-            let first = wallet.get_credential(&credentials[0]).map_err(wallet_error)?;
-            let presentation = if first.format == "dc+sd-jwt" {
-                if credentials.len() > 1 {
-                    return Err(CliError::input("present one SD-JWT VC at a time"));
-                }
-                wallet.present_selectively(&credentials[0], disclose, nonce, aud, now)
-            } else {
-                wallet.present(credentials, nonce, aud, now)
-            };
-            println!("{}", presentation.map_err(wallet_error)?);
+            let presented = wallet.present(credentials, disclose, nonce, aud, now).map_err(wallet_error)?;
+            outln!("{}", presented.token);
             Ok(EXIT_OK)
         }
         WalletCommand::Did => {
             for key in wallet.keys().map_err(wallet_error)? {
-                println!("{}  ({})", key.did, key.label);
+                outln!("{}  ({})", key.did, key.label);
             }
             Ok(EXIT_OK)
         }
@@ -241,34 +252,32 @@ fn wallet_error(error: WalletError) -> CliError {
     CliError::input(format!("{error}{hint}"))
 }
 
-fn init(db: &sled::Db, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
+fn init(db: &sled::Db, passphrase: &Passphrase, json: bool, now: DateTime<Utc>) -> Result<Wallet, CliError> {
     if Wallet::exists(db, LOCAL_HOLDER).map_err(wallet_error)? {
         return Err(CliError::input("a wallet already exists here"));
     }
-    let passphrase = new_passphrase("SKILLSPASS_PASSPHRASE", "New wallet passphrase: ")?;
-    let wallet = Wallet::create(db, LOCAL_HOLDER, &passphrase, now).map_err(wallet_error)?;
+    let wallet = Wallet::create(db, LOCAL_HOLDER, passphrase, now).map_err(wallet_error)?;
     let did = wallet.primary_did().map_err(wallet_error)?;
     if json {
-        println!("{}", json!({"did": did}));
+        outln!("{}", json!({"did": did}));
     } else {
-        println!("{did}");
+        outln!("{did}");
         eprintln!("wallet created; give this DID to issuers as your subject");
     }
-    Ok(EXIT_OK)
+    Ok(wallet)
 }
 
-fn new_passphrase(variable: &str, prompt: &str) -> Result<Zeroizing<String>, CliError> {
+/// A new passphrase: the wallet role's rule, then (on a terminal) typed twice.
+fn new_passphrase(variable: &str, prompt: &str) -> Result<Passphrase, CliError> {
     let first = passphrase(variable, prompt)?;
-    if first.chars().count() < 8 {
-        return Err(CliError::input("the passphrase must have at least 8 characters"));
-    }
+    let checked = Passphrase::new(first.to_string()).map_err(wallet_error)?;
     if std::env::var(variable).is_err() {
         let again = passphrase(variable, "Repeat it: ")?;
         if again != first {
             return Err(CliError::input("the passphrases differ"));
         }
     }
-    Ok(first)
+    Ok(checked)
 }
 
 /// How `wallet import` runs.
@@ -289,13 +298,10 @@ fn import(wallet: &Wallet, input: &Path, options: &ImportOptions) -> Result<u8, 
     };
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
     let mut refused = 0;
+    let receipt = Receipt { bearer_consent: options.bearer, expected_type: None };
     let mut one = |token: &str| -> Result<(), CliError> {
-        let report = runtime.block_on(verifier.verify(token, SystemClock.now()));
-        match wallet.import(token, &report, options.bearer, SystemClock.now()) {
-            Ok(outcome) => {
-                wallet.flush().map_err(wallet_error)?;
-                print_import(&outcome, options.json);
-            }
+        match runtime.block_on(wallet.receive(&verifier, token, receipt, SystemClock.now())) {
+            Ok(outcome) => print_import(&outcome, options.json),
             Err(error) => {
                 refused += 1;
                 eprintln!("error: {error}");
@@ -322,11 +328,11 @@ fn print_import(outcome: &ImportOutcome, json: bool) {
         ImportOutcome::AlreadyStored(id) => ("already-stored", id.as_str(), &[][..]),
     };
     if json {
-        println!("{}", json!({"status": status, "id": id, "warnings": warnings}));
+        outln!("{}", json!({"status": status, "id": id, "warnings": warnings}));
     } else {
-        println!("{} {id}", status.replace('-', " "));
+        outln!("{} {id}", status.replace('-', " "));
         for warning in warnings {
-            println!("  warning: {warning}");
+            outln!("  warning: {warning}");
         }
     }
     let _ = std::io::stdout().flush();
@@ -334,14 +340,14 @@ fn print_import(outcome: &ImportOutcome, json: bool) {
 
 fn print_list(found: &[StoredCredential], json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
     if json {
-        println!("{}", serde_json::to_string_pretty(found).map_err(CliError::input)?);
+        outln!("{}", serde_json::to_string_pretty(found).map_err(CliError::input)?);
         return Ok(EXIT_OK);
     }
     for credential in found {
         let state = if within_validity(credential, now) { "valid" } else { "outside validity" };
         let name = credential.name.as_deref().unwrap_or("(unnamed)");
         let issuer = credential.issuer_name.as_deref().unwrap_or(&credential.issuer);
-        println!("{}  {name}  from {issuer}  [{state}, {} skills]", credential.id, credential.skills.len());
+        outln!("{}  {name}  from {issuer}  [{state}, {} skills]", credential.id, credential.skills.len());
     }
     eprintln!("{} credential(s)", found.len());
     Ok(EXIT_OK)
@@ -349,24 +355,24 @@ fn print_list(found: &[StoredCredential], json: bool, now: DateTime<Utc>) -> Res
 
 fn show(credential: &StoredCredential, json: bool) -> Result<u8, CliError> {
     if json {
-        println!("{}", serde_json::to_string_pretty(credential).map_err(CliError::input)?);
+        outln!("{}", serde_json::to_string_pretty(credential).map_err(CliError::input)?);
     } else {
-        println!("{}", credential.id);
-        println!("  name     {}", credential.name.as_deref().unwrap_or("-"));
-        println!("  issuer   {} ({})", credential.issuer, credential.issuer_name.as_deref().unwrap_or("-"));
-        println!("  types    {}", credential.types.join(", "));
-        println!(
+        outln!("{}", credential.id);
+        outln!("  name     {}", credential.name.as_deref().unwrap_or("-"));
+        outln!("  issuer   {} ({})", credential.issuer, credential.issuer_name.as_deref().unwrap_or("-"));
+        outln!("  types    {}", credential.types.join(", "));
+        outln!(
             "  valid    {} .. {}",
             credential.valid_from.as_deref().unwrap_or("-"),
             credential.valid_until.as_deref().unwrap_or("-")
         );
         for skill in &credential.skills {
-            println!("  skill    {}  <{}>", skill.label, skill.id);
+            outln!("  skill    {}  <{}>", skill.label, skill.id);
         }
         for item in crate::wallet::selective::disclosable(&credential.token) {
-            println!("  can disclose  {item}");
+            outln!("  can disclose  {item}");
         }
-        println!("  token    {}", credential.token);
+        outln!("  token    {}", credential.token);
     }
     Ok(EXIT_OK)
 }
@@ -374,17 +380,17 @@ fn show(credential: &StoredCredential, json: bool) -> Result<u8, CliError> {
 fn skills(wallet: &Wallet, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
     let overview = skills_overview(&wallet.list().map_err(wallet_error)?, now);
     if json {
-        println!("{}", serde_json::to_string_pretty(&overview).map_err(CliError::input)?);
+        outln!("{}", serde_json::to_string_pretty(&overview).map_err(CliError::input)?);
         return Ok(EXIT_OK);
     }
     for skill in &overview {
-        println!("{}  <{}>", skill.label, skill.id);
+        outln!("{}  <{}>", skill.label, skill.id);
         for evidence in &skill.evidence {
             let setting = evidence.learning_setting.as_deref().unwrap_or("setting unknown");
             let eqf = evidence.eqf_level.map(|l| format!(", EQF {l}")).unwrap_or_default();
             let valid = if evidence.valid { "valid" } else { "not valid now" };
             let issuer = evidence.issuer_name.as_deref().unwrap_or(&evidence.issuer);
-            println!("    {}  from {issuer}  ({setting}{eqf}, {valid})", evidence.credential_id);
+            outln!("    {}  from {issuer}  ({setting}{eqf}, {valid})", evidence.credential_id);
         }
     }
     Ok(EXIT_OK)
@@ -410,24 +416,31 @@ fn export(wallet: &Wallet, out: &Path, plain: bool, now: DateTime<Utc>) -> Resul
     Ok(EXIT_OK)
 }
 
-fn restore(db: &sled::Db, file: &Path, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
-    if Wallet::exists(db, LOCAL_HOLDER).map_err(wallet_error)? {
-        return Err(CliError::input("a wallet already exists here; restore into a new folder (--wallet DIR)"));
-    }
+fn restore(
+    open: impl FnOnce() -> Result<sled::Db, CliError>,
+    file: &Path,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<Wallet, CliError> {
     let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
     let export_passphrase = passphrase("SKILLSPASS_EXPORT_PASSPHRASE", "Export passphrase: ")?;
+    let export_passphrase = Passphrase::new(export_passphrase.to_string()).map_err(wallet_error)?;
     // Check the file before creating anything: a wrong passphrase or a damaged file leaves no wallet behind.
     crate::wallet::export::check(&bytes, &export_passphrase).map_err(|e| match e {
         WalletError::WrongPassphrase => CliError::input("wrong export passphrase, or the file is damaged"),
         other => wallet_error(other),
     })?;
     let passphrase = new_passphrase("SKILLSPASS_PASSPHRASE", "New wallet passphrase: ")?;
-    let wallet = Wallet::create(db, LOCAL_HOLDER, &passphrase, now).map_err(wallet_error)?;
-    let count = wallet.restore(&bytes, &export_passphrase).map_err(wallet_error)?;
-    if json {
-        println!("{}", json!({"restored": count}));
-    } else {
-        println!("restored {count} credential(s)");
+    let db = open()?;
+    if Wallet::exists(&db, LOCAL_HOLDER).map_err(wallet_error)? {
+        return Err(CliError::input("a wallet already exists here; restore into a new folder (--wallet DIR)"));
     }
-    Ok(EXIT_OK)
+    let wallet = Wallet::create(&db, LOCAL_HOLDER, &passphrase, now).map_err(wallet_error)?;
+    let count = wallet.restore(&bytes, &export_passphrase, false).map_err(wallet_error)?;
+    if json {
+        outln!("{}", json!({"restored": count}));
+    } else {
+        outln!("restored {count} credential(s)");
+    }
+    Ok(wallet)
 }

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::format::Format;
+
 /// Why a query is not valid DCQL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DcqlError {
@@ -80,7 +82,7 @@ pub struct CredentialSet {
 #[derive(Debug, Clone)]
 pub struct Candidate<'a> {
     /// Its format.
-    pub format: &'a str,
+    pub format: Format,
     /// `vct` (SD-JWT VC) or the credential types (W3C formats).
     pub types: Vec<&'a str>,
     /// Every claim the holder could disclose, as one JSON object.
@@ -177,6 +179,12 @@ impl DcqlQuery {
 }
 
 impl CredentialQuery {
+    /// The format this query asks for, when it is one we speak.
+    #[must_use]
+    pub fn wanted_format(&self) -> Option<Format> {
+        Format::from_protocol_identifier(&self.format)
+    }
+
     fn validate_claims(&self) -> Result<(), DcqlError> {
         let invalid = |why: String| Err(DcqlError::Invalid(why));
         let claims = self.claims.as_deref().unwrap_or_default();
@@ -205,7 +213,7 @@ impl CredentialQuery {
     /// The concrete claim paths to disclose when `candidate` answers this query; `None` when it does not.
     #[must_use]
     pub fn matches(&self, candidate: &Candidate<'_>) -> Option<Vec<Vec<Value>>> {
-        if candidate.format != self.format || !self.meta_matches(candidate) {
+        if self.wanted_format() != Some(candidate.format) || !self.meta_matches(candidate) {
             return None;
         }
         let Some(claims) = &self.claims else { return Some(Vec::new()) };

@@ -268,17 +268,50 @@ pub fn multibase_ed25519(key: &VerifyingKey) -> String {
     format!("z{}", bs58::encode(bytes).into_string())
 }
 
+/// did:web "Create": the method-specific id is a domain name, optionally a percent-encoded port (`%3A`), then
+/// `:`-separated path segments. Checked on the decoded form, which is what will be fetched: a userinfo part
+/// (`academy.example%3A443@evil.example` decodes to a URL whose host is `evil.example`), an IP address, any other
+/// percent-escape in the host, or a port outside 1 to 65535 is refused.
 fn validate_web_id(id: &str) -> Result<(), &'static str> {
-    let host = id.split(':').next().unwrap_or_default();
-    let host = host.split("%3A").next().unwrap_or_default();
-    if host.is_empty() || !host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
-        return Err("did:web host is not a domain name");
+    let mut segments = id.split(':');
+    let authority = segments.next().unwrap_or_default();
+    let decoded = authority.replace("%3A", ":").replace("%3a", ":");
+    if decoded.contains(['%', '@', '[', ']', '/', '?', '#', '\\']) {
+        return Err("did:web host must be a domain name with an optional %3A port (no userinfo, no other escapes)");
     }
-    if host.parse::<::core::net::Ipv4Addr>().is_ok() {
+    let (host, port) = match decoded.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (decoded.as_str(), None),
+    };
+    if let Some(port) = port {
+        let valid =
+            !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|p| p > 0);
+        if !valid {
+            return Err("did:web port is not a number from 1 to 65535");
+        }
+    }
+    if host.parse::<::core::net::Ipv4Addr>().is_ok() || host.parse::<::core::net::Ipv6Addr>().is_ok() {
         return Err("did:web host must be a domain name, not an IP address");
     }
-    let path_ok = id.split(':').skip(1).all(|s| !s.is_empty() && !s.contains(['/', '?', '#']));
-    if path_ok { Ok(()) } else { Err("did:web path segment is empty") }
+    if !is_domain_name(host) {
+        return Err("did:web host is not a domain name");
+    }
+    let path_ok = segments.all(|s| !s.is_empty() && !s.contains(['/', '?', '#', '@', '\\']));
+    if path_ok { Ok(()) } else { Err("did:web path segment is empty or not a path segment") }
+}
+
+/// RFC 1035 section 2.3.1 preferred name syntax (with digits first allowed, RFC 1123): labels of 1 to 63 letters,
+/// digits and hyphens, not starting or ending with a hyphen, 253 characters at most.
+fn is_domain_name(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
 }
 
 /// A DID document (DID Core section 5), reduced to what verification needs.
@@ -453,7 +486,7 @@ mod tests {
 
     #[test]
     fn did_jwk_round_trips() {
-        let key = SigningKey::generate().verifying_key();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng).verifying_key();
         let did = Did::jwk(&key);
         let parsed = Did::parse(did.as_str()).unwrap();
         let doc = parsed.resolve().unwrap();
@@ -491,6 +524,14 @@ mod tests {
             "did:jwk:eyJrdHkiOiJPS1AiLCJjcnYiOiJFZDI1NTE5In0",
             "not-a-did",
             "did:web:a.example#frag",
+            "did:web:academy.example%3A443@evil.example",
+            "did:web:academy.example%40evil.example",
+            "did:web:%5B%3A%3A1%5D",
+            "did:web:academy.example%3A99999",
+            "did:web:academy.example%3A",
+            "did:web:-bad.example",
+            "did:web:a..example",
+            "did:web:academy.example:path@evil.example",
         ] {
             assert!(Did::parse(bad).is_err(), "{bad} should be refused");
         }
@@ -498,9 +539,9 @@ mod tests {
 
     #[test]
     fn kid_of_another_did_is_refused() {
-        let key = SigningKey::generate().verifying_key();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng).verifying_key();
         let did = Did::key(&key);
-        let other = Did::key(&SigningKey::generate().verifying_key());
+        let other = Did::key(&SigningKey::generate(&mut rand::rngs::OsRng).verifying_key());
         let doc = did.resolve().unwrap();
         let err = doc.key_for(other.as_str(), &other.default_kid(), Relationship::AssertionMethod);
         assert!(matches!(err, Err(DidError::KidNotIssuer { .. })));
@@ -508,7 +549,7 @@ mod tests {
 
     #[test]
     fn method_outside_assertion_method_is_refused() {
-        let key = SigningKey::generate().verifying_key();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng).verifying_key();
         let mut doc = DidDocument::for_key("did:web:a.example", "did:web:a.example#k", "JsonWebKey", key);
         doc.assertion_method.clear();
         let err = doc.key_for("did:web:a.example", "did:web:a.example#k", Relationship::AssertionMethod);
@@ -517,7 +558,7 @@ mod tests {
 
     #[test]
     fn relative_method_ids_resolve_against_the_document() {
-        let key = SigningKey::generate().verifying_key();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng).verifying_key();
         let mut doc = DidDocument::for_key("did:web:a.example", "#k", "JsonWebKey", key);
         doc.assertion_method = vec![MethodRef::Reference("#k".into())];
         let found = doc.key_for("did:web:a.example", "did:web:a.example#k", Relationship::AssertionMethod);

@@ -1,8 +1,10 @@
 //! Strict encodings shared by every token format: unpadded base64url (RFC 7515 section 2) and bounded JSON.
 //!
-//! Tokens arrive from strangers, so decoding is strict: no padding, no `+`/`/`, no whitespace, no trailing bits,
-//! and JSON nesting is bounded (RFC 8725 section 3.7 asks for input
-//! limits; a deep array would otherwise cost stack).
+//! Tokens arrive from strangers, so decoding is strict: no padding, no `+`/`/`, no whitespace, no trailing bits;
+//! JSON nesting is bounded (RFC 8725 section 3.7 asks for input limits; a deep array would otherwise cost stack);
+//! and a JSON object that names a member twice is refused (RFC 7515 section 4 and RFC 7519 section 4: a JOSE
+//! header or claim set with duplicate names MUST be rejected or the last one used; two `credentialSubject` members
+//! read differently by two parsers is how a signature is made to cover something other than what is shown).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -24,6 +26,9 @@ pub enum EncodingError {
     /// Nested deeper than [`MAX_JSON_DEPTH`].
     #[error("JSON nested deeper than {MAX_JSON_DEPTH} levels")]
     TooDeep,
+    /// An object names a member twice.
+    #[error("the member {0:?} appears twice in one JSON object")]
+    DuplicateMember(String),
 }
 
 /// Encodes bytes as unpadded base64url.
@@ -48,11 +53,14 @@ pub fn b64url_decode(text: impl AsRef<[u8]>) -> Result<Vec<u8>, EncodingError> {
 /// # Errors
 /// [`EncodingError::TooDeep`] or [`EncodingError::Json`].
 pub fn parse_json(bytes: &[u8]) -> Result<Value, EncodingError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        if e.to_string().starts_with("recursion limit exceeded") {
+    let Strict(value) = serde_json::from_slice(bytes).map_err(|e| {
+        let text = e.to_string();
+        if text.starts_with("recursion limit exceeded") {
             EncodingError::TooDeep
+        } else if let Some(name) = text.strip_prefix(DUPLICATE).and_then(|rest| rest.split(DUPLICATE_END).next()) {
+            EncodingError::DuplicateMember(name.to_owned())
         } else {
-            EncodingError::Json(e.to_string())
+            EncodingError::Json(text)
         }
     })?;
     if depth(&value) > MAX_JSON_DEPTH {
@@ -72,6 +80,85 @@ pub fn parse_json_object(bytes: &[u8]) -> Result<serde_json::Map<String, Value>,
     }
 }
 
+/// The marker of the duplicate-member error inside serde's error text.
+const DUPLICATE: &str = "duplicate member \u{1f}";
+const DUPLICATE_END: char = '\u{1f}';
+
+/// A JSON value parsed with duplicate member names refused (`serde_json`'s own `Value` keeps the last one).
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        serde::Deserialize::deserialize(deserializer).map(|Strict(v)| v)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = serde_json::Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let Strict(value) = map.next_value()?;
+            if members.contains_key(&name) {
+                return Err(serde::de::Error::custom(format!("{DUPLICATE}{name}{DUPLICATE_END}")));
+            }
+            members.insert(name, value);
+        }
+        Ok(Value::Object(members))
+    }
+}
+
 /// Nesting depth of a parsed value: a scalar is 0, `[]` and `{}` are 1.
 fn depth(value: &Value) -> usize {
     match value {
@@ -81,19 +168,22 @@ fn depth(value: &Value) -> usize {
     }
 }
 
+/// HMAC-SHA256 (RFC 2104) of `message` under `key`: how secrets that must be shown again (a pre-authorized code,
+/// the digest of a transaction code) are derived from a server key instead of being stored.
+#[must_use]
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use hmac::Mac as _;
+    // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
 /// SHA-256 of a secret's text: how codes, tokens and sessions are kept and looked up (never the secret itself),
 /// and what constant-time comparisons compare.
 #[must_use]
 pub fn sha256(text: &str) -> [u8; 32] {
     <sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()).into()
-}
-
-/// `bytes` random bytes from the operating system, base64url: nonces, codes, tokens (32 bytes = 256 bits).
-#[must_use]
-pub fn random_b64url(bytes: usize) -> String {
-    let mut buffer = zeroize::Zeroizing::new(vec![0u8; bytes]);
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, buffer.as_mut_slice());
-    b64url(buffer.as_slice())
 }
 
 #[cfg(test)]
@@ -107,6 +197,18 @@ mod tests {
         assert_eq!(b64url_decode("a+b/"), Err(EncodingError::Base64));
         assert_eq!(b64url_decode("YR"), Err(EncodingError::Base64), "non-canonical trailing bits");
         assert_eq!(b64url_decode("YQ"), Ok(b"a".to_vec()));
+    }
+
+    #[test]
+    fn rejects_duplicate_member_names_at_any_depth() {
+        let twice = br#"{"credentialSubject":{"id":"a"},"credentialSubject":{"id":"b"}}"#;
+        assert_eq!(parse_json(twice), Err(EncodingError::DuplicateMember("credentialSubject".into())));
+        let nested = br#"{"a":[{"x":1,"x":2}]}"#;
+        assert_eq!(parse_json(nested), Err(EncodingError::DuplicateMember("x".into())));
+        let escaped = br#"{"alg":"EdDSA","alg":"none"}"#;
+        assert_eq!(parse_json(escaped), Err(EncodingError::DuplicateMember("alg".into())), "names compare decoded");
+        assert_eq!(parse_json(br#"{"a":1,"b":{"a":2}}"#).unwrap()["b"]["a"], 2, "same name, other object: fine");
+        assert_eq!(parse_json(b"[1.5, -2, 18446744073709551615, null]").unwrap()[2], u64::MAX);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Compact JWS for every token skillspass signs or reads, and the one place the algorithm policy lives.
 //!
-//! Signing and verification run through josekit's compact serializer with a signer and verifier backed by
-//! ed25519-dalek (`verify_strict`). Before josekit sees a token, [`CompactJws::parse`] applies the hygiene of
+//! Signing runs through josekit's compact serializer with a signer backed by ed25519-dalek. Reading parses a token
+//! once: [`CompactJws::parse`] splits and decodes it, keeping the signing input and the signature bytes, so the
+//! signature is checked with ed25519-dalek `verify_strict` over exactly those bytes without a second parse. The
+//! parse applies the hygiene of
 //! RFC 8725 and STANDARDS.md section 9: a size cap, strict base64url, bounded JSON, no JSON serialization, no
 //! `alg: none` or `HS*`, no `crit` (we implement no extension), no `jku`/`x5u`, no unencoded payloads (`b64`),
 //! no private key in a header `jwk`. The algorithm is chosen by [`AlgorithmPolicy`] from the key type, never
@@ -11,7 +13,7 @@
 use std::fmt;
 
 use josekit::JoseError as JosekitError;
-use josekit::jws::{self, JwsAlgorithm, JwsHeader, JwsSigner, JwsVerifier};
+use josekit::jws::{self, JwsAlgorithm, JwsHeader, JwsSigner};
 use serde_json::{Map, Value};
 
 use super::encoding::{EncodingError, b64url_decode, parse_json_object};
@@ -78,6 +80,12 @@ pub enum JoseError {
         /// What the header said.
         found: Option<String>,
     },
+    /// A `cty` this kind of token does not carry (RFC 7515 section 4.1.10; VC-JOSE-COSE allows `vc`/`vp` only).
+    #[error("cty {found:?} is not expected here")]
+    UnexpectedCty {
+        /// What the header said.
+        found: String,
+    },
     /// The signature does not verify.
     #[error("signature invalid")]
     SignatureInvalid,
@@ -117,6 +125,15 @@ impl TokenKind {
             Self::StatusList => "statuslist+jwt",
             Self::KeyProof => "openid4vci-proof+jwt",
             Self::RequestObject => "oauth-authz-req+jwt",
+        }
+    }
+
+    /// The `cty` this kind may carry (VC-JOSE-COSE section 3.1: `vc` for credentials, `vp` for presentations).
+    const fn cty(self) -> Option<&'static str> {
+        match self {
+            Self::Credential => Some("vc"),
+            Self::Presentation => Some("vp"),
+            _ => None,
         }
     }
 
@@ -166,6 +183,7 @@ pub struct CompactJws<'a> {
     token: &'a str,
     header: Map<String, Value>,
     payload: Vec<u8>,
+    signature: Vec<u8>,
 }
 
 impl<'a> CompactJws<'a> {
@@ -191,8 +209,8 @@ impl<'a> CompactJws<'a> {
         if s.is_empty() {
             return Err(JoseError::Malformed("the signature is empty"));
         }
-        b64url_decode(s).map_err(|_| JoseError::Base64("signature"))?;
-        Ok(Self { token, header, payload })
+        let signature = b64url_decode(s).map_err(|_| JoseError::Base64("signature"))?;
+        Ok(Self { token, header, payload, signature })
     }
 
     /// The protected header.
@@ -227,30 +245,44 @@ impl<'a> CompactJws<'a> {
         parse_json_object(&self.payload).map_err(|source| JoseError::Json { part: "payload", source })
     }
 
-    /// Checks `typ` against the expected kind.
+    /// Checks `typ` against the expected kind, and that `cty` is absent or the one that kind may carry.
     ///
     /// # Errors
-    /// [`JoseError::WrongTyp`].
+    /// [`JoseError::WrongTyp`] or [`JoseError::UnexpectedCty`].
     pub fn check_typ(&self, kind: TokenKind) -> Result<(), JoseError> {
         let typ = self.header_str("typ");
-        if kind.accepts(typ) {
-            Ok(())
-        } else {
-            Err(JoseError::WrongTyp { expected: kind.typ(), found: typ.map(str::to_owned) })
+        if !kind.accepts(typ) {
+            return Err(JoseError::WrongTyp { expected: kind.typ(), found: typ.map(str::to_owned) });
+        }
+        match self.header.get("cty") {
+            None => Ok(()),
+            Some(Value::String(cty)) => {
+                let cty = cty.to_ascii_lowercase();
+                if kind.cty() == Some(cty.strip_prefix("application/").unwrap_or(&cty)) {
+                    Ok(())
+                } else {
+                    Err(JoseError::UnexpectedCty { found: cty })
+                }
+            }
+            Some(other) => Err(JoseError::UnexpectedCty { found: other.to_string() }),
         }
     }
 
-    /// Checks the algorithm against the policy for an Ed25519 key, then the signature (josekit with
-    /// ed25519-dalek `verify_strict`).
+    /// The JWS signing input (RFC 7515 section 5.2 step 8): `base64url(header) . base64url(payload)`.
+    #[must_use]
+    pub fn signing_input(&self) -> &[u8] {
+        let end = self.token.rfind('.').unwrap_or(0);
+        &self.token.as_bytes()[..end]
+    }
+
+    /// Checks the algorithm against the policy for an Ed25519 key, then the signature over the signing input with
+    /// ed25519-dalek `verify_strict` (RFC 8037 section 3.1; no small-order keys, canonical `S` only).
     ///
     /// # Errors
     /// An algorithm refusal or [`JoseError::SignatureInvalid`].
     pub fn verify_signature(&self, key: &VerifyingKey) -> Result<(), JoseError> {
-        let alg = AlgorithmPolicy.for_ed25519(self.alg())?;
-        let verifier = DalekVerifier { algorithm: OkpAlgorithm(alg), key: *key };
-        jws::deserialize_compact_with_selector(self.token, |_| Ok(Some(&verifier as &dyn JwsVerifier)))
-            .map(|_| ())
-            .map_err(|_| JoseError::SignatureInvalid)
+        AlgorithmPolicy.for_ed25519(self.alg())?;
+        if key.verify(self.signing_input(), &self.signature) { Ok(()) } else { Err(JoseError::SignatureInvalid) }
     }
 }
 
@@ -359,35 +391,6 @@ impl JwsSigner for DalekSigner {
     }
 }
 
-/// josekit verifier backed by ed25519-dalek `verify_strict`.
-#[derive(Debug, Clone)]
-struct DalekVerifier {
-    algorithm: OkpAlgorithm,
-    key: VerifyingKey,
-}
-
-impl JwsVerifier for DalekVerifier {
-    fn algorithm(&self) -> &dyn JwsAlgorithm {
-        &self.algorithm
-    }
-
-    fn key_id(&self) -> Option<&str> {
-        None
-    }
-
-    fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), JosekitError> {
-        if self.key.verify(message, signature) {
-            Ok(())
-        } else {
-            Err(JosekitError::InvalidSignature(anyhow::anyhow!("signature invalid")))
-        }
-    }
-
-    fn box_clone(&self) -> Box<dyn JwsVerifier> {
-        Box::new(self.clone())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,5 +482,21 @@ mod tests {
         assert!(matches!(jws.check_typ(TokenKind::KeyBinding), Err(JoseError::WrongTyp { .. })));
         assert!(TokenKind::Credential.accepts(Some("application/VC+JWT")));
         assert!(!TokenKind::Credential.accepts(None));
+    }
+
+    #[test]
+    fn cty_is_refused_unless_the_kind_carries_it_issue_11() {
+        let key = rfc8037_key();
+        let with_cty = |kind: TokenKind, cty: &str| {
+            let header = HeaderSpec { typ: Some(kind), cty: Some(cty), ..HeaderSpec::default() };
+            sign(b"{}", &header, &key).unwrap()
+        };
+        let vc = with_cty(TokenKind::Credential, "vc");
+        CompactJws::parse(&vc).unwrap().check_typ(TokenKind::Credential).unwrap();
+        for (kind, cty) in [(TokenKind::Credential, "vp"), (TokenKind::KeyBinding, "vc"), (TokenKind::SdJwtVc, "JWT")] {
+            let token = with_cty(kind, cty);
+            let refused = CompactJws::parse(&token).unwrap().check_typ(kind);
+            assert!(matches!(refused, Err(JoseError::UnexpectedCty { .. })), "{cty} on {kind:?}");
+        }
     }
 }

@@ -10,7 +10,6 @@
 use std::fmt;
 
 use ed25519_dalek::Signer as _;
-use rand::rngs::OsRng;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
@@ -73,10 +72,12 @@ pub struct PublicJwk {
 }
 
 impl SigningKey {
-    /// A fresh key from the operating system's RNG.
+    /// A fresh key from `rng` (the caller passes the operating system's generator; core never reads it).
     #[must_use]
-    pub fn generate() -> Self {
-        Self(ed25519_dalek::SigningKey::generate(&mut OsRng))
+    pub fn generate(rng: &mut (impl rand::RngCore + rand::CryptoRng)) -> Self {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        rng.fill_bytes(seed.as_mut_slice());
+        Self::from_seed(&seed)
     }
 
     /// The key for a 32-byte seed (RFC 8032 private key).
@@ -258,7 +259,7 @@ mod tests {
     #[test]
     fn mismatched_private_jwk_is_refused() {
         let mut jwk: Value = serde_json::from_str(RFC8037_JWK).unwrap();
-        jwk["x"] = Value::String(SigningKey::generate().verifying_key().to_jwk().x);
+        jwk["x"] = Value::String(SigningKey::generate(&mut rand::rngs::OsRng).verifying_key().to_jwk().x);
         assert_eq!(SigningKey::from_jwk(&jwk).err(), Some(KeyError::Mismatch));
     }
 

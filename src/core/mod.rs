@@ -1,19 +1,26 @@
-//! Standards code, pure: keys, DIDs, JOSE, the credential model, the verification report and the VC-JOSE
-//! pipeline. Nothing here touches sled, HTTP, files, environment variables or the system clock (except
-//! [`clock::SystemClock`], the one sanctioned reader); `tests/architecture.rs` enforces it.
+//! Standards code and the skills language, pure: keys, DIDs, JOSE, the credential model and its typed reading,
+//! the wire formats, the offline verification pipeline and the types that carry trust, SD-JWT, status lists, DCQL,
+//! the OpenID4VC messages. Nothing here touches storage, the network, files, environment variables, the system
+//! clock or the OS random generator: time comes as a [`clock::Clock`], randomness as an RNG argument, and
+//! `tests/architecture.rs` enforces it.
 
 pub mod clock;
 pub mod credential;
 pub mod dcql;
 pub mod did;
 pub mod encoding;
+pub mod format;
 pub mod jose;
 pub mod keys;
+pub mod numeric_date;
 pub mod openid4vci;
 pub mod openid4vp;
+pub mod pipeline;
 pub mod qr;
 pub mod report;
 pub mod sd_jwt;
 pub mod sd_jwt_vc;
+pub mod secret;
 pub mod status_list;
 pub mod vc_jose;
+pub mod verify;

@@ -265,7 +265,8 @@ pub fn check_key_proof(proof: &str, issuer: &str, now: DateTime<Utc>) -> Result<
     if !aud_ok {
         return Err(invalid(format!("aud is {:?}, not this credential issuer", claims.get("aud"))));
     }
-    let iat = claims.get("iat").and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
+    let iat =
+        super::numeric_date::read(&claims, "iat").map_err(|e| ProtocolError::new("invalid_proof", e.to_string()))?;
     if iat.is_none_or(|iat| (iat - now).abs() > PROOF_IAT_WINDOW) {
         return Err(invalid("iat is missing or more than 5 minutes from now".into()));
     }
@@ -317,7 +318,7 @@ mod tests {
 
     #[test]
     fn proofs_are_checked() {
-        let key = SigningKey::generate();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
         let did = Did::key(&key.verifying_key());
         let proof = key_proof(&key, &did.default_kid(), "https://academy.example", Some("n"), now()).unwrap();
         let proven = check_key_proof(&proof, "https://academy.example", now()).unwrap();
@@ -327,7 +328,7 @@ mod tests {
         assert!(wrong_aud.description.contains("aud"), "{wrong_aud}");
         let stale = check_key_proof(&proof, "https://academy.example", now() + Duration::minutes(6)).unwrap_err();
         assert!(stale.description.contains("iat"), "{stale}");
-        let other = SigningKey::generate();
+        let other = SigningKey::generate(&mut rand::rngs::OsRng);
         let forged = key_proof(&other, &did.default_kid(), "https://academy.example", Some("n"), now()).unwrap();
         assert_eq!(check_key_proof(&forged, "https://academy.example", now()).unwrap_err().code, "invalid_proof");
     }

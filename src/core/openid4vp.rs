@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::dcql::{DcqlError, DcqlQuery};
+use super::format::Format;
 use super::jose::{self, AlgorithmPolicy, CompactJws, HeaderSpec, TokenKind};
 use super::keys::{SigningKey, VerifyingKey};
 use super::openid4vci::ProtocolError;
@@ -309,7 +310,7 @@ pub fn dcql_for_skills(skills: &[String]) -> Value {
         .map(|(i, skill)| {
             json!({
                 "id": format!("skill_{}", i + 1),
-                "format": "dc+sd-jwt",
+                "format": Format::SdJwtVc.protocol_identifier(),
                 "meta": {"vct_values": [VCT_SKILL, VCT_MICRO_CREDENTIAL]},
                 "claims": [{"path": ["skills", null, "id"], "values": [skill]}],
             })
@@ -361,7 +362,7 @@ mod tests {
 
     #[test]
     fn request_objects_need_their_type() {
-        let key = SigningKey::generate();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
         let mut signed = request();
         signed.client_id = "decentralized_identifier:did:example:v".into();
         let jwt = sign_request(&signed, &key, "did:example:v#k").unwrap();

@@ -1,64 +1,22 @@
-//! The verification report (DESIGN.md section 7): one shape for every verification, whether from
-//! `skillspass verify`, `POST /credentials/verify` or a presentation. Errors are RFC 9457 problem objects with
-//! stable `type` URIs, so scripts and tests match on names, never on prose.
+//! The verification report (DESIGN.md section 7): how a [`Verification`] is shown to people and scripts, in one
+//! shape whether it comes from `skillspass verify`, `POST /credentials/verify` or a presentation. A rendering
+//! only: it is serialized, never read back, so nothing downstream can mistake a report for a verified credential.
+//! Errors are RFC 9457 problem objects with stable `type` URIs, so scripts and tests match on names, never on prose.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-/// Base of our problem `type` URIs (listed in `docs/problems.md`).
-pub const PROBLEM_BASE: &str = "https://w3id.org/skillspass/problems#";
-
-/// The outcome of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CheckStatus {
-    /// The check ran and passed.
-    Passed,
-    /// The check ran and failed.
-    Failed,
-    /// The check did not run (an earlier one failed, or it does not apply here).
-    Skipped,
-}
-
-/// One check, in pipeline order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Check {
-    /// Stable check name: `parse`, `alg`, `typ`, `issuer-key`, `signature`, `claims`, `validity`, `schema`,
-    /// `status`, `trust`.
-    pub check: String,
-    /// Outcome.
-    pub status: CheckStatus,
-    /// What was checked or why it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-/// An RFC 9457 problem object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    /// Stable URI naming the problem.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Short, stable summary.
-    pub title: String,
-    /// This occurrence.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-impl Problem {
-    /// A problem with our base URI and the given name.
-    #[must_use]
-    pub fn new(name: &str, title: &str, detail: impl Into<Option<String>>) -> Self {
-        Self { kind: format!("{PROBLEM_BASE}{name}"), title: title.to_owned(), detail: detail.into() }
-    }
-}
+use super::credential::claims::{Credential, EuCompleteness, EuElement, EvidenceStrength};
+pub use super::verify::{Check, CheckKind, CheckStatus, PROBLEM_BASE, Problem};
+use super::verify::{
+    PolicyOutcome, Presentation, PresentationVerification, Record, Requirement, TrustOutcome, Verification,
+};
 
 /// Who issued the credential and whether the verifier trusts them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IssuerInfo {
-    /// Issuer id (DID).
+    /// Issuer id (DID or URL).
     pub id: String,
     /// Display name from the credential or the trust list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,10 +27,13 @@ pub struct IssuerInfo {
     /// The trust-list entry that matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trust_entry: Option<String>,
+    /// The key id that verified the signature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
 }
 
-/// A skill the credential proves (only filled when the credential verified).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A skill the credential proves (only listed when the credential verified).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProvenSkill {
     /// ESCO URI.
@@ -93,19 +54,47 @@ pub struct ProvenSkill {
     pub issuer: Option<String>,
 }
 
+/// EU micro-credential completeness as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EuReport {
+    /// All eleven mandatory elements present.
+    pub complete: bool,
+    /// The missing ones, by number and name.
+    pub missing: Vec<EuElement>,
+}
+
+/// The policy part of the report: what this verifier requires beyond verification, and what it found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyReport {
+    /// Whether every requirement is met.
+    pub satisfied: bool,
+    /// What is required.
+    pub required: Vec<Requirement>,
+    /// Trust in the issuer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust: Option<TrustOutcome>,
+    /// For micro-credentials: completeness of the EU elements.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eu_micro_credential: Option<EuReport>,
+    /// Evidence strength of what is proven.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceStrength>,
+}
+
 /// The report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
-    /// True only when every check passed.
+    /// True only when every check passed: verified, and this verifier's policy met.
     pub verified: bool,
-    /// Media type of what was verified (`vc+jwt`).
+    /// Media type name of what was verified (`vc+jwt`, `dc+sd-jwt`, `vp+jwt`).
     pub format: String,
     /// The credential's id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
     /// The credential's types.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
     /// The issuer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -127,20 +116,80 @@ pub struct Report {
     pub warnings: Vec<Problem>,
     /// The skills proven.
     pub skills: Vec<ProvenSkill>,
+    /// What the verifier's policy required and found.
+    pub policy: PolicyReport,
     /// The verified credential document (absent when the signature did not verify).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<Value>,
     /// For a presentation: the report of each credential it holds.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub credentials: Vec<Report>,
 }
 
 impl Report {
-    /// An empty report for a format; `verified` stays false until [`Report::finish`].
+    /// The report of a credential's verification.
     #[must_use]
-    pub fn new(format: &str) -> Self {
+    pub fn credential(verification: &Verification<Credential>) -> Self {
+        let mut report = Self::credential_frame(verification);
+        if let Some(credential) = verification.value() {
+            report.document = Some(credential.claims.clone());
+        }
+        report
+    }
+
+    /// The report of a credential's verification, moving the verified claims into it instead of copying them (the
+    /// verification is not needed afterwards).
+    #[must_use]
+    pub fn into_credential(mut verification: Verification<Credential>) -> Self {
+        let mut report = Self::credential_frame(&verification);
+        report.document = verification.take_value().map(|credential| credential.claims);
+        report
+    }
+
+    fn credential_frame(verification: &Verification<Credential>) -> Self {
+        let verified = verification.is_verified();
+        let mut report =
+            Self::frame(verification.format().name(), verification.record(), verification.policy(), verified);
+        if let Some(credential) = verification.value() {
+            report.describe(credential, verification.policy());
+            if verified {
+                report.skills = proven_skills(credential);
+            }
+        }
+        if let (Some(issuer), Some(key)) = (report.issuer.as_mut(), verification.issuer_key()) {
+            issuer.key_id = Some(key.kid.clone());
+        }
+        report
+    }
+
+    /// The report of a presentation's verification: the holder's checks, each credential's own report, and the
+    /// skills of every credential that verified.
+    #[must_use]
+    pub fn presentation(verification: &PresentationVerification) -> Self {
+        match verification {
+            PresentationVerification::KeyBound(credential) => Self::credential(credential),
+            PresentationVerification::Enveloped(presentation) => Self::enveloped(presentation),
+        }
+    }
+
+    fn enveloped(verification: &Verification<Presentation>) -> Self {
+        let verified = verification.is_verified();
+        let mut report =
+            Self::frame(verification.format().name(), verification.record(), verification.policy(), verified);
+        if let Some(presentation) = verification.value() {
+            report.subject.clone_from(&presentation.holder);
+            report.credentials = presentation.credentials.iter().map(Self::credential).collect();
+            if verified {
+                report.skills = report.credentials.iter().flat_map(|c| c.skills.iter().cloned()).collect();
+            }
+        }
+        report
+    }
+
+    fn frame(format: &str, record: &Record, policy: &PolicyOutcome, verified: bool) -> Self {
+        let satisfied = record.checks().iter().all(|c| c.kind != CheckKind::Policy || c.status != CheckStatus::Failed);
         Self {
-            verified: false,
+            verified,
             format: format.to_owned(),
             credential_id: None,
             types: Vec::new(),
@@ -148,43 +197,36 @@ impl Report {
             subject: None,
             valid_from: None,
             valid_until: None,
-            checks: Vec::new(),
-            errors: Vec::new(),
-            warnings: Vec::new(),
+            checks: record.checks().to_vec(),
+            errors: record.errors().to_vec(),
+            warnings: record.warnings().to_vec(),
             skills: Vec::new(),
+            policy: PolicyReport {
+                satisfied,
+                required: policy.required.clone(),
+                trust: policy.trust.clone(),
+                eu_micro_credential: policy.eu_micro_credential.as_ref().map(eu_report),
+                evidence: policy.evidence,
+            },
             document: None,
             credentials: Vec::new(),
         }
     }
 
-    /// Records a passed check.
-    pub fn pass(&mut self, check: &str, detail: impl Into<Option<String>>) {
-        self.checks.push(Check { check: check.to_owned(), status: CheckStatus::Passed, detail: detail.into() });
-    }
-
-    /// Records a failed check and its problem.
-    pub fn fail(&mut self, check: &str, problem: Problem) {
-        let detail = problem.detail.clone().or_else(|| Some(problem.title.clone()));
-        self.checks.push(Check { check: check.to_owned(), status: CheckStatus::Failed, detail });
-        self.errors.push(problem);
-    }
-
-    /// Records a check that did not run.
-    pub fn skip(&mut self, check: &str, why: &str) {
-        self.checks.push(Check { check: check.to_owned(), status: CheckStatus::Skipped, detail: Some(why.into()) });
-    }
-
-    /// Adds a warning.
-    pub fn warn(&mut self, problem: Problem) {
-        self.warnings.push(problem);
-    }
-
-    /// Sets `verified` from the checks and drops the skills when something failed.
-    pub fn finish(&mut self) {
-        self.verified = self.errors.is_empty() && self.checks.iter().all(|c| c.status != CheckStatus::Failed);
-        if !self.verified {
-            self.skills.clear();
-        }
+    fn describe(&mut self, credential: &Credential, policy: &PolicyOutcome) {
+        self.credential_id.clone_from(&credential.id);
+        self.types.clone_from(&credential.types);
+        let trusted = policy.trust.as_ref();
+        self.issuer = Some(IssuerInfo {
+            id: credential.issuer.id.clone(),
+            name: trusted.filter(|t| t.trusted).and_then(|t| t.name.clone()).or_else(|| credential.issuer.name.clone()),
+            trusted: trusted.map(|t| t.trusted),
+            trust_entry: trusted.and_then(|t| t.entry.clone()),
+            key_id: None,
+        });
+        self.subject.clone_from(&credential.subject);
+        self.valid_from = credential.valid_from.map(super::vc_jose::rfc3339);
+        self.valid_until = credential.valid_until.map(super::vc_jose::rfc3339);
     }
 
     /// The status of a named check, if it ran.
@@ -192,4 +234,23 @@ impl Report {
     pub fn check(&self, name: &str) -> Option<CheckStatus> {
         self.checks.iter().find(|c| c.check == name).map(|c| c.status)
     }
+}
+
+fn eu_report(eu: &EuCompleteness) -> EuReport {
+    EuReport { complete: eu.is_complete(), missing: eu.missing().to_vec() }
+}
+
+fn proven_skills(credential: &Credential) -> Vec<ProvenSkill> {
+    credential
+        .skills()
+        .iter()
+        .map(|skill| ProvenSkill {
+            id: skill.id.clone(),
+            label: skill.label.clone(),
+            eqf_level: skill.eqf_level,
+            learning_setting: skill.learning_setting.clone(),
+            credential_id: credential.id.clone(),
+            issuer: Some(credential.issuer.id.clone()),
+        })
+        .collect()
 }

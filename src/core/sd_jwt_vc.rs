@@ -7,14 +7,20 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
+use rand::{CryptoRng, RngCore};
+
+use super::credential::claims::Credential;
 use super::credential::model::SkillCredential;
 use super::credential::{EQF_PREFIX, EscoSkill, MICRO_CREDENTIAL};
-use super::jose::{self, AlgorithmPolicy, CompactJws, HeaderSpec, TokenKind};
+use super::format::Format;
+use super::jose::{self, AlgorithmPolicy, HeaderSpec, TokenKind};
 use super::keys::{SigningKey, VerifyingKey};
-use super::report::{Problem, ProvenSkill, Report};
+use super::numeric_date;
+use super::pipeline::{ParseError, Parsed};
 use super::sd_jwt::issue::{Path, Step, conceal};
 use super::sd_jwt::{Decoded, Issued, SdJwtError, key_binding, reveal::reveal};
-use super::vc_jose::{VerifyContext, rfc3339};
+use super::vc_jose::VerifyContext;
+use super::verify::{Checked, IssuerKey, Problem, Record};
 
 /// The `vct` of a skill credential.
 pub const VCT_SKILL: &str = "https://w3id.org/skillspass/vct/skill/v1";
@@ -98,14 +104,21 @@ pub fn project(
 ///
 /// # Errors
 /// [`SdJwtError::NotConcealable`] for a protected claim, or signing failures.
-pub fn issue(claims: Value, paths: &[Path], key: &SigningKey, kid: &str, decoys: usize) -> Result<Issued, SdJwtError> {
+pub fn issue(
+    claims: Value,
+    paths: &[Path],
+    key: &SigningKey,
+    kid: &str,
+    decoys: usize,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<Issued, SdJwtError> {
     if let Some(protected) = paths.iter().find_map(|p| match p.first() {
         Some(Step::Key(name)) if NEVER_DISCLOSABLE.contains(&name.as_str()) => Some(name.clone()),
         _ => None,
     }) {
         return Err(SdJwtError::NotConcealable(format!("{protected} (SD-JWT VC section 3.2.2: never disclosable)")));
     }
-    let (payload, disclosures) = conceal(claims, paths, decoys)?;
+    let (payload, disclosures) = conceal(claims, paths, decoys, rng)?;
     let bytes = serde_json::to_vec(&payload).map_err(|e| SdJwtError::Malformed(e.to_string()))?;
     let header = HeaderSpec { typ: Some(TokenKind::SdJwtVc), kid: Some(kid), ..HeaderSpec::default() };
     let jwt = jose::sign(&bytes, &header, key).map_err(|e| SdJwtError::Malformed(e.to_string()))?;
@@ -125,43 +138,51 @@ pub struct KeyBindingPolicy<'a> {
 
 struct Failure(&'static str, String);
 
-/// Verifies a `dc+sd-jwt` (with or without KB-JWT) offline and returns the report.
+/// Runs the offline checks of a parsed `dc+sd-jwt` (with or without KB-JWT): the issuer signature, RFC 9901
+/// processing, validity, and Key Binding when the policy requires it.
 #[must_use]
-pub fn verify(compact: &str, ctx: &VerifyContext<'_>, kb: Option<KeyBindingPolicy<'_>>) -> Report {
-    let mut report = Report::new("dc+sd-jwt");
-    if let Err(Failure(check, detail)) = run(compact, ctx, kb, &mut report) {
-        report.fail(check, Problem::new(check, "SD-JWT VC refused", Some(detail)));
+pub fn check(
+    token: &str,
+    parsed: Result<Parsed<'_>, ParseError>,
+    ctx: &VerifyContext<'_>,
+    kb: Option<KeyBindingPolicy<'_>>,
+) -> Checked<Credential> {
+    let format = parsed.as_ref().map_or(Format::SdJwtVc, |p| p.format);
+    let mut checked = Checked::new(format, token.trim());
+    if let Err(Failure(check, detail)) = run(parsed, ctx, kb, &mut checked) {
+        checked.record.fail(check, Problem::new(check, "SD-JWT VC refused", Some(detail)));
         for later in CHECKS.iter().skip_while(|c| **c != check).skip(1) {
-            report.skip(later, &format!("not run: {check} failed"));
+            checked.record.skip(later, &format!("not run: {check} failed"));
         }
     }
-    report.finish();
-    report
+    checked
 }
 
 fn run(
-    compact: &str,
+    parsed: Result<Parsed<'_>, ParseError>,
     ctx: &VerifyContext<'_>,
     kb: Option<KeyBindingPolicy<'_>>,
-    report: &mut Report,
+    checked: &mut Checked<Credential>,
 ) -> Result<(), Failure> {
-    let decoded = Decoded::parse(compact).map_err(|e| Failure("parse", e.to_string()))?;
-    let jws = CompactJws::parse(&decoded.jwt).map_err(|e| Failure("parse", e.to_string()))?;
-    let payload = jws.claims().map_err(|e| Failure("parse", e.to_string()))?;
-    report.pass("parse", Some(format!("{} disclosure(s)", decoded.disclosures.len())));
+    let parsed = parsed.map_err(|e| Failure("parse", e.to_string()))?;
+    let decoded = parsed.sd_jwt.as_ref().ok_or_else(|| Failure("parse", "not an SD-JWT".into()))?;
+    let record = &mut checked.record;
+    record.pass("parse", Some(format!("{} disclosure(s)", decoded.disclosures.len())));
+    let jws = &parsed.jws;
     AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| Failure("alg", e.to_string()))?;
-    report.pass("alg", None);
+    record.pass("alg", None);
     jws.check_typ(TokenKind::SdJwtVc).map_err(|e| Failure("typ", e.to_string()))?;
-    report.pass("typ", Some("dc+sd-jwt".into()));
-    let issuer = payload.get("iss").and_then(Value::as_str).ok_or_else(|| Failure("issuer-key", "no iss".into()))?;
-    let kid = jws.header_str("kid").unwrap_or_default();
-    let key = ctx.keys.issuer_key(issuer, kid).map_err(|e| Failure("issuer-key", e))?;
-    report.pass("issuer-key", Some(kid.to_owned()));
+    record.pass("typ", Some(Format::SdJwtVc.name().into()));
+    let issuer = parsed.issuer().ok_or_else(|| Failure("issuer-key", "no iss".into()))?.to_owned();
+    let kid = parsed.kid().unwrap_or_default().to_owned();
+    let key = ctx.keys.issuer_key(&issuer, &kid).map_err(|e| Failure("issuer-key", e))?;
+    record.pass("issuer-key", Some(kid.clone()));
     jws.verify_signature(&key).map_err(|_| Failure("signature", "signature invalid".into()))?;
-    report.pass("signature", None);
-    let revealed = reveal(&payload, &decoded.disclosures).map_err(|e| Failure("disclosures", e.to_string()))?;
+    record.pass("signature", None);
+    checked.key = Some(IssuerKey { issuer, kid, key });
+    let revealed = reveal(&parsed.claims, &decoded.disclosures).map_err(|e| Failure("disclosures", e.to_string()))?;
     let hidden: Vec<&str> = DISCLOSABLE.iter().copied().filter(|c| revealed.claims.get(*c).is_none()).collect();
-    report.pass(
+    record.pass(
         "disclosures",
         Some(format!(
             "{} disclosed; not disclosed: {}; {} digest(s) stayed hidden",
@@ -170,22 +191,22 @@ fn run(
             revealed.hidden
         )),
     );
-    check_validity(&revealed.claims, ctx)?;
-    report.pass("validity", None);
-    check_key_binding(&decoded, &revealed.claims, kb, ctx.now, report)?;
-    describe(&revealed.claims, report);
-    report.pass("claims", None);
+    let outcome = check_validity(&revealed.claims, ctx)
+        .map(|()| record.pass("validity", None))
+        .and_then(|()| check_key_binding(decoded, &revealed.claims, kb, ctx.now, record));
+    checked.value = Some(Credential::from_sd_jwt_vc(revealed.claims));
+    outcome?;
+    checked.record.pass("claims", None);
     Ok(())
 }
 
 fn check_validity(claims: &Value, ctx: &VerifyContext<'_>) -> Result<(), Failure> {
-    let numeric = |name| claims.get(name).and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
-    if numeric("exp").is_some_and(|exp| exp <= ctx.now - ctx.skew) {
+    let numeric = |name| numeric_date::read_value(claims, name).map_err(|e| Failure("validity", e.to_string()));
+    let (exp, nbf, iat) = (numeric("exp")?, numeric("nbf")?, numeric("iat")?);
+    if exp.is_some_and(|exp| exp <= ctx.now - ctx.skew) {
         return Err(Failure("validity", "expired".into()));
     }
-    if numeric("nbf").is_some_and(|nbf| nbf > ctx.now + ctx.skew)
-        || numeric("iat").is_some_and(|iat| iat > ctx.now + ctx.skew)
-    {
+    if nbf.is_some_and(|nbf| nbf > ctx.now + ctx.skew) || iat.is_some_and(|iat| iat > ctx.now + ctx.skew) {
         return Err(Failure("validity", "not yet valid".into()));
     }
     if claims.get("vct").and_then(Value::as_str).is_none() {
@@ -199,7 +220,7 @@ fn check_key_binding(
     claims: &Value,
     policy: Option<KeyBindingPolicy<'_>>,
     now: DateTime<Utc>,
-    report: &mut Report,
+    record: &mut Record,
 ) -> Result<(), Failure> {
     let required = policy.is_some_and(|p| p.required);
     match (&decoded.key_binding, policy) {
@@ -207,7 +228,7 @@ fn check_key_binding(
             Err(Failure("key-binding", "the verifier requires a Key Binding JWT and none was sent".into()))
         }
         (None, _) => {
-            report.skip("key-binding", "not required by policy");
+            record.skip("key-binding", "not required by policy");
             Ok(())
         }
         (Some(_), None) => {
@@ -221,46 +242,10 @@ fn check_key_binding(
             let expected = key_binding::Expected { aud: policy.aud, nonce: policy.nonce, now };
             key_binding::verify(kb, &holder, &decoded.presented, expected)
                 .map_err(|e| Failure("key-binding", e.to_string()))?;
-            report.pass("key-binding", Some(format!("bound to {} for nonce {}", policy.aud, policy.nonce)));
+            record.pass("key-binding", Some(format!("bound to {} for nonce {}", policy.aud, policy.nonce)));
             Ok(())
         }
     }
-}
-
-fn describe(claims: &Value, report: &mut Report) {
-    let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
-    // The holder is the key in cnf; as a did:key it compares with wallet keys and presentation signers.
-    report.subject = claims
-        .pointer("/cnf/jwk")
-        .and_then(|jwk| VerifyingKey::from_jwk(jwk).ok())
-        .map(|key| super::did::Did::key(&key).to_string());
-    let issuer = text("iss");
-    report.issuer = issuer.clone().map(|id| super::report::IssuerInfo {
-        id,
-        name: text("issuer_name"),
-        trusted: None,
-        trust_entry: None,
-    });
-    report.types = text("vct").into_iter().collect();
-    report.skills = claims
-        .get("skills")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|skill| {
-            Some(ProvenSkill {
-                id: skill.get("id")?.as_str()?.to_owned(),
-                label: skill.get("label").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                eqf_level: claims.get("eqf_level").and_then(Value::as_u64).and_then(|l| u8::try_from(l).ok()),
-                learning_setting: text("learning_setting"),
-                credential_id: None,
-                issuer: issuer.clone(),
-            })
-        })
-        .collect();
-    report.valid_from =
-        claims.get("iat").and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0)).map(rfc3339);
-    report.document = Some(claims.clone());
 }
 
 #[cfg(test)]
@@ -268,7 +253,9 @@ mod tests {
     use super::*;
     use crate::core::credential::schema::Schemas;
     use crate::core::did::Did;
+    use crate::core::pipeline::check_token;
     use crate::core::vc_jose::LocalResolver;
+    use crate::core::verify::CheckStatus;
 
     struct Fixture {
         issuer: SigningKey,
@@ -280,11 +267,11 @@ mod tests {
 
     impl Fixture {
         fn new() -> Self {
-            let issuer = SigningKey::generate();
+            let issuer = SigningKey::generate(&mut rand::rngs::OsRng);
             let did = Did::key(&issuer.verifying_key());
             Self {
                 issuer,
-                holder: SigningKey::generate(),
+                holder: SigningKey::generate(&mut rand::rngs::OsRng),
                 did,
                 schemas: Schemas::load().unwrap(),
                 resolver: LocalResolver::default(),
@@ -304,17 +291,17 @@ mod tests {
                 vec![Step::Key("skills".into()), Step::Index(0)],
                 vec![Step::Key("skills".into()), Step::Index(1)],
             ];
-            issue(self.claims(), &paths, &self.issuer, &self.did.default_kid(), 2).unwrap()
+            issue(self.claims(), &paths, &self.issuer, &self.did.default_kid(), 2, &mut rand::rngs::OsRng).unwrap()
         }
 
-        fn verify(&self, compact: &str, kb: Option<KeyBindingPolicy<'_>>) -> Report {
+        fn verify(&self, compact: &str, kb: Option<KeyBindingPolicy<'_>>) -> Checked<Credential> {
             let ctx = VerifyContext {
                 keys: &self.resolver,
                 schemas: &self.schemas,
                 now: Utc::now(),
                 skew: Duration::seconds(60),
             };
-            verify(compact, &ctx, kb)
+            check_token(compact, &ctx, kb)
         }
     }
 
@@ -322,9 +309,9 @@ mod tests {
     fn all_disclosed_verifies_with_every_skill() {
         let fixture = Fixture::new();
         let report = fixture.verify(&fixture.issued().serialize(), None);
-        assert!(report.verified, "{:?}", report.errors);
-        assert_eq!(report.skills.len(), 2);
-        assert_eq!(report.check("key-binding"), Some(crate::core::report::CheckStatus::Skipped));
+        assert!(report.record.passed(), "{:?}", report.record.errors());
+        assert_eq!(report.value.unwrap().skills().len(), 2);
+        assert_eq!(report.record.check("key-binding"), Some(CheckStatus::Skipped));
     }
 
     #[test]
@@ -337,9 +324,11 @@ mod tests {
             key_binding::create(&fixture.holder, &presented, "https://employer.example", "n-1", Utc::now()).unwrap();
         let policy = KeyBindingPolicy { required: true, aud: "https://employer.example", nonce: "n-1" };
         let report = fixture.verify(&format!("{presented}{kb}"), Some(policy));
-        assert!(report.verified, "{:?}", report.errors);
-        assert_eq!(report.skills.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["Python"]);
-        let detail = report.checks.iter().find(|c| c.check == "disclosures").and_then(|c| c.detail.clone()).unwrap();
+        assert!(report.record.passed(), "{:?}", report.record.errors());
+        assert_eq!(report.format, Format::SdJwtKb);
+        let credential = report.value.as_ref().unwrap();
+        assert_eq!(credential.skills().iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["Python"]);
+        let detail = report.record.detail("disclosures").unwrap().to_owned();
         assert!(detail.contains("not disclosed: learner_name, grade, workload, assessment"), "{detail}");
     }
 
@@ -348,8 +337,8 @@ mod tests {
         let fixture = Fixture::new();
         let policy = KeyBindingPolicy { required: true, aud: "https://employer.example", nonce: "n-1" };
         let report = fixture.verify(&fixture.issued().serialize(), Some(policy));
-        assert!(!report.verified);
-        assert_eq!(report.errors[0].kind, "https://w3id.org/skillspass/problems#key-binding");
+        assert!(!report.record.passed());
+        assert_eq!(report.record.errors()[0].kind, "https://w3id.org/skillspass/problems#key-binding");
     }
 
     #[test]
@@ -362,6 +351,7 @@ mod tests {
                 &fixture.issuer,
                 &fixture.did.default_kid(),
                 0,
+                &mut rand::rngs::OsRng,
             );
             assert!(matches!(outcome, Err(SdJwtError::NotConcealable(_))), "{protected}");
         }
@@ -383,14 +373,14 @@ mod tests {
         .unwrap();
         let report =
             fixture.verify(&Issued { jwt: wrong_typ, disclosures: issued.disclosures.clone() }.serialize(), None);
-        assert_eq!(report.errors[0].kind, "https://w3id.org/skillspass/problems#typ");
+        assert_eq!(report.record.errors()[0].kind, "https://w3id.org/skillspass/problems#typ");
         let forged = jose::sign(
             &bytes,
             &HeaderSpec { typ: Some(TokenKind::SdJwtVc), kid: Some(&kid), ..HeaderSpec::default() },
-            &SigningKey::generate(),
+            &SigningKey::generate(&mut rand::rngs::OsRng),
         )
         .unwrap();
         let report = fixture.verify(&Issued { jwt: forged, disclosures: issued.disclosures }.serialize(), None);
-        assert_eq!(report.errors[0].kind, "https://w3id.org/skillspass/problems#signature");
+        assert_eq!(report.record.errors()[0].kind, "https://w3id.org/skillspass/problems#signature");
     }
 }

@@ -4,23 +4,28 @@
 //! The JWT payload *is* the credential; we add the registered claims `iss` (= issuer id), `iat`, `jti` (= id)
 //! and `exp` (= validUntil) and never `vc`/`vp`. Verification runs the checks of DESIGN.md section 7 in order:
 //! parse, alg, typ, issuer key (kid is a DID URL of the issuer, listed under `assertionMethod`, STANDARDS.md
-//! 8.4), signature, claims (iss = issuer, no vc/vp), validity period (with clock skew), schema. Status and trust
-//! need the network or the verifier's policy, so the verifier role adds them.
+//! 8.4), signature, claims (iss = issuer, no vc/vp), validity period (with clock skew), then the policy check of
+//! schema conformance. The token is parsed once ([`Parsed`]); the result is a [`Checked`] credential that only the
+//! verifier role concludes from (status and trust need the network or the verifier's policy).
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};
 
+use super::credential::claims::Credential;
 use super::credential::schema::{SchemaViolation, Schemas};
 use super::credential::{self, has_type, issuer_id, missing_micro_credential_elements};
 use super::did::{Did, DidDocument, DidError, Relationship};
-use super::jose::{self, AlgorithmPolicy, CompactJws, HeaderSpec, JoseError, TokenKind};
+use super::format::Format;
+use super::jose::{self, AlgorithmPolicy, HeaderSpec, JoseError, TokenKind};
 use super::keys::{SigningKey, VerifyingKey};
-use super::report::{IssuerInfo, Problem, ProvenSkill, Report};
+use super::numeric_date;
+use super::pipeline::{ParseError, Parsed};
+use super::verify::{Checked, IssuerKey, Problem, Record};
 
 /// VC-JOSE-COSE section 6.1.1: the media type of a credential secured with JOSE.
-pub const MEDIA_TYPE: &str = "application/vc+jwt";
+pub const MEDIA_TYPE: &str = Format::VcJwt.media_type();
 /// The short format name used in reports.
-pub const FORMAT: &str = "vc+jwt";
+pub const FORMAT: &str = Format::VcJwt.name();
 /// The default tolerance for clock differences when checking validity (STANDARDS.md 9.5 suggests 60 to 300 s).
 pub const DEFAULT_SKEW: Duration = Duration::seconds(120);
 
@@ -223,62 +228,61 @@ fn payload_with_claims(credential: &Value, now: DateTime<Utc>) -> Result<Vec<u8>
     Ok(payload)
 }
 
-/// Verifies a `vc+jwt` offline and returns the report (status and trust are left to the verifier role).
+/// Runs the offline checks of a parsed `vc+jwt` (status and trust are left to the verifier role).
 #[must_use]
-pub fn verify_credential(token: &str, ctx: &VerifyContext<'_>) -> Report {
-    let mut report = Report::new(FORMAT);
-    if let Err(error) = run_checks(token.trim(), ctx, &mut report) {
+pub fn check(token: &str, parsed: Result<Parsed<'_>, ParseError>, ctx: &VerifyContext<'_>) -> Checked<Credential> {
+    let mut checked = Checked::new(Format::VcJwt, token.trim());
+    if let Err(error) = run_checks(parsed, ctx, &mut checked) {
         let failed = error.check();
-        report.fail(failed, error.problem());
+        if matches!(error, VerifyError::Schema(_)) {
+            checked.record.fail_policy(failed, error.problem());
+        } else {
+            checked.record.fail(failed, error.problem());
+        }
         for check in CHECKS.iter().skip_while(|c| **c != failed).skip(1) {
-            report.skip(check, &format!("not run: {failed} failed"));
+            checked.record.skip(check, &format!("not run: {failed} failed"));
         }
     }
-    report.finish();
-    report
+    checked
 }
 
-fn run_checks(token: &str, ctx: &VerifyContext<'_>, report: &mut Report) -> Result<(), VerifyError> {
-    let jws = CompactJws::parse(token).map_err(classify_parse_error)?;
-    let claims = jws.claims().map_err(|e| VerifyError::Parse(e.to_string()))?;
-    report.pass("parse", None);
+fn run_checks(
+    parsed: Result<Parsed<'_>, ParseError>,
+    ctx: &VerifyContext<'_>,
+    checked: &mut Checked<Credential>,
+) -> Result<(), VerifyError> {
+    let parsed = parsed.map_err(|e| match e {
+        ParseError::Algorithm(jose) => VerifyError::Algorithm(jose),
+        ParseError::Malformed(why) => VerifyError::Parse(why),
+    })?;
+    let record = &mut checked.record;
+    record.pass("parse", None);
+    let jws = &parsed.jws;
     let alg = AlgorithmPolicy.for_ed25519(jws.alg()).map_err(VerifyError::Algorithm)?;
-    report.pass("alg", Some(alg.to_owned()));
+    record.pass("alg", Some(alg.to_owned()));
     jws.check_typ(TokenKind::Credential).map_err(VerifyError::Typ)?;
-    report.pass("typ", Some(FORMAT.to_owned()));
-    let document = Value::Object(claims);
+    record.pass("typ", Some(FORMAT.to_owned()));
     let kid = jws.header_str("kid").unwrap_or_default().to_owned();
-    let key = issuer_key(&kid, &document, ctx)?;
-    report.pass("issuer-key", Some(kid));
+    let document = Value::Object(parsed.claims);
+    let issuer = issuer_id(&document).ok_or_else(|| VerifyError::IssuerKey("the credential names no issuer".into()))?;
+    let key = ctx.keys.issuer_key(issuer, &kid).map_err(VerifyError::IssuerKey)?;
+    record.pass("issuer-key", Some(kid.clone()));
     jws.verify_signature(&key).map_err(|_| VerifyError::Signature)?;
-    report.pass("signature", None);
-    describe(report, &document);
-    let outcome = check_document(&document, ctx, report);
-    report.document = Some(document);
+    record.pass("signature", None);
+    checked.key = Some(IssuerKey { issuer: issuer.to_owned(), kid, key });
+    let outcome = check_document(&document, ctx, record);
+    checked.value = Some(Credential::from_w3c(document));
     outcome
 }
 
-fn check_document(document: &Value, ctx: &VerifyContext<'_>, report: &mut Report) -> Result<(), VerifyError> {
+fn check_document(document: &Value, ctx: &VerifyContext<'_>, record: &mut Record) -> Result<(), VerifyError> {
     check_claims(document)?;
-    report.pass("claims", None);
+    record.pass("claims", None);
     let period = check_validity(document, ctx)?;
-    report.pass("validity", Some(period));
+    record.pass("validity", Some(period));
     let schemas = check_schema(document, ctx.schemas)?;
-    report.pass("schema", Some(schemas));
-    report.skills = proven_skills(document);
+    record.pass_policy("schema", Some(schemas));
     Ok(())
-}
-
-fn classify_parse_error(error: JoseError) -> VerifyError {
-    match error {
-        JoseError::AlgNone | JoseError::Hmac(_) | JoseError::AlgNotAllowed(_) => VerifyError::Algorithm(error),
-        other => VerifyError::Parse(other.to_string()),
-    }
-}
-
-fn issuer_key(kid: &str, document: &Value, ctx: &VerifyContext<'_>) -> Result<VerifyingKey, VerifyError> {
-    let issuer = issuer_id(document).ok_or_else(|| VerifyError::IssuerKey("the credential names no issuer".into()))?;
-    ctx.keys.issuer_key(issuer, kid).map_err(VerifyError::IssuerKey)
 }
 
 fn check_claims(document: &Value) -> Result<(), VerifyError> {
@@ -299,6 +303,14 @@ fn check_claims(document: &Value) -> Result<(), VerifyError> {
     if let (Some(jti), Some(id)) = (document.get("jti"), document.get("id")) {
         if jti != id {
             return Err(VerifyError::Claims(format!("jti {jti} does not equal the credential id {id}")));
+        }
+    }
+    let subject_id = credential::subject(document).and_then(|s| s.get("id"));
+    if let (Some(sub), Some(subject_id)) = (document.get("sub"), subject_id) {
+        if sub != subject_id {
+            return Err(VerifyError::Claims(format!(
+                "sub {sub} does not equal credentialSubject.id {subject_id} (VC-JOSE-COSE 3.1.1)"
+            )));
         }
     }
     Ok(())
@@ -331,17 +343,18 @@ fn check_validity(document: &Value, ctx: &VerifyContext<'_>) -> Result<String, V
     Ok(format!("valid at {}", rfc3339(now)))
 }
 
-/// RFC 7519 `exp`, `nbf` and `iat` (the signature's lifetime). A non-numeric `iat` (as in the W3C test suite's
-/// inputs) is not a NumericDate and is ignored.
+/// RFC 7519 `exp`, `nbf` and `iat` (the signature's lifetime), each a NumericDate: integers and non-integers are
+/// instants, anything else (a string, `1e300`) is refused.
 fn check_numeric_dates(document: &Value, now: DateTime<Utc>, skew: Duration) -> Result<(), VerifyError> {
-    let numeric = |name| document.get(name).and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
-    if let Some(exp) = numeric("exp").filter(|exp| *exp <= now - skew) {
+    let numeric = |name| numeric_date::read_value(document, name).map_err(|e| VerifyError::Validity(e.to_string()));
+    let (exp, nbf, iat) = (numeric("exp")?, numeric("nbf")?, numeric("iat")?);
+    if let Some(exp) = exp.filter(|exp| *exp <= now - skew) {
         return Err(VerifyError::Validity(format!("expired: exp {} is before {}", rfc3339(exp), rfc3339(now))));
     }
-    if let Some(nbf) = numeric("nbf").filter(|nbf| *nbf > now + skew) {
+    if let Some(nbf) = nbf.filter(|nbf| *nbf > now + skew) {
         return Err(VerifyError::Validity(format!("not yet valid: nbf {}", rfc3339(nbf))));
     }
-    if let Some(iat) = numeric("iat").filter(|iat| *iat > now + skew) {
+    if let Some(iat) = iat.filter(|iat| *iat > now + skew) {
         return Err(VerifyError::Validity(format!("issued in the future: iat {}", rfc3339(iat))));
     }
     Ok(())
@@ -357,11 +370,7 @@ fn date_member(document: &Value, name: &str) -> Result<Option<DateTime<Utc>>, Ve
     }
 }
 
-/// Parses an XSD `dateTimeStamp` (RFC 3339 with a mandatory offset).
-#[must_use]
-pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).ok().map(|d| d.with_timezone(&Utc))
-}
+pub use super::credential::claims::parse_date;
 
 /// Formats an instant as an XSD `dateTimeStamp` with `Z`, to the second.
 #[must_use]
@@ -369,8 +378,11 @@ pub fn rfc3339(instant: DateTime<Utc>) -> String {
     instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// Conformance to the schemas the credential's claims select. Our micro-credential extension requires the eleven
+/// EU elements, so a credential claiming our context and `MicroCredential` is checked for them here; another
+/// platform's `MicroCredential` is not held to our extension (its completeness is reported by policy instead).
 fn check_schema(document: &Value, schemas: &Schemas) -> Result<String, VerifyError> {
-    if credential::is_micro_credential(document) {
+    if credential::is_micro_credential(document) && credential::has_context(document, credential::SKILLSPASS_CONTEXT) {
         let missing = missing_micro_credential_elements(document);
         if !missing.is_empty() {
             let violations = missing.into_iter().map(|m| format!("missing EU element {m}")).collect();
@@ -378,41 +390,6 @@ fn check_schema(document: &Value, schemas: &Schemas) -> Result<String, VerifyErr
         }
     }
     schemas.validate(document).map(|names| names.join(", ")).map_err(VerifyError::Schema)
-}
-
-fn describe(report: &mut Report, document: &Value) {
-    let text = |name: &str| document.get(name).and_then(Value::as_str).map(str::to_owned);
-    report.credential_id = text("id");
-    report.types = match document.get("type") {
-        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-        Some(Value::String(t)) => vec![t.clone()],
-        _ => Vec::new(),
-    };
-    report.issuer = issuer_id(document).map(|id| IssuerInfo {
-        id: id.to_owned(),
-        name: document.pointer("/issuer/name").and_then(Value::as_str).map(str::to_owned),
-        trusted: None,
-        trust_entry: None,
-    });
-    report.subject = credential::subject(document).and_then(|s| s.get("id")).and_then(Value::as_str).map(str::to_owned);
-    report.valid_from = text("validFrom");
-    report.valid_until = text("validUntil");
-}
-
-fn proven_skills(document: &Value) -> Vec<ProvenSkill> {
-    let id = document.get("id").and_then(Value::as_str).map(str::to_owned);
-    let issuer = issuer_id(document).map(str::to_owned);
-    credential::skills(document)
-        .into_iter()
-        .map(|s| ProvenSkill {
-            id: s.id,
-            label: s.label,
-            eqf_level: s.eqf_level,
-            learning_setting: s.learning_setting,
-            credential_id: id.clone(),
-            issuer: issuer.clone(),
-        })
-        .collect()
 }
 
 /// The payload members that JWT adds around the credential; stripped when the credential itself is wanted.

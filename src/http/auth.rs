@@ -1,15 +1,20 @@
-//! The issuer's admin token: `Authorization: Bearer <token>` on issuer calls, compared in constant time (over
-//! SHA-256 digests, so the comparison does not depend on where the strings first differ or on their lengths).
+//! Who is calling: the one bearer-token extractor ([`Bearer`]) every authenticated route reads, and the issuer's
+//! admin token on top of it ([`Admin`]), compared in constant time (over SHA-256 digests, so the comparison does not
+//! depend on where the strings first differ or on their lengths). Hosted wallet sessions (`super::wallet`) and the
+//! `OpenID4VCI` access tokens (`super::openid4vci`) read the same extractor.
 
+use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use subtle::ConstantTimeEq as _;
-use zeroize::Zeroizing;
 
+use super::server::ClientAddress;
 use super::{AppState, HttpProblem};
 use crate::core::encoding::sha256;
+use crate::core::secret::SecretString;
 
 /// The admin token (its digest; the token itself is not kept in memory).
 #[derive(Clone)]
@@ -24,36 +29,71 @@ impl std::fmt::Debug for AdminToken {
 impl AdminToken {
     /// From the secret text.
     #[must_use]
-    pub fn new(token: &Zeroizing<String>) -> Self {
-        Self(Arc::new(sha256(token.trim())))
+    pub fn new(token: &SecretString) -> Self {
+        Self(Arc::new(sha256(token.expose().trim())))
     }
 
     /// Whether `presented` is the token, in constant time.
     #[must_use]
-    pub fn matches(&self, presented: &str) -> bool {
-        let digest = sha256(presented);
+    pub fn matches(&self, presented: &SecretString) -> bool {
+        let digest = sha256(presented.expose());
         bool::from(digest.ct_eq(&*self.0))
     }
 }
 
-/// Proof that the request carries the admin token.
+/// `Authorization: Bearer <token>` (RFC 6750 section 2.1), when the request carries one.
+#[derive(Debug)]
+pub struct Bearer(pub Option<SecretString>);
+
+impl Bearer {
+    /// Reads the header.
+    #[must_use]
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| SecretString::new(token.trim()))
+            .filter(|token| !token.expose().is_empty());
+        Self(token)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::from_headers(&parts.headers))
+    }
+}
+
+/// Proof that the request carries the admin token. Wrong tokens are throttled per client address.
 #[derive(Debug)]
 pub struct Admin;
+
+impl AppState {
+    /// Whether `token` is the admin token now.
+    #[must_use]
+    pub fn is_admin(&self, token: &SecretString) -> bool {
+        self.admin.read().is_ok_and(|admin| admin.matches(token))
+    }
+}
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = HttpProblem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let presented = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| HttpProblem::new("unauthorized", "send Authorization: Bearer <admin token>".to_owned()))?;
-        if state.admin.matches(presented.trim()) {
+        let Bearer(token) = Bearer::from_headers(&parts.headers);
+        let token =
+            token.ok_or_else(|| HttpProblem::Unauthorized(Some("send Authorization: Bearer <admin token>".into())))?;
+        let client = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+        let attempt = state.throttles.admin.begin(&ClientAddress(client).key()).map_err(HttpProblem::too_many)?;
+        if state.is_admin(&token) {
+            attempt.succeeded();
             Ok(Admin)
         } else {
-            Err(HttpProblem::new("unauthorized", "the admin token is wrong".to_owned()))
+            Err(HttpProblem::Unauthorized(Some("the admin token is wrong".into())))
         }
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::auth::Admin;
 use super::{AppState, HttpProblem};
-use crate::core::clock::{Clock as _, SystemClock};
+use crate::core::format::Format;
 use crate::issuer::service::{IssuerService, StatusChange};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -24,7 +24,7 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 fn service(state: &AppState) -> Result<&IssuerService, HttpProblem> {
-    state.issuer.as_deref().ok_or_else(|| HttpProblem::new("not-found", "the issuer role is not served".to_owned()))
+    Ok(&state.issuer()?.service)
 }
 
 /// VC API `IssueCredentialRequest`.
@@ -54,24 +54,25 @@ pub async fn issue(
 ) -> Result<Response, HttpProblem> {
     let service = service(&state)?;
     let Json(request) = body?;
-    if request.options.get("format").and_then(Value::as_str) == Some("dc+sd-jwt") {
+    let format = request.options.get("format").and_then(Value::as_str).and_then(Format::from_name);
+    if format == Some(Format::SdJwtVc) {
         let url_issuer = request.options.get("issuer").and_then(Value::as_str) == Some("url");
-        let (id, compact) = service.issue_sd_jwt_as(request.credential, url_issuer, SystemClock.now())?;
+        let (id, compact) = service.issue_sd_jwt_as(request.credential, url_issuer, state.now())?;
         service.persist().await.map_err(|e| HttpProblem::internal(&e))?;
         let enveloped = json!({
             "@context": [crate::core::credential::VC2_CONTEXT],
-            "id": format!("data:application/dc+sd-jwt,{compact}"),
+            "id": Format::SdJwtVc.data_url(&compact),
             "type": "EnvelopedVerifiableCredential",
         });
         return Ok(
             (StatusCode::CREATED, Json(json!({"verifiableCredential": enveloped, "credentialId": id}))).into_response()
         );
     }
-    let issued = service.issue(request.credential, SystemClock.now())?;
+    let issued = service.issue(request.credential, state.now())?;
     service.persist().await.map_err(|e| HttpProblem::internal(&e))?;
     let enveloped = json!({
         "@context": [crate::core::credential::VC2_CONTEXT],
-        "id": format!("data:application/vc+jwt,{}", issued.token),
+        "id": Format::VcJwt.data_url(&issued.token),
         "type": "EnvelopedVerifiableCredential",
     });
     Ok((StatusCode::CREATED, Json(json!({"verifiableCredential": enveloped}))).into_response())
@@ -113,12 +114,12 @@ pub async fn update_status(
     let service = service(&state)?;
     let Json(request) = body?;
     if request.credential_status.is_empty() {
-        return Err(HttpProblem::new("invalid-request", "credentialStatus is empty".to_owned()));
+        return Err(HttpProblem::InvalidRequest(Some("credentialStatus is empty".into())));
     }
     let mut record = None;
     for update in &request.credential_status {
         if !matches!(update.kind.as_str(), "BitstringStatusListEntry" | "BitstringStatusListCredential") {
-            return Err(HttpProblem::new("invalid-request", format!("unsupported status type {:?}", update.kind)));
+            return Err(HttpProblem::InvalidRequest(Some(format!("unsupported status type {:?}", update.kind))));
         }
         let change = match update.status.as_str() {
             "revoked" => StatusChange::Revoke,
@@ -126,13 +127,13 @@ pub async fn update_status(
             "active" | "reinstated" => StatusChange::Reinstate,
             other => {
                 let detail = format!("status {other:?} is not one of revoked, suspended, active");
-                return Err(HttpProblem::new("invalid-request", detail));
+                return Err(HttpProblem::InvalidRequest(Some(detail)));
             }
         };
         record = Some(service.change_status(&request.credential_id, change)?);
     }
     service.persist().await.map_err(|e| HttpProblem::internal(&e))?;
-    let record = record.ok_or_else(|| HttpProblem::new("invalid-request", None))?;
+    let record = record.ok_or(HttpProblem::InvalidRequest(None))?;
     Ok(Json(json!({"credentialId": record.id, "revoked": record.revoked, "suspended": record.suspended})))
 }
 
@@ -150,14 +151,14 @@ pub async fn status_list(
     headers: HeaderMap,
 ) -> Result<Response, HttpProblem> {
     let service = service(&state)?;
-    let published = service.status_list(&list, SystemClock.now())?;
+    let published = service.status_list(&list, state.now())?;
     let cache_control = format!("max-age={}", service.status_ttl_ms() / 1000);
     let etag = HeaderValue::from_str(&published.etag).map_err(|e| HttpProblem::internal(&e))?;
     let unchanged = headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == published.etag.as_bytes());
     let mut response =
         if unchanged { StatusCode::NOT_MODIFIED.into_response() } else { published.token.clone().into_response() };
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vc+jwt"));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(Format::BitstringStatusList.media_type()));
     headers.insert(header::ETAG, etag);
     headers
         .insert(header::CACHE_CONTROL, HeaderValue::from_str(&cache_control).map_err(|e| HttpProblem::internal(&e))?);
@@ -176,10 +177,10 @@ pub async fn token_status_list(
     Path(list): Path<String>,
 ) -> Result<Response, HttpProblem> {
     let service = service(&state)?;
-    let published = service.token_status_list(&list, SystemClock.now())?;
+    let published = service.token_status_list(&list, state.now())?;
     let mut response = published.token.clone().into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/statuslist+jwt"));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(Format::TokenStatusList.media_type()));
     let cache_control = format!("max-age={}", (service.status_ttl_ms() / 1000).max(1));
     headers
         .insert(header::CACHE_CONTROL, HeaderValue::from_str(&cache_control).map_err(|e| HttpProblem::internal(&e))?);

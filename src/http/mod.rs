@@ -1,14 +1,19 @@
-//! The HTTP front door (axum): the W3C VC API paths of the issuer and verifier roles, `/health` and the `OpenAPI`
-//! document. Handlers parse, call one role method and render; errors are problem+json ([`problem`]).
+//! The HTTP front door (axum): the W3C VC API paths of the issuer and verifier roles, the `OpenID4VCI` and
+//! `OpenID4VP` protocol endpoints, the hosted wallet under `/wallet/...`, `/health` and the `OpenAPI` document.
+//! Handlers parse, call one role method and render; errors are problem+json ([`problem`]), or the OAuth error
+//! shape on the protocol endpoints ([`oauth`]); who is calling is read by [`auth`].
+//!
+//! [`AppState`] carries the clock and one field per role, each present only when that role is served.
 
 pub mod auth;
-pub mod holder;
+pub mod exchange;
 pub mod issuer;
 pub mod oauth;
 pub mod openapi;
 pub mod openid4vci;
 pub mod openid4vp;
 pub mod problem;
+pub mod server;
 pub mod verifier;
 pub mod wallet;
 
@@ -17,52 +22,147 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::{Json, Router};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use crate::core::clock::Clock;
+use crate::core::format::Format;
+use crate::issuer::openid4vci::CredentialIssuance;
 use crate::issuer::service::IssuerService;
+use crate::net::Fetcher;
+use crate::net::throttle::Throttle;
 use crate::verifier::Verifier;
+use crate::verifier::openid4vp::PresentationDesk;
+use crate::wallet::hosted::HostedWallets;
 pub use auth::AdminToken;
 pub use problem::HttpProblem;
 
-/// Default request body limit: 1 MiB (a credential is a few KiB).
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// The issuer role as served: the VC API service and its `OpenID4VCI` protocol.
+#[derive(Debug)]
+pub struct IssuerRole {
+    /// Issue, status changes, lists.
+    pub service: Arc<IssuerService>,
+    /// Offers, tokens, nonces, credentials.
+    pub issuance: CredentialIssuance,
+}
+
+/// The verifier role as served: verification and the `OpenID4VP` presentation desk.
+#[derive(Debug)]
+pub struct VerifierRole {
+    /// Verifies credentials and presentations.
+    pub verifier: Verifier,
+    /// Presentation requests and their answers.
+    pub desk: PresentationDesk,
+}
+
+/// The wallet role as served: hosted wallets, the verifier they check received credentials with (the holder's
+/// policy) and the guarded fetcher their protocol agent uses.
+#[derive(Debug)]
+pub struct WalletRole {
+    /// The accounts and their sessions.
+    pub wallets: HostedWallets,
+    /// Verification on receipt.
+    pub verifier: Verifier,
+    /// Fetches for `OpenID4VCI` and `OpenID4VP`.
+    pub fetcher: Fetcher,
+}
+
+/// Per-client-address throttles of what strangers can guess at or flood (issue 11).
+#[derive(Debug)]
+pub struct Throttles {
+    /// Wrong admin tokens.
+    pub admin: Throttle,
+    /// Hosted account creation (every attempt counts).
+    pub accounts: Throttle,
+    /// Session attempts (wrong passphrases, from one address, over all accounts).
+    pub sessions: Throttle,
+}
+
+impl Default for Throttles {
+    fn default() -> Self {
+        let minute = std::time::Duration::from_secs(60);
+        let second = std::time::Duration::from_secs(1);
+        Self {
+            admin: Throttle::new(10, second, minute * 15, minute * 15),
+            accounts: Throttle::new(20, second, minute * 15, minute * 60),
+            sessions: Throttle::new(30, second, minute * 15, minute * 15),
+        }
+    }
+}
 
 /// What the handlers share.
 #[derive(Clone)]
 pub struct AppState {
+    /// The clock every handler reads.
+    pub clock: Arc<dyn Clock>,
+    /// The admin token for issuer and verifier admin calls (replaceable without a restart).
+    pub admin: Arc<std::sync::RwLock<AdminToken>>,
+    /// Per-address throttles.
+    pub throttles: Arc<Throttles>,
     /// The issuer role, when served.
-    pub issuer: Option<Arc<IssuerService>>,
+    pub issuer: Option<Arc<IssuerRole>>,
     /// The verifier role, when served.
-    pub verifier: Option<Arc<Verifier>>,
-    /// The admin token for issuer calls.
-    pub admin: AdminToken,
-    /// The hosted wallets, when the wallet role is served.
-    pub wallets: Option<Arc<crate::wallet::hosted::HostedWallets>>,
-    /// The verifier a hosted wallet checks credentials with before storing them.
-    pub import_verifier: Option<Arc<Verifier>>,
-    /// The verifier's `OpenID4VP` presentation requests, when the verifier role is served.
-    pub presentations: Option<Arc<crate::verifier::openid4vp::PresentationDesk>>,
-    /// The guarded fetcher the hosted wallet's agent uses.
-    pub fetcher: Option<crate::verifier::fetch::Fetcher>,
+    pub verifier: Option<Arc<VerifierRole>>,
+    /// The wallet role, when served.
+    pub wallet: Option<Arc<WalletRole>>,
+}
+
+impl AppState {
+    /// Now.
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The issuer role, or a `not-found` problem.
+    ///
+    /// # Errors
+    /// [`HttpProblem::NotFound`] when the role is not served.
+    pub fn issuer(&self) -> Result<&IssuerRole, HttpProblem> {
+        self.issuer.as_deref().ok_or_else(|| HttpProblem::role_not_served("issuer"))
+    }
+
+    /// The verifier role, or a `not-found` problem.
+    ///
+    /// # Errors
+    /// [`HttpProblem::NotFound`] when the role is not served.
+    pub fn verifier(&self) -> Result<&VerifierRole, HttpProblem> {
+        self.verifier.as_deref().ok_or_else(|| HttpProblem::role_not_served("verifier"))
+    }
+
+    /// The wallet role, or a `not-found` problem.
+    ///
+    /// # Errors
+    /// [`HttpProblem::NotFound`] when the role is not served.
+    pub fn wallet(&self) -> Result<&WalletRole, HttpProblem> {
+        self.wallet.as_deref().ok_or_else(|| HttpProblem::role_not_served("wallet"))
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("issuer", &self.issuer.is_some())
+            .field("verifier", &self.verifier.is_some())
+            .field("wallet", &self.wallet.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The router for the configured roles.
 pub fn app(state: AppState, body_limit: usize) -> Router {
     let mut router = Router::new().route("/health", get(health)).route("/openapi.json", get(openapi::document));
-    if state.issuer.is_some() || state.presentations.is_some() {
+    if state.issuer.is_some() || state.verifier.is_some() {
         router = router.route("/.well-known/did.json", get(did_document));
     }
     if state.issuer.is_some() {
         router = router.merge(issuer::routes()).merge(openid4vci::routes());
     }
     if state.verifier.is_some() {
-        router = router.merge(verifier::routes());
+        router = router.merge(verifier::routes()).merge(openid4vp::routes());
     }
-    if state.presentations.is_some() {
-        router = router.merge(openid4vp::routes());
-    }
-    if state.wallets.is_some() {
-        router = router.merge(wallet::routes()).merge(holder::routes());
+    if state.wallet.is_some() {
+        router = router.merge(wallet::routes()).merge(exchange::routes());
     }
     router
         .fallback(not_found)
@@ -79,7 +179,7 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
     if state.verifier.is_some() {
         roles.push("verifier");
     }
-    if state.wallets.is_some() {
+    if state.wallet.is_some() {
         roles.push("wallet");
     }
     Json(json!({"status": "ok", "roles": roles}))
@@ -92,8 +192,9 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
 pub async fn did_document(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse as _;
-    let mut document = match (&state.issuer, &state.presentations) {
-        (Some(issuer), _) => issuer.did_document(),
+    let desk = state.verifier.as_deref().map(|role| &role.desk);
+    let mut document = match (&state.issuer, desk) {
+        (Some(issuer), _) => issuer.service.did_document(),
         (None, Some(desk)) => {
             let mut document = crate::core::did::DidDocument::for_key(
                 desk.did().as_str(),
@@ -109,7 +210,7 @@ pub async fn did_document(axum::extract::State(state): axum::extract::State<AppS
         }
         (None, None) => return not_found().await.into_response(),
     };
-    if let Some(desk) = &state.presentations {
+    if let Some(desk) = desk {
         document.verification_method.push(desk.verification_method());
         document.authentication.push(crate::core::did::MethodRef::Reference(desk.kid()));
         document.authentication.dedup();
@@ -120,22 +221,20 @@ pub async fn did_document(axum::extract::State(state): axum::extract::State<AppS
     response
 }
 
-/// The compact token in a request member: the string itself, or the `data:application/<media>,` id of an
-/// enveloped credential or presentation.
-fn compact<'a>(value: &'a serde_json::Value, media: &str) -> Option<&'a str> {
+/// The compact token in a request member: the string itself, or the `data:` URL id of an enveloped credential or
+/// presentation of `format`.
+fn compact(value: &serde_json::Value, format: Format) -> Option<&str> {
     match value {
         serde_json::Value::String(token) => Some(token),
-        serde_json::Value::Object(object) => {
-            object.get("id")?.as_str()?.strip_prefix("data:application/")?.strip_prefix(media)?.strip_prefix(',')
-        }
+        serde_json::Value::Object(object) => format.from_data_url(object.get("id")?.as_str()?),
         _ => None,
     }
 }
 
 async fn not_found() -> HttpProblem {
-    HttpProblem::new("not-found", None)
+    HttpProblem::NotFound(None)
 }
 
 async fn method_not_allowed() -> HttpProblem {
-    HttpProblem::new("method-not-allowed", None)
+    HttpProblem::MethodNotAllowed(None)
 }

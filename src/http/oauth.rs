@@ -53,13 +53,6 @@ pub fn no_store(status: StatusCode, body: serde_json::Value) -> Response {
     response
 }
 
-/// The bearer token of a request, if any.
-pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-}
-
 /// An SVG response (QR codes).
 pub fn svg(image: String) -> Response {
     let mut response = image.into_response();

@@ -34,8 +34,8 @@ use utoipa::OpenApi;
         super::openid4vp::request_object,
         super::openid4vp::request_qr,
         super::openid4vp::response,
-        super::holder::accept,
-        super::holder::respond,
+        super::exchange::accept,
+        super::exchange::respond,
     ),
     components(schemas(
         super::issuer::IssueRequest,
@@ -46,8 +46,8 @@ use utoipa::OpenApi;
         super::verifier::PresentationOptions,
         super::openid4vci::CreateOffer,
         super::openid4vp::CreateRequest,
-        super::holder::AcceptRequest,
-        super::holder::RespondRequest,
+        super::exchange::AcceptRequest,
+        super::exchange::RespondRequest,
     ))
 )]
 pub struct ApiDoc;

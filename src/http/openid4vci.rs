@@ -4,21 +4,22 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::auth::Admin;
-use super::oauth::{OAuthError, bearer, no_store, svg};
+use super::auth::{Admin, Bearer};
+use super::oauth::{OAuthError, no_store, svg};
 use super::{AppState, HttpProblem};
-use crate::core::clock::{Clock as _, SystemClock};
 use crate::core::openid4vci::{AS_METADATA_PATH, METADATA_PATH, ProtocolError};
+use crate::core::secret::SecretString;
 use crate::issuer::AchievementDescription;
-use crate::issuer::openid4vci::{DEFAULT_OFFER_TTL, DEFAULT_TX_CODE_LENGTH, EndpointError, OfferRequest};
-use crate::issuer::service::IssuerService;
+use crate::issuer::openid4vci::{
+    CredentialIssuance, DEFAULT_OFFER_TTL, DEFAULT_TX_CODE_LENGTH, EndpointError, OfferRequest,
+};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -34,17 +35,20 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/notification", post(notification))
 }
 
-fn service(state: &AppState) -> Result<&IssuerService, HttpProblem> {
-    state.issuer.as_deref().ok_or_else(|| HttpProblem::new("not-found", "the issuer role is not served".to_owned()))
+fn service(state: &AppState) -> Result<&CredentialIssuance, HttpProblem> {
+    Ok(&state.issuer()?.issuance)
 }
 
-/// The issuer and the access token of a protected protocol call (`/credential`, `/notification`).
-fn protected<'a>(state: &'a AppState, headers: &'a HeaderMap) -> Result<(&'a IssuerService, &'a str), OAuthError> {
-    let service = state.issuer.as_deref().ok_or_else(|| OAuthError::invalid_request("no issuer here"))?;
-    let token = bearer(headers).ok_or_else(|| {
+/// The protocol state for an endpoint that answers OAuth errors.
+fn issuance(state: &AppState) -> Result<&CredentialIssuance, OAuthError> {
+    state.issuer.as_deref().map(|role| &role.issuance).ok_or_else(|| OAuthError::invalid_request("no issuer here"))
+}
+
+/// The access token of a protected protocol call (`/credential`, `/notification`).
+fn access_token(bearer: Bearer) -> Result<SecretString, OAuthError> {
+    bearer.0.ok_or_else(|| {
         OAuthError::new(401, ProtocolError::new("invalid_token", "send Authorization: Bearer <access token>"))
-    })?;
-    Ok((service, token))
+    })
 }
 
 fn endpoint_error(error: EndpointError) -> OAuthError {
@@ -96,19 +100,20 @@ pub async fn create_offer(
 ) -> Result<Response, HttpProblem> {
     let service = service(&state)?;
     let Json(request) = body?;
-    let tx_code_length =
-        match &request.tx_code {
-            None | Some(Value::Bool(false) | Value::Null) => None,
-            Some(Value::Bool(true)) => Some(DEFAULT_TX_CODE_LENGTH),
-            Some(other) => {
-                Some(other.get("length").and_then(Value::as_u64).and_then(|l| u32::try_from(l).ok()).ok_or_else(
-                    || HttpProblem::new("invalid-request", "tx_code is true or {\"length\": n}".to_owned()),
-                )?)
-            }
-        };
+    let tx_code_length = match &request.tx_code {
+        None | Some(Value::Bool(false) | Value::Null) => None,
+        Some(Value::Bool(true)) => Some(DEFAULT_TX_CODE_LENGTH),
+        Some(other) => Some(
+            other
+                .get("length")
+                .and_then(Value::as_u64)
+                .and_then(|l| u32::try_from(l).ok())
+                .ok_or_else(|| HttpProblem::InvalidRequest(Some("tx_code is true or {\"length\": n}".into())))?,
+        ),
+    };
     let ttl = request.expires_in.map_or(DEFAULT_OFFER_TTL, chrono::Duration::seconds);
-    let created = service
-        .create_offer(OfferRequest { description: request.achievement, tx_code_length, ttl }, SystemClock.now())?;
+    let created =
+        service.create_offer(OfferRequest { description: request.achievement, tx_code_length, ttl }, state.now())?;
     let mut body = serde_json::to_value(&created).map_err(|e| HttpProblem::internal(&e))?;
     body["qr_svg_uri"] = Value::String(format!("{}/qr.svg", created.credential_offer_uri));
     Ok(no_store(StatusCode::CREATED, body))
@@ -120,9 +125,8 @@ pub async fn create_offer(
 /// An error answer naming what went wrong.
 #[utoipa::path(get, path = "/offers/{id}", tag = "OpenID4VCI", params(("id" = String, Path, description = "offer id")), responses((status = 200, description = "the credential offer"), (status = 404, description = "unknown, expired or used")))]
 pub async fn offer(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
-    let offer = service(&state)?.offer(&id, SystemClock.now());
-    let offer =
-        offer.ok_or_else(|| HttpProblem::new("not-found", "no such offer, or it expired or was used".to_owned()))?;
+    let offer = service(&state)?.offer(&id, state.now());
+    let offer = offer.ok_or_else(|| HttpProblem::NotFound(Some("no such offer, or it expired or was used".into())))?;
     Ok(no_store(StatusCode::OK, serde_json::to_value(offer).map_err(|e| HttpProblem::internal(&e))?))
 }
 
@@ -133,10 +137,10 @@ pub async fn offer(State(state): State<AppState>, Path(id): Path<String>) -> Res
 #[utoipa::path(get, path = "/offers/{id}/qr.svg", tag = "OpenID4VCI", params(("id" = String, Path, description = "offer id")), responses((status = 200, description = "SVG"), (status = 404, description = "unknown, expired or used")))]
 pub async fn offer_qr(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
     let service = service(&state)?;
-    if service.offer(&id, SystemClock.now()).is_none() {
-        return Err(HttpProblem::new("not-found", "no such offer, or it expired or was used".to_owned()));
+    if service.offer(&id, state.now()).is_none() {
+        return Err(HttpProblem::NotFound(Some("no such offer, or it expired or was used".into())));
     }
-    let uri = crate::core::openid4vci::offer_uri(&format!("{}/offers/{id}", service.public_url()));
+    let uri = crate::core::openid4vci::offer_uri(&format!("{}/offers/{id}", service.credential_issuer()));
     Ok(svg(crate::core::qr::svg(&uri).map_err(|e| HttpProblem::internal(&e))?))
 }
 
@@ -150,8 +154,9 @@ pub async fn offer_state(
     _admin: Admin,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, HttpProblem> {
-    let (offer_state, credential_id) =
-        service(&state)?.offer_state(&id).ok_or_else(|| HttpProblem::new("not-found", "no such offer".to_owned()))?;
+    let (offer_state, credential_id) = service(&state)?
+        .offer_state(&id, state.now())
+        .ok_or_else(|| HttpProblem::NotFound(Some("no such offer".into())))?;
     Ok(Json(serde_json::json!({"id": id, "state": offer_state, "credential_id": credential_id})))
 }
 
@@ -165,9 +170,9 @@ pub async fn token(
     State(state): State<AppState>,
     form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, OAuthError> {
-    let service = state.issuer.as_deref().ok_or_else(|| OAuthError::invalid_request("no issuer here"))?;
+    let service = issuance(&state)?;
     let Form(form) = form.map_err(|e| OAuthError::invalid_request(e.body_text()))?;
-    let answer = service.token(&form, SystemClock.now()).map_err(endpoint_error)?;
+    let answer = service.token(&form, state.now()).map_err(endpoint_error)?;
     Ok(no_store(StatusCode::OK, answer))
 }
 
@@ -176,8 +181,8 @@ pub async fn token(
 /// # Errors
 /// An error answer naming what went wrong.
 #[utoipa::path(post, path = "/nonce", tag = "OpenID4VCI", responses((status = 200, description = "a fresh c_nonce")))]
-pub async fn nonce(State(state): State<AppState>) -> Result<Response, HttpProblem> {
-    let nonce = service(&state)?.c_nonce(SystemClock.now());
+pub async fn nonce(State(state): State<AppState>) -> Result<Response, OAuthError> {
+    let nonce = issuance(&state)?.c_nonce(state.now()).map_err(endpoint_error)?;
     Ok(no_store(StatusCode::OK, serde_json::json!({"c_nonce": nonce})))
 }
 
@@ -188,14 +193,14 @@ pub async fn nonce(State(state): State<AppState>) -> Result<Response, HttpProble
 #[utoipa::path(post, path = "/credential", tag = "OpenID4VCI", responses((status = 200, description = "the credential"), (status = 400, description = "OAuth error"), (status = 401, description = "invalid_token")))]
 pub async fn credential(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    bearer: Bearer,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, OAuthError> {
-    let (service, token) = protected(&state, &headers)?;
+    let (service, token) = (issuance(&state)?, access_token(bearer)?);
     let Json(request) =
         body.map_err(|e| OAuthError::new(400, ProtocolError::new("invalid_credential_request", e.body_text())))?;
-    let answer = service.credential(token, &request, SystemClock.now()).map_err(endpoint_error)?;
-    service.persist().await.map_err(|e| {
+    let answer = service.credential(token.expose(), &request, state.now()).map_err(endpoint_error)?;
+    service.service().persist().await.map_err(|e| {
         tracing::error!(error = %e, "persisting an issued credential");
         OAuthError::new(500, ProtocolError::new("server_error", "the credential could not be recorded"))
     })?;
@@ -209,12 +214,12 @@ pub async fn credential(
 #[utoipa::path(post, path = "/notification", tag = "OpenID4VCI", responses((status = 204, description = "recorded"), (status = 400, description = "OAuth error"), (status = 401, description = "invalid_token")))]
 pub async fn notification(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    bearer: Bearer,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, OAuthError> {
-    let (service, token) = protected(&state, &headers)?;
+    let (service, token) = (issuance(&state)?, access_token(bearer)?);
     let Json(body) =
         body.map_err(|e| OAuthError::new(400, ProtocolError::new("invalid_notification_request", e.body_text())))?;
-    service.notify(token, &body, SystemClock.now()).map_err(endpoint_error)?;
+    service.notify(token.expose(), &body, state.now()).map_err(endpoint_error)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -6,16 +6,16 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::oauth::{OAuthError, bearer, no_store, svg};
+use super::auth::Bearer;
+use super::oauth::{OAuthError, no_store, svg};
 use super::{AppState, HttpProblem};
-use crate::core::clock::{Clock as _, SystemClock};
 use crate::core::openid4vci::ProtocolError;
 use crate::verifier::openid4vp::{ClientIdPrefix, NewRequest, PresentationDesk};
 
@@ -29,10 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 fn desk(state: &AppState) -> Result<&PresentationDesk, HttpProblem> {
-    state
-        .presentations
-        .as_deref()
-        .ok_or_else(|| HttpProblem::new("not-found", "the verifier role is not served".to_owned()))
+    Ok(&state.verifier()?.desk)
 }
 
 /// `POST /verifier/requests`.
@@ -73,7 +70,7 @@ pub async fn create_request(
         Some("decentralized_identifier") => ClientIdPrefix::DecentralizedIdentifier,
         Some(other) => {
             let detail = format!("client_id_prefix {other:?} is not redirect_uri or decentralized_identifier");
-            return Err(HttpProblem::new("invalid-request", detail));
+            return Err(HttpProblem::InvalidRequest(Some(detail)));
         }
     };
     let new = NewRequest {
@@ -83,8 +80,7 @@ pub async fn create_request(
         redirect_uri: body.redirect_uri,
         client_name: body.client_name,
     };
-    let created =
-        desk.create(new, SystemClock.now()).map_err(|e| HttpProblem::new("invalid-request", e.description))?;
+    let created = desk.create(new, state.now()).map_err(|e| HttpProblem::InvalidRequest(Some(e.description)))?;
     let mut answer = serde_json::to_value(&created).map_err(|e| HttpProblem::internal(&e))?;
     answer["qr_svg_uri"] = Value::String(format!("{}/verifier/requests/{}/qr.svg", desk.public_url(), created.id));
     Ok(no_store(StatusCode::CREATED, answer))
@@ -107,12 +103,12 @@ pub async fn request_status(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(query): Query<StatusQuery>,
-    headers: HeaderMap,
+    Bearer(token): Bearer,
 ) -> Result<Response, HttpProblem> {
     let desk = desk(&state)?;
-    let admin = bearer(&headers).is_some_and(|token| state.admin.matches(token));
-    let status = desk.status(&id, query.response_code.as_deref(), admin);
-    let status = status.ok_or_else(|| HttpProblem::new("not-found", "no such presentation request".to_owned()))?;
+    let admin = token.is_some_and(|token| state.is_admin(&token));
+    let status = desk.status(&id, query.response_code.as_deref(), admin, state.now());
+    let status = status.ok_or_else(|| HttpProblem::NotFound(Some("no such presentation request".into())))?;
     Ok(no_store(StatusCode::OK, status))
 }
 
@@ -122,8 +118,8 @@ pub async fn request_status(
 /// An error answer naming what went wrong.
 #[utoipa::path(get, path = "/verifier/requests/{id}/request", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), responses((status = 200, description = "application/oauth-authz-req+jwt"), (status = 404, description = "unknown, unsigned or closed")))]
 pub async fn request_object(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
-    let jwt = desk(&state)?.request_object(&id, SystemClock.now());
-    let jwt = jwt.ok_or_else(|| HttpProblem::new("not-found", "no such open signed request".to_owned()))?;
+    let jwt = desk(&state)?.request_object(&id, state.now());
+    let jwt = jwt.ok_or_else(|| HttpProblem::NotFound(Some("no such open signed request".into())))?;
     let mut response = jwt.into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/oauth-authz-req+jwt"));
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -136,8 +132,8 @@ pub async fn request_object(State(state): State<AppState>, Path(id): Path<String
 /// An error answer naming what went wrong.
 #[utoipa::path(get, path = "/verifier/requests/{id}/qr.svg", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), responses((status = 200, description = "SVG"), (status = 404, description = "unknown or closed")))]
 pub async fn request_qr(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
-    let uri = desk(&state)?.invocation_uri(&id, SystemClock.now());
-    let uri = uri.ok_or_else(|| HttpProblem::new("not-found", "no such open presentation request".to_owned()))?;
+    let uri = desk(&state)?.invocation_uri(&id, state.now());
+    let uri = uri.ok_or_else(|| HttpProblem::NotFound(Some("no such open presentation request".into())))?;
     Ok(svg(crate::core::qr::svg(&uri).map_err(|e| HttpProblem::internal(&e))?))
 }
 
@@ -152,10 +148,10 @@ pub async fn response(
     Path(id): Path<String>,
     form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, OAuthError> {
-    let desk = state.presentations.as_deref().ok_or_else(|| OAuthError::invalid_request("no verifier here"))?;
-    let verifier = state.verifier.as_deref().ok_or_else(|| OAuthError::invalid_request("no verifier here"))?;
+    let role = state.verifier.as_deref().ok_or_else(|| OAuthError::invalid_request("no verifier here"))?;
+    let (desk, verifier) = (&role.desk, &role.verifier);
     let Form(form) = form.map_err(|e| OAuthError::new(400, ProtocolError::new("invalid_request", e.body_text())))?;
     let answer =
-        desk.respond(verifier, &id, &form, SystemClock.now()).await.map_err(|e| OAuthError::new(e.status, e.error))?;
+        desk.respond(verifier, &id, &form, state.now()).await.map_err(|e| OAuthError::new(e.status, e.error))?;
     Ok(no_store(StatusCode::OK, answer))
 }

@@ -1,115 +1,212 @@
-//! RFC 9457 problem details for every HTTP error, in one place (STYLE rule 13): each error of the layers below
-//! maps to a status and a stable `type` URI listed in `docs/problems.md`. A 5xx says only that something failed;
-//! its cause is logged once, here.
+//! RFC 9457 problem details for every HTTP error, in one place (STYLE rule 13): [`HttpProblem`] has one variant per
+//! problem `type`, and every error of the layers below converts here, so a problem without a name cannot be sent
+//! and nothing becomes a 500 by accident. Each maps to a status and a stable `type` URI listed in
+//! `docs/problems.md`. A 5xx says only that something failed; its cause is logged once, here.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::core::report::PROBLEM_BASE;
+use crate::core::verify::PROBLEM_BASE;
 use crate::issuer::IssueError;
 use crate::issuer::service::StatusError;
+use crate::wallet::WalletError;
+use crate::wallet::hosted::SessionError;
 
-/// Every problem type the HTTP layer sends: (name, title, status).
-pub const HTTP_PROBLEMS: [(&str, &str, u16); 21] = [
-    ("malformed-json", "Malformed JSON body", 400),
-    ("invalid-request", "Invalid request", 400),
-    ("invalid-account", "Invalid account name", 400),
-    ("credential-not-accepted", "The wallet did not accept the credential", 400),
-    ("invalid-credential", "The credential is not valid", 400),
-    ("wrong-issuer", "The credential names another issuer", 400),
-    ("exchange-refused", "The issuer or verifier refused, or broke the protocol", 400),
-    ("unauthorized", "Missing or wrong admin token", 401),
-    ("wrong-passphrase", "Wrong passphrase", 401),
-    ("invalid-session", "Missing, unknown or expired session", 401),
-    ("not-found", "No such resource", 404),
-    ("unknown-credential", "No such credential", 404),
-    ("unknown-status-list", "No such status list", 404),
-    ("wallet-not-found", "No such wallet", 404),
-    ("method-not-allowed", "Method not allowed", 405),
-    ("duplicate-credential", "Credential id already issued", 409),
-    ("credential-revoked", "The credential is revoked", 409),
-    ("wallet-exists", "A wallet with this account exists", 409),
-    ("body-too-large", "Request body too large", 413),
-    ("unsupported-media-type", "Unsupported media type", 415),
-    ("internal", "Internal error", 500),
-];
+macro_rules! problems {
+    ($($variant:ident => $name:literal, $title:literal, $status:literal;)*) => {
+        /// An HTTP problem response: one variant per problem type, each with this occurrence's detail.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum HttpProblem {
+            $(
+                #[doc = $title]
+                $variant(Option<String>),
+            )*
+            /// Too many attempts: try again after `retry_after` seconds (sent as `Retry-After`).
+            TooManyRequests {
+                /// Seconds to wait.
+                retry_after: u64,
+            },
+        }
 
-/// An HTTP problem response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpProblem {
-    name: &'static str,
-    detail: Option<String>,
+        /// Every problem type the HTTP layer sends: (name, title, status).
+        pub const HTTP_PROBLEMS: &[(&str, &str, u16)] =
+            &[$(($name, $title, $status),)* ("too-many-requests", "Too many attempts", 429)];
+
+        impl HttpProblem {
+            /// The problem's name, title and status.
+            #[must_use]
+            pub fn entry(&self) -> (&'static str, &'static str, u16) {
+                match self {
+                    $(Self::$variant(_) => ($name, $title, $status),)*
+                    Self::TooManyRequests { .. } => ("too-many-requests", "Too many attempts", 429),
+                }
+            }
+
+            fn detail(&self) -> Option<String> {
+                match self {
+                    $(Self::$variant(detail) => detail.clone(),)*
+                    Self::TooManyRequests { retry_after } => {
+                        Some(format!("too many attempts; try again in {retry_after} s"))
+                    }
+                }
+            }
+        }
+    };
+}
+
+problems! {
+    MalformedJson => "malformed-json", "Malformed JSON body", 400;
+    InvalidRequest => "invalid-request", "Invalid request", 400;
+    InvalidAccount => "invalid-account", "Invalid account name", 400;
+    WeakPassphrase => "weak-passphrase", "Passphrase too short", 400;
+    CredentialNotAccepted => "credential-not-accepted", "The wallet did not accept the credential", 400;
+    InvalidCredential => "invalid-credential", "The credential is not valid", 400;
+    WrongIssuer => "wrong-issuer", "The credential names another issuer", 400;
+    ExchangeRefused => "exchange-refused", "The issuer or verifier refused, or broke the protocol", 400;
+    Unauthorized => "unauthorized", "Missing or wrong admin token", 401;
+    WrongPassphrase => "wrong-passphrase", "Wrong passphrase", 401;
+    InvalidSession => "invalid-session", "Missing, unknown or expired session", 401;
+    NotFound => "not-found", "No such resource", 404;
+    UnknownCredential => "unknown-credential", "No such credential", 404;
+    UnknownStatusList => "unknown-status-list", "No such status list", 404;
+    WalletNotFound => "wallet-not-found", "No such wallet", 404;
+    MethodNotAllowed => "method-not-allowed", "Method not allowed", 405;
+    DuplicateCredential => "duplicate-credential", "Credential id already issued", 409;
+    CredentialRevoked => "credential-revoked", "The credential is revoked", 409;
+    WalletExists => "wallet-exists", "A wallet with this account exists", 409;
+    WalletNotEmpty => "wallet-not-empty", "The wallet already holds credentials", 409;
+    BodyTooLarge => "body-too-large", "Request body too large", 413;
+    UnsupportedMediaType => "unsupported-media-type", "Unsupported media type", 415;
+    Internal => "internal", "Internal error", 500;
 }
 
 impl HttpProblem {
-    /// A problem by its name in [`HTTP_PROBLEMS`].
-    #[must_use]
-    pub fn new(name: &'static str, detail: impl Into<Option<String>>) -> Self {
-        Self { name, detail: detail.into() }
-    }
-
     /// An internal error: the cause is logged, the client learns nothing about it.
     #[must_use]
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
-        Self { name: "internal", detail: Some("the server could not complete the request".into()) }
+        Self::Internal(Some("the server could not complete the request".into()))
     }
 
-    fn entry(&self) -> (&'static str, u16) {
-        HTTP_PROBLEMS.iter().find(|(n, ..)| *n == self.name).map_or(("Internal error", 500), |(_, t, s)| (*t, *s))
+    /// Too many attempts: wait `wait` (rounded up to whole seconds).
+    #[must_use]
+    pub fn too_many(wait: std::time::Duration) -> Self {
+        Self::TooManyRequests { retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0) }
+    }
+
+    /// A role this server does not serve.
+    #[must_use]
+    pub fn role_not_served(role: &str) -> Self {
+        Self::NotFound(Some(format!("the {role} role is not served")))
+    }
+
+    /// The HTTP status.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.entry().2).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
 impl IntoResponse for HttpProblem {
     fn into_response(self) -> Response {
-        let (title, status) = self.entry();
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let (name, title, _) = self.entry();
+        let status = self.status();
         let body = json!({
-            "type": format!("{PROBLEM_BASE}{}", self.name),
+            "type": format!("{PROBLEM_BASE}{name}"),
             "title": title,
             "status": status.as_u16(),
-            "detail": self.detail,
+            "detail": self.detail(),
         });
         let mut response = (status, Json(body)).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Self::TooManyRequests { retry_after } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
         response
     }
 }
 
 impl From<JsonRejection> for HttpProblem {
     fn from(rejection: JsonRejection) -> Self {
-        let name = match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => "body-too-large",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
-            _ => "malformed-json",
-        };
-        Self::new(name, rejection.body_text())
+        let detail = Some(rejection.body_text());
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::BodyTooLarge(detail),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(detail),
+            _ => Self::MalformedJson(detail),
+        }
+    }
+}
+
+impl From<FormRejection> for HttpProblem {
+    fn from(rejection: FormRejection) -> Self {
+        let detail = Some(rejection.body_text());
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::BodyTooLarge(detail),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(detail),
+            _ => Self::InvalidRequest(detail),
+        }
     }
 }
 
 impl From<IssueError> for HttpProblem {
     fn from(error: IssueError) -> Self {
+        let detail = Some(error.to_string());
         match error {
-            IssueError::WrongIssuer { .. } => Self::new("wrong-issuer", error.to_string()),
-            IssueError::Duplicate(_) => Self::new("duplicate-credential", error.to_string()),
+            IssueError::WrongIssuer { .. } => Self::WrongIssuer(detail),
+            IssueError::Duplicate(_) => Self::DuplicateCredential(detail),
             IssueError::Store(_) | IssueError::Schemas(_) | IssueError::Signing(_) | IssueError::PublicUrl(_) => {
                 Self::internal(&error)
             }
-            _ => Self::new("invalid-credential", error.to_string()),
+            IssueError::Subject(_)
+            | IssueError::Description(_)
+            | IssueError::Invalid { .. }
+            | IssueError::ValidUntil(_) => Self::InvalidCredential(detail),
         }
     }
 }
 
 impl From<StatusError> for HttpProblem {
     fn from(error: StatusError) -> Self {
+        let detail = Some(error.to_string());
         match error {
-            StatusError::UnknownCredential(_) => Self::new("unknown-credential", error.to_string()),
-            StatusError::AlreadyRevoked(_) => Self::new("credential-revoked", error.to_string()),
-            StatusError::UnknownList(_) => Self::new("unknown-status-list", error.to_string()),
+            StatusError::UnknownCredential(_) => Self::UnknownCredential(detail),
+            StatusError::AlreadyRevoked(_) => Self::CredentialRevoked(detail),
+            StatusError::UnknownList(_) => Self::UnknownStatusList(detail),
             StatusError::Store(_) | StatusError::Signing(_) => Self::internal(&error),
+        }
+    }
+}
+
+impl From<SessionError> for HttpProblem {
+    fn from(error: SessionError) -> Self {
+        match error {
+            SessionError::InvalidSession => Self::InvalidSession(Some(error.to_string())),
+            SessionError::InvalidAccount => Self::InvalidAccount(Some(error.to_string())),
+            SessionError::Throttled(wait) => Self::too_many(wait),
+            SessionError::Wallet(wallet) => wallet.into(),
+        }
+    }
+}
+
+impl From<WalletError> for HttpProblem {
+    fn from(error: WalletError) -> Self {
+        let detail = Some(error.to_string());
+        match error {
+            WalletError::NotFound => Self::WalletNotFound(detail),
+            WalletError::Exists => Self::WalletExists(detail),
+            WalletError::WrongPassphrase => Self::WrongPassphrase(detail),
+            WalletError::WeakPassphrase { .. } => Self::WeakPassphrase(detail),
+            WalletError::NotVerified(_) | WalletError::ForeignSubject { .. } | WalletError::BearerWithoutConsent => {
+                Self::CredentialNotAccepted(detail)
+            }
+            WalletError::UnknownCredential(_) => Self::UnknownCredential(detail),
+            WalletError::Presentation(_) | WalletError::Export(_) => Self::InvalidRequest(detail),
+            WalletError::NotEmpty | WalletError::OtherHolder => Self::WalletNotEmpty(detail),
+            WalletError::Protocol(_) | WalletError::Fetch(_) => Self::ExchangeRefused(detail),
+            WalletError::Corrupt(_) | WalletError::Store(_) | WalletError::Damaged(_) => Self::internal(&error),
         }
     }
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{AppState, HttpProblem};
-use crate::core::clock::{Clock as _, SystemClock};
+use crate::core::format::Format;
 use crate::core::report::Report;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -46,13 +46,14 @@ pub async fn verify_presentation(
     State(state): State<AppState>,
     body: Result<Json<VerifyPresentationRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Report>, HttpProblem> {
-    let verifier = verifier(&state)?;
+    let verifier = &state.verifier()?.verifier;
     let Json(request) = body?;
-    let vp = super::compact(&request.verifiable_presentation, "vp+jwt").ok_or_else(|| {
-        HttpProblem::new("invalid-request", "verifiablePresentation must be a vp+jwt, compact or enveloped".to_owned())
+    let vp = super::compact(&request.verifiable_presentation, Format::VpJwt).ok_or_else(|| {
+        HttpProblem::InvalidRequest(Some("verifiablePresentation must be a vp+jwt, compact or enveloped".into()))
     })?;
     let options = &request.options;
-    Ok(Json(verifier.verify_presentation(vp, &options.challenge, &options.domain, SystemClock.now()).await))
+    let verification = verifier.verify_presentation(vp, &options.challenge, &options.domain, state.now()).await;
+    Ok(Json(Report::presentation(&verification)))
 }
 
 /// VC API `VerifyCredentialRequest`: `verifiableCredential` is an `EnvelopedVerifiableCredential` with a
@@ -80,15 +81,13 @@ pub async fn verify(
     State(state): State<AppState>,
     body: Result<Json<VerifyRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Report>, HttpProblem> {
-    let verifier = verifier(&state)?;
+    let verifier = &state.verifier()?.verifier;
     let Json(request) = body?;
-    let token = super::compact(&request.verifiable_credential, "vc+jwt").ok_or_else(|| {
-        let detail = "verifiableCredential must be a vc+jwt, or an EnvelopedVerifiableCredential with a data:application/vc+jwt, id";
-        HttpProblem::new("invalid-request", detail.to_owned())
-    })?;
-    Ok(Json(verifier.verify(token, SystemClock.now()).await))
-}
-
-fn verifier(state: &AppState) -> Result<&crate::verifier::Verifier, HttpProblem> {
-    state.verifier.as_deref().ok_or_else(|| HttpProblem::new("not-found", "the verifier role is not served".to_owned()))
+    let token = super::compact(&request.verifiable_credential, Format::VcJwt)
+        .or_else(|| super::compact(&request.verifiable_credential, Format::SdJwtVc))
+        .ok_or_else(|| {
+            let detail = "verifiableCredential must be a vc+jwt, or an EnvelopedVerifiableCredential with a data:application/vc+jwt, id";
+            HttpProblem::InvalidRequest(Some(detail.into()))
+        })?;
+    Ok(Json(Report::into_credential(verifier.verify(token, state.now()).await)))
 }

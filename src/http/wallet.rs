@@ -1,22 +1,25 @@
 //! Hosted wallet routes (`/wallet/...`): create an account, open a session with the passphrase, then import,
 //! list, show, delete, skills overview, present, export and restore, each through the session's bearer token.
-//! A token opens exactly one holder's wallet.
+//! A token opens exactly one holder's wallet. The rules (passphrase length, verification on receipt, which kind of
+//! presentation a credential allows) are the wallet role's; these handlers parse, call it and render.
 
 use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::auth::Bearer;
+use super::server::ClientAddress;
 use super::{AppState, HttpProblem};
-use crate::core::clock::{Clock as _, SystemClock};
 use crate::core::encoding::{b64url, b64url_decode};
-use crate::wallet::hosted::{HostedWallets, SessionError};
+use crate::core::format::Format;
+use crate::core::secret::SecretString;
 use crate::wallet::passport::{Filter, skills_overview};
-use crate::wallet::{ImportOutcome, Wallet, WalletError};
+use crate::wallet::{ImportOutcome, Passphrase, Receipt, Wallet};
 
 type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 
@@ -32,37 +35,6 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/wallet/restore", post(restore))
 }
 
-fn wallets(state: &AppState) -> Result<&HostedWallets, HttpProblem> {
-    state.wallets.as_deref().ok_or_else(|| HttpProblem::new("not-found", "the wallet role is not served".to_owned()))
-}
-
-impl From<SessionError> for HttpProblem {
-    fn from(error: SessionError) -> Self {
-        match error {
-            SessionError::InvalidSession => Self::new("invalid-session", error.to_string()),
-            SessionError::InvalidAccount => Self::new("invalid-account", error.to_string()),
-            SessionError::Wallet(wallet) => wallet.into(),
-        }
-    }
-}
-
-impl From<WalletError> for HttpProblem {
-    fn from(error: WalletError) -> Self {
-        let name = match &error {
-            WalletError::NotFound => "wallet-not-found",
-            WalletError::Exists => "wallet-exists",
-            WalletError::WrongPassphrase => "wrong-passphrase",
-            WalletError::NotVerified(_) | WalletError::ForeignSubject { .. } | WalletError::BearerWithoutConsent => {
-                "credential-not-accepted"
-            }
-            WalletError::UnknownCredential(_) => "unknown-credential",
-            WalletError::Presentation(_) | WalletError::Export(_) => "invalid-request",
-            WalletError::Corrupt(_) | WalletError::Store(_) => return Self::internal(&error),
-        };
-        Self::new(name, error.to_string())
-    }
-}
-
 /// The wallet a request's session token opens.
 pub struct Session(pub(super) Wallet);
 
@@ -70,42 +42,49 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = HttpProblem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = bearer(parts).ok_or_else(|| {
-            HttpProblem::new("invalid-session", "send Authorization: Bearer <session token>".to_owned())
-        })?;
-        Ok(Self(wallets(state)?.wallet(token)?))
+        let Bearer(token) = Bearer::from_headers(&parts.headers);
+        let token = token
+            .ok_or_else(|| HttpProblem::InvalidSession(Some("send Authorization: Bearer <session token>".into())))?;
+        Ok(Self(state.wallet()?.wallets.wallet(token.expose())?))
     }
-}
-
-fn bearer(parts: &Parts) -> Option<&str> {
-    parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
 }
 
 /// `{account, passphrase}`.
 #[derive(Debug, Deserialize)]
 pub struct Credentials {
     account: String,
-    passphrase: String,
+    passphrase: SecretString,
 }
 
-async fn create_account(State(state): State<AppState>, body: JsonBody<Credentials>) -> Result<Response, HttpProblem> {
+async fn create_account(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    body: JsonBody<Credentials>,
+) -> Result<Response, HttpProblem> {
     let Json(request) = body?;
-    let did = wallets(&state)?.create(&request.account, &request.passphrase, SystemClock.now())?;
+    let wallets = &state.wallet()?.wallets;
+    let _counted = state.throttles.accounts.begin(&client.key()).map_err(HttpProblem::too_many)?;
+    let passphrase = Passphrase::new(request.passphrase)?;
+    let did = wallets.create(&request.account, passphrase, state.now()).await?;
     Ok((StatusCode::CREATED, Json(json!({"account": request.account, "did": did}))).into_response())
 }
 
-async fn open_session(State(state): State<AppState>, body: JsonBody<Credentials>) -> Result<Response, HttpProblem> {
+async fn open_session(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    body: JsonBody<Credentials>,
+) -> Result<Response, HttpProblem> {
     let Json(request) = body?;
-    let wallets = wallets(&state)?;
-    tokio::time::sleep(wallets.delay_for(&request.account)).await;
-    let (token, ttl) = wallets.open_session(&request.account, &request.passphrase)?;
-    Ok((StatusCode::CREATED, Json(json!({"token": token.as_str(), "expiresIn": ttl.as_secs()}))).into_response())
+    let wallets = &state.wallet()?.wallets;
+    let attempt = state.throttles.sessions.begin(&client.key()).map_err(HttpProblem::too_many)?;
+    let (token, ttl) = wallets.open_session(&request.account, request.passphrase).await?;
+    attempt.succeeded();
+    Ok((StatusCode::CREATED, Json(json!({"token": token.expose(), "expiresIn": ttl.as_secs()}))).into_response())
 }
 
-async fn close_session(State(state): State<AppState>, parts: axum::http::HeaderMap) -> Result<StatusCode, HttpProblem> {
-    let token = parts.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+async fn close_session(State(state): State<AppState>, Bearer(token): Bearer) -> Result<StatusCode, HttpProblem> {
     if let Some(token) = token {
-        wallets(&state)?.close(token);
+        state.wallet()?.wallets.close(token.expose());
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -125,7 +104,7 @@ async fn list(Session(wallet): Session, Query(query): Query<ListQuery>) -> Resul
     Ok(Json(json!({"credentials": found})))
 }
 
-/// `{credential: <vc+jwt or EnvelopedVerifiableCredential>, bearer?: bool}`.
+/// `{credential: <vc+jwt, dc+sd-jwt or an EnvelopedVerifiableCredential>, bearer?: bool}`.
 #[derive(Debug, Deserialize)]
 pub struct ImportRequest {
     credential: Value,
@@ -139,11 +118,11 @@ async fn import(
     body: JsonBody<ImportRequest>,
 ) -> Result<Response, HttpProblem> {
     let Json(request) = body?;
-    let token = super::compact(&request.credential, "vc+jwt").unwrap_or_default();
-    let verifier = state.import_verifier.as_deref().ok_or_else(|| HttpProblem::internal(&"no import verifier"))?;
-    let report = verifier.verify(token, SystemClock.now()).await;
-    let outcome = wallet.import(token, &report, request.bearer, SystemClock.now())?;
-    wallet.flush()?;
+    let token = super::compact(&request.credential, Format::VcJwt)
+        .or_else(|| super::compact(&request.credential, Format::SdJwtVc))
+        .unwrap_or_default();
+    let receipt = Receipt { bearer_consent: request.bearer, expected_type: None };
+    let outcome = wallet.receive(&state.wallet()?.verifier, token, receipt, state.now()).await?;
     Ok(match outcome {
         ImportOutcome::Stored(stored) => {
             (StatusCode::CREATED, Json(json!({"status": "imported", "credential": stored}))).into_response()
@@ -164,11 +143,11 @@ async fn delete(Session(wallet): Session, Path(id): Path<String>) -> Result<Stat
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn skills(Session(wallet): Session) -> Result<Json<Value>, HttpProblem> {
-    Ok(Json(json!({"skills": skills_overview(&wallet.list()?, SystemClock.now())})))
+async fn skills(State(state): State<AppState>, Session(wallet): Session) -> Result<Json<Value>, HttpProblem> {
+    Ok(Json(json!({"skills": skills_overview(&wallet.list()?, state.now())})))
 }
 
-/// `{credentialIds, nonce, aud}`.
+/// `{credentialIds, nonce, aud, disclose?}`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PresentRequest {
@@ -180,48 +159,56 @@ pub struct PresentRequest {
     disclose: Vec<String>,
 }
 
-async fn present(Session(wallet): Session, body: JsonBody<PresentRequest>) -> Result<Json<Value>, HttpProblem> {
+async fn present(
+    State(state): State<AppState>,
+    Session(wallet): Session,
+    body: JsonBody<PresentRequest>,
+) -> Result<Json<Value>, HttpProblem> {
     let Json(request) = body?;
-    let first = request
-        .credential_ids
-        .first()
-        .ok_or_else(|| HttpProblem::new("invalid-request", "credentialIds is empty".to_owned()))?;
-    if wallet.get_credential(first)?.format == "dc+sd-jwt" {
-        let presentation =
-            wallet.present_selectively(first, &request.disclose, &request.nonce, &request.aud, SystemClock.now())?;
-        return Ok(Json(json!({"presentation": presentation, "format": "dc+sd-jwt"})));
+    if request.credential_ids.is_empty() {
+        return Err(HttpProblem::InvalidRequest(Some("credentialIds is empty".into())));
     }
-    let vp = wallet.present(&request.credential_ids, &request.nonce, &request.aud, SystemClock.now())?;
-    Ok(Json(json!({"verifiablePresentation": {"@context": [crate::core::credential::VC2_CONTEXT],
-        "type": "EnvelopedVerifiablePresentation", "id": format!("data:application/vp+jwt,{vp}")}})))
+    let presented =
+        wallet.present(&request.credential_ids, &request.disclose, &request.nonce, &request.aud, state.now())?;
+    Ok(Json(match presented.format {
+        Format::VpJwt => json!({"verifiablePresentation": {"@context": [crate::core::credential::VC2_CONTEXT],
+            "type": "EnvelopedVerifiablePresentation", "id": Format::VpJwt.data_url(&presented.token)}}),
+        format => json!({"presentation": presented.token, "format": format}),
+    }))
 }
 
 /// `{passphrase}` for export; `{file, passphrase}` (file as base64url) for restore.
 #[derive(Debug, Deserialize)]
 pub struct ExportRequest {
-    passphrase: String,
+    passphrase: SecretString,
     #[serde(default)]
     file: Option<String>,
+    /// Restore into a wallet that holds credentials: only an export of this same wallet.
+    #[serde(default)]
+    merge: bool,
 }
 
-async fn export(Session(wallet): Session, body: JsonBody<ExportRequest>) -> Result<Json<Value>, HttpProblem> {
+async fn export(
+    State(state): State<AppState>,
+    Session(wallet): Session,
+    body: JsonBody<ExportRequest>,
+) -> Result<Json<Value>, HttpProblem> {
     let Json(request) = body?;
-    if request.passphrase.chars().count() < 8 {
-        return Err(HttpProblem::new(
-            "invalid-request",
-            "the export passphrase must have at least 8 characters".to_owned(),
-        ));
-    }
-    let file = wallet.export(&request.passphrase, SystemClock.now())?;
+    let passphrase = Passphrase::new(request.passphrase)?;
+    let file = state.wallet()?.wallets.export(wallet, passphrase, state.now()).await?;
     Ok(Json(json!({"file": b64url(file)})))
 }
 
-async fn restore(Session(wallet): Session, body: JsonBody<ExportRequest>) -> Result<Json<Value>, HttpProblem> {
+async fn restore(
+    State(state): State<AppState>,
+    Session(wallet): Session,
+    body: JsonBody<ExportRequest>,
+) -> Result<Json<Value>, HttpProblem> {
     let Json(request) = body?;
+    let passphrase = Passphrase::new(request.passphrase)?;
     let file = request.file.as_deref().and_then(|f| b64url_decode(f).ok());
     let file =
-        file.ok_or_else(|| HttpProblem::new("invalid-request", "file must be the export file, base64url".to_owned()))?;
-    crate::wallet::export::check(&file, &request.passphrase)?;
-    let restored = wallet.restore(&file, &request.passphrase)?;
+        file.ok_or_else(|| HttpProblem::InvalidRequest(Some("file must be the export file, base64url".into())))?;
+    let restored = state.wallet()?.wallets.restore(wallet, file, passphrase, request.merge).await?;
     Ok(Json(json!({"restored": restored})))
 }

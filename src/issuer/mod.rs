@@ -180,7 +180,7 @@ impl Issuer {
         self.validate(&value)?;
         let valid_for = valid_until.map(|until| until - now);
         let (claims, paths) = crate::core::sd_jwt_vc::project(&credential, &holder, now, valid_for);
-        crate::core::sd_jwt_vc::issue(claims, &paths, &self.key, &self.kid, DECOYS)
+        crate::core::sd_jwt_vc::issue(claims, &paths, &self.key, &self.kid, DECOYS, &mut crate::system::OsRng)
             .map_err(|e| IssueError::Invalid { problems: vec![e.to_string()] })
     }
 

@@ -1,30 +1,39 @@
 //! The issuer side of `OpenID4VCI` 1.0, pre-authorized code flow (STANDARDS.md section 4): credential issuer and
 //! authorization server metadata, offers made by the admin from an achievement description, the token endpoint
 //! (single-use, short-lived codes; an optional transaction code with a limit on wrong attempts), the nonce endpoint,
-//! the credential endpoint (key proof checked, credential bound to the proven key), and notifications.
+//! the credential endpoint (key proof checked, credential bound to the proven key, one credential per access token
+//! whatever the concurrency), and notifications.
 //!
-//! Offers, codes, access tokens and nonces live in memory only: they are short-lived secrets, and a restart simply
-//! invalidates them (the learner asks for a new offer). Codes and tokens are kept as SHA-256 digests; transaction
-//! codes are compared in constant time.
+//! This protocol state is its own object, [`CredentialIssuance`], beside the [`IssuerService`] it issues with (the
+//! service knows nothing of the protocol). The state is durable (issue 11): offers, code and token digests,
+//! transaction-code attempts and `c_nonce`s are expiring records in sled, so a restart neither loses a pending
+//! offer nor lets a used code or nonce be used again. No secret is written: the pre-authorized code of an offer is
+//! derived from the server's protocol key (HMAC-SHA256 over the offer id) when the offer is served, and codes, access
+//! tokens and transaction codes are kept as digests only; transaction codes are compared in constant time.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq as _;
+use zeroize::Zeroizing;
 
 use super::service::IssuerService;
 use super::{AchievementDescription, IssueError};
 use crate::core::credential::MICRO_CREDENTIAL;
 use crate::core::did::Did;
-use crate::core::encoding::random_b64url;
-use crate::core::encoding::sha256;
+use crate::core::encoding::{b64url, hmac_sha256, sha256};
+use crate::core::format::Format;
 use crate::core::openid4vci::{
     self, CredentialOffer, Grants, PRE_AUTHORIZED_CODE_GRANT, PreAuthorizedCode, ProtocolError, TxCode,
 };
 use crate::core::sd_jwt_vc::{VCT_MICRO_CREDENTIAL, VCT_SKILL};
+use crate::core::secret::SecretString;
+use crate::store::StoreError;
+use crate::store::expiring::Expiring;
+use crate::system::random_b64url;
 
 /// The configuration id of skill credentials as SD-JWT VCs.
 pub const SKILL_CONFIGURATION: &str = "skill_sd_jwt";
@@ -34,6 +43,8 @@ pub const MICRO_CREDENTIAL_CONFIGURATION: &str = "micro_credential_sd_jwt";
 pub const DEFAULT_OFFER_TTL: Duration = Duration::minutes(10);
 /// The longest offer the admin may ask for.
 pub const MAX_OFFER_TTL: Duration = Duration::hours(24);
+/// How long an offer's record is kept after it expires, so the admin can still read where it stood.
+pub const OFFER_RETENTION: Duration = Duration::hours(24);
 /// How long an access token lives.
 pub const ACCESS_TOKEN_TTL: Duration = Duration::minutes(5);
 /// How long a `c_nonce` lives.
@@ -42,17 +53,19 @@ pub const NONCE_TTL: Duration = Duration::minutes(5);
 pub const MAX_TX_CODE_ATTEMPTS: u32 = 3;
 /// Digits of a generated transaction code.
 pub const DEFAULT_TX_CODE_LENGTH: u32 = 6;
-/// Most unexpired nonces kept (an unauthenticated endpoint must not grow memory without bound).
-const MAX_NONCES: usize = 100_000;
+/// Most unexpired nonces kept (an unauthenticated endpoint must not grow storage without bound).
+pub const MAX_NONCES: usize = 100_000;
 
 /// Where an offer stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OfferState {
     /// Waiting for the wallet.
     Offered,
     /// The code was redeemed for an access token.
     TokenIssued,
+    /// A credential request holds the token; the credential is being signed.
+    Issuing,
     /// The credential was issued.
     CredentialIssued,
     /// The wallet reported it stored the credential.
@@ -85,49 +98,48 @@ pub struct CreatedOffer {
     pub offer_uri: String,
     /// Where the offer is served.
     pub credential_offer_uri: String,
-    /// The transaction code, to send to the learner by another channel (shown once).
+    /// The transaction code, to send to the learner by another channel (shown once, never stored).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tx_code: Option<String>,
+    pub tx_code: Option<SecretString>,
     /// RFC 3339.
     pub expires_at: String,
 }
 
-#[derive(Debug)]
-struct Offer {
-    configuration: &'static str,
+/// An offer as stored: no code in clear.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct OfferRecord {
+    v: u32,
+    configuration: String,
     description: AchievementDescription,
-    code: String,
+    /// The transaction code's HMAC digest (base64url) and what the wallet is told about it.
     tx_code: Option<(String, TxCode)>,
-    expires: DateTime<Utc>,
+    /// Unix seconds after which the code cannot be redeemed.
+    redeemable_until: i64,
     wrong_attempts: u32,
     state: OfferState,
     credential_id: Option<String>,
     notification_id: Option<String>,
 }
 
-#[derive(Debug)]
+/// An access token's grant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Grant {
     offer: String,
-    expires: DateTime<Utc>,
 }
 
-#[derive(Debug, Default)]
-struct State {
-    offers: HashMap<String, Offer>,
-    codes: HashMap<[u8; 32], String>,
-    tokens: HashMap<[u8; 32], Grant>,
-    nonces: HashMap<String, DateTime<Utc>>,
+/// The issuer's side of `OpenID4VCI`: its durable protocol state and the service it issues with.
+pub struct CredentialIssuance {
+    service: Arc<IssuerService>,
+    key: Zeroizing<[u8; 32]>,
+    offers: Expiring<OfferRecord>,
+    codes: Expiring<String>,
+    tokens: Expiring<Grant>,
+    nonces: Expiring<()>,
 }
 
-/// The protocol state of the issuer (in memory).
-#[derive(Debug, Default)]
-pub struct Exchange {
-    state: Mutex<State>,
-}
-
-impl Exchange {
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+impl std::fmt::Debug for CredentialIssuance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialIssuance").field("offers", &self.offers.len()).finish_non_exhaustive()
     }
 }
 
@@ -154,7 +166,63 @@ fn unauthorized(description: impl Into<String>) -> EndpointError {
     EndpointError { status: 401, error: ProtocolError::new("invalid_token", description) }
 }
 
-impl IssuerService {
+fn storage(error: &StoreError) -> EndpointError {
+    tracing::error!(%error, "OpenID4VCI state");
+    EndpointError { status: 500, error: ProtocolError::new("server_error", "the issuer's state could not be read") }
+}
+
+fn digest(secret: &str) -> Vec<u8> {
+    sha256(secret).to_vec()
+}
+
+impl CredentialIssuance {
+    /// The protocol for `service`, its state in `db`, codes derived from the protocol `key`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the trees cannot be opened.
+    pub fn open(service: Arc<IssuerService>, db: &sled::Db, key: Zeroizing<[u8; 32]>) -> Result<Self, StoreError> {
+        Ok(Self {
+            service,
+            key,
+            offers: Expiring::open(db, "issuer.oid4vci.offers")?,
+            codes: Expiring::open(db, "issuer.oid4vci.codes")?,
+            tokens: Expiring::open(db, "issuer.oid4vci.tokens")?,
+            nonces: Expiring::open(db, "issuer.oid4vci.nonces")?,
+        })
+    }
+
+    /// The service credentials are issued with.
+    #[must_use]
+    pub fn service(&self) -> &IssuerService {
+        &self.service
+    }
+
+    fn public_url(&self) -> &str {
+        self.service.public_url()
+    }
+
+    fn signer(&self) -> &super::Issuer {
+        self.service.signer()
+    }
+
+    /// The offer's pre-authorized code: derived, never stored.
+    fn code_of(&self, offer: &str) -> String {
+        b64url(hmac_sha256(self.key.as_slice(), format!("pre-authorized_code\0{offer}").as_bytes()))
+    }
+
+    /// The digest a transaction code is kept and compared as.
+    fn tx_digest(&self, offer: &str, code: &str) -> String {
+        b64url(hmac_sha256(self.key.as_slice(), format!("tx_code\0{offer}\0{code}").as_bytes()))
+    }
+
+    /// Removes expired offers, codes, tokens and nonces; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn purge(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        Ok(self.offers.purge(now)? + self.codes.purge(now)? + self.tokens.purge(now)? + self.nonces.purge(now)?)
+    }
+
     /// The credential issuer identifier: the public URL.
     #[must_use]
     pub fn credential_issuer(&self) -> &str {
@@ -167,7 +235,7 @@ impl IssuerService {
         let base = self.public_url();
         let configuration = |vct: &str, name: &str| {
             json!({
-                "format": "dc+sd-jwt",
+                "format": Format::SdJwtVc.protocol_identifier(),
                 "vct": vct,
                 "scope": name.to_lowercase().replace(' ', "_"),
                 "cryptographic_binding_methods_supported": ["jwk", "did:key", "did:jwk"],
@@ -222,6 +290,7 @@ impl IssuerService {
         if !(Duration::seconds(1)..=MAX_OFFER_TTL).contains(&request.ttl) {
             return Err(IssueError::Description("an offer lives between 1 second and 24 hours".into()));
         }
+        let id = random_b64url(16);
         let tx_code = match request.tx_code_length {
             Some(length @ 4..=12) => {
                 let meta = TxCode {
@@ -229,33 +298,27 @@ impl IssuerService {
                     length: Some(length),
                     description: Some("The code your training provider sent you by e-mail".into()),
                 };
-                Some((numeric_code(length), meta))
+                Some((SecretString::new(numeric_code(length)), meta))
             }
             Some(_) => return Err(IssueError::Description("a transaction code has 4 to 12 digits".into())),
             None => None,
         };
         let micro = request.description.achievement.achievement_type.as_deref() == Some(MICRO_CREDENTIAL);
-        let id = random_b64url(16);
-        let code = random_b64url(32);
         let expires = now + request.ttl;
-        let offer = Offer {
-            configuration: if micro { MICRO_CREDENTIAL_CONFIGURATION } else { SKILL_CONFIGURATION },
+        let record = OfferRecord {
+            v: 1,
+            configuration: if micro { MICRO_CREDENTIAL_CONFIGURATION } else { SKILL_CONFIGURATION }.to_owned(),
             description: request.description,
-            code: code.clone(),
-            tx_code: tx_code.clone(),
-            expires,
+            tx_code: tx_code.as_ref().map(|(code, meta)| (self.tx_digest(&id, code.expose()), meta.clone())),
+            redeemable_until: expires.timestamp(),
             wrong_attempts: 0,
             state: OfferState::Offered,
             credential_id: None,
             notification_id: None,
         };
-        let mut state = self.exchange().lock();
-        state.offers.retain(|_, o| o.expires > now || o.state != OfferState::Offered);
-        let State { offers, codes, .. } = &mut *state;
-        codes.retain(|_, offer| offers.contains_key(offer));
-        state.codes.insert(sha256(&code), id.clone());
-        state.offers.insert(id.clone(), offer);
-        drop(state);
+        let store = |e: StoreError| IssueError::Store(e.to_string());
+        self.offers.insert(id.as_bytes(), &record, expires + OFFER_RETENTION).map_err(store)?;
+        self.codes.insert(&digest(&self.code_of(&id)), &id, expires).map_err(store)?;
         let url = format!("{}/offers/{id}", self.public_url());
         Ok(CreatedOffer {
             id,
@@ -267,19 +330,20 @@ impl IssuerService {
     }
 
     /// The offer document served at its `credential_offer_uri`, while the code is unused and unexpired.
-    ///
-    /// # Errors
-    /// `None` for unknown, expired or redeemed offers.
     #[must_use]
     pub fn offer(&self, id: &str, now: DateTime<Utc>) -> Option<CredentialOffer> {
-        let state = self.exchange().lock();
-        let offer = state.offers.get(id).filter(|o| o.expires > now && o.state == OfferState::Offered)?;
-        let code = offer.code.clone();
+        let record = self.offers.get(id.as_bytes(), now).ok()??;
+        if record.state != OfferState::Offered || record.redeemable_until <= now.timestamp() {
+            return None;
+        }
         Some(CredentialOffer {
             credential_issuer: self.credential_issuer().to_owned(),
-            credential_configuration_ids: vec![offer.configuration.to_owned()],
+            credential_configuration_ids: vec![record.configuration.clone()],
             grants: Some(Grants {
-                pre_authorized_code: Some(PreAuthorizedCode { code, tx_code: offer.tx_code.clone().map(|(_, m)| m) }),
+                pre_authorized_code: Some(PreAuthorizedCode {
+                    code: self.code_of(id),
+                    tx_code: record.tx_code.map(|(_, meta)| meta),
+                }),
                 other: serde_json::Map::new(),
             }),
         })
@@ -287,12 +351,13 @@ impl IssuerService {
 
     /// Where an offer stands (admin).
     #[must_use]
-    pub fn offer_state(&self, id: &str) -> Option<(OfferState, Option<String>)> {
-        let state = self.exchange().lock();
-        state.offers.get(id).map(|o| (o.state, o.credential_id.clone()))
+    pub fn offer_state(&self, id: &str, now: DateTime<Utc>) -> Option<(OfferState, Option<String>)> {
+        let record = self.offers.get(id.as_bytes(), now).ok()??;
+        Some((record.state, record.credential_id))
     }
 
-    /// The token endpoint (section 6) for the pre-authorized code grant.
+    /// The token endpoint (section 6) for the pre-authorized code grant. The code is consumed only by a request
+    /// that is valid otherwise; a wrong transaction code is counted, and the third locks the offer.
     ///
     /// # Errors
     /// [`EndpointError`] with the specification's codes.
@@ -304,117 +369,102 @@ impl IssuerService {
         }
         let code =
             form.get("pre-authorized_code").ok_or_else(|| bad("invalid_request", "pre-authorized_code is missing"))?;
-        let mut guard = self.exchange().lock();
-        let state = &mut *guard;
-        let id = state
-            .codes
-            .get(&sha256(code))
-            .cloned()
-            .ok_or_else(|| bad("invalid_grant", "unknown pre-authorized code"))?;
-        let offer = state.offers.get_mut(&id).ok_or_else(|| bad("invalid_grant", "unknown pre-authorized code"))?;
-        if offer.state != OfferState::Offered {
-            return Err(bad("invalid_grant", "the pre-authorized code was already used"));
-        }
-        if offer.expires <= now {
-            return Err(bad("invalid_grant", "the pre-authorized code has expired"));
-        }
-        match (&offer.tx_code, form.get("tx_code")) {
+        let unknown = || bad("invalid_grant", "unknown, expired or used pre-authorized code");
+        let id = self.codes.get(&digest(code), now).map_err(|e| storage(&e))?.ok_or_else(unknown)?;
+        let record = self.offers.get(id.as_bytes(), now).map_err(|e| storage(&e))?.ok_or_else(unknown)?;
+        let details = form
+            .get("authorization_details")
+            .map(|details| authorization_details(details, &record.configuration))
+            .transpose()?;
+        match (&record.tx_code, form.get("tx_code")) {
             (None, Some(_)) => return Err(bad("invalid_request", "tx_code was sent but this offer does not use one")),
             (Some(_), None) => return Err(bad("invalid_request", "this offer requires a tx_code")),
-            (Some((expected, _)), Some(given)) => {
-                if !bool::from(sha256(expected).ct_eq(&sha256(given))) {
-                    offer.wrong_attempts += 1;
-                    if offer.wrong_attempts >= MAX_TX_CODE_ATTEMPTS {
-                        offer.state = OfferState::Locked;
-                        return Err(bad("invalid_grant", "wrong tx_code; too many attempts, the offer is now invalid"));
-                    }
-                    let left = MAX_TX_CODE_ATTEMPTS - offer.wrong_attempts;
-                    return Err(bad("invalid_grant", format!("wrong tx_code ({left} attempt(s) left)")));
-                }
-            }
-            (None, None) => {}
+            _ => {}
         }
-        offer.state = OfferState::TokenIssued;
-        let configuration = offer.configuration;
+        let given = form.get("tx_code").map(|code| self.tx_digest(&id, code));
+        let redeemed = self
+            .offers
+            .update(id.as_bytes(), now, |offer| redeem(offer, given.as_deref(), now))
+            .map_err(|e| storage(&e))?
+            .ok_or_else(unknown)?;
+        // The code's entry stays until the offer expires, so a second use is told "already used".
+        redeemed?;
         let token = random_b64url(32);
-        state.tokens.retain(|_, g| g.expires > now);
-        state.tokens.insert(sha256(&token), Grant { offer: id, expires: now + ACCESS_TOKEN_TTL });
+        let grant = Grant { offer: id };
+        self.tokens.insert(&digest(&token), &grant, now + ACCESS_TOKEN_TTL).map_err(|e| storage(&e))?;
         let mut answer = json!({
             "access_token": token,
             "token_type": "Bearer",
             "expires_in": ACCESS_TOKEN_TTL.num_seconds(),
         });
-        if let Some(details) = form.get("authorization_details") {
-            answer["authorization_details"] = authorization_details(details, configuration)?;
+        if let Some(details) = details {
+            answer["authorization_details"] = details;
         }
         Ok(answer)
     }
 
     /// The nonce endpoint (section 7): a fresh, unpredictable `c_nonce`, valid for [`NONCE_TTL`], single use.
-    #[must_use]
-    pub fn c_nonce(&self, now: DateTime<Utc>) -> String {
-        let nonce = random_b64url(32);
-        let mut state = self.exchange().lock();
-        state.nonces.retain(|_, expires| *expires > now);
-        if state.nonces.len() >= MAX_NONCES {
-            let oldest = state.nonces.iter().min_by_key(|(_, e)| **e).map(|(n, _)| n.clone());
-            if let Some(oldest) = oldest {
-                state.nonces.remove(&oldest);
-            }
+    ///
+    /// # Errors
+    /// [`EndpointError`] 503 when [`MAX_NONCES`] unexpired nonces are outstanding, or storage failures.
+    pub fn c_nonce(&self, now: DateTime<Utc>) -> Result<String, EndpointError> {
+        if self.nonces.len() >= MAX_NONCES && self.nonces.purge(now).map_err(|e| storage(&e))? == 0 {
+            let error = ProtocolError::new("temporarily_unavailable", "too many outstanding nonces; try again later");
+            return Err(EndpointError { status: 503, error });
         }
-        state.nonces.insert(nonce.clone(), now + NONCE_TTL);
-        nonce
+        let nonce = random_b64url(32);
+        self.nonces.insert(nonce.as_bytes(), &(), now + NONCE_TTL).map_err(|e| storage(&e))?;
+        Ok(nonce)
     }
 
     /// The credential endpoint (section 8): checks the access token, the request and the key proof (including its
-    /// `c_nonce`, consumed), then issues the offered credential as an SD-JWT VC bound to the proven key.
+    /// `c_nonce`, consumed), then claims the token's offer (so concurrent requests with one token get one
+    /// credential between them) and issues the offered credential as an SD-JWT VC bound to the proven key.
     ///
     /// # Errors
     /// [`EndpointError`] with the specification's codes.
     pub fn credential(&self, access_token: &str, request: &Value, now: DateTime<Utc>) -> Result<Value, EndpointError> {
-        let (offer_id, configuration, description) = self.granted(access_token, now)?;
-        let asked = match (request.get("credential_configuration_id"), request.get("credential_identifier")) {
-            (Some(_), Some(_)) => {
-                return Err(bad(
-                    "invalid_credential_request",
-                    "credential_configuration_id and credential_identifier exclude each other",
-                ));
-            }
-            (None, Some(identifier)) if identifier.as_str() == Some(configuration) => Some(configuration),
-            (None, Some(_)) => {
-                return Err(bad("unknown_credential_identifier", "not a credential identifier of this token"));
-            }
-            (id, None) => id.and_then(Value::as_str),
-        };
-        match asked {
-            Some(id) if id == configuration => {}
-            Some(id) if [SKILL_CONFIGURATION, MICRO_CREDENTIAL_CONFIGURATION].contains(&id) => {
-                return Err(bad("invalid_credential_request", format!("{id:?} was not offered with this token")));
-            }
-            Some(id) => return Err(bad("unknown_credential_configuration", format!("{id:?} is not offered here"))),
-            None => return Err(bad("invalid_credential_request", "credential_configuration_id is missing")),
-        }
+        let (offer_id, record) = self.granted(access_token, now)?;
+        check_configuration(request, &record.configuration)?;
         let proof = single_proof(request)?;
         let proven = openid4vci::check_key_proof(proof, self.credential_issuer(), now)
             .map_err(|e| bad(e.code, e.description))?;
         self.use_nonce(proven.nonce.as_deref(), now)?;
-        let holder = Did::key(&proven.key);
+        self.claim(&offer_id, now)?;
+        match self.sign_for(&record.description, &proven.key, now) {
+            Ok((credential_id, compact)) => {
+                let notification_id = random_b64url(16);
+                self.offers
+                    .update(offer_id.as_bytes(), now, |offer| {
+                        offer.state = OfferState::CredentialIssued;
+                        offer.credential_id = Some(credential_id.clone());
+                        offer.notification_id = Some(notification_id.clone());
+                        ((), true)
+                    })
+                    .map_err(|e| storage(&e))?;
+                tracing::info!(credential = %credential_id, "credential issued over OpenID4VCI");
+                Ok(json!({"credentials": [{"credential": compact}], "notification_id": notification_id}))
+            }
+            Err(error) => {
+                self.set_state(&offer_id, OfferState::TokenIssued, now)?;
+                Err(error)
+            }
+        }
+    }
+
+    fn sign_for(
+        &self,
+        description: &AchievementDescription,
+        key: &crate::core::keys::VerifyingKey,
+        now: DateTime<Utc>,
+    ) -> Result<(String, String), EndpointError> {
+        let holder = Did::key(key);
         let built = self
             .signer()
-            .build_credential(&description, holder.as_str(), None, now)
+            .build_credential(description, holder.as_str(), None, now)
             .and_then(|c| serde_json::to_value(c).map_err(|e| IssueError::Description(e.to_string())))
             .map_err(|e| bad("credential_request_denied", e.to_string()))?;
-        let (credential_id, compact) =
-            self.issue_sd_jwt(built, now).map_err(|e| bad("credential_request_denied", e.to_string()))?;
-        let notification_id = random_b64url(16);
-        let mut state = self.exchange().lock();
-        if let Some(offer) = state.offers.get_mut(&offer_id) {
-            offer.state = OfferState::CredentialIssued;
-            offer.credential_id = Some(credential_id.clone());
-            offer.notification_id = Some(notification_id.clone());
-        }
-        tracing::info!(offer = %offer_id, credential = %credential_id, "credential issued over OpenID4VCI");
-        Ok(json!({"credentials": [{"credential": compact}], "notification_id": notification_id}))
+        self.service.issue_sd_jwt(built, now).map_err(|e| bad("credential_request_denied", e.to_string()))
     }
 
     /// The notification endpoint (section 11): records the wallet's event for the offer.
@@ -422,47 +472,126 @@ impl IssuerService {
     /// # Errors
     /// [`EndpointError`] `invalid_token`, `invalid_notification_id` or `invalid_notification_request`.
     pub fn notify(&self, access_token: &str, body: &Value, now: DateTime<Utc>) -> Result<(), EndpointError> {
-        let mut state = self.exchange().lock();
-        let grant = state.tokens.get(&sha256(access_token)).filter(|g| g.expires > now);
-        let offer_id = grant.map(|g| g.offer.clone()).ok_or_else(|| unauthorized("unknown or expired access token"))?;
-        let offer = state.offers.get_mut(&offer_id).ok_or_else(|| unauthorized("unknown access token"))?;
-        let id = body.get("notification_id").and_then(Value::as_str);
-        if id.is_none() || offer.notification_id.as_deref() != id {
-            return Err(bad("invalid_notification_id", "unknown notification_id"));
-        }
-        offer.state = match body.get("event").and_then(Value::as_str) {
+        let grant = self.tokens.get(&digest(access_token), now).map_err(|e| storage(&e))?;
+        let grant = grant.ok_or_else(|| unauthorized("unknown or expired access token"))?;
+        let state = match body.get("event").and_then(Value::as_str) {
             Some("credential_accepted") => OfferState::CredentialAccepted,
             Some("credential_failure") => OfferState::CredentialFailure,
             Some("credential_deleted") => OfferState::CredentialDeleted,
             _ => return Err(bad("invalid_notification_request", "event is not one of the defined events")),
         };
-        Ok(())
+        let id = body.get("notification_id").and_then(Value::as_str).map(str::to_owned);
+        let recorded = self
+            .offers
+            .update(grant.offer.as_bytes(), now, |offer| {
+                if id.is_none() || offer.notification_id != id {
+                    return (false, false);
+                }
+                offer.state = state;
+                (true, true)
+            })
+            .map_err(|e| storage(&e))?
+            .ok_or_else(|| unauthorized("unknown access token"))?;
+        if recorded { Ok(()) } else { Err(bad("invalid_notification_id", "unknown notification_id")) }
     }
 
-    fn granted(
-        &self,
-        access_token: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(String, &'static str, AchievementDescription), EndpointError> {
-        let state = self.exchange().lock();
-        let grant = state.tokens.get(&sha256(access_token)).filter(|g| g.expires > now);
+    fn granted(&self, access_token: &str, now: DateTime<Utc>) -> Result<(String, OfferRecord), EndpointError> {
+        let grant = self.tokens.get(&digest(access_token), now).map_err(|e| storage(&e))?;
         let grant = grant.ok_or_else(|| unauthorized("unknown or expired access token"))?;
-        let offer = state.offers.get(&grant.offer).ok_or_else(|| unauthorized("unknown access token"))?;
-        if offer.state != OfferState::TokenIssued {
+        let record = self.offers.get(grant.offer.as_bytes(), now).map_err(|e| storage(&e))?;
+        let record = record.ok_or_else(|| unauthorized("unknown access token"))?;
+        if record.state != OfferState::TokenIssued {
             return Err(bad("credential_request_denied", "the credential of this offer was already issued"));
         }
-        Ok((grant.offer.clone(), offer.configuration, offer.description.clone()))
+        Ok((grant.offer, record))
+    }
+
+    /// Moves the offer from `TokenIssued` to `Issuing`: exactly one request per token gets there.
+    fn claim(&self, offer_id: &str, now: DateTime<Utc>) -> Result<(), EndpointError> {
+        let claimed = self
+            .offers
+            .update(offer_id.as_bytes(), now, |offer| {
+                if offer.state == OfferState::TokenIssued {
+                    offer.state = OfferState::Issuing;
+                    (true, true)
+                } else {
+                    (false, false)
+                }
+            })
+            .map_err(|e| storage(&e))?;
+        if claimed == Some(true) {
+            Ok(())
+        } else {
+            Err(bad("credential_request_denied", "the credential of this offer was already issued"))
+        }
+    }
+
+    fn set_state(&self, offer_id: &str, state: OfferState, now: DateTime<Utc>) -> Result<(), EndpointError> {
+        self.offers
+            .update(offer_id.as_bytes(), now, |offer| {
+                offer.state = state;
+                ((), true)
+            })
+            .map_err(|e| storage(&e))?;
+        Ok(())
     }
 
     fn use_nonce(&self, nonce: Option<&str>, now: DateTime<Utc>) -> Result<(), EndpointError> {
         let nonce =
             nonce.ok_or_else(|| bad("invalid_nonce", "the proof carries no nonce; get one from the nonce endpoint"))?;
-        let mut state = self.exchange().lock();
-        match state.nonces.remove(nonce) {
-            Some(expires) if expires > now => Ok(()),
-            Some(_) => Err(bad("invalid_nonce", "the c_nonce has expired; get a new one")),
-            None => Err(bad("invalid_nonce", "the c_nonce is unknown or was already used; get a new one")),
+        match self.nonces.take(nonce.as_bytes(), now).map_err(|e| storage(&e))? {
+            Some(()) => Ok(()),
+            None => Err(bad("invalid_nonce", "the c_nonce is unknown, expired or was already used; get a new one")),
         }
+    }
+}
+
+/// The state change of a token request: the offer must be redeemable, and the transaction code (when the offer has
+/// one) right; a wrong one is counted and the third locks the offer. Returns what to answer and whether to write.
+fn redeem(offer: &mut OfferRecord, given: Option<&str>, now: DateTime<Utc>) -> (Result<(), EndpointError>, bool) {
+    if offer.state != OfferState::Offered {
+        return (Err(bad("invalid_grant", "the pre-authorized code was already used")), false);
+    }
+    if offer.redeemable_until <= now.timestamp() {
+        return (Err(bad("invalid_grant", "the pre-authorized code has expired")), false);
+    }
+    if let (Some((expected, _)), Some(given)) = (&offer.tx_code, given) {
+        if !bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
+            offer.wrong_attempts += 1;
+            if offer.wrong_attempts >= MAX_TX_CODE_ATTEMPTS {
+                offer.state = OfferState::Locked;
+                return (Err(bad("invalid_grant", "wrong tx_code; too many attempts, the offer is now invalid")), true);
+            }
+            let left = MAX_TX_CODE_ATTEMPTS - offer.wrong_attempts;
+            return (Err(bad("invalid_grant", format!("wrong tx_code ({left} attempt(s) left)"))), true);
+        }
+    }
+    offer.state = OfferState::TokenIssued;
+    (Ok(()), true)
+}
+
+/// The request must name the configuration this token was granted for.
+fn check_configuration(request: &Value, configuration: &str) -> Result<(), EndpointError> {
+    let asked = match (request.get("credential_configuration_id"), request.get("credential_identifier")) {
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                "invalid_credential_request",
+                "credential_configuration_id and credential_identifier exclude each other",
+            ));
+        }
+        (None, Some(identifier)) if identifier.as_str() == Some(configuration) => Some(configuration),
+        (None, Some(_)) => {
+            return Err(bad("unknown_credential_identifier", "not a credential identifier of this token"));
+        }
+        (id, None) => id.and_then(Value::as_str),
+    };
+    match asked {
+        Some(id) if id == configuration => Ok(()),
+        Some(id) if [SKILL_CONFIGURATION, MICRO_CREDENTIAL_CONFIGURATION].contains(&id) => {
+            Err(bad("invalid_credential_request", format!("{id:?} was not offered with this token")))
+        }
+        Some(id) => Err(bad("unknown_credential_configuration", format!("{id:?} is not offered here"))),
+        None => Err(bad("invalid_credential_request", "credential_configuration_id is missing")),
     }
 }
 
@@ -511,14 +640,21 @@ mod tests {
     use crate::core::keys::SigningKey;
     use crate::issuer::service::ServiceConfig;
 
-    fn service(dir: &std::path::Path) -> IssuerService {
-        let db = crate::store::db::open(dir).unwrap();
+    fn service(dir: &std::path::Path) -> CredentialIssuance {
+        on(&crate::store::db::open(dir).unwrap())
+    }
+
+    /// A fresh protocol object over `db`: nothing carried over in memory, as after a restart.
+    fn on(db: &sled::Db) -> CredentialIssuance {
+        let db = db.clone();
+        let key = Zeroizing::new([9u8; 32]);
         let config = ServiceConfig {
             public_url: "https://academy.example".into(),
             entries_per_list: 131_072,
             status_ttl_ms: 300_000,
         };
-        IssuerService::open(db, SigningKey::generate(), config).unwrap()
+        let service = IssuerService::open(db.clone(), SigningKey::generate(&mut rand::rngs::OsRng), config).unwrap();
+        CredentialIssuance::open(Arc::new(service), &db, key).unwrap()
     }
 
     fn description() -> AchievementDescription {
@@ -538,18 +674,100 @@ mod tests {
             ("pre-authorized_code".to_owned(), code),
         ]);
         let token = service.token(&form, now).unwrap()["access_token"].as_str().unwrap().to_owned();
-        let holder = SigningKey::generate();
+        let holder = SigningKey::generate(&mut rand::rngs::OsRng);
         let kid = Did::key(&holder.verifying_key()).default_kid();
         let proof = |nonce: &str| {
             let jwt = openid4vci::key_proof(&holder, &kid, "https://academy.example", Some(nonce), now).unwrap();
             json!({"credential_configuration_id": MICRO_CREDENTIAL_CONFIGURATION, "proofs": {"jwt": [jwt]}})
         };
-        let stale = service.c_nonce(now - NONCE_TTL - Duration::seconds(1));
+        let stale = service.c_nonce(now - NONCE_TTL - Duration::seconds(1)).unwrap();
         let refused = service.credential(&token, &proof(&stale), now).unwrap_err();
         assert_eq!((refused.error.code, refused.error.description.contains("expired")), ("invalid_nonce", true));
-        let fresh = service.c_nonce(now);
+        let fresh = service.c_nonce(now).unwrap();
         assert!(service.credential(&token, &proof(&fresh), now).is_ok());
-        assert_ne!(fresh, service.c_nonce(now), "nonces are never repeated");
+        assert_ne!(fresh, service.c_nonce(now).unwrap(), "nonces are never repeated");
+    }
+
+    fn redeem_code(service: &CredentialIssuance, id: &str, now: DateTime<Utc>) -> String {
+        let code = service.offer(id, now).unwrap().pre_authorized_code().unwrap().code.clone();
+        let form = HashMap::from([
+            ("grant_type".to_owned(), PRE_AUTHORIZED_CODE_GRANT.to_owned()),
+            ("pre-authorized_code".to_owned(), code),
+        ]);
+        service.token(&form, now).unwrap()["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Issue 11: two concurrent credential requests with one access token and two fresh nonces get one credential.
+    #[test]
+    fn one_access_token_yields_one_credential_under_concurrency_issue_11() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = service(dir.path());
+        let now = Utc::now();
+        let request = OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL };
+        let created = service.create_offer(request, now).unwrap();
+        let token = redeem_code(&service, &created.id, now);
+        let holder = SigningKey::generate(&mut rand::rngs::OsRng);
+        let kid = Did::key(&holder.verifying_key()).default_kid();
+        let requests: Vec<Value> = (0..6)
+            .map(|_| {
+                let nonce = service.c_nonce(now).unwrap();
+                let jwt = openid4vci::key_proof(&holder, &kid, "https://academy.example", Some(&nonce), now).unwrap();
+                json!({"credential_configuration_id": MICRO_CREDENTIAL_CONFIGURATION, "proofs": {"jwt": [jwt]}})
+            })
+            .collect();
+        let issued = std::thread::scope(|scope| {
+            let handles: Vec<_> =
+                requests.iter().map(|r| scope.spawn(|| service.credential(&token, r, now).is_ok())).collect();
+            handles.into_iter().map(|h| usize::from(h.join().unwrap())).sum::<usize>()
+        });
+        assert_eq!(issued, 1, "exactly one credential for one access token");
+        assert_eq!(service.offer_state(&created.id, now).unwrap().0, OfferState::CredentialIssued);
+    }
+
+    /// Issue 11: a token request refused for malformed `authorization_details` does not use up the code.
+    #[test]
+    fn a_refused_token_request_does_not_burn_the_code_issue_11() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = service(dir.path());
+        let now = Utc::now();
+        let request = OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL };
+        let created = service.create_offer(request, now).unwrap();
+        let code = service.offer(&created.id, now).unwrap().pre_authorized_code().unwrap().code.clone();
+        let mut form = HashMap::from([
+            ("grant_type".to_owned(), PRE_AUTHORIZED_CODE_GRANT.to_owned()),
+            ("pre-authorized_code".to_owned(), code),
+            ("authorization_details".to_owned(), "not json".to_owned()),
+        ]);
+        assert_eq!(service.token(&form, now).unwrap_err().error.code, "invalid_authorization_details");
+        form.remove("authorization_details");
+        assert!(service.token(&form, now).is_ok(), "the code still works for a valid request");
+        assert_eq!(service.token(&form, now).unwrap_err().error.code, "invalid_grant", "and then only once");
+    }
+
+    /// Issue 11: the offer and its code survive a restart (the state is in sled), and a used code stays used.
+    #[test]
+    fn offers_and_used_codes_survive_a_restart_issue_11() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::store::db::open(dir.path()).unwrap();
+        let now = Utc::now();
+        let (id, code) = {
+            let service = on(&db);
+            let request = OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL };
+            let id = service.create_offer(request, now).unwrap().id;
+            (id.clone(), service.offer(&id, now).unwrap().pre_authorized_code().unwrap().code.clone())
+        };
+        let restarted = on(&db);
+        let served = restarted.offer(&id, now).unwrap().pre_authorized_code().unwrap().code.clone();
+        assert_eq!(served, code, "the same code after a restart");
+        redeem_code(&restarted, &id, now);
+        drop(restarted);
+        let again = on(&db);
+        assert!(again.offer(&id, now).is_none(), "a redeemed offer is not served again after a restart");
+        let form = HashMap::from([
+            ("grant_type".to_owned(), PRE_AUTHORIZED_CODE_GRANT.to_owned()),
+            ("pre-authorized_code".to_owned(), code),
+        ]);
+        assert_eq!(again.token(&form, now).unwrap_err().error.code, "invalid_grant");
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub struct CredentialRecord {
     pub suspended: bool,
 }
 
-crate::versioned_record!(CredentialRecord, 1);
+crate::store::db::versioned_record!(CredentialRecord, 1);
 
 /// A status list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,7 +86,7 @@ pub struct ListRecord {
     pub entries: u32,
 }
 
-crate::versioned_record!(ListRecord, 1);
+crate::store::db::versioned_record!(ListRecord, 1);
 
 /// The registry.
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@ use super::status::{PublishedList, Publisher};
 use super::{IssueError, IssuedCredential, Issuer};
 use crate::core::credential::{has_type, issuer_id};
 use crate::core::did::{Did, DidDocument};
+use crate::core::format::Format;
 use crate::core::jose::{self, HeaderSpec, TokenKind};
 use crate::core::keys::SigningKey;
 use crate::core::status_list::bitstring::{Bitstring, MIN_ENTRIES};
@@ -22,12 +23,10 @@ use crate::core::status_list::token::TokenStatusList;
 use crate::core::vc_jose::{self, rfc3339};
 use crate::store::StoreError;
 use crate::store::db::GroupCommit;
+use crate::system::OsRng;
 
 /// The `kid` of the issuer key in its JWT VC Issuer Metadata.
 pub const METADATA_KID: &str = "key-1";
-
-/// Default `ttl` of published lists: 5 minutes (Bitstring Status List `ttl` is in milliseconds).
-pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
 
 /// How the service is set up.
 #[derive(Debug, Clone)]
@@ -80,7 +79,7 @@ pub struct IssuerService {
     registry: Registry,
     publisher: Publisher,
     config: ServiceConfig,
-    exchange: super::openid4vci::Exchange,
+    cache: Option<crate::net::Cache>,
 }
 
 impl IssuerService {
@@ -103,7 +102,7 @@ impl IssuerService {
             registry,
             publisher: Publisher::default(),
             config,
-            exchange: super::openid4vci::Exchange::default(),
+            cache: None,
         })
     }
 
@@ -113,9 +112,12 @@ impl IssuerService {
         &self.config.public_url
     }
 
-    /// The `OpenID4VCI` protocol state.
-    pub(super) fn exchange(&self) -> &super::openid4vci::Exchange {
-        &self.exchange
+    /// Shares a fetcher's cache: a status change drops the changed lists from it at once, so a verifier in the same
+    /// process sees a revocation without waiting for the list's ttl.
+    #[must_use]
+    pub fn with_cache(mut self, cache: crate::net::Cache) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     /// The issuer's DID.
@@ -203,12 +205,12 @@ impl IssuerService {
         } else {
             self.issuer.kid()
         };
-        let issued = crate::core::sd_jwt_vc::issue(claims, &paths, self.issuer.key(), kid, super::DECOYS)
+        let issued = crate::core::sd_jwt_vc::issue(claims, &paths, self.issuer.key(), kid, super::DECOYS, &mut OsRng)
             .map_err(|e| IssueError::Invalid { problems: vec![e.to_string()] })?;
         let record = CredentialRecord {
             v: 1,
             id: typed.id.clone(),
-            types: vec!["dc+sd-jwt".into()],
+            types: vec![Format::SdJwtVc.name().into()],
             issued_at: rfc3339(now),
             status: vec![StatusRef { purpose: Purpose::Token, list: list.id, index }],
             revoked: false,
@@ -351,6 +353,14 @@ impl IssuerService {
         self.registry.set_state(&record)?;
         for entry in &record.status {
             self.publisher.invalidate(&entry.list);
+            if let Some(cache) = &self.cache {
+                let url = if entry.purpose == Purpose::Token {
+                    self.token_list_url(&entry.list)
+                } else {
+                    self.list_url(&entry.list)
+                };
+                cache.invalidate(&url);
+            }
         }
         Ok(record)
     }

@@ -39,7 +39,6 @@ pub trait Record: Serialize + DeserializeOwned {
 }
 
 /// Implements [`Record`] for a struct whose version lives in a `v: u32` field: `versioned_record!(Type, 1);`.
-#[macro_export]
 macro_rules! versioned_record {
     ($type:ty, $version:expr) => {
         impl $crate::store::Record for $type {
@@ -50,6 +49,7 @@ macro_rules! versioned_record {
         }
     };
 }
+pub(crate) use versioned_record;
 
 /// Opens (or creates) the database in `dir`.
 ///

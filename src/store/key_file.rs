@@ -116,7 +116,7 @@ mod tests {
     fn written_with_mode_0600_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("issuer.jwk");
-        let key = SigningKey::generate();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
         write_key_file(&path, &key).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
@@ -127,15 +127,18 @@ mod tests {
     fn refuses_to_overwrite() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("issuer.jwk");
-        write_key_file(&path, &SigningKey::generate()).unwrap();
-        assert!(matches!(write_key_file(&path, &SigningKey::generate()), Err(KeyFileError::Exists(_))));
+        write_key_file(&path, &SigningKey::generate(&mut rand::rngs::OsRng)).unwrap();
+        assert!(matches!(
+            write_key_file(&path, &SigningKey::generate(&mut rand::rngs::OsRng)),
+            Err(KeyFileError::Exists(_))
+        ));
     }
 
     #[test]
     fn refuses_group_readable_key_files() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("issuer.jwk");
-        write_key_file(&path, &SigningKey::generate()).unwrap();
+        write_key_file(&path, &SigningKey::generate(&mut rand::rngs::OsRng)).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
         assert!(matches!(read_key_file(&path), Err(KeyFileError::TooOpen { mode: 0o640, .. })));
     }

@@ -1,7 +1,8 @@
-//! Storage plumbing shared by the roles: the sled database with versioned records, and secret files (keys,
-//! admin token) written with mode 0600.
+//! Storage plumbing shared by the roles: the sled database with versioned records, expiring protocol state, sealed
+//! records, and secret files (keys, admin token, protocol key) written with mode 0600.
 
 pub mod db;
+pub mod expiring;
 pub mod key_file;
 pub mod sealed;
 

@@ -27,6 +27,15 @@ pub const ARGON2_MEMORY_KIB: u32 = 64 * 1024;
 pub const ARGON2_PASSES: u32 = 3;
 /// Argon2id lanes.
 pub const ARGON2_LANES: u32 = 1;
+/// The most memory a stored or imported header may ask for, KiB (128 MiB: twice what we write). Parameters come
+/// from files before anything is authenticated, so they are bounded before any work (issue 11).
+pub const MAX_MEMORY_KIB: u32 = 128 * 1024;
+/// The fewest KiB accepted (8 MiB).
+pub const MIN_MEMORY_KIB: u32 = 8 * 1024;
+/// The most passes accepted.
+pub const MAX_PASSES: u32 = 10;
+/// The most lanes accepted.
+pub const MAX_LANES: u32 = 4;
 /// Version byte in front of every sealed record.
 const SEALED_V1: u8 = 1;
 
@@ -73,9 +82,7 @@ impl KdfParams {
     /// # Errors
     /// [`SealError::Kdf`] for unusable parameters.
     pub fn derive(&self, passphrase: &str) -> Result<Zeroizing<[u8; 32]>, SealError> {
-        if self.alg != "argon2id" || self.m > 1024 * 1024 || self.t > 64 {
-            return Err(SealError::Kdf(format!("unsupported or excessive parameters {self:?}")));
-        }
+        self.check()?;
         let params = Params::new(self.m, self.t, self.p, Some(32)).map_err(|e| SealError::Kdf(e.to_string()))?;
         let salt = b64url_decode(&self.salt).map_err(|_| SealError::Kdf("salt is not base64url".into()))?;
         let mut key = Zeroizing::new([0u8; 32]);
@@ -83,6 +90,31 @@ impl KdfParams {
             .hash_password_into(passphrase.as_bytes(), &salt, key.as_mut_slice())
             .map_err(|e| SealError::Kdf(e.to_string()))?;
         Ok(key)
+    }
+}
+
+impl KdfParams {
+    /// Refuses parameters outside the documented bounds, before any work is done.
+    ///
+    /// # Errors
+    /// [`SealError::Kdf`] naming the bound.
+    pub fn check(&self) -> Result<(), SealError> {
+        if self.alg != "argon2id" {
+            return Err(SealError::Kdf(format!("key derivation {:?} is not argon2id", self.alg)));
+        }
+        if !(MIN_MEMORY_KIB..=MAX_MEMORY_KIB).contains(&self.m) {
+            return Err(SealError::Kdf(format!(
+                "Argon2id memory {} KiB is outside {MIN_MEMORY_KIB}..={MAX_MEMORY_KIB} KiB",
+                self.m
+            )));
+        }
+        if !(1..=MAX_PASSES).contains(&self.t) || !(1..=MAX_LANES).contains(&self.p) {
+            return Err(SealError::Kdf(format!(
+                "Argon2id passes {} or lanes {} outside 1..={MAX_PASSES} and 1..={MAX_LANES}",
+                self.t, self.p
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -163,10 +195,26 @@ mod tests {
 
     #[test]
     fn derivation_depends_on_passphrase_and_salt() {
-        let params = KdfParams { m: 256, t: 1, ..KdfParams::new() };
+        let params = KdfParams { m: MIN_MEMORY_KIB, t: 1, ..KdfParams::new() };
         let a = params.derive("correct horse").unwrap();
         assert_eq!(a, params.derive("correct horse").unwrap());
         assert_ne!(a, params.derive("wrong horse").unwrap());
-        assert_ne!(a, KdfParams { m: 256, t: 1, ..KdfParams::new() }.derive("correct horse").unwrap());
+        assert_ne!(a, KdfParams { m: MIN_MEMORY_KIB, t: 1, ..KdfParams::new() }.derive("correct horse").unwrap());
+    }
+
+    /// Issue 11: parameters read from a file are bounded before any work: 1 GiB or 64 passes are refused at once.
+    #[test]
+    fn excessive_kdf_parameters_are_refused_before_any_work_issue_11() {
+        let started = std::time::Instant::now();
+        for params in [
+            KdfParams { m: 1024 * 1024, ..KdfParams::new() },
+            KdfParams { t: 64, ..KdfParams::new() },
+            KdfParams { p: 64, ..KdfParams::new() },
+            KdfParams { m: 1024, ..KdfParams::new() },
+            KdfParams { alg: "scrypt".into(), ..KdfParams::new() },
+        ] {
+            assert!(matches!(params.derive("x"), Err(SealError::Kdf(_))), "{params:?}");
+        }
+        assert!(started.elapsed() < std::time::Duration::from_millis(100), "refused without deriving");
     }
 }

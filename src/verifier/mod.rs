@@ -1,14 +1,15 @@
-//! The verifier role: an employer checks a presented credential. Runs the VC-JOSE pipeline of
-//! [`crate::core::vc_jose`] and adds what needs the network or the verifier's own policy: `did:web` resolution
-//! and status lists through the [`fetch::Fetcher`] (cached), and trust in the issuer ([`trust::TrustList`]).
+//! The verifier role: an employer checks a presented credential. Every token is parsed once
+//! ([`crate::core::pipeline::Parsed`]); what its header and claims name is fetched through the guarded fetcher
+//! (a did:web document, JWT VC Issuer Metadata, status lists, all in the fetcher's one cache); the offline checks
+//! of its format run; then this role alone concludes: status, trust in the issuer and the rest of its
+//! [`Policy`], into a [`Verification`] whose [`crate::core::verify::Verified`] value is what the wallet may store.
 //!
 //! Offline mode ([`Verifier::verify_offline`]) never touches the network: `did:web` documents must be supplied
 //! and status is reported as not checked.
 
-pub mod cache;
-pub mod fetch;
 mod key_cache;
 pub mod openid4vp;
+pub mod policy;
 pub mod presentation;
 pub mod status;
 pub mod trust;
@@ -20,48 +21,23 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::core::credential::issuer_id;
+use crate::core::credential::claims::{Credential, StatusReference};
 use crate::core::credential::schema::{SchemaLoadError, Schemas};
 use crate::core::did::{Did, DidDocument, DidError, DidMethod, Relationship};
-use crate::core::jose::CompactJws;
 use crate::core::keys::VerifyingKey;
-use crate::core::report::{Problem, Report};
+use crate::core::pipeline::{self, Parsed};
 pub use crate::core::sd_jwt_vc::KeyBindingPolicy;
-use crate::core::vc_jose::{self, DEFAULT_SKEW, IssuerKeyResolver, LocalResolver, VerifyContext, VerifyError};
-use cache::TtlCache;
-use fetch::{FetchError, Fetcher};
+use crate::core::vc_jose::{IssuerKeyResolver, LocalResolver, VerifyContext};
+use crate::core::verify::{Checked, CredentialVerifier, Verification};
+use crate::net::cache::Kind;
+use crate::net::{FetchError, Fetcher};
 pub use key_cache::KeyCache;
-use status::{EntryStatus, VerifiedList};
+pub use policy::Policy;
+use status::EntryStatus;
 pub use trust::{TrustList, TrustedIssuer};
 
 /// Largest DID document we download.
 pub const MAX_DID_DOCUMENT_BYTES: usize = 64 * 1024;
-
-/// What this verifier accepts beyond the standards.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    /// Tolerance for clock differences.
-    pub skew: chrono::Duration,
-    /// Recognised issuers; `None` means no list (an unknown issuer is a warning).
-    pub trust: Option<TrustList>,
-    /// Whether a status that cannot be established passes (with a warning) instead of failing.
-    pub accept_unknown_status: bool,
-}
-
-impl Policy {
-    /// The policy a wallet verifies received credentials with: a status that cannot be established is a warning,
-    /// not a refusal (the holder may be offline; every verifier checks status again when the credential is shown).
-    #[must_use]
-    pub fn for_holder() -> Self {
-        Self { accept_unknown_status: true, ..Self::default() }
-    }
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Self { skew: DEFAULT_SKEW, trust: None, accept_unknown_status: false }
-    }
-}
 
 /// A verifier.
 #[derive(Debug)]
@@ -70,11 +46,15 @@ pub struct Verifier {
     keys: KeyCache,
     policy: Policy,
     fetcher: Option<Fetcher>,
-    documents: TtlCache<ResolvedDid>,
-    lists: TtlCache<VerifiedList>,
-    token_lists: TtlCache<status::VerifiedTokenList>,
-    metadata: TtlCache<IssuerMetadata>,
     nonces: presentation::NonceLedger,
+}
+
+/// What is known about a credential's status when concluding.
+enum StatusFindings {
+    /// Offline: not checked.
+    NotChecked(&'static str),
+    /// Each reference with what its list says, as of an instant.
+    Checked(Vec<(StatusReference, EntryStatus)>, DateTime<Utc>),
 }
 
 impl Verifier {
@@ -88,20 +68,39 @@ impl Verifier {
             keys: KeyCache::new(LocalResolver::default()),
             policy,
             fetcher: None,
-            documents: TtlCache::default(),
-            lists: TtlCache::default(),
-            token_lists: TtlCache::default(),
-            metadata: TtlCache::default(),
             nonces: presentation::NonceLedger::default(),
         })
     }
 
-    /// A verifier that resolves `did:web` and fetches status lists through `fetcher`.
+    /// A verifier that resolves `did:web` and fetches status lists through `fetcher` (and its cache).
     ///
     /// # Errors
     /// [`SchemaLoadError`] if the compiled-in schemas are broken.
     pub fn online(policy: Policy, fetcher: Fetcher) -> Result<Self, SchemaLoadError> {
         Ok(Self { fetcher: Some(fetcher), ..Self::new(policy)? })
+    }
+
+    /// Keeps the nonces of verified presentations in `db`, so none is accepted twice, across restarts too.
+    ///
+    /// # Errors
+    /// [`crate::store::StoreError`] when the tree cannot be opened.
+    pub fn with_durable_nonces(mut self, db: &sled::Db) -> Result<Self, crate::store::StoreError> {
+        self.nonces = presentation::NonceLedger::durable(db)?;
+        Ok(self)
+    }
+
+    /// Removes expired protocol state (used nonces); returns how many records.
+    ///
+    /// # Errors
+    /// [`crate::store::StoreError`].
+    pub fn purge(&self, now: DateTime<Utc>) -> Result<usize, crate::store::StoreError> {
+        self.nonces.purge(now)
+    }
+
+    /// This verifier's policy.
+    #[must_use]
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// Adds a `did:web` DID document (read from a file), checking that its `id` is a did:web we can parse.
@@ -116,110 +115,80 @@ impl Verifier {
         Ok(did)
     }
 
-    /// Verifies a compact `vc+jwt` as of `at` without the network: status is reported as not checked.
+    /// Verifies a compact `vc+jwt` or `dc+sd-jwt` as of `at` without the network: status is reported as not
+    /// checked.
     #[must_use]
-    pub fn verify_offline(&self, token: &str, at: DateTime<Utc>) -> Report {
-        self.verify_locally(token, at, None)
-    }
-
-    fn verify_locally(&self, token: &str, at: DateTime<Utc>, kb: Option<KeyBindingPolicy<'_>>) -> Report {
-        let mut report = self.pipeline(token, &self.keys, at, kb);
-        self.finish(&mut report, |report| {
-            status_not_checked(report, "offline verification does not fetch status lists");
-        });
-        report
+    pub fn verify_offline(&self, token: &str, at: DateTime<Utc>) -> Verification<Credential> {
+        let checked = pipeline::check_token(token, &self.context(&self.keys, at), None);
+        self.conclude(checked, StatusFindings::NotChecked("offline verification does not fetch status lists"))
     }
 
     /// Verifies a compact `vc+jwt` or `dc+sd-jwt` as of `at`, resolving `did:web` issuers and checking status lists
     /// online.
-    pub async fn verify(&self, token: &str, at: DateTime<Utc>) -> Report {
+    pub async fn verify(&self, token: &str, at: DateTime<Utc>) -> Verification<Credential> {
         self.verify_bound(token, at, None).await
     }
 
     /// As [`Verifier::verify`], with the Key Binding a `dc+sd-jwt` must carry when `kb` requires it.
-    pub async fn verify_bound(&self, token: &str, at: DateTime<Utc>, kb: Option<KeyBindingPolicy<'_>>) -> Report {
-        let Some(fetcher) = &self.fetcher else { return self.verify_locally(token, at, kb) };
-        let web = self.web_document_for(token, fetcher).await;
-        let metadata = self.issuer_metadata_for(token, fetcher).await;
-        let keys = WebKeys { base: &self.keys, web, metadata };
-        let mut report = self.pipeline(token, &keys, at, kb);
-        if report.format == "dc+sd-jwt" {
-            let statuses = match &report.document {
-                Some(claims) if report.verified => self.check_token_status(claims, fetcher, &keys, at).await,
-                _ => Vec::new(),
-            };
-            let accept_unknown = self.policy.accept_unknown_status;
-            self.finish(&mut report, |report| record_status(report, &statuses, at, accept_unknown));
-            return report;
-        }
-        let statuses = match &report.document {
-            Some(document) if report.verified => self.check_status(document, fetcher, &keys, at).await,
-            _ => Vec::new(),
-        };
-        let accept_unknown = self.policy.accept_unknown_status;
-        self.finish(&mut report, |report| record_status(report, &statuses, at, accept_unknown));
-        report
-    }
-
-    /// The offline pipeline for the token's format: `dc+sd-jwt` (compact with `~`) or `vc+jwt`.
-    fn pipeline(
+    pub async fn verify_bound(
         &self,
         token: &str,
-        keys: &dyn IssuerKeyResolver,
         at: DateTime<Utc>,
         kb: Option<KeyBindingPolicy<'_>>,
-    ) -> Report {
-        let context = self.context(keys, at);
-        if token.contains(crate::core::sd_jwt::TILDE) {
-            return crate::core::sd_jwt_vc::verify(token, &context, kb);
-        }
-        vc_jose::verify_credential(token, &context)
+    ) -> Verification<Credential> {
+        let Some(fetcher) = &self.fetcher else {
+            let checked = pipeline::check_token(token, &self.context(&self.keys, at), kb);
+            return self.conclude(checked, StatusFindings::NotChecked("this verifier has no network"));
+        };
+        let parsed = Parsed::parse(token);
+        let keys = match &parsed {
+            Ok(parsed) => self.online_keys(parsed, fetcher).await,
+            Err(_) => WebKeys { base: &self.keys, web: None, metadata: None },
+        };
+        let checked = pipeline::check(token, parsed, &self.context(&keys, at), kb);
+        let findings = match checked.value.as_ref().filter(|_| checked.record.passed()) {
+            Some(credential) => StatusFindings::Checked(self.check_status(credential, fetcher, &keys, at).await, at),
+            None => StatusFindings::Checked(Vec::new(), at),
+        };
+        self.conclude(checked, findings)
     }
 
     fn context<'a>(&'a self, keys: &'a dyn IssuerKeyResolver, at: DateTime<Utc>) -> VerifyContext<'a> {
         VerifyContext { keys, schemas: &self.schemas, now: at, skew: self.policy.skew }
     }
 
-    fn finish(&self, report: &mut Report, status: impl FnOnce(&mut Report)) {
-        if report.verified {
-            status(report);
-            self.trust(report);
-            report.finish();
+    /// Status, trust and policy, then the conclusion. The only place a [`Verification`] of a credential is made.
+    fn conclude(&self, mut checked: Checked<Credential>, findings: StatusFindings) -> Verification<Credential> {
+        if checked.record.passed() {
+            match findings {
+                StatusFindings::NotChecked(why) => status::not_checked(&mut checked, why),
+                StatusFindings::Checked(results, at) => {
+                    status::record(&mut checked.record, &results, at, self.policy.accept_unknown_status);
+                }
+            }
         } else {
-            report.skip("status", "not run: the credential did not verify");
-            report.skip("trust", "not run: the credential did not verify");
+            checked.record.skip("status", "not run: the credential did not verify");
         }
+        let outcome = self.policy.apply(&mut checked);
+        Verification::conclude(checked, outcome)
     }
 
-    /// The did:web document the token's `kid` names, when it is a did:web (fetched or cached). Read from the header
-    /// alone, without parsing the payload: the pipeline then requires that DID to be the issuer (STANDARDS.md 8.4).
-    async fn web_document_for(&self, token: &str, fetcher: &Fetcher) -> Option<Result<Arc<ResolvedDid>, String>> {
-        let jwt = token.trim().split(crate::core::sd_jwt::TILDE).next()?;
-        let jws = CompactJws::parse(jwt).ok()?;
-        let kid = jws.header_str("kid")?;
-        let did = Did::parse(kid.split('#').next()?).ok().filter(|d| d.method() == DidMethod::Web)?;
-        if self.keys.resolver().has_document(did.as_str()) {
-            return None; // supplied by the operator (`--did-document`): no fetch
-        }
-        Some(self.resolve_web(&did, fetcher).await)
-    }
-
-    /// JWT VC Issuer Metadata for an SD-JWT VC whose `iss` is an https URL (draft-ietf-oauth-sd-jwt-vc section 5).
-    async fn issuer_metadata_for(&self, token: &str, fetcher: &Fetcher) -> Option<Result<Arc<IssuerMetadata>, String>> {
-        let jwt = token.trim().split_once(crate::core::sd_jwt::TILDE)?.0;
-        let claims = CompactJws::parse(jwt).ok()?.claims().ok()?;
-        let iss = claims.get("iss")?.as_str()?;
-        if !(iss.starts_with("https://") || iss.starts_with("http://")) {
-            return None;
-        }
-        if let Some(metadata) = self.metadata.get(iss) {
-            return Some(Ok(metadata));
-        }
-        let outcome = IssuerMetadata::fetch(fetcher, iss).await;
-        if let Ok(metadata) = &outcome {
-            self.metadata.put(iss, Arc::clone(metadata), status::DEFAULT_TTL);
-        }
-        Some(outcome)
+    /// The did:web document the token's `kid` names and the JWT VC Issuer Metadata an https `iss` points to,
+    /// fetched (or cached) before the checks, read from the one parse.
+    async fn online_keys(&self, parsed: &Parsed<'_>, fetcher: &Fetcher) -> WebKeys<'_> {
+        let web_did = parsed
+            .kid()
+            .and_then(|kid| Did::parse(kid.split('#').next()?).ok())
+            .filter(|did| did.method() == DidMethod::Web && !self.keys.resolver().has_document(did.as_str()));
+        let web = match web_did {
+            Some(did) => Some(self.resolve_web(&did, fetcher).await),
+            None => None,
+        };
+        let metadata = match parsed.issuer().filter(|iss| parsed.sd_jwt.is_some() && is_http_url(iss)) {
+            Some(iss) => Some(IssuerMetadata::fetch_cached(fetcher, iss).await),
+            None => None,
+        };
+        WebKeys { base: &self.keys, web, metadata }
     }
 
     /// Resolves a DID to its document: did:key and did:jwk locally, did:web through the guarded fetcher (the
@@ -237,7 +206,7 @@ impl Verifier {
 
     /// did:web "Read" through the guarded fetcher, cached by `Cache-Control`.
     async fn resolve_web(&self, did: &Did, fetcher: &Fetcher) -> Result<Arc<ResolvedDid>, String> {
-        if let Some(document) = self.documents.get(did.as_str()) {
+        if let Some(document) = fetcher.cache().get(Kind::DidDocument, did.as_str()) {
             return Ok(document);
         }
         let mut location = did.web_document_url().map_err(|e| e.to_string())?;
@@ -251,161 +220,54 @@ impl Verifier {
         let document = DidDocument::from_json(&download.body, did).map_err(|e| e.to_string())?;
         let document = Arc::new(ResolvedDid::new(document));
         let ttl = download.max_age.unwrap_or(status::DEFAULT_TTL).clamp(status::TTL_BOUNDS.0, status::TTL_BOUNDS.1);
-        self.documents.put(did.as_str(), Arc::clone(&document), ttl);
+        fetcher.cache().put(Kind::DidDocument, did.as_str(), Arc::clone(&document), ttl);
         Ok(document)
     }
 
-    /// The SD-JWT VC's `status.status_list` reference checked against the issuer's Token Status List.
-    async fn check_token_status(
-        &self,
-        claims: &Value,
-        fetcher: &Fetcher,
-        keys: &WebKeys<'_>,
-        at: DateTime<Utc>,
-    ) -> Vec<(status::Entry, EntryStatus)> {
-        let Some(reference) = claims.pointer("/status/status_list") else { return Vec::new() };
-        let uri = reference.get("uri").and_then(Value::as_str).unwrap_or_default().to_owned();
-        let index = reference.get("idx").and_then(Value::as_u64).and_then(|i| usize::try_from(i).ok());
-        let entry = status::Entry { purpose: "status".into(), index: index.unwrap_or(0), list: uri.clone() };
-        let Some(index) = index else {
-            return vec![(entry, EntryStatus::Unknown("status_list.idx is not a non-negative integer".into()))];
-        };
-        let issuer = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
-        let outcome = match self.token_lists.get(&uri) {
-            Some(list) => status::read_token(&list, index),
-            None => match status::fetch_token_list(fetcher, &uri, issuer, &self.context(keys, at)).await {
-                Ok((list, ttl)) => {
-                    self.token_lists.put(&uri, Arc::clone(&list), ttl);
-                    status::read_token(&list, index)
-                }
-                Err(why) => EntryStatus::Unknown(why),
-            },
-        };
-        vec![(entry, outcome)]
-    }
-
+    /// Every status reference of the credential checked against its list.
     async fn check_status(
         &self,
-        document: &Value,
+        credential: &Credential,
         fetcher: &Fetcher,
         keys: &WebKeys<'_>,
         at: DateTime<Utc>,
-    ) -> Vec<(status::Entry, EntryStatus)> {
-        let issuer = issuer_id(document).unwrap_or_default();
+    ) -> Vec<(StatusReference, EntryStatus)> {
+        let issuer = credential.issuer.id.as_str();
         let mut results = Vec::new();
-        for entry in status::entries(document) {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(why) => {
-                    let unknown = status::Entry { purpose: "unknown".into(), index: 0, list: String::new() };
-                    results.push((unknown, EntryStatus::Unknown(why)));
-                    continue;
+        for reference in &credential.status {
+            let outcome = match reference {
+                StatusReference::Bitstring { purpose, index, list } => {
+                    match status::bitstring_list(fetcher, list, &self.context(keys, at)).await {
+                        Ok(verified) => status::read(purpose, *index, &verified, issuer),
+                        Err(why) => EntryStatus::Unknown(why),
+                    }
                 }
+                StatusReference::Token { uri, index } => {
+                    match status::token_list(fetcher, uri, issuer, &self.context(keys, at)).await {
+                        Ok(verified) => status::read_token(&verified, *index),
+                        Err(why) => EntryStatus::Unknown(why),
+                    }
+                }
+                StatusReference::Unreadable(why) => EntryStatus::Unknown(why.clone()),
             };
-            let outcome = match self.list(&entry.list, fetcher, keys, at).await {
-                Ok(list) => status::read(&entry, &list, issuer),
-                Err(why) => EntryStatus::Unknown(why),
-            };
-            results.push((entry, outcome));
+            results.push((reference.clone(), outcome));
         }
         results
     }
+}
 
-    async fn list(
-        &self,
-        url: &str,
-        fetcher: &Fetcher,
-        keys: &WebKeys<'_>,
-        at: DateTime<Utc>,
-    ) -> Result<Arc<VerifiedList>, String> {
-        if let Some(list) = self.lists.get(url) {
-            return Ok(list);
-        }
-        let (list, ttl) = status::fetch_list(fetcher, url, &self.context(keys, at)).await?;
-        self.lists.put(url, Arc::clone(&list), ttl);
-        Ok(list)
+impl CredentialVerifier for Verifier {
+    async fn verify_credential(&self, compact: &str, at: DateTime<Utc>) -> Verification<Credential> {
+        self.verify(compact, at).await
     }
 
-    fn trust(&self, report: &mut Report) {
-        let Some(issuer_id) = report.issuer.as_ref().map(|i| i.id.clone()) else { return };
-        let Some(list) = &self.policy.trust else {
-            report.skip("trust", "no trust list configured");
-            let detail = format!("{issuer_id} is not checked against a trust list; pass --trust DID to require one");
-            report.warn(Problem::new("issuer-unknown", "Issuer not on a trust list", Some(detail)));
-            return;
-        };
-        let entry = list.find(&issuer_id);
-        if let Some(issuer) = report.issuer.as_mut() {
-            issuer.trusted = Some(entry.is_some());
-            issuer.trust_entry = entry.map(|e| e.did.clone());
-            if let Some(entry) = entry {
-                issuer.name = Some(entry.name.clone());
-            }
-        }
-        match entry {
-            Some(entry) => {
-                let accreditation =
-                    entry.accreditation.as_deref().map(|a| format!(", accredited by {a}")).unwrap_or_default();
-                report.pass(
-                    "trust",
-                    Some(format!("{} is on the trust list as {}{accreditation}", issuer_id, entry.name)),
-                );
-            }
-            None if list.require_trust => {
-                report.fail("trust", VerifyError::Trust(format!("{issuer_id} is not on the trust list")).problem());
-            }
-            None => {
-                report.skip("trust", "the issuer is not on the trust list, which is advisory");
-                let detail = format!("{issuer_id} is not on the trust list");
-                report.warn(Problem::new("issuer-unknown", "Issuer not on a trust list", Some(detail)));
-            }
-        }
+    async fn resolve_did(&self, did: &Did) -> Result<DidDocument, String> {
+        Verifier::resolve_did(self, did).await
     }
 }
 
-/// Records that status was not checked: a warning when the credential has a status reference.
-fn status_not_checked(report: &mut Report, why: &str) {
-    let has_status =
-        report.document.as_ref().is_some_and(|d| d.get("credentialStatus").is_some() || d.get("status").is_some());
-    if has_status {
-        report.skip("status", why);
-        let detail = format!("the credential has a status reference that was not checked: {why}");
-        report.warn(Problem::new("status-not-checked", "Status not checked", Some(detail)));
-    } else {
-        report.skip("status", "the credential has no status entry");
-    }
-}
-
-fn record_status(
-    report: &mut Report,
-    results: &[(status::Entry, EntryStatus)],
-    at: DateTime<Utc>,
-    accept_unknown: bool,
-) {
-    if results.is_empty() {
-        report.skip("status", "the credential has no status entry");
-        return;
-    }
-    let detail = status::describe(results, at);
-    if let Some(purpose) = results.iter().find_map(|(_, s)| if let EntryStatus::Set(p) = s { Some(p) } else { None }) {
-        let word = if purpose == "suspension" {
-            "suspended"
-        } else if purpose == "revocation" {
-            "revoked"
-        } else {
-            purpose
-        };
-        report.fail("status", VerifyError::Status(format!("the credential is {word}: {detail}")).problem());
-    } else if results.iter().any(|(_, s)| matches!(s, EntryStatus::Unknown(_))) {
-        if accept_unknown {
-            report.pass("status", Some(detail.clone()));
-            report.warn(Problem::new("status-unknown", "Status unknown", Some(detail)));
-        } else {
-            report.fail("status", VerifyError::Status(format!("status unknown: {detail}")).problem());
-        }
-    } else {
-        report.pass("status", Some(detail));
-    }
+fn is_http_url(text: &str) -> bool {
+    text.starts_with("https://") || text.starts_with("http://")
 }
 
 fn is_loopback_url(url: &str) -> bool {
@@ -446,6 +308,15 @@ pub struct IssuerMetadata {
 }
 
 impl IssuerMetadata {
+    async fn fetch_cached(fetcher: &Fetcher, iss: &str) -> Result<Arc<Self>, String> {
+        if let Some(metadata) = fetcher.cache().get(Kind::IssuerMetadata, iss) {
+            return Ok(metadata);
+        }
+        let metadata = Self::fetch(fetcher, iss).await?;
+        fetcher.cache().put(Kind::IssuerMetadata, iss, Arc::clone(&metadata), status::DEFAULT_TTL);
+        Ok(metadata)
+    }
+
     /// GET `<scheme>://<host>/.well-known/jwt-vc-issuer<path of iss>` through the guarded fetcher.
     async fn fetch(fetcher: &Fetcher, iss: &str) -> Result<Arc<Self>, String> {
         let url = reqwest::Url::parse(iss).map_err(|_| format!("iss {iss:?} is not a URL"))?;

@@ -5,11 +5,12 @@
 //! Binding to this request's nonce and our client id, its claims against the query, the credential sets); a
 //! response code handed back in the redirect so only the browser that started the flow sees the result.
 //!
-//! A request is answered once: a replayed `vp_token` finds it closed. Requests live in memory for
-//! [`REQUEST_TTL`]; a restart forgets pending ones (the employer starts again).
+//! A request is answered once: a replayed `vp_token` finds it closed. Requests and their results are durable
+//! (issue 11): expiring records in sled, open for [`REQUEST_TTL`] and kept [`RESULT_RETENTION`] for the employer to
+//! read; every status change is a compare-and-swap, so a restart does not reopen a closed request and two racing
+//! answers cannot both be taken.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -17,10 +18,11 @@ use serde_json::{Map, Value, json};
 use subtle::ConstantTimeEq as _;
 
 use super::Verifier;
+use crate::core::credential::claims::Credential;
 use crate::core::dcql::{Candidate, DcqlQuery};
 use crate::core::did::{Did, VerificationMethod};
-use crate::core::encoding::random_b64url;
-use crate::core::encoding::sha256;
+use crate::core::encoding::{b64url, sha256};
+use crate::core::format::Format;
 use crate::core::keys::SigningKey;
 use crate::core::openid4vci::ProtocolError;
 use crate::core::openid4vp::{
@@ -28,16 +30,22 @@ use crate::core::openid4vp::{
 };
 use crate::core::report::{ProvenSkill, Report};
 use crate::core::sd_jwt_vc::KeyBindingPolicy;
+use crate::core::verify::{Checked, PolicyOutcome, Problem, Verification};
+use crate::store::StoreError;
+use crate::store::expiring::Expiring;
+use crate::system::random_b64url;
 
 /// How long a presentation request stays open.
 pub const REQUEST_TTL: Duration = Duration::minutes(10);
-/// Most open requests (creating them needs the admin token; this bounds memory all the same).
-const MAX_OPEN_REQUESTS: usize = 10_000;
+/// How long a request and its result are kept after it was made.
+pub const RESULT_RETENTION: Duration = Duration::hours(24);
+/// Most stored requests (creating them needs the admin token; this bounds storage all the same).
+const MAX_STORED_REQUESTS: usize = 100_000;
 /// The fragment of the verifier's key in its did:web document.
 pub const VERIFIER_KEY_FRAGMENT: &str = "verifier-key";
 
 /// Which client identifier prefix a request uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub enum ClientIdPrefix {
     /// Unsigned, parameters in the URI.
     #[default]
@@ -78,7 +86,7 @@ pub struct CreatedRequest {
 }
 
 /// Where a request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
     /// Waiting for the wallet.
@@ -93,17 +101,27 @@ pub enum RequestStatus {
     Declined,
 }
 
-#[derive(Debug)]
+/// A request as stored.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 struct Session {
+    v: u32,
     request: AuthorizationRequest,
-    query: DcqlQuery,
     prefix: ClientIdPrefix,
-    expires: DateTime<Utc>,
+    /// Unix seconds after which the request takes no answer.
+    open_until: i64,
     status: RequestStatus,
     redirect_uri: Option<String>,
-    response_code: Option<[u8; 32]>,
+    /// SHA-256 of the response code handed to the wallet, base64url.
+    response_code: Option<String>,
     result: Option<Value>,
     uri: String,
+}
+
+impl Session {
+    fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.open_until > now.timestamp()
+            && matches!(self.status, RequestStatus::Pending | RequestStatus::RequestFetched)
+    }
 }
 
 /// An error of the response endpoint with its HTTP status.
@@ -119,12 +137,23 @@ fn invalid(status: u16, description: impl Into<String>) -> ResponseError {
     ResponseError { status, error: ProtocolError::new("invalid_request", description) }
 }
 
+/// Why the desk could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    /// The public URL cannot be a did:web.
+    #[error(transparent)]
+    Did(#[from] crate::core::did::DidError),
+    /// The requests tree could not be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// The verifier's presentation requests.
 pub struct PresentationDesk {
     key: SigningKey,
     did: Did,
     public_url: String,
-    sessions: Mutex<HashMap<String, Session>>,
+    sessions: Expiring<Session>,
 }
 
 impl std::fmt::Debug for PresentationDesk {
@@ -134,14 +163,26 @@ impl std::fmt::Debug for PresentationDesk {
 }
 
 impl PresentationDesk {
-    /// A desk signing requests with `key`, published as the did:web of `public_url`.
+    /// A desk signing requests with `key`, published as the did:web of `public_url`, its requests in `db`.
     ///
     /// # Errors
-    /// [`crate::core::did::DidError`] when the URL cannot be a did:web.
-    pub fn new(key: SigningKey, public_url: &str) -> Result<Self, crate::core::did::DidError> {
+    /// [`DeskError`] when the URL cannot be a did:web or the tree cannot be opened.
+    pub fn open(key: SigningKey, public_url: &str, db: &sled::Db) -> Result<Self, DeskError> {
         let public_url = public_url.trim_end_matches('/').to_owned();
         let did = Did::web_from_url(&public_url)?;
-        Ok(Self { key, did, public_url, sessions: Mutex::new(HashMap::new()) })
+        Ok(Self { key, did, public_url, sessions: Expiring::open(db, "verifier.requests")? })
+    }
+
+    /// Removes requests past their retention; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn purge(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.sessions.purge(now)
+    }
+
+    fn session(&self, id: &str, now: DateTime<Utc>) -> Option<Session> {
+        self.sessions.get(id.as_bytes(), now).ok().flatten()
     }
 
     /// The verifier's DID.
@@ -159,9 +200,8 @@ impl PresentationDesk {
     /// The `openid4vp://` URI of an open request.
     #[must_use]
     pub fn invocation_uri(&self, id: &str, now: DateTime<Utc>) -> Option<String> {
-        let sessions = self.lock();
-        let session = sessions.get(id).filter(|s| s.expires > now)?;
-        matches!(session.status, RequestStatus::Pending | RequestStatus::RequestFetched).then(|| session.uri.clone())
+        let session = self.session(id, now)?;
+        session.is_open(now).then_some(session.uri)
     }
 
     /// The key id request objects are signed under.
@@ -189,10 +229,6 @@ impl PresentationDesk {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
-        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Creates a request with a fresh nonce and state.
     ///
     /// # Errors
@@ -206,7 +242,7 @@ impl PresentationDesk {
         if let Some(skill) = new.skills.iter().find(|s| crate::core::credential::EscoSkill::parse(s).is_none()) {
             return Err(ProtocolError::new("invalid_request", format!("{skill:?} is not an ESCO skill URI")));
         }
-        let dcql = DcqlQuery::parse(&query).map_err(|e| ProtocolError::new("invalid_request", e.to_string()))?;
+        DcqlQuery::parse(&query).map_err(|e| ProtocolError::new("invalid_request", e.to_string()))?;
         if let Some(redirect) = &new.redirect_uri {
             check_redirect_uri(redirect)?;
         }
@@ -218,7 +254,7 @@ impl PresentationDesk {
         };
         let client_metadata = json!({
             "client_name": new.client_name.unwrap_or_else(|| "skillspass verifier".into()),
-            "vp_formats_supported": {"dc+sd-jwt": {
+            "vp_formats_supported": {Format::SdJwtVc.name(): {
                 "sd-jwt_alg_values": ["EdDSA", "Ed25519"], "kb-jwt_alg_values": ["EdDSA", "Ed25519"]}},
         });
         let expires = now + REQUEST_TTL;
@@ -246,23 +282,23 @@ impl PresentationDesk {
                 (openid4vp::uri_by_reference(&client_id, &request_uri), Some(request_uri))
             }
         };
-        let mut sessions = self.lock();
-        sessions.retain(|_, s| s.expires > now || s.status != RequestStatus::Pending);
-        if sessions.len() >= MAX_OPEN_REQUESTS {
-            return Err(ProtocolError::new("invalid_request", "too many open requests; try again later"));
+        if self.sessions.len() >= MAX_STORED_REQUESTS && self.purge(now).unwrap_or(0) == 0 {
+            return Err(ProtocolError::new("invalid_request", "too many stored requests; try again later"));
         }
         let session = Session {
+            v: 1,
             request,
-            query: dcql,
             prefix: new.prefix,
-            expires,
+            open_until: expires.timestamp(),
             status: RequestStatus::Pending,
             redirect_uri: new.redirect_uri,
             response_code: None,
             result: None,
             uri: uri.clone(),
         };
-        sessions.insert(id.clone(), session);
+        self.sessions
+            .insert(id.as_bytes(), &session, now + RESULT_RETENTION)
+            .map_err(|e| ProtocolError::new("server_error", e.to_string()))?;
         Ok(CreatedRequest {
             id,
             authorization_request_uri: uri,
@@ -278,25 +314,26 @@ impl PresentationDesk {
     /// `None` for unknown, expired, answered or unsigned requests.
     #[must_use]
     pub fn request_object(&self, id: &str, now: DateTime<Utc>) -> Option<String> {
-        let mut sessions = self.lock();
-        let session = sessions.get_mut(id).filter(|s| s.expires > now)?;
-        if session.prefix != ClientIdPrefix::DecentralizedIdentifier
-            || !matches!(session.status, RequestStatus::Pending | RequestStatus::RequestFetched)
-        {
-            return None;
-        }
-        session.status = RequestStatus::RequestFetched;
-        openid4vp::sign_request(&session.request, &self.key, &self.kid()).ok()
+        let fetched = self
+            .sessions
+            .update(id.as_bytes(), now, |session| {
+                if session.prefix != ClientIdPrefix::DecentralizedIdentifier || !session.is_open(now) {
+                    return (None, false);
+                }
+                session.status = RequestStatus::RequestFetched;
+                (Some(session.request.clone()), true)
+            })
+            .ok()??;
+        fetched.and_then(|request| openid4vp::sign_request(&request, &self.key, &self.kid()).ok())
     }
 
     /// The status of a request, and its result when `admin` or when `response_code` is the one handed to the
     /// wallet (compared in constant time).
     #[must_use]
-    pub fn status(&self, id: &str, response_code: Option<&str>, admin: bool) -> Option<Value> {
-        let sessions = self.lock();
-        let session = sessions.get(id)?;
+    pub fn status(&self, id: &str, response_code: Option<&str>, admin: bool, now: DateTime<Utc>) -> Option<Value> {
+        let session = self.session(id, now)?;
         let code_ok = match (response_code, &session.response_code) {
-            (Some(given), Some(expected)) => bool::from(sha256(given).ct_eq(expected)),
+            (Some(given), Some(expected)) => bool::from(b64url(sha256(given)).as_bytes().ct_eq(expected.as_bytes())),
             _ => false,
         };
         let mut answer = json!({"id": id, "status": session.status, "client_id": session.request.client_id});
@@ -338,39 +375,53 @@ impl PresentationDesk {
             }
         };
         let code = random_b64url(32);
-        let mut sessions = self.lock();
-        let session = sessions.get_mut(id).ok_or_else(|| invalid(404, "unknown request"))?;
-        session.status = outcome.status;
-        session.result = Some(outcome.result);
-        session.response_code = Some(sha256(&code));
-        Ok(match &session.redirect_uri {
+        let digest = b64url(sha256(&code));
+        let Outcome { status, result } = outcome;
+        let redirect = self
+            .sessions
+            .update(id.as_bytes(), now, |session| {
+                session.status = status;
+                session.result = Some(result.clone());
+                session.response_code = Some(digest.clone());
+                (session.redirect_uri.clone(), true)
+            })
+            .map_err(|e| ResponseError { status: 500, error: ProtocolError::new("server_error", e.to_string()) })?
+            .ok_or_else(|| invalid(404, "unknown request"))?;
+        Ok(match redirect {
             Some(redirect) => json!({"redirect_uri": format!("{redirect}#response_code={code}")}),
             None => json!({}),
         })
     }
 
-    /// Checks the session and closes it to further answers before verification starts (so a replayed response
-    /// racing the first one finds it closed).
+    /// Checks the session and closes it to further answers before verification starts, atomically (so a replayed
+    /// response racing the first one, or arriving after a restart, finds it closed).
     fn open_session(
         &self,
         id: &str,
         state: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(AuthorizationRequest, DcqlQuery), ResponseError> {
-        let mut sessions = self.lock();
-        let session = sessions.get_mut(id).ok_or_else(|| invalid(404, "no such presentation request"))?;
-        if !matches!(session.status, RequestStatus::Pending | RequestStatus::RequestFetched) {
-            return Err(invalid(400, "this request was already answered: a replayed response"));
-        }
-        if session.expires <= now {
-            return Err(invalid(400, "this request has expired"));
-        }
-        let expected = session.request.state.as_deref().unwrap_or_default();
-        if !state.is_some_and(|s| bool::from(s.as_bytes().ct_eq(expected.as_bytes()))) {
-            return Err(invalid(400, "state does not match this request"));
-        }
-        session.status = RequestStatus::Failed;
-        Ok((session.request.clone(), session.query.clone()))
+        let opened = self
+            .sessions
+            .update(id.as_bytes(), now, |session| {
+                if !matches!(session.status, RequestStatus::Pending | RequestStatus::RequestFetched) {
+                    return (Err(invalid(400, "this request was already answered: a replayed response")), false);
+                }
+                if session.open_until <= now.timestamp() {
+                    return (Err(invalid(400, "this request has expired")), false);
+                }
+                let expected = session.request.state.as_deref().unwrap_or_default();
+                if !state.is_some_and(|s| bool::from(s.as_bytes().ct_eq(expected.as_bytes()))) {
+                    return (Err(invalid(400, "state does not match this request")), false);
+                }
+                session.status = RequestStatus::Failed;
+                (Ok(session.request.clone()), true)
+            })
+            .map_err(|e| ResponseError { status: 500, error: ProtocolError::new("server_error", e.to_string()) })?
+            .ok_or_else(|| invalid(404, "no such presentation request"))??;
+        let query = DcqlQuery::parse(&opened.dcql_query)
+            .map_err(|e| ResponseError { status: 500, error: ProtocolError::new("server_error", e.to_string()) })?;
+        Ok((opened, query))
     }
 }
 
@@ -414,7 +465,8 @@ async fn check_vp_token(
         let mut all_ok = true;
         let mut these = Vec::new();
         for presentation in presentations {
-            let report = verify_one(verifier, request, credential_query, presentation, now).await;
+            let report =
+                Report::into_credential(verify_one(verifier, request, credential_query, presentation, now).await);
             all_ok &= report.verified;
             if report.verified {
                 skills.extend(report.skills.iter().cloned());
@@ -445,31 +497,31 @@ async fn verify_one(
     credential_query: &crate::core::dcql::CredentialQuery,
     presentation: &str,
     now: DateTime<Utc>,
-) -> Report {
-    if credential_query.format != "dc+sd-jwt" {
-        let mut report = Report::new(&credential_query.format);
+) -> Verification<Credential> {
+    if credential_query.wanted_format() != Some(Format::SdJwtVc) {
+        let mut checked = Checked::new(Format::SdJwtKb, presentation);
         let detail = format!("format {} is not supported by this verifier", credential_query.format);
-        report.fail("format", crate::core::report::Problem::new("format", "Presentation refused", Some(detail)));
-        report.finish();
-        return report;
+        checked.record.fail("format", Problem::new("format", "Presentation refused", Some(detail)));
+        return Verification::conclude(checked, PolicyOutcome::default());
     }
     let policy = KeyBindingPolicy {
         required: credential_query.require_cryptographic_holder_binding,
         aud: &request.client_id,
         nonce: &request.nonce,
     };
-    let mut report = verifier.verify_bound(presentation, now, Some(policy)).await;
-    if report.verified {
-        let claims = report.document.clone().unwrap_or(Value::Null);
-        let vct = claims.get("vct").and_then(Value::as_str).unwrap_or_default();
-        let candidate = Candidate { format: "dc+sd-jwt", types: vec![vct], claims: &claims };
-        if credential_query.matches(&candidate).is_none() {
-            let detail = format!("the disclosed claims do not answer credential query {}", credential_query.id);
-            report.fail("query", crate::core::report::Problem::new("query", "Presentation refused", Some(detail)));
-            report.finish();
+    let mut verification = verifier.verify_bound(presentation, now, Some(policy)).await;
+    if verification.is_verified() {
+        let answers = verification.value().is_some_and(|credential| {
+            let types = credential.types.iter().map(String::as_str).collect();
+            let candidate = Candidate { format: Format::SdJwtVc, types, claims: &credential.claims };
+            credential_query.matches(&candidate).is_some()
+        });
+        if answers {
+            verification.confirm("query", Some(format!("answers credential query {}", credential_query.id)));
         } else {
-            report.pass("query", Some(format!("answers credential query {}", credential_query.id)));
+            let detail = format!("the disclosed claims do not answer credential query {}", credential_query.id);
+            verification.refuse("query", Problem::new("query", "Presentation refused", Some(detail)));
         }
     }
-    report
+    verification
 }

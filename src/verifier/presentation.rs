@@ -10,8 +10,14 @@ use serde_json::Value;
 
 use super::Verifier;
 use crate::core::did::{Did, Relationship};
+use crate::core::format::Format;
 use crate::core::jose::{AlgorithmPolicy, CompactJws, TokenKind};
-use crate::core::report::{Problem, Report};
+use crate::core::verify::{
+    CheckStatus, Checked, IssuerKey, PolicyOutcome, Presentation, PresentationVerification, Problem, Record,
+    Verification,
+};
+use crate::store::StoreError;
+use crate::store::expiring::Expiring;
 
 /// How far a presentation's `iat` may be from now (STANDARDS.md 9.5: a short window).
 pub const IAT_WINDOW: Duration = Duration::minutes(5);
@@ -22,18 +28,43 @@ pub const MAX_CREDENTIALS: usize = 32;
 pub const CHECKS: [&str; 9] =
     ["parse", "alg", "typ", "holder-key", "signature", "audience", "nonce", "freshness", "credentials"];
 
-/// Nonces already used, remembered for the freshness window (after it, `iat` refuses a replay anyway).
+/// Nonces already used, remembered for twice the freshness window (after it, `iat` refuses a replay anyway). In
+/// memory for the CLI; durable in sled for a server ([`NonceLedger::durable`]), so a restart does not reopen a
+/// replay window.
 #[derive(Debug, Default)]
 pub struct NonceLedger {
     used: Mutex<HashMap<String, DateTime<Utc>>>,
+    durable: Option<Expiring<()>>,
 }
 
 impl NonceLedger {
-    /// Records `nonce` as used; false when it was used before.
+    /// A ledger kept in `db`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the tree cannot be opened.
+    pub fn durable(db: &sled::Db) -> Result<Self, StoreError> {
+        Ok(Self { used: Mutex::default(), durable: Some(Expiring::open(db, "verifier.nonces")?) })
+    }
+
+    /// Records `nonce` as used; false when it was used before (or cannot be recorded: then it is refused).
     pub fn use_once(&self, nonce: &str, now: DateTime<Utc>) -> bool {
+        if let Some(store) = &self.durable {
+            return store.insert_new(nonce.as_bytes(), &(), now + IAT_WINDOW * 2, now).unwrap_or_else(|error| {
+                tracing::error!(%error, "recording a used nonce");
+                false
+            });
+        }
         let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
         used.retain(|_, at| *at + IAT_WINDOW * 2 > now);
         used.insert(nonce.to_owned(), now).is_none()
+    }
+
+    /// Removes expired nonces; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn purge(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.durable.as_ref().map_or(Ok(0), |store| store.purge(now))
     }
 }
 
@@ -42,28 +73,32 @@ struct Failure(&'static str, String);
 impl Verifier {
     /// Verifies a presentation made for `nonce` and `audience`: a `vp+jwt`, or an SD-JWT VC with a Key Binding
     /// JWT (`dc+sd-jwt`), whose nonce is then consumed once the binding verified.
-    pub async fn verify_presentation(&self, vp: &str, nonce: &str, audience: &str, at: DateTime<Utc>) -> Report {
-        if vp.contains(crate::core::sd_jwt::TILDE) {
+    pub async fn verify_presentation(
+        &self,
+        vp: &str,
+        nonce: &str,
+        audience: &str,
+        at: DateTime<Utc>,
+    ) -> PresentationVerification {
+        let vp = vp.trim();
+        if Format::of_presentation(vp) == Format::SdJwtKb {
             let policy = super::KeyBindingPolicy { required: true, aud: audience, nonce };
-            let mut report = self.verify_bound(vp.trim(), at, Some(policy)).await;
-            let bound = report.check("key-binding") == Some(crate::core::report::CheckStatus::Passed);
+            let mut verification = self.verify_bound(vp, at, Some(policy)).await;
+            let bound = verification.record().check("key-binding") == Some(CheckStatus::Passed);
             if bound && !self.nonces.use_once(nonce, at) {
                 let detail = format!("nonce {nonce:?} was already used: a replayed presentation");
-                report.fail("nonce", Problem::new("nonce", "Presentation refused", Some(detail)));
-                report.finish();
+                verification.refuse("nonce", Problem::new("nonce", "Presentation refused", Some(detail)));
             }
-            return report;
+            return PresentationVerification::KeyBound(Box::new(verification));
         }
-        let mut report = Report::new("vp+jwt");
-        let outcome = self.presentation_checks(vp.trim(), nonce, audience, at, &mut report).await;
-        if let Err(Failure(check, detail)) = outcome {
-            report.fail(check, Problem::new(check, "Presentation refused", Some(detail)));
+        let mut checked = Checked::new(Format::VpJwt, vp);
+        if let Err(Failure(check, detail)) = self.presentation_checks(vp, nonce, audience, at, &mut checked).await {
+            checked.record.fail(check, Problem::new(check, "Presentation refused", Some(detail)));
             for later in CHECKS.iter().skip_while(|c| **c != check).skip(1) {
-                report.skip(later, &format!("not run: {check} failed"));
+                checked.record.skip(later, &format!("not run: {check} failed"));
             }
         }
-        report.finish();
-        report
+        PresentationVerification::Enveloped(Box::new(Verification::conclude(checked, PolicyOutcome::default())))
     }
 
     async fn presentation_checks(
@@ -72,28 +107,29 @@ impl Verifier {
         nonce: &str,
         audience: &str,
         at: DateTime<Utc>,
-        report: &mut Report,
+        checked: &mut Checked<Presentation>,
     ) -> Result<(), Failure> {
         let jws = CompactJws::parse(vp).map_err(|e| Failure("parse", e.to_string()))?;
         let claims = Value::Object(jws.claims().map_err(|e| Failure("parse", e.to_string()))?);
-        report.pass("parse", None);
+        checked.record.pass("parse", None);
         AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| Failure("alg", e.to_string()))?;
-        report.pass("alg", None);
+        checked.record.pass("alg", None);
         jws.check_typ(TokenKind::Presentation).map_err(|e| Failure("typ", e.to_string()))?;
-        report.pass("typ", None);
+        checked.record.pass("typ", None);
         let holder =
             holder_of(&claims).ok_or_else(|| Failure("holder-key", "the presentation names no holder".into()))?;
-        let kid = jws.header_str("kid").unwrap_or_default();
-        let key = holder_key(&holder, kid).map_err(|e| Failure("holder-key", e))?;
-        report.subject = Some(holder.clone());
-        report.pass("holder-key", Some(kid.to_owned()));
+        let kid = jws.header_str("kid").unwrap_or_default().to_owned();
+        let key = holder_key(&holder, &kid).map_err(|e| Failure("holder-key", e))?;
+        checked.value = Some(Presentation { holder: Some(holder.clone()), credentials: Vec::new() });
+        checked.record.pass("holder-key", Some(kid.clone()));
         jws.verify_signature(&key).map_err(|_| Failure("signature", "signature invalid".into()))?;
-        report.pass("signature", None);
-        check_binding(&claims, nonce, audience, at, report)?;
+        checked.record.pass("signature", None);
+        checked.key = Some(IssuerKey { issuer: holder.clone(), kid, key });
+        check_binding(&claims, nonce, audience, at, &mut checked.record)?;
         if !self.nonces.use_once(nonce, at) {
             return Err(Failure("nonce", format!("nonce {nonce:?} was already used: a replayed presentation")));
         }
-        self.check_credentials(&claims, &holder, at, report).await
+        self.check_credentials(&claims, &holder, at, checked).await
     }
 
     async fn check_credentials(
@@ -101,15 +137,17 @@ impl Verifier {
         claims: &Value,
         holder: &str,
         at: DateTime<Utc>,
-        report: &mut Report,
+        checked: &mut Checked<Presentation>,
     ) -> Result<(), Failure> {
         let tokens = enveloped_tokens(claims).map_err(|e| Failure("credentials", e))?;
         let mut failures = Vec::new();
+        let mut credentials = Vec::new();
         for token in tokens {
             let mut credential = self.verify(token, at).await;
-            if credential.verified && credential.subject.as_deref() != Some(holder) {
-                let subject = credential.subject.clone().unwrap_or_else(|| "no subject".into());
-                credential.fail(
+            let subject = credential.value().and_then(|c| c.subject.clone());
+            if credential.is_verified() && subject.as_deref() != Some(holder) {
+                let subject = subject.unwrap_or_else(|| "no subject".into());
+                credential.refuse(
                     "holder-binding",
                     Problem::new(
                         "holder-binding",
@@ -117,19 +155,18 @@ impl Verifier {
                         Some(format!("the credential's subject is {subject}, the presenter is {holder}")),
                     ),
                 );
-                credential.finish();
             }
-            if !credential.verified {
-                failures.push(credential.credential_id.clone().unwrap_or_else(|| "a credential".into()));
+            if !credential.is_verified() {
+                failures.push(credential.value().and_then(|c| c.id.clone()).unwrap_or_else(|| "a credential".into()));
             }
-            report.skills.extend(credential.skills.iter().cloned());
-            report.credentials.push(credential);
+            credentials.push(credential);
+        }
+        let count = credentials.len();
+        if let Some(presentation) = checked.value.as_mut() {
+            presentation.credentials = credentials;
         }
         if failures.is_empty() {
-            report.pass(
-                "credentials",
-                Some(format!("{} credential(s) verified and bound to the holder", report.credentials.len())),
-            );
+            checked.record.pass("credentials", Some(format!("{count} credential(s) verified and bound to the holder")));
             Ok(())
         } else {
             Err(Failure("credentials", format!("not verified or not the holder's: {}", failures.join(", "))))
@@ -142,7 +179,7 @@ fn check_binding(
     nonce: &str,
     audience: &str,
     at: DateTime<Utc>,
-    report: &mut Report,
+    report: &mut Record,
 ) -> Result<(), Failure> {
     let aud_matches = match claims.get("aud") {
         Some(Value::String(aud)) => aud == audience,
@@ -160,7 +197,7 @@ fn check_binding(
         return Err(Failure("nonce", "the presentation's nonce is not this request's".into()));
     }
     report.pass("nonce", None);
-    let iat = claims.get("iat").and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
+    let iat = crate::core::numeric_date::read_value(claims, "iat").map_err(|e| Failure("freshness", e.to_string()))?;
     match iat {
         Some(iat) if (iat - at).abs() <= IAT_WINDOW => {
             report.pass("freshness", None);
@@ -205,7 +242,7 @@ fn enveloped_tokens(claims: &Value) -> Result<Vec<&str>, String> {
             entry
                 .get("id")
                 .and_then(Value::as_str)
-                .and_then(|id| id.strip_prefix("data:application/vc+jwt,"))
+                .and_then(|id| id.strip_prefix("data:")?.strip_prefix(Format::VcJwt.media_type())?.strip_prefix(','))
                 .filter(|_| is_enveloped)
                 .ok_or_else(|| {
                     "every credential must be an EnvelopedVerifiableCredential with a data:application/vc+jwt, id"

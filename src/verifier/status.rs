@@ -1,5 +1,6 @@
-//! Checking a credential's `BitstringStatusListEntry`s against the issuer's published lists (Bitstring Status
-//! List v1.0, section 3.2 "Validate Algorithm"), through the guarded fetcher and the cache.
+//! Checking a credential's status references against the issuer's published lists: W3C Bitstring Status List v1.0
+//! (section 3.2 "Validate Algorithm") and the IETF Token Status List (section 8.3), through the guarded fetcher and
+//! its cache.
 //!
 //! A list that cannot be fetched, does not verify, is signed by someone other than the credential's issuer, is
 //! too short, or does not cover the index makes the status *unknown*; the verifier's policy decides whether
@@ -11,10 +12,16 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::fetch::Fetcher;
+use crate::core::credential::claims::{Credential, StatusReference};
 use crate::core::credential::{has_type, issuer_id, subject};
+use crate::core::format::Format;
+use crate::core::jose::{AlgorithmPolicy, CompactJws, TokenKind};
 use crate::core::status_list::bitstring::{Bitstring, MIN_ENTRIES};
-use crate::core::vc_jose::{VerifyContext, verify_credential};
+use crate::core::status_list::token::{self, TokenStatusList};
+use crate::core::vc_jose::{VerifyContext, VerifyError, rfc3339};
+use crate::core::verify::{Checked, Problem, Record};
+use crate::net::Fetcher;
+use crate::net::cache::Kind;
 
 /// Largest status list credential we download (a 1,048,576-entry list with many set bits is under 200 KiB).
 pub const MAX_LIST_BYTES: usize = 2 * 1024 * 1024;
@@ -23,7 +30,7 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
 /// Cache lifetimes are bounded to this range whatever the issuer says.
 pub const TTL_BOUNDS: (Duration, Duration) = (Duration::from_secs(1), Duration::from_secs(86_400));
 
-/// A verified, decoded status list.
+/// A verified, decoded Bitstring Status List.
 #[derive(Debug)]
 pub struct VerifiedList {
     /// The purposes the list serves.
@@ -34,90 +41,70 @@ pub struct VerifiedList {
     pub issuer: String,
 }
 
-/// The outcome for one entry.
+/// A verified IETF Token Status List, with the issuer whose key verified it: a cached list serves only
+/// credentials of that issuer.
+#[derive(Debug)]
+pub struct VerifiedTokenList {
+    /// The values.
+    pub list: TokenStatusList,
+    /// Whose key signed it.
+    pub issuer: String,
+}
+
+/// The outcome for one reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryStatus {
-    /// The bit is clear.
+    /// Not set.
     Valid,
-    /// The bit is set: revoked or suspended, by `purpose`.
+    /// Set: revoked or suspended, by purpose.
     Set(String),
     /// The status could not be established.
     Unknown(String),
 }
 
-/// A parsed `BitstringStatusListEntry`.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    /// `statusPurpose`.
-    pub purpose: String,
-    /// `statusListIndex`.
-    pub index: usize,
-    /// `statusListCredential`.
-    pub list: String,
-}
-
-/// The entries of a credential; other status types are reported as unknown.
+/// Reads one entry's bit from a verified list.
 #[must_use]
-pub fn entries(credential: &Value) -> Vec<Result<Entry, String>> {
-    let statuses = match credential.get("credentialStatus") {
-        None => return Vec::new(),
-        Some(Value::Array(items)) => items.iter().collect::<Vec<_>>(),
-        Some(one) => vec![one],
-    };
-    statuses.into_iter().map(parse_entry).collect()
-}
-
-fn parse_entry(entry: &Value) -> Result<Entry, String> {
-    if !has_type(entry, "BitstringStatusListEntry") {
-        return Err(format!("unsupported status type {}", entry.get("type").unwrap_or(&Value::Null)));
-    }
-    let text = |name: &str| entry.get(name).and_then(Value::as_str).ok_or(format!("status entry lacks {name}"));
-    let index_text = text("statusListIndex")?;
-    let index = index_text
-        .parse::<usize>()
-        .ok()
-        .filter(|_| index_text.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or(format!("statusListIndex {index_text:?} is not a base-10 integer"))?;
-    Ok(Entry { purpose: text("statusPurpose")?.to_owned(), index, list: text("statusListCredential")?.to_owned() })
-}
-
-/// Reads the status of one entry from a verified list.
-#[must_use]
-pub fn read(entry: &Entry, list: &VerifiedList, credential_issuer: &str) -> EntryStatus {
+pub fn read(purpose: &str, index: usize, list: &VerifiedList, credential_issuer: &str) -> EntryStatus {
     if list.issuer != credential_issuer {
         return EntryStatus::Unknown(format!("the list is signed by {}, not by the credential's issuer", list.issuer));
     }
-    if !list.purposes.contains(&entry.purpose) {
-        return EntryStatus::Unknown(format!("the list does not serve the purpose {}", entry.purpose));
+    if !list.purposes.iter().any(|p| p == purpose) {
+        return EntryStatus::Unknown(format!("the list does not serve the purpose {purpose}"));
     }
-    match list.bits.get(entry.index) {
+    match list.bits.get(index) {
         Ok(false) => EntryStatus::Valid,
-        Ok(true) => EntryStatus::Set(entry.purpose.clone()),
+        Ok(true) => EntryStatus::Set(purpose.to_owned()),
         Err(e) => EntryStatus::Unknown(e.to_string()),
     }
 }
 
-/// Fetches a list credential and verifies it with the same pipeline as credentials.
+/// The Bitstring Status List at `url`, from the cache or fetched and verified with the credential pipeline.
 ///
 /// # Errors
 /// Why the list cannot be used.
-pub async fn fetch_list(
+pub async fn bitstring_list(
     fetcher: &Fetcher,
     url: &str,
     context: &VerifyContext<'_>,
-) -> Result<(Arc<VerifiedList>, Duration), String> {
-    let download = fetcher.get(url, "application/vc+jwt", MAX_LIST_BYTES).await.map_err(|e| e.to_string())?;
+) -> Result<Arc<VerifiedList>, String> {
+    if let Some(list) = fetcher.cache().get(Kind::StatusList, url) {
+        return Ok(list);
+    }
+    let download =
+        fetcher.get(url, Format::BitstringStatusList.media_type(), MAX_LIST_BYTES).await.map_err(|e| e.to_string())?;
     let max_age = download.max_age;
     let token = String::from_utf8(download.body).map_err(|_| "the list is not UTF-8".to_owned())?;
-    let report = verify_credential(token.trim(), context);
-    if !report.verified {
-        let why = report.errors.first().and_then(|e| e.detail.clone()).unwrap_or_default();
-        return Err(format!("the status list credential does not verify: {why}"));
-    }
-    let document = report.document.unwrap_or_default();
-    let list = decode_list(&document, url)?;
-    let ttl = ttl(&document, max_age);
-    Ok((Arc::new(list), ttl))
+    let checked = crate::core::pipeline::check_token(&token, context, None);
+    let document = match checked.value {
+        Some(credential) if checked.record.passed() => credential.claims,
+        _ => {
+            let why = checked.record.errors().first().and_then(|e| e.detail.clone()).unwrap_or_default();
+            return Err(format!("the status list credential does not verify: {why}"));
+        }
+    };
+    let list = Arc::new(decode_list(&document, url)?);
+    fetcher.cache().put(Kind::StatusList, url, Arc::clone(&list), ttl(&document, max_age));
+    Ok(list)
 }
 
 fn decode_list(document: &Value, url: &str) -> Result<VerifiedList, String> {
@@ -154,43 +141,29 @@ fn ttl(document: &Value, max_age: Option<Duration>) -> Duration {
     ttl.clamp(TTL_BOUNDS.0, TTL_BOUNDS.1)
 }
 
-/// When the list was checked, for the report.
-#[must_use]
-pub fn describe(results: &[(Entry, EntryStatus)], at: DateTime<Utc>) -> String {
-    let parts: Vec<String> = results
-        .iter()
-        .map(|(entry, status)| match status {
-            EntryStatus::Valid => format!("{}: not set", entry.purpose),
-            EntryStatus::Set(purpose) => format!("{purpose}: SET"),
-            EntryStatus::Unknown(why) => format!("{}: unknown ({why})", entry.purpose),
-        })
-        .collect();
-    format!("{} (checked {})", parts.join("; "), crate::core::vc_jose::rfc3339(at))
-}
-
-/// A verified IETF Token Status List.
-#[derive(Debug)]
-pub struct VerifiedTokenList {
-    /// The values.
-    pub list: crate::core::status_list::token::TokenStatusList,
-}
-
-/// Fetches a Token Status List token (draft-ietf-oauth-status-list section 8.3): `typ` statuslist+jwt, signed by
-/// the credential's issuer (the `kid` must be a DID URL of `issuer`), `sub` equal to the URI, not expired; cached
-/// for its `ttl` (seconds).
+/// The Token Status List at `uri` (draft-ietf-oauth-status-list section 8.3), from the cache or fetched: `typ`
+/// statuslist+jwt, signed by the credential's issuer (the `kid` must be a key of `issuer`), `sub` equal to the URI,
+/// not expired; cached for its `ttl` (seconds).
 ///
 /// # Errors
 /// Why the list cannot be used (the status is then unknown).
-pub async fn fetch_token_list(
+pub async fn token_list(
     fetcher: &Fetcher,
     uri: &str,
     issuer: &str,
     context: &VerifyContext<'_>,
-) -> Result<(Arc<VerifiedTokenList>, Duration), String> {
-    use crate::core::jose::{AlgorithmPolicy, CompactJws, TokenKind};
-    let download = fetcher.get(uri, "application/statuslist+jwt", MAX_LIST_BYTES).await.map_err(|e| e.to_string())?;
-    let token = String::from_utf8(download.body).map_err(|_| "the status list token is not UTF-8".to_owned())?;
-    let jws = CompactJws::parse(token.trim()).map_err(|e| e.to_string())?;
+) -> Result<Arc<VerifiedTokenList>, String> {
+    if let Some(list) = fetcher.cache().get::<VerifiedTokenList>(Kind::TokenStatusList, uri) {
+        if list.issuer == issuer {
+            return Ok(list);
+        }
+        // Another issuer's credential pointing at this list: fetch and verify with that issuer's key (which fails
+        // unless it signed the list).
+    }
+    let download =
+        fetcher.get(uri, Format::TokenStatusList.media_type(), MAX_LIST_BYTES).await.map_err(|e| e.to_string())?;
+    let text = String::from_utf8(download.body).map_err(|_| "the status list token is not UTF-8".to_owned())?;
+    let jws = CompactJws::parse(text.trim()).map_err(|e| e.to_string())?;
     AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| e.to_string())?;
     jws.check_typ(TokenKind::StatusList).map_err(|e| e.to_string())?;
     let kid = jws.header_str("kid").unwrap_or_default();
@@ -203,31 +176,99 @@ pub async fn fetch_token_list(
     if claims.get("sub").and_then(Value::as_str) != Some(uri) {
         return Err(format!("the status list token's sub is not {uri}"));
     }
-    let exp = claims.get("exp").and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
+    let exp = crate::core::numeric_date::read_value(&claims, "exp").map_err(|e| e.to_string())?;
     if exp.is_some_and(|exp| exp <= context.now) {
         return Err("the status list token has expired".into());
     }
+    crate::core::numeric_date::read_value(&claims, "iat").map_err(|e| e.to_string())?;
     let bits =
         claims.pointer("/status_list/bits").and_then(Value::as_u64).and_then(|b| u8::try_from(b).ok()).unwrap_or(0);
     let encoded =
         claims.pointer("/status_list/lst").and_then(Value::as_str).ok_or("the token has no status_list.lst")?;
-    let list = crate::core::status_list::token::TokenStatusList::decode(bits, encoded).map_err(|e| e.to_string())?;
+    let list = TokenStatusList::decode(bits, encoded).map_err(|e| e.to_string())?;
+    let list = Arc::new(VerifiedTokenList { list, issuer: issuer.to_owned() });
     let ttl = claims
         .get("ttl")
         .and_then(Value::as_u64)
         .map_or(DEFAULT_TTL, Duration::from_secs)
         .clamp(TTL_BOUNDS.0, TTL_BOUNDS.1);
-    Ok((Arc::new(VerifiedTokenList { list }), ttl))
+    fetcher.cache().put(Kind::TokenStatusList, uri, Arc::clone(&list), ttl);
+    Ok(list)
 }
 
 /// Reads a Token Status List value (section 7.1): 0 valid, 1 invalid (revoked), 2 suspended, anything else unknown.
 #[must_use]
 pub fn read_token(list: &VerifiedTokenList, index: usize) -> EntryStatus {
     match list.list.get(index) {
-        Ok(crate::core::status_list::token::VALID) => EntryStatus::Valid,
-        Ok(crate::core::status_list::token::INVALID) => EntryStatus::Set("revocation".into()),
-        Ok(crate::core::status_list::token::SUSPENDED) => EntryStatus::Set("suspension".into()),
+        Ok(token::VALID) => EntryStatus::Valid,
+        Ok(token::INVALID) => EntryStatus::Set("revocation".into()),
+        Ok(token::SUSPENDED) => EntryStatus::Set("suspension".into()),
         Ok(other) => EntryStatus::Unknown(format!("application-specific status value {other}")),
         Err(e) => EntryStatus::Unknown(e.to_string()),
+    }
+}
+
+fn purpose_of(reference: &StatusReference) -> &str {
+    match reference {
+        StatusReference::Bitstring { purpose, .. } => purpose,
+        StatusReference::Token { .. } => "status",
+        StatusReference::Unreadable(_) => "unknown",
+    }
+}
+
+/// When the lists were checked and what they said, for the report.
+#[must_use]
+pub fn describe(results: &[(StatusReference, EntryStatus)], at: DateTime<Utc>) -> String {
+    let parts: Vec<String> = results
+        .iter()
+        .map(|(reference, status)| match status {
+            EntryStatus::Valid => format!("{}: not set", purpose_of(reference)),
+            EntryStatus::Set(purpose) => format!("{purpose}: SET"),
+            EntryStatus::Unknown(why) => format!("{}: unknown ({why})", purpose_of(reference)),
+        })
+        .collect();
+    format!("{} (checked {})", parts.join("; "), rfc3339(at))
+}
+
+/// Records that status was not checked: a warning when the credential has a status reference.
+pub fn not_checked(checked: &mut Checked<Credential>, why: &str) {
+    let has_status = checked.value.as_ref().is_some_and(|c| !c.status.is_empty());
+    if has_status {
+        checked.record.skip("status", why);
+        let detail = format!("the credential has a status reference that was not checked: {why}");
+        checked.record.warn(Problem::new("status-not-checked", "Status not checked", Some(detail)));
+    } else {
+        checked.record.skip("status", "the credential has no status entry");
+    }
+}
+
+/// Records the status check from what each list said.
+pub fn record(
+    record: &mut Record,
+    results: &[(StatusReference, EntryStatus)],
+    at: DateTime<Utc>,
+    accept_unknown: bool,
+) {
+    if results.is_empty() {
+        record.skip("status", "the credential has no status entry");
+        return;
+    }
+    let detail = describe(results, at);
+    if let Some(purpose) = results.iter().find_map(|(_, s)| if let EntryStatus::Set(p) = s { Some(p) } else { None }) {
+        let word = match purpose.as_str() {
+            "suspension" => "suspended",
+            "revocation" => "revoked",
+            other => other,
+        };
+        record.fail("status", VerifyError::Status(format!("the credential is {word}: {detail}")).problem());
+    } else if results.iter().any(|(_, s)| matches!(s, EntryStatus::Unknown(_))) {
+        if accept_unknown {
+            record.pass("status", Some(detail.clone()));
+            record.warn(Problem::new("status-unknown", "Status unknown", Some(detail)));
+        } else {
+            record.fail("status", VerifyError::Status(format!("status unknown: {detail}")).problem());
+        }
+    } else {
+        record.pass("status", Some(detail));
     }
 }

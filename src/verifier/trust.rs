@@ -3,6 +3,7 @@
 //!
 //! ```toml
 //! require_trust = true          # refuse issuers not listed (default: an unknown issuer is only a warning)
+//! require = ["eu-micro-credential"]   # also refuse anything but complete EU micro-credentials
 //!
 //! [[issuer]]
 //! did = "did:web:academy.example"
@@ -38,6 +39,9 @@ pub struct TrustList {
     /// Whether issuers not on the list fail verification.
     #[serde(default)]
     pub require_trust: bool,
+    /// Further requirements of the relying party (`eu-micro-credential`).
+    #[serde(default)]
+    pub require: Vec<crate::core::verify::Requirement>,
     /// The issuers.
     #[serde(default, rename = "issuer")]
     pub issuers: Vec<TrustedIssuer>,
@@ -64,7 +68,7 @@ impl TrustList {
                 accreditation: None,
             })
             .collect();
-        Self { require_trust: true, issuers }
+        Self { require_trust: true, require: Vec::new(), issuers }
     }
 
     /// The entry for `did`.

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{HolderKey, StoredCredential, Wallet, WalletError, json};
+use super::{HolderKey, Passphrase, StoredCredential, Wallet, WalletError, json};
 use crate::store::sealed::{self, KdfParams};
 
 /// The first bytes of an export file.
@@ -40,7 +40,7 @@ impl Wallet {
     ///
     /// # Errors
     /// Storage or decryption failures.
-    pub fn export(&self, passphrase: &str, now: DateTime<Utc>) -> Result<Vec<u8>, WalletError> {
+    pub fn export(&self, passphrase: &Passphrase, now: DateTime<Utc>) -> Result<Vec<u8>, WalletError> {
         let credentials = self.list()?.iter().map(|c| self.get_credential(&c.id)).collect::<Result<Vec<_>, _>>()?;
         let bundle = Bundle { v: 1, keys: self.keys()?, credentials };
         let plain =
@@ -52,20 +52,32 @@ impl Wallet {
         };
         let header_bytes = serde_json::to_vec(&header).map_err(|e| WalletError::Export(e.to_string()))?;
         let prefix = prefix(&header_bytes);
-        let key = header.kdf.derive(passphrase)?;
+        let key = header.kdf.derive(passphrase.expose())?;
         let mut file = prefix.clone();
         file.extend_from_slice(&sealed::seal(&key, &prefix, &plain));
         Ok(file)
     }
 
-    /// Restores an export file into this (fresh) wallet: every key and every credential, byte for byte.
-    /// Returns how many credentials were restored.
+    /// Restores an export file into this wallet: every key and every credential, byte for byte. Returns how many
+    /// credentials were restored. Into a wallet that holds no credential yet; or, with `merge`, into one whose
+    /// primary key the export also holds (the same holder's older export): never a stranger's wallet into this one.
     ///
     /// # Errors
     /// [`WalletError::Export`] for a corrupt or truncated file, [`WalletError::WrongPassphrase`] for a wrong export
-    /// passphrase. Nothing is written unless the whole file decrypts.
-    pub fn restore(&self, file: &[u8], passphrase: &str) -> Result<usize, WalletError> {
+    /// passphrase, [`WalletError::NotEmpty`] or [`WalletError::OtherHolder`]. Nothing is written unless the whole
+    /// file decrypts and may be restored here.
+    pub fn restore(&self, file: &[u8], passphrase: &Passphrase, merge: bool) -> Result<usize, WalletError> {
         let bundle = open_bundle(file, passphrase)?;
+        let has_credentials = !self.list()?.is_empty();
+        if has_credentials && !merge {
+            return Err(WalletError::NotEmpty);
+        }
+        if has_credentials {
+            let primary = self.primary_did()?;
+            if !bundle.keys.iter().any(|k| k.did == primary) {
+                return Err(WalletError::OtherHolder);
+            }
+        }
         for key in &bundle.keys {
             self.restore_key(key)?;
         }
@@ -89,13 +101,15 @@ impl Wallet {
 ///
 /// # Errors
 /// As [`Wallet::restore`].
-pub fn check(file: &[u8], passphrase: &str) -> Result<usize, WalletError> {
+pub fn check(file: &[u8], passphrase: &Passphrase) -> Result<usize, WalletError> {
     open_bundle(file, passphrase).map(|bundle| bundle.credentials.len())
 }
 
-fn open_bundle(file: &[u8], passphrase: &str) -> Result<Bundle, WalletError> {
+fn open_bundle(file: &[u8], passphrase: &Passphrase) -> Result<Bundle, WalletError> {
     let (header, prefix, sealed_bundle) = parse(file)?;
-    let key = header.kdf.derive(passphrase)?;
+    // The parameters come from the file before anything is authenticated: bounded before any work (issue 11).
+    header.kdf.check().map_err(|e| WalletError::Export(format!("not a skillspass export, or damaged: {e}")))?;
+    let key = header.kdf.derive(passphrase.expose())?;
     let plain = sealed::open(&key, &prefix, sealed_bundle).map_err(|_| WalletError::WrongPassphrase)?;
     let bundle: Bundle = serde_json::from_value(json(&plain)?).map_err(|e| WalletError::Export(e.to_string()))?;
     if bundle.v != 1 {

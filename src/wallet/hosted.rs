@@ -1,24 +1,37 @@
 //! Hosted mode: many holders' wallets in one sled database, opened through short-lived sessions. A session is a
 //! random bearer token; the server keeps only its SHA-256 and, in memory only, the unwrapped data key of that one
-//! wallet. Nothing on disk lets the operator read a wallet. Repeated wrong passphrases for an account are slowed
-//! down (exponential delay, capped).
+//! wallet. Nothing on disk lets the operator read a wallet.
+//!
+//! Everything that derives a key from a passphrase (creating an account, opening a session, exporting,
+//! restoring) runs on the blocking pool, at most [`KDF_CONCURRENCY`] at a time: an Argon2id derivation takes 64 MiB
+//! and a tenth of a second, and must neither stall the async workers nor be multiplied by a crowd. Wrong
+//! passphrases for an account are throttled: counted when the attempt starts, so parallel guesses do not slip
+//! through, and after [`FREE_ATTEMPTS`] each further one waits longer ([`SessionError::Throttled`]).
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use rand::RngCore as _;
 use zeroize::Zeroizing;
 
-use super::{Wallet, WalletError};
+use super::{Passphrase, Wallet, WalletError};
 use crate::core::encoding::b64url;
 use crate::core::encoding::sha256;
+use crate::core::secret::SecretString;
+use crate::net::throttle::Throttle;
 
 /// How long a session lives.
 pub const SESSION_TTL: Duration = Duration::from_secs(15 * 60);
-/// The longest delay imposed after repeated wrong passphrases.
-pub const MAX_FAILURE_DELAY: Duration = Duration::from_secs(8);
+/// Key derivations that may run at once (each holds 64 MiB).
+pub const KDF_CONCURRENCY: usize = 2;
+/// Wrong passphrases for one account before each further attempt must wait.
+pub const FREE_ATTEMPTS: u32 = 5;
+/// The first wait after the free attempts; it doubles with every further attempt.
+pub const FIRST_WAIT: Duration = Duration::from_secs(1);
+/// The longest wait.
+pub const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 
 /// Why a session could not be opened or used.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +42,9 @@ pub enum SessionError {
     /// Account name not allowed.
     #[error("account names are 3 to 64 characters: lower-case letters, digits, '.', '_' or '-'")]
     InvalidAccount,
+    /// Too many wrong passphrases for this account: wait.
+    #[error("too many attempts for this account; try again in {} s", .0.as_secs().max(1))]
+    Throttled(Duration),
     /// A wallet error.
     #[error(transparent)]
     Wallet(#[from] WalletError),
@@ -44,7 +60,8 @@ struct Session {
 pub struct HostedWallets {
     db: sled::Db,
     sessions: Mutex<HashMap<[u8; 32], Session>>,
-    failures: Mutex<HashMap<String, u32>>,
+    attempts: Throttle,
+    kdf: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for HostedWallets {
@@ -53,57 +70,64 @@ impl std::fmt::Debug for HostedWallets {
     }
 }
 
+/// Runs a key derivation on the blocking pool under one of the [`KDF_CONCURRENCY`] permits.
+async fn derive<T: Send + 'static>(
+    permits: &tokio::sync::Semaphore,
+    work: impl FnOnce() -> Result<T, WalletError> + Send + 'static,
+) -> Result<T, WalletError> {
+    let _permit = permits.acquire().await.map_err(|_| WalletError::Corrupt("the key derivation pool closed".into()))?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| WalletError::Corrupt(format!("key derivation task: {e}")))?
+}
+
 impl HostedWallets {
     /// Hosted wallets in `db`.
     #[must_use]
     pub fn new(db: sled::Db) -> Self {
-        Self { db, sessions: Mutex::new(HashMap::new()), failures: Mutex::new(HashMap::new()) }
+        Self {
+            db,
+            sessions: Mutex::new(HashMap::new()),
+            attempts: Throttle::new(FREE_ATTEMPTS, FIRST_WAIT, MAX_WAIT, MAX_WAIT),
+            kdf: Arc::new(tokio::sync::Semaphore::new(KDF_CONCURRENCY)),
+        }
     }
 
     /// Creates an account's wallet; returns its holder DID.
     ///
     /// # Errors
     /// [`SessionError::InvalidAccount`] or [`WalletError::Exists`].
-    pub fn create(&self, account: &str, passphrase: &str, now: DateTime<Utc>) -> Result<String, SessionError> {
+    pub async fn create(
+        &self,
+        account: &str,
+        passphrase: Passphrase,
+        now: DateTime<Utc>,
+    ) -> Result<String, SessionError> {
         check_account(account)?;
-        let wallet = Wallet::create(&self.db, account, passphrase, now)?;
-        Ok(wallet.primary_did()?)
-    }
-
-    /// The delay to impose before answering a session attempt for `account` (grows with recent failures).
-    #[must_use]
-    pub fn delay_for(&self, account: &str) -> Duration {
-        let failures = *self.failures.lock().unwrap_or_else(PoisonError::into_inner).get(account).unwrap_or(&0);
-        if failures == 0 {
-            return Duration::ZERO;
-        }
-        (Duration::from_millis(100) * 2u32.saturating_pow(failures.min(16) - 1)).min(MAX_FAILURE_DELAY)
+        let (db, holder) = (self.db.clone(), account.to_owned());
+        Ok(derive(&self.kdf, move || Wallet::create(&db, &holder, &passphrase, now)?.primary_did()).await?)
     }
 
     /// Opens a session with the passphrase; returns the bearer token and its lifetime.
     ///
     /// # Errors
-    /// [`WalletError::WrongPassphrase`] (counted), [`WalletError::NotFound`].
-    pub fn open_session(&self, account: &str, passphrase: &str) -> Result<(Zeroizing<String>, Duration), SessionError> {
+    /// [`SessionError::Throttled`], [`WalletError::WrongPassphrase`] (counted), [`WalletError::NotFound`].
+    pub async fn open_session(
+        &self,
+        account: &str,
+        passphrase: SecretString,
+    ) -> Result<(SecretString, Duration), SessionError> {
         check_account(account)?;
-        let wallet = match Wallet::unlock(&self.db, account, passphrase) {
-            Ok(wallet) => wallet,
-            Err(WalletError::WrongPassphrase) => {
-                *self.failures.lock().unwrap_or_else(PoisonError::into_inner).entry(account.to_owned()).or_default() +=
-                    1;
-                return Err(WalletError::WrongPassphrase.into());
-            }
-            Err(other) => return Err(other.into()),
-        };
-        self.failures.lock().unwrap_or_else(PoisonError::into_inner).remove(account);
+        let attempt = self.attempts.begin(account).map_err(SessionError::Throttled)?;
+        let (db, holder) = (self.db.clone(), account.to_owned());
+        let wallet = derive(&self.kdf, move || Wallet::unlock(&db, &holder, passphrase.expose())).await?;
+        attempt.succeeded();
         let mut raw = Zeroizing::new([0u8; 32]);
         rand::rngs::OsRng.fill_bytes(raw.as_mut_slice());
-        let token = Zeroizing::new(b64url(raw.as_slice()));
+        let token = SecretString::new(b64url(raw.as_slice()));
         let session =
             Session { holder: account.to_owned(), data_key: wallet.data_key(), expires: Instant::now() + SESSION_TTL };
         let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
         sessions.retain(|_, s| s.expires > Instant::now());
-        sessions.insert(sha256(&token), session);
+        sessions.insert(sha256(token.expose()), session);
         Ok((token, SESSION_TTL))
     }
 
@@ -116,6 +140,33 @@ impl HostedWallets {
         let session =
             sessions.get(&sha256(token)).filter(|s| s.expires > Instant::now()).ok_or(SessionError::InvalidSession)?;
         Ok(Wallet::with_data_key(&self.db, &session.holder, session.data_key.clone())?)
+    }
+
+    /// The session's wallet exported under `passphrase` (the derivation on the blocking pool).
+    ///
+    /// # Errors
+    /// As [`Wallet::export`].
+    pub async fn export(
+        &self,
+        wallet: Wallet,
+        passphrase: Passphrase,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<u8>, WalletError> {
+        derive(&self.kdf, move || wallet.export(&passphrase, now)).await
+    }
+
+    /// An export restored into the session's wallet (see [`Wallet::restore`] for what may be restored where).
+    ///
+    /// # Errors
+    /// As [`Wallet::restore`].
+    pub async fn restore(
+        &self,
+        wallet: Wallet,
+        file: Vec<u8>,
+        passphrase: Passphrase,
+        merge: bool,
+    ) -> Result<usize, WalletError> {
+        derive(&self.kdf, move || wallet.restore(&file, &passphrase, merge)).await
     }
 
     /// Ends a session.
@@ -137,25 +188,25 @@ fn check_account(account: &str) -> Result<(), SessionError> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn repeated_wrong_passphrases_are_slowed_down() {
+    #[tokio::test]
+    async fn wrong_passphrases_are_throttled_and_a_success_resets() {
         let db = sled::Config::new().temporary(true).open().unwrap();
         let wallets = HostedWallets::new(db);
-        wallets.create("erin", "erin's long passphrase", Utc::now()).unwrap();
-        assert_eq!(wallets.delay_for("erin"), Duration::ZERO);
-        let mut delays = Vec::new();
-        for _ in 0..3 {
-            assert!(matches!(
-                wallets.open_session("erin", "wrong"),
-                Err(SessionError::Wallet(WalletError::WrongPassphrase))
-            ));
-            delays.push(wallets.delay_for("erin"));
+        let passphrase = Passphrase::new("erin's long passphrase").unwrap();
+        wallets.create("erin", passphrase, Utc::now()).await.unwrap();
+        for _ in 0..FREE_ATTEMPTS {
+            let outcome = wallets.open_session("erin", "wrong".into()).await;
+            assert!(matches!(outcome, Err(SessionError::Wallet(WalletError::WrongPassphrase))), "{outcome:?}");
         }
-        assert!(delays[0] > Duration::ZERO && delays[1] > delays[0] && delays[2] > delays[1], "{delays:?}");
-        let (token, _) = wallets.open_session("erin", "erin's long passphrase").unwrap();
-        assert_eq!(wallets.delay_for("erin"), Duration::ZERO, "a success resets the count");
-        assert!(wallets.wallet(&token).is_ok());
-        wallets.close(&token);
-        assert!(matches!(wallets.wallet(&token), Err(SessionError::InvalidSession)));
+        let throttled = wallets.open_session("erin", "erin's long passphrase".into()).await;
+        assert!(matches!(throttled, Err(SessionError::Throttled(_))), "even the right one waits now: {throttled:?}");
+        tokio::time::sleep(FIRST_WAIT).await;
+        let (token, _) = wallets.open_session("erin", "erin's long passphrase".into()).await.unwrap();
+        assert!(wallets.wallet(token.expose()).is_ok());
+        wallets.close(token.expose());
+        assert!(matches!(wallets.wallet(token.expose()), Err(SessionError::InvalidSession)));
+        assert!(wallets.open_session("erin", "wrong".into()).await.is_err());
+        let (again, _) = wallets.open_session("erin", "erin's long passphrase".into()).await.unwrap();
+        assert!(wallets.wallet(again.expose()).is_ok(), "a success forgot the count");
     }
 }

@@ -6,12 +6,22 @@
 //! each has its own trees, named by a hash of the account, and its own data key, so one holder's session can
 //! never open another's records.
 //!
-//! The wallet never verifies on its own: the front door runs the verifier role on a credential and hands the
-//! report to [`Wallet::import`], which accepts it only when the report verified and the subject is one of this
-//! wallet's keys (or the holder consented to a bearer credential).
+//! Verification on receipt is one path: [`Wallet::receive`] asks a [`CredentialVerifier`] (the verifier role,
+//! reached through that interface in core) and hands the result to [`Wallet::import`], which takes only a
+//! [`Verified`] credential, so an unverified one cannot be stored by construction. It stores the credential only
+//! when the subject is one of this wallet's keys (or the holder consented to a bearer credential).
+//!
+//! The wallet also speaks the standard protocols with issuers and verifiers it has never met:
+//! [`openid4vci`] (accepting a credential offer) and [`openid4vp`] (answering a presentation request, with the
+//! holder's consent), through the guarded fetcher of [`crate::net`].
 
+pub mod agent;
 pub mod export;
 pub mod hosted;
+pub mod local;
+pub mod openid4vci;
+pub mod openid4vp;
+pub mod passphrase;
 pub mod passport;
 pub mod present;
 pub mod records;
@@ -24,14 +34,22 @@ use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
+use crate::core::credential::claims::Credential;
 use crate::core::did::Did;
 use crate::core::encoding::{b64url, b64url_decode, parse_json};
 use crate::core::keys::SigningKey;
-use crate::core::report::Report;
+use crate::core::openid4vci::ProtocolError;
 use crate::core::vc_jose::rfc3339;
+use crate::core::verify::{CredentialVerifier, Verified};
+use crate::net::FetchError;
 use crate::store::sealed::{self, KdfParams, SealError};
 use crate::store::{Record, StoreError};
+pub use passphrase::Passphrase;
 pub use records::{HolderKey, StoredCredential, WalletHeader};
+
+/// The tree and key of the write counter (not secret: a number).
+const GENERATION_TREE: &str = "wallet.generation";
+const GENERATION_KEY: &[u8] = b"generation";
 
 /// Associated data of the wrapped data key.
 const WRAP_AAD: &[u8] = b"skillspass wallet data key v1";
@@ -48,6 +66,12 @@ pub enum WalletError {
     /// Wrong passphrase.
     #[error("wrong passphrase")]
     WrongPassphrase,
+    /// A new passphrase that is too short.
+    #[error("the passphrase must have at least {min} characters")]
+    WeakPassphrase {
+        /// The minimum.
+        min: usize,
+    },
     /// The credential did not verify; nothing was stored.
     #[error("the credential did not verify, nothing was stored: {0}")]
     NotVerified(String),
@@ -69,9 +93,27 @@ pub enum WalletError {
     /// An export file that cannot be read.
     #[error("export file: {0}")]
     Export(String),
+    /// A restore into a wallet that already holds credentials, without asking to merge.
+    #[error("this wallet already holds credentials; restore into a new wallet, or merge an export of this same wallet")]
+    NotEmpty,
+    /// A merge of an export that is not of this holder (it does not hold this wallet's primary key).
+    #[error("the export is of another holder's wallet (it does not hold this wallet's key); nothing was restored")]
+    OtherHolder,
+    /// The wallet's database does not hold the wallet it held: damaged on disk.
+    #[error(
+        "the wallet in {0} is damaged: its database no longer holds the wallet that was created there; nothing was \
+         changed. Restore your export into a new folder: skillspass wallet --wallet NEW-FOLDER restore EXPORT-FILE"
+    )]
+    Damaged(String),
     /// Stored data is corrupt.
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    /// An issuer or verifier broke the protocol or answered with an error.
+    #[error("{0}")]
+    Protocol(#[from] ProtocolError),
+    /// A fetch was refused or failed.
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -90,6 +132,15 @@ impl From<SealError> for WalletError {
             other => Self::Corrupt(other.to_string()),
         }
     }
+}
+
+/// What the holder expects of a credential being received.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Receipt<'a> {
+    /// The holder consents to a credential that names no subject (a bearer credential).
+    pub bearer_consent: bool,
+    /// The type (`vct` or VC type) an offer announced; anything else is refused.
+    pub expected_type: Option<&'a str>,
 }
 
 /// What an import did.
@@ -124,7 +175,8 @@ impl Trees {
     }
 }
 
-/// An unlocked wallet.
+/// An unlocked wallet (cheap to clone: the database handle and the data key).
+#[derive(Clone)]
 pub struct Wallet {
     db: sled::Db,
     trees: Trees,
@@ -150,14 +202,19 @@ impl Wallet {
     ///
     /// # Errors
     /// [`WalletError::Exists`] or storage failures.
-    pub fn create(db: &sled::Db, holder: &str, passphrase: &str, now: DateTime<Utc>) -> Result<Self, WalletError> {
+    pub fn create(
+        db: &sled::Db,
+        holder: &str,
+        passphrase: &Passphrase,
+        now: DateTime<Utc>,
+    ) -> Result<Self, WalletError> {
         let trees = Trees::open(db, holder)?;
         if trees.meta.contains_key(b"header")? {
             return Err(WalletError::Exists);
         }
         let kdf = KdfParams::new();
         let data_key = sealed::new_data_key();
-        let wrapping = kdf.derive(passphrase)?;
+        let wrapping = kdf.derive(passphrase.expose())?;
         let header =
             WalletHeader { v: 1, kdf, wrapped_key: b64url(sealed::seal(&wrapping, WRAP_AAD, data_key.as_slice())) };
         let wallet = Self { db: db.clone(), trees, data_key };
@@ -205,13 +262,35 @@ impl Wallet {
         Ok(Zeroizing::new(key))
     }
 
-    /// Writes everything to disk.
+    /// Writes everything to disk, counting the write: the generation grows with every flush, and a local wallet
+    /// records it beside the database ([`local::acknowledge`]) so damage can be told from a crash.
     ///
     /// # Errors
     /// Storage failures.
     pub fn flush(&self) -> Result<(), WalletError> {
+        let next = self.generation()? + 1;
+        self.db.open_tree(GENERATION_TREE)?.insert(GENERATION_KEY, &next.to_be_bytes())?;
         self.db.flush()?;
         Ok(())
+    }
+
+    /// How many flushes this database has seen.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub fn generation(&self) -> Result<u64, WalletError> {
+        Self::stored_generation(&self.db)
+    }
+
+    /// The generation recorded in a database (0 when it has none).
+    ///
+    /// # Errors
+    /// Storage failures, or a malformed counter.
+    pub fn stored_generation(db: &sled::Db) -> Result<u64, WalletError> {
+        let Some(bytes) = db.open_tree(GENERATION_TREE)?.get(GENERATION_KEY)? else { return Ok(0) };
+        let bytes: [u8; 8] =
+            bytes.as_ref().try_into().map_err(|_| WalletError::Corrupt("the generation counter".into()))?;
+        Ok(u64::from_be_bytes(bytes))
     }
 
     fn put<T: Record>(&self, tree: &sled::Tree, key: &[u8], record: &T) -> Result<(), WalletError> {
@@ -245,7 +324,7 @@ impl Wallet {
     /// # Errors
     /// Storage failures.
     pub fn new_key(&self, label: &str, now: DateTime<Utc>) -> Result<HolderKey, WalletError> {
-        let key = SigningKey::generate();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
         let did = Did::key(&key.verifying_key()).to_string();
         let record = HolderKey {
             v: 1,
@@ -282,29 +361,50 @@ impl Wallet {
         SigningKey::from_jwk_json(&record.jwk).map_err(|e| WalletError::Corrupt(e.to_string()))
     }
 
-    /// Stores a credential the verifier role accepted: only when `report` verified, and only when its subject is
-    /// one of this wallet's keys (or, for a bearer credential, with `bearer_consent`). Keeps the exact token.
+    /// Verifies a credential as received and stores it: the one path every front door and protocol uses.
     ///
     /// # Errors
-    /// [`WalletError::NotVerified`], [`WalletError::ForeignSubject`], [`WalletError::BearerWithoutConsent`].
+    /// [`WalletError::NotVerified`] with the verifier's reasons, or as [`Wallet::import`].
+    pub async fn receive(
+        &self,
+        checker: &impl CredentialVerifier,
+        compact: &str,
+        receipt: Receipt<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<ImportOutcome, WalletError> {
+        let outcome = checker.verify_credential(compact.trim(), now).await;
+        let verified = outcome.into_verified().map_err(|rejected| WalletError::NotVerified(rejected.to_string()))?;
+        if let Some(expected) = receipt.expected_type {
+            if !verified.value().types.iter().any(|t| t == expected) {
+                return Err(WalletError::NotVerified(format!(
+                    "the credential's type {:?} is not the offered {expected:?}",
+                    verified.value().types
+                )));
+            }
+        }
+        let outcome = self.import(&verified, receipt.bearer_consent, now)?;
+        self.flush()?;
+        Ok(outcome)
+    }
+
+    /// Stores a verified credential, only when its subject is one of this wallet's keys (or, for a bearer
+    /// credential, with `bearer_consent`). Keeps the exact token.
+    ///
+    /// # Errors
+    /// [`WalletError::ForeignSubject`], [`WalletError::BearerWithoutConsent`], storage failures.
     pub fn import(
         &self,
-        token: &str,
-        report: &Report,
+        verified: &Verified<Credential>,
         bearer_consent: bool,
         now: DateTime<Utc>,
     ) -> Result<ImportOutcome, WalletError> {
-        let token = token.trim();
-        if !report.verified {
-            let why = report.errors.iter().filter_map(|e| e.detail.clone()).collect::<Vec<_>>().join("; ");
-            return Err(WalletError::NotVerified(why));
-        }
-        self.check_subject(report.subject.as_deref(), bearer_consent)?;
+        let token = verified.token();
+        self.check_subject(verified.value().subject.as_deref(), bearer_consent)?;
         let key = sealed::index_key(&self.data_key, "credential", token.as_bytes());
         if let Some(existing) = self.get::<StoredCredential>(&self.trees.credentials, &key)? {
             return Ok(ImportOutcome::AlreadyStored(existing.id));
         }
-        let stored = summarize(token, report, now);
+        let stored = summarize(verified, now);
         self.put(&self.trees.tokens, &key, &TokenRecord { v: 1, token: token.to_owned() })?;
         self.put(&self.trees.credentials, &key, &stored)?;
         self.trees.ids.insert(self.id_key(&stored.id), key)?;
@@ -412,7 +512,7 @@ struct TokenRecord {
     token: String,
 }
 
-crate::versioned_record!(TokenRecord, 1);
+crate::store::db::versioned_record!(TokenRecord, 1);
 
 fn aad(tree: &sled::Tree, key: &[u8]) -> Vec<u8> {
     let mut aad = tree.name().to_vec();
@@ -421,43 +521,32 @@ fn aad(tree: &sled::Tree, key: &[u8]) -> Vec<u8> {
     aad
 }
 
-fn summarize(token: &str, report: &Report, now: DateTime<Utc>) -> StoredCredential {
-    let document = report.document.clone().unwrap_or(Value::Null);
-    let text = |pointer: &str| document.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
-    let issuer = report.issuer.as_ref();
+fn summarize(verified: &Verified<Credential>, now: DateTime<Utc>) -> StoredCredential {
+    let credential = verified.value();
+    let achievement = credential.achievement.as_ref();
     StoredCredential {
         v: 1,
-        id: report
-            .credential_id
+        id: credential
+            .id
             .clone()
-            .unwrap_or_else(|| format!("urn:skillspass:{}", &b64url(Sha256::digest(token))[..22])),
-        format: report.format.clone(),
+            .unwrap_or_else(|| format!("urn:skillspass:{}", &b64url(Sha256::digest(verified.token()))[..22])),
+        format: verified.format(),
         token: String::new(),
         imported_at: rfc3339(now),
-        issuer: issuer.map(|i| i.id.clone()).unwrap_or_default(),
-        issuer_name: issuer.and_then(|i| i.name.clone()),
-        types: report.types.clone(),
-        name: text("/name").or_else(|| text("/credentialSubject/achievement/name")),
-        achievement_type: text("/credentialSubject/achievement/achievementType"),
-        subject: report.subject.clone(),
-        valid_from: report.valid_from.clone(),
-        valid_until: report.valid_until.clone(),
-        skills: report
-            .skills
-            .iter()
-            .map(|s| crate::core::credential::SkillClaim {
-                id: s.id.clone(),
-                label: s.label.clone(),
-                framework: None,
-                eqf_level: s.eqf_level,
-                learning_setting: s.learning_setting.clone(),
-            })
-            .collect(),
+        issuer: credential.issuer.id.clone(),
+        issuer_name: credential.issuer.name.clone(),
+        types: credential.types.clone(),
+        name: credential.name.clone(),
+        achievement_type: achievement.and_then(|a| a.achievement_type.clone()),
+        subject: credential.subject.clone(),
+        valid_from: credential.valid_from.map(rfc3339),
+        valid_until: credential.valid_until.map(rfc3339),
+        skills: credential.skills().to_vec(),
         // Trust is the verifier's business when the holder presents; keep only what concerns the credential.
-        warnings: report
-            .warnings
+        warnings: verified
+            .warnings()
             .iter()
-            .filter(|w| !w.kind.ends_with("#issuer-unknown"))
+            .filter(|w| !w.is("issuer-unknown"))
             .map(|w| w.detail.clone().unwrap_or_else(|| w.title.clone()))
             .collect(),
     }

@@ -1,6 +1,7 @@
-//! Presentations: a VC 2.0 `VerifiablePresentation` secured as `vp+jwt` (VC-JOSE-COSE section 3.1.2), every
-//! credential inside as an `EnvelopedVerifiableCredential`, signed by the holder key that is the credentials'
-//! subject and bound to the verifier's `nonce` and audience (`aud`).
+//! Presentations, chosen by the credentials' format: a VC 2.0 `VerifiablePresentation` secured as `vp+jwt`
+//! (VC-JOSE-COSE section 3.1.2), every credential inside as an `EnvelopedVerifiableCredential`, signed by the
+//! holder key that is the credentials' subject; or an SD-JWT VC with only the chosen disclosures and a Key Binding
+//! JWT ([`super::selective`]). Either way bound to the verifier's `nonce` and audience (`aud`).
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -8,15 +9,61 @@ use serde_json::json;
 use super::{Wallet, WalletError};
 use crate::core::credential::VC2_CONTEXT;
 use crate::core::did::Did;
+use crate::core::format::Format;
 use crate::core::jose::{self, HeaderSpec, TokenKind};
 
+/// A presentation made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presented {
+    /// `vp+jwt`, or `dc+sd-jwt` with Key Binding.
+    pub format: Format,
+    /// The compact presentation.
+    pub token: String,
+}
+
 impl Wallet {
-    /// Presents the credentials with these ids to the verifier `aud`, for its `nonce`.
+    /// Presents credentials to the verifier `aud` for its `nonce`, in the form their format allows: one SD-JWT VC
+    /// disclosing only `disclose` (skill URIs or claim names), or `vp+jwt` credentials enveloped whole.
+    ///
+    /// # Errors
+    /// [`WalletError::Presentation`] for a mix the formats do not allow, or as the two forms.
+    pub fn present(
+        &self,
+        ids: &[String],
+        disclose: &[String],
+        nonce: &str,
+        aud: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Presented, WalletError> {
+        let first = ids.first().ok_or_else(|| WalletError::Presentation("name at least one credential".into()))?;
+        let format = self.get_credential(first)?.format;
+        if format.is_selectively_disclosable() {
+            if ids.len() > 1 {
+                return Err(WalletError::Presentation("present one SD-JWT VC at a time".into()));
+            }
+            let token = self.present_selectively(first, disclose, nonce, aud, now)?;
+            return Ok(Presented { format: Format::SdJwtKb, token });
+        }
+        if !disclose.is_empty() {
+            return Err(WalletError::Presentation(format!(
+                "{first} is a {format}, which is presented whole; choosing disclosures needs an SD-JWT VC"
+            )));
+        }
+        Ok(Presented { format: Format::VpJwt, token: self.present_enveloped(ids, nonce, aud, now)? })
+    }
+
+    /// Presents the `vp+jwt` credentials with these ids to the verifier `aud`, for its `nonce`.
     ///
     /// # Errors
     /// [`WalletError::UnknownCredential`], or [`WalletError::Presentation`] when the credentials have different or
     /// no subjects, or the subject is not a key of this wallet.
-    pub fn present(&self, ids: &[String], nonce: &str, aud: &str, now: DateTime<Utc>) -> Result<String, WalletError> {
+    pub fn present_enveloped(
+        &self,
+        ids: &[String],
+        nonce: &str,
+        aud: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, WalletError> {
         if ids.is_empty() || nonce.is_empty() || aud.is_empty() {
             return Err(WalletError::Presentation("name at least one credential, a nonce and an audience".into()));
         }
@@ -33,7 +80,7 @@ impl Wallet {
         let key = self.signing_key(&holder)?;
         let enveloped: Vec<_> = credentials
             .iter()
-            .map(|c| json!({"@context": VC2_CONTEXT, "type": "EnvelopedVerifiableCredential", "id": format!("data:application/vc+jwt,{}", c.token)}))
+            .map(|c| json!({"@context": VC2_CONTEXT, "type": "EnvelopedVerifiableCredential", "id": Format::VcJwt.data_url(&c.token)}))
             .collect();
         let payload = json!({
             "@context": [VC2_CONTEXT],

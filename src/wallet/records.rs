@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::credential::SkillClaim;
+use crate::core::format::Format;
 
 /// Header of a wallet: how to unwrap its data key. Not secret, not sealed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,7 +17,7 @@ pub struct WalletHeader {
     pub wrapped_key: String,
 }
 
-crate::versioned_record!(WalletHeader, 1);
+crate::store::db::versioned_record!(WalletHeader, 1);
 
 /// A holder key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +34,7 @@ pub struct HolderKey {
     pub created_at: String,
 }
 
-crate::versioned_record!(HolderKey, 1);
+crate::store::db::versioned_record!(HolderKey, 1);
 
 /// A stored credential: the token as received, and what the passport view needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,8 +44,8 @@ pub struct StoredCredential {
     pub v: u32,
     /// The credential's id (or the wallet's own id for credentials without one).
     pub id: String,
-    /// `vc+jwt`.
-    pub format: String,
+    /// `vc+jwt` or `dc+sd-jwt`.
+    pub format: Format,
     /// The exact compact serialization received.
     pub token: String,
     /// When it entered the wallet.
@@ -71,4 +72,4 @@ pub struct StoredCredential {
     pub warnings: Vec<String>,
 }
 
-crate::versioned_record!(StoredCredential, 1);
+crate::store::db::versioned_record!(StoredCredential, 1);

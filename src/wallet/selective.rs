@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::{Wallet, WalletError};
+use crate::core::format::Format;
 use crate::core::jose::CompactJws;
 use crate::core::sd_jwt::reveal::reveal;
 use crate::core::sd_jwt::{Decoded, Disclosure, Issued, key_binding};
@@ -66,7 +67,7 @@ impl Wallet {
     pub fn disclosable_credentials(&self, vcts: Option<&[&str]>) -> Result<Vec<Disclosable>, WalletError> {
         let mut found = Vec::new();
         let wanted = |c: &super::StoredCredential| {
-            c.format == "dc+sd-jwt" && vcts.is_none_or(|vcts| c.types.iter().any(|t| vcts.contains(&t.as_str())))
+            c.format == Format::SdJwtVc && vcts.is_none_or(|vcts| c.types.iter().any(|t| vcts.contains(&t.as_str())))
         };
         for summary in self.list()?.into_iter().filter(wanted) {
             let stored = self.get_credential(&summary.id)?;

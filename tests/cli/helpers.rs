@@ -55,7 +55,7 @@ impl Setup {
         let out = run(&["keys", "new", "--out", key.to_str().unwrap()]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         let issuer = stdout(&out).trim().to_owned();
-        let learner_key = skillspass::core::keys::SigningKey::generate();
+        let learner_key = skillspass::core::keys::SigningKey::generate(&mut rand::rngs::OsRng);
         let learner = skillspass::core::did::Did::key(&learner_key.verifying_key()).to_string();
         Self { dir, key, issuer, learner }
     }

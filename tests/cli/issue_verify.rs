@@ -94,7 +94,7 @@ fn without_a_trust_list_an_unknown_issuer_is_a_warning() {
 #[test]
 fn did_web_issuer_verifies_with_its_document() {
     let setup = Setup::new();
-    let key = SigningKey::generate();
+    let key = SigningKey::generate(&mut rand::rngs::OsRng);
     let did = Did::parse("did:web:academy.example").unwrap();
     let kid = "did:web:academy.example#key-1".to_owned();
     let document = DidDocument::for_key(did.as_str(), &kid, "JsonWebKey", key.verifying_key());

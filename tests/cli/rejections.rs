@@ -106,7 +106,7 @@ fn rejects_signature_from_another_key() {
     let (token, _) = issued(&setup);
     let (header, payload, _) = decode(&token);
     let spec = HeaderSpec { typ: Some(TokenKind::Credential), kid: header["kid"].as_str(), ..HeaderSpec::default() };
-    let forged = resign(&payload, &spec, &SigningKey::generate());
+    let forged = resign(&payload, &spec, &SigningKey::generate(&mut rand::rngs::OsRng));
     assert_refused(&setup, &forged, "signature", "signature invalid");
 }
 
@@ -115,7 +115,7 @@ fn rejects_kid_of_a_did_other_than_the_issuer() {
     let setup = Setup::new();
     let (token, _) = issued(&setup);
     let (_, payload, _) = decode(&token);
-    let attacker = SigningKey::generate();
+    let attacker = SigningKey::generate(&mut rand::rngs::OsRng);
     let kid = Did::key(&attacker.verifying_key()).default_kid();
     let spec = HeaderSpec { typ: Some(TokenKind::Credential), kid: Some(&kid), ..HeaderSpec::default() };
     assert_refused(&setup, &resign(&payload, &spec, &attacker), "issuer-key", "is not a key of issuer");
@@ -301,7 +301,7 @@ fn subject_that_is_not_a_did_is_refused_at_issue() {
 fn untrusted_issuer_fails_when_a_trust_list_is_given() {
     let setup = Setup::new();
     let token_file = setup.issue("course-badge.json", &[]);
-    let other = Did::key(&SigningKey::generate().verifying_key()).to_string();
+    let other = Did::key(&SigningKey::generate(&mut rand::rngs::OsRng).verifying_key()).to_string();
     let out = run(&["verify", token_file.to_str().unwrap(), "--trust", &other]);
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("trust FAILED"), "{}", stdout(&out));

@@ -92,12 +92,12 @@ fn wallet_flow_import_list_skills_export_restore_present() {
     assert_eq!(code(&vp), 0, "{}", stderr(&vp));
     let verifier = skillspass::verifier::Verifier::new(skillspass::verifier::Policy::default()).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let report = runtime.block_on(verifier.verify_presentation(
+    let report = skillspass::core::report::Report::presentation(&runtime.block_on(verifier.verify_presentation(
         stdout(&vp).trim(),
         "n-1",
         "https://employer.example",
         chrono::Utc::now(),
-    ));
+    )));
     assert!(report.verified, "{:?}", report.errors);
     assert_eq!(report.skills.len(), 2);
 
@@ -276,7 +276,8 @@ fn tampered_credential_is_not_imported() {
 #[test]
 fn foreign_subject_credential_is_not_imported() {
     let (mut setup, dir, _) = wallet_with_issuer();
-    setup.learner = skillspass::core::did::Did::key(&SigningKey::generate().verifying_key()).to_string();
+    setup.learner =
+        skillspass::core::did::Did::key(&SigningKey::generate(&mut rand::rngs::OsRng).verifying_key()).to_string();
     let file = setup.issue("course-badge.json", &[]);
     let out = wallet(&dir, PASSPHRASE, &["import", file.to_str().unwrap()]);
     assert_eq!(code(&out), 1);
@@ -326,7 +327,9 @@ fn sd_jwt_vc_in_the_wallet_discloses_only_what_the_holder_chooses() {
     let verifier = skillspass::verifier::Verifier::new(skillspass::verifier::Policy::default()).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let check = |nonce: &str, aud: &str| {
-        runtime.block_on(verifier.verify_presentation(&presentation, nonce, aud, chrono::Utc::now()))
+        let verification =
+            runtime.block_on(verifier.verify_presentation(&presentation, nonce, aud, chrono::Utc::now()));
+        skillspass::core::report::Report::presentation(&verification)
     };
     let report = check("n-7", "https://employer.example");
     assert!(report.verified, "{:?}", report.errors);
@@ -340,4 +343,56 @@ fn sd_jwt_vc_in_the_wallet_discloses_only_what_the_holder_chooses() {
         &["present", "--credential", &id, "--disclose", "no-such-claim", "--nonce", "n", "--aud", "a"],
     );
     assert_eq!(code(&unknown), 2);
+}
+
+/// Issue 10: the passphrase rule is the wallet's, so every CLI path that sets one refuses an empty or 7-character
+/// passphrase with a clear message, and nothing is created.
+#[test]
+fn weak_passphrases_are_refused_on_init_export_and_restore_issue_10() {
+    let setup = Setup::new();
+    for weak in ["", "1234567"] {
+        let dir = setup.path(&format!("weak-{}", weak.len()));
+        let out = wallet(&dir, weak, &["init"]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(stderr(&out).contains("at least 8 characters"), "{}", stderr(&out));
+        assert!(!dir.exists(), "no wallet folder is created for a refused passphrase");
+    }
+
+    let (setup, dir, _) = wallet_with_issuer();
+    let export_with = |passphrase: &str, out: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_skillspass"))
+            .args(["wallet", "--wallet", dir.to_str().unwrap(), "export", "--out", out.to_str().unwrap()])
+            .env("SKILLSPASS_PASSPHRASE", PASSPHRASE)
+            .env("SKILLSPASS_EXPORT_PASSPHRASE", passphrase)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let refused_file = setup.path("weak.skpx");
+    let out = export_with("1234567", &refused_file);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("at least 8 characters"), "{}", stderr(&out));
+    assert!(!refused_file.exists(), "no export file is written");
+
+    let good_file = setup.path("good.skpx");
+    assert_eq!(code(&export_with(EXPORT_PASSPHRASE, &good_file)), 0);
+    let target = setup.path("restored");
+    let restore = |export: &str, new: &str| {
+        Command::new(env!("CARGO_BIN_EXE_skillspass"))
+            .args(["wallet", "--wallet", target.to_str().unwrap(), "restore", good_file.to_str().unwrap()])
+            .env("SKILLSPASS_PASSPHRASE", new)
+            .env("SKILLSPASS_EXPORT_PASSPHRASE", export)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for (export, new) in
+        [("", PASSPHRASE), ("1234567", PASSPHRASE), (EXPORT_PASSPHRASE, ""), (EXPORT_PASSPHRASE, "1234567")]
+    {
+        let out = restore(export, new);
+        assert_eq!(code(&out), 2, "{export:?}/{new:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("at least 8 characters"), "{}", stderr(&out));
+        assert!(!target.exists(), "nothing is created by a refused restore");
+    }
+    assert_eq!(code(&restore(EXPORT_PASSPHRASE, PASSPHRASE)), 0, "the good passphrases still restore");
 }

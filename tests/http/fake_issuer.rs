@@ -29,7 +29,7 @@ pub struct FakeIssuer {
 impl FakeIssuer {
     /// Starts the server in the test's runtime.
     pub async fn start() -> Self {
-        let key = SigningKey::generate();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
         let did = Did::key(&key.verifying_key());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -56,9 +56,11 @@ impl FakeIssuer {
     /// An SD-JWT VC whose `iss` is this server's URL (its JWT VC Issuer Metadata names another issuer).
     pub fn url_issuer_sd_jwt(&self) -> String {
         let claims = json!({"iss": self.url, "iat": chrono::Utc::now().timestamp(), "vct": "https://w3id.org/skillspass/vct/skill/v1",
-            "cnf": {"jwk": SigningKey::generate().verifying_key().to_jwk().to_value()}, "grade": "A"});
+            "cnf": {"jwk": SigningKey::generate(&mut rand::rngs::OsRng).verifying_key().to_jwk().to_value()}, "grade": "A"});
         let paths = vec![vec![skillspass::core::sd_jwt::issue::Step::Key("grade".into())]];
-        skillspass::core::sd_jwt_vc::issue(claims, &paths, &self.key, "key-1", 1).unwrap().serialize()
+        skillspass::core::sd_jwt_vc::issue(claims, &paths, &self.key, "key-1", 1, &mut rand::rngs::OsRng)
+            .unwrap()
+            .serialize()
     }
 
     /// A credential issued as `did:web:localhost%3A<port>` (whose document this server serves with a wrong id).
@@ -119,7 +121,7 @@ fn routes(key: &SigningKey, did: &Did, base: &str) -> Router {
         &format!("{base}/list/bad-signature"),
         &Bitstring::new(131_072).encode().unwrap(),
     ));
-    let stranger = SigningKey::generate();
+    let stranger = SigningKey::generate(&mut rand::rngs::OsRng);
     let other = list_credential(
         &Did::key(&stranger.verifying_key()),
         &stranger,

@@ -236,7 +236,9 @@ async fn sd_jwt_vc_is_issued_with_a_token_status_list_and_revoked_through_it() {
     let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let issuer = ServerProcess::start(dirs.0.path(), "issuer", "127.0.0.1:0", &[]);
     let verifier = ServerProcess::start(dirs.1.path(), "verifier", "127.0.0.1:0", &["--allow-loopback-http"]);
-    let holder = skillspass::core::did::Did::key(&skillspass::core::keys::SigningKey::generate().verifying_key());
+    let holder = skillspass::core::did::Did::key(
+        &skillspass::core::keys::SigningKey::generate(&mut rand::rngs::OsRng).verifying_key(),
+    );
     let mut credential = micro_credential(&issuer.did());
     credential["credentialSubject"]["id"] = serde_json::json!(holder.as_str());
     let (answer, compact) = issue_sd_jwt(&issuer, &credential, serde_json::json!({})).await;
@@ -280,7 +282,9 @@ async fn sd_jwt_vc_with_an_https_issuer_is_verified_through_jwt_vc_issuer_metada
     assert_eq!(metadata["issuer"], public_url.as_str());
     assert_eq!(metadata["jwks"]["keys"][0]["kid"], "key-1");
     assert!(metadata["jwks"]["keys"][0].get("d").is_none());
-    let holder = skillspass::core::did::Did::key(&skillspass::core::keys::SigningKey::generate().verifying_key());
+    let holder = skillspass::core::did::Did::key(
+        &skillspass::core::keys::SigningKey::generate(&mut rand::rngs::OsRng).verifying_key(),
+    );
     let mut credential = micro_credential(&issuer.did());
     credential["credentialSubject"]["id"] = serde_json::json!(holder.as_str());
     let (_, compact) = issue_sd_jwt(&issuer, &credential, serde_json::json!({"issuer": "url"})).await;
@@ -289,4 +293,34 @@ async fn sd_jwt_vc_with_an_https_issuer_is_verified_through_jwt_vc_issuer_metada
     let report = verify(&verifier, &compact).await;
     assert_eq!(report["verified"], true, "{report:#}");
     assert_eq!(detail(&report, "issuer-key"), "key-1");
+}
+
+/// Issue 10: a verifier served by the same process as the issuer shares its cache, and the issuer drops a list from
+/// it when a credential's status changes: the next verification reports the revocation at once, although the list
+/// is published with a ten-minute ttl.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_co_served_verifier_sees_a_revocation_at_once_issue_10() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(
+        dir.path(),
+        "issuer,verifier",
+        "127.0.0.1:0",
+        &["--allow-loopback-http", "--status-ttl-ms", "600000"],
+    );
+    let (status, answer) = issue(&server, &micro_credential(&server.did()), Some(&server.admin_token())).await;
+    assert_eq!(status, 201, "{answer:#}");
+    let jwt = jwt_of(&answer);
+    let id = payload(&jwt)["id"].as_str().unwrap().to_owned();
+    let report = verify(&server, &jwt).await;
+    assert_eq!(report["verified"], true, "{report:#}");
+
+    let token_file = dir.path().join("admin-token");
+    let revoked = Command::new(env!("CARGO_BIN_EXE_skillspass"))
+        .args(["revoke", "--issuer", &server.url, "--credential", &id, "--token-file", token_file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+    let report = verify(&server, &jwt).await;
+    assert_eq!(report["verified"], false, "revoked without waiting for the ttl: {report:#}");
+    assert!(detail(&report, "status").contains("revocation: SET"), "{report:#}");
 }

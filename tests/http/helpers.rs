@@ -29,7 +29,7 @@ impl ServerProcess {
     pub fn start(data: &Path, roles: &str, addr: &str, extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_skillspass"))
             .args(["serve", "--data", data.to_str().unwrap(), "--addr", addr, "--roles", roles])
-            .args(["--status-ttl-ms", TTL_MS])
+            .args(if extra.contains(&"--status-ttl-ms") { &[][..] } else { &["--status-ttl-ms", TTL_MS][..] })
             .args(extra)
             .env_remove("SKILLSPASS_ADMIN_TOKEN")
             .stdout(Stdio::piped())
@@ -91,10 +91,13 @@ pub fn client() -> reqwest::Client {
 pub fn micro_credential(issuer_did: &str) -> Value {
     let description: AchievementDescription =
         serde_json::from_str(include_str!("../../docs/examples/micro-credential.json")).unwrap();
-    let builder =
-        Issuer::with_did(SigningKey::generate(), Did::parse(issuer_did).unwrap(), format!("{issuer_did}#key-1"))
-            .unwrap();
-    let learner = Did::key(&SigningKey::generate().verifying_key());
+    let builder = Issuer::with_did(
+        SigningKey::generate(&mut rand::rngs::OsRng),
+        Did::parse(issuer_did).unwrap(),
+        format!("{issuer_did}#key-1"),
+    )
+    .unwrap();
+    let learner = Did::key(&SigningKey::generate(&mut rand::rngs::OsRng).verifying_key());
     let credential = builder.build_credential(&description, learner.as_str(), None, chrono::Utc::now()).unwrap();
     serde_json::to_value(credential).unwrap()
 }

@@ -5,13 +5,14 @@
 use std::process::Command;
 
 use serde_json::{Value, json};
-use skillspass::core::clock::{Clock as _, SystemClock};
+use skillspass::core::clock::Clock as _;
 use skillspass::core::keys::SigningKey;
 use skillspass::core::openid4vci;
-use skillspass::holder::Agent;
-use skillspass::verifier::fetch::Fetcher;
+use skillspass::net::Fetcher;
+use skillspass::system::SystemClock;
 use skillspass::verifier::{Policy, Verifier};
 use skillspass::wallet::Wallet;
+use skillspass::wallet::agent::Agent;
 
 use super::helpers::{AFTER_TTL, ServerProcess, client, set_status};
 
@@ -229,9 +230,10 @@ async fn pre_authorized_codes_are_single_use_short_lived_and_guarded_by_the_tran
     let dir = tempfile::tempdir().unwrap();
     let issuer = ServerProcess::start(&dir.path().join("issuer"), "issuer", "127.0.0.1:0", &[]);
 
-    let short = offer(&issuer, MICRO, json!({"expires_in": 1})).await;
+    // Two seconds: long enough to read the offer on a loaded machine, short enough to wait out.
+    let short = offer(&issuer, MICRO, json!({"expires_in": 2})).await;
     let code = code_of(&short).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2300)).await;
     assert_oauth(&token(&issuer, &code, None).await, 400, "invalid_grant", "expired");
 
     let once = offer(&issuer, MICRO, json!({})).await;
@@ -264,7 +266,7 @@ async fn key_proofs_are_checked_before_anything_is_issued() {
     let dir = tempfile::tempdir().unwrap();
     let issuer = ServerProcess::start(&dir.path().join("issuer"), "issuer", "127.0.0.1:0", &[]);
     let audience = format!("http://localhost:{}", issuer.port());
-    let holder = SigningKey::generate();
+    let holder = SigningKey::generate(&mut rand::rngs::OsRng);
     let kid = skillspass::core::did::Did::key(&holder.verifying_key()).default_kid();
     let now = SystemClock.now();
     let nonce = || async {
@@ -285,7 +287,7 @@ async fn key_proofs_are_checked_before_anything_is_issued() {
 
     let wrong_aud = openid4vci::key_proof(&holder, &kid, "https://other.example", Some(&n), now).unwrap();
     assert_oauth(&credential(first.clone(), wrong_aud).await, 400, "invalid_proof", "aud");
-    let other_key = SigningKey::generate();
+    let other_key = SigningKey::generate(&mut rand::rngs::OsRng);
     let forged = openid4vci::key_proof(&other_key, &kid, &audience, Some(&n), now).unwrap();
     assert_oauth(&credential(first.clone(), forged).await, 400, "invalid_proof", "header's key");
     let old = openid4vci::key_proof(&holder, &kid, &audience, Some(&n), now - chrono::Duration::minutes(10)).unwrap();
@@ -339,14 +341,16 @@ struct LibraryWallet {
 impl LibraryWallet {
     fn new(dir: &std::path::Path) -> Self {
         let db = skillspass::store::db::open(dir).unwrap();
-        let wallet = Wallet::create(&db, "worker", PASSPHRASE, SystemClock.now()).unwrap();
+        let wallet =
+            Wallet::create(&db, "worker", &skillspass::wallet::Passphrase::new(PASSPHRASE).unwrap(), SystemClock.now())
+                .unwrap();
         let fetcher = Fetcher::new(true).unwrap();
         let policy = Policy::for_holder();
         Self { wallet, verifier: Verifier::online(policy, fetcher.clone()).unwrap(), fetcher }
     }
 
-    fn agent(&self) -> Agent<'_> {
-        Agent { wallet: &self.wallet, verifier: &self.verifier, fetcher: &self.fetcher }
+    fn agent(&self) -> Agent<'_, Verifier> {
+        Agent::new(&self.wallet, &self.verifier, &self.fetcher)
     }
 }
 
@@ -423,7 +427,7 @@ async fn hostile_counterparty() -> String {
     use axum::routing::get;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let key = SigningKey::generate();
+    let key = SigningKey::generate(&mut rand::rngs::OsRng);
     let did = skillspass::core::did::Did::key(&key.verifying_key());
     let offer = json!({"credential_issuer": url, "credential_configuration_ids": ["skill_sd_jwt"],
         "grants": {openid4vci::PRE_AUTHORIZED_CODE_GRANT: {"pre-authorized_code": "c"}}});

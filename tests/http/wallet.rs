@@ -118,7 +118,7 @@ async fn hosted_wallet_flow_and_presentation_rejections() {
     assert_eq!(wrong_audience["verified"], false);
     assert_eq!(wrong_audience["errors"][0]["type"], "https://w3id.org/skillspass/problems#audience");
 
-    let thief = SigningKey::generate();
+    let thief = SigningKey::generate(&mut rand::rngs::OsRng);
     let thief_did = Did::key(&thief.verifying_key());
     let payload = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
         "holder": thief_did.as_str(), "iss": thief_did.as_str(), "aud": "https://employer.example", "nonce": "nonce-3",
@@ -181,4 +181,38 @@ async fn wrong_passphrase_is_a_401_and_accounts_are_unique() {
     )
     .await;
     assert_problem(status, &body, 400, "invalid-account");
+}
+
+/// Issue 10: the hosted wallet applies the wallet role's passphrase rule: account creation, export and restore refuse
+/// an empty or 7-character passphrase with `weak-passphrase`, and nothing is created or changed.
+#[tokio::test(flavor = "multi_thread")]
+async fn weak_passphrases_are_refused_by_the_hosted_wallet_issue_10() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(dir.path(), "wallet", "127.0.0.1:0", &[]);
+    let url = |path: &str| format!("{}{path}", server.url);
+    for weak in ["", "1234567"] {
+        let body = json!({"account": "weakling", "passphrase": weak});
+        let (status, problem) = call(reqwest::Method::POST, url("/wallet/accounts"), None, Some(body.clone())).await;
+        assert_problem(status, &problem, 400, "weak-passphrase");
+        assert!(problem["detail"].as_str().unwrap().contains("at least 8 characters"));
+        let (status, problem) = call(reqwest::Method::POST, url("/wallet/sessions"), None, Some(body)).await;
+        assert_problem(status, &problem, 404, "wallet-not-found");
+    }
+    let (_, token) = account(&server, "strong", "a long enough passphrase").await;
+    let (status, problem) =
+        call(reqwest::Method::POST, url("/wallet/export"), Some(&token), Some(json!({"passphrase": "1234567"}))).await;
+    assert_problem(status, &problem, 400, "weak-passphrase");
+    let (status, exported) = call(
+        reqwest::Method::POST,
+        url("/wallet/export"),
+        Some(&token),
+        Some(json!({"passphrase": "export passphrase"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{exported:#}");
+    let restore = json!({"passphrase": "", "file": exported["file"]});
+    let (status, problem) = call(reqwest::Method::POST, url("/wallet/restore"), Some(&token), Some(restore)).await;
+    assert_problem(status, &problem, 400, "weak-passphrase");
+    let (status, listed) = call(reqwest::Method::GET, url("/wallet/credentials"), Some(&token), None).await;
+    assert_eq!((status, listed["credentials"].as_array().map(Vec::len)), (200, Some(0)), "nothing changed");
 }

@@ -6,11 +6,13 @@
 //! `schemas/`; this module reads the facts a verifier reports (skills, EQF level, setting) from any credential
 //! JSON, ours or another issuer's, and names missing micro-credential elements in the EU's own words.
 
+pub mod claims;
 pub mod model;
 pub mod schema;
 
 use serde_json::Value;
 
+pub use claims::Credential;
 pub use model::{LearningSetting, SkillCredential};
 
 /// VC Data Model 2.0 section 4.3: the first `@context` of every credential.
@@ -144,19 +146,7 @@ pub fn skills(credential: &Value) -> Vec<SkillClaim> {
 }
 
 /// Council Recommendation 2022/C 243/02, Annex I: the mandatory elements and where our model keeps them.
-pub const MANDATORY_ELEMENTS: [(&str, &str); 11] = [
-    ("(1) identification of the learner", "/credentialSubject/id"),
-    ("(2) title of the micro-credential", "/credentialSubject/achievement/name"),
-    ("(3) country of the issuer", "/credentialSubject/achievement/microCredential/issuerCountry"),
-    ("(4) awarding body", "/credentialSubject/achievement/microCredential/awardingBody"),
-    ("(5) date of issuing", "/validFrom"),
-    ("(6) learning outcomes", "/credentialSubject/achievement/microCredential/learningOutcomes"),
-    ("(7) notional workload in ECTS", "/credentialSubject/achievement/creditsAvailable"),
-    ("(8) EQF level", "/credentialSubject/achievement/alignment"),
-    ("(9) type of assessment", "/credentialSubject/achievement/microCredential/assessmentType"),
-    ("(10) form of participation", "/credentialSubject/achievement/microCredential/participationForm"),
-    ("(11) type of quality assurance", "/credentialSubject/achievement/microCredential/qualityAssurance"),
-];
+pub use claims::EU_ELEMENTS as MANDATORY_ELEMENTS;
 
 /// Whether the credential claims to be an EU micro-credential.
 #[must_use]
@@ -174,28 +164,7 @@ pub fn achievement_type(credential: &Value) -> Option<&str> {
 /// expect each (`"(9) type of assessment (credentialSubject.achievement.microCredential.assessmentType)"`).
 #[must_use]
 pub fn missing_micro_credential_elements(credential: &Value) -> Vec<String> {
-    let subject_path = |path: &str| path.replacen("/credentialSubject", "", 1);
-    let present = |pointer: &str| {
-        let value = match subject(credential) {
-            Some(s) if pointer.starts_with("/credentialSubject") => s.pointer(&subject_path(pointer)),
-            _ => credential.pointer(pointer),
-        };
-        match value {
-            None | Some(Value::Null) => false,
-            Some(Value::String(s)) => !s.trim().is_empty(),
-            Some(Value::Array(items)) => !items.is_empty(),
-            Some(_) => true,
-        }
-    };
-    MANDATORY_ELEMENTS
-        .iter()
-        .filter(
-            |(name, pointer)| {
-                if name.starts_with("(8)") { eqf_level(credential).is_none() } else { !present(pointer) }
-            },
-        )
-        .map(|(name, pointer)| format!("{name} ({})", pointer.trim_start_matches('/').replace('/', ".")))
-        .collect()
+    claims::eu_completeness_w3c(credential).missing().iter().map(claims::EuElement::describe).collect()
 }
 
 #[cfg(test)]

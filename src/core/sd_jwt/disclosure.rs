@@ -2,7 +2,7 @@
 //! element, base64url-encoded. The digest is SHA-256 over the ASCII of the encoded string exactly as issued (no
 //! canonicalisation: section 4.2.3), so the encoded form is what the wallet keeps and what travels.
 
-use rand::RngCore as _;
+use rand::{CryptoRng, RngCore};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
@@ -24,13 +24,13 @@ pub struct Disclosure {
 }
 
 impl Disclosure {
-    /// A new disclosure with a fresh 128-bit salt (section 4.2.1 recommends 128 bits).
+    /// A new disclosure with a fresh 128-bit salt from `rng` (section 4.2.1 recommends 128 bits).
     ///
     /// # Errors
     /// [`SdJwtError::ForbiddenName`] for `_sd` and `...`.
-    pub fn new(name: Option<&str>, value: Value) -> Result<Self, SdJwtError> {
+    pub fn new(rng: &mut (impl RngCore + CryptoRng), name: Option<&str>, value: Value) -> Result<Self, SdJwtError> {
         let mut salt = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut salt);
+        rng.fill_bytes(&mut salt);
         Self::with_salt(&b64url(salt), name, value)
     }
 
@@ -114,9 +114,9 @@ pub fn digest(text: &str) -> String {
 
 /// A decoy digest (section 4.2.5): the hash of random bytes, indistinguishable from a real one.
 #[must_use]
-pub fn decoy() -> String {
+pub fn decoy(rng: &mut (impl RngCore + CryptoRng)) -> String {
     let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    rng.fill_bytes(&mut bytes);
     b64url(Sha256::digest(bytes))
 }
 
@@ -154,8 +154,14 @@ mod tests {
 
     #[test]
     fn forbidden_names_and_shapes_are_refused() {
-        assert_eq!(Disclosure::new(Some("_sd"), Value::Null).unwrap_err(), SdJwtError::ForbiddenName("_sd".into()));
-        assert_eq!(Disclosure::new(Some("..."), Value::Null).unwrap_err(), SdJwtError::ForbiddenName("...".into()));
+        assert_eq!(
+            Disclosure::new(&mut rand::rngs::OsRng, Some("_sd"), Value::Null).unwrap_err(),
+            SdJwtError::ForbiddenName("_sd".into())
+        );
+        assert_eq!(
+            Disclosure::new(&mut rand::rngs::OsRng, Some("..."), Value::Null).unwrap_err(),
+            SdJwtError::ForbiddenName("...".into())
+        );
         let smuggled = b64url(br#"["salt", "_sd", ["x"]]"#);
         assert_eq!(Disclosure::parse(&smuggled).unwrap_err(), SdJwtError::ForbiddenName("_sd".into()));
         for bad in
@@ -167,8 +173,8 @@ mod tests {
 
     #[test]
     fn fresh_disclosures_round_trip_with_random_salts() {
-        let a = Disclosure::new(Some("grade"), Value::from("8.5")).unwrap();
-        let b = Disclosure::new(Some("grade"), Value::from("8.5")).unwrap();
+        let a = Disclosure::new(&mut rand::rngs::OsRng, Some("grade"), Value::from("8.5")).unwrap();
+        let b = Disclosure::new(&mut rand::rngs::OsRng, Some("grade"), Value::from("8.5")).unwrap();
         assert_ne!(a.salt(), b.salt());
         assert_eq!(b64url_decode(a.salt()).unwrap().len(), 16);
         assert_eq!(Disclosure::parse(a.encoded()).unwrap(), a);

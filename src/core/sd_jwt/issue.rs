@@ -3,6 +3,7 @@
 //! disclosed object may itself hold digests (recursive disclosures, section 4.2.6). `_sd` arrays are sorted so
 //! claim order leaks nothing, decoys are added (section 4.2.5), and `_sd_alg` is set.
 
+use rand::{CryptoRng, RngCore};
 use serde_json::{Map, Value, json};
 
 use super::disclosure::{Disclosure, ELLIPSIS, SD, decoy};
@@ -25,7 +26,12 @@ pub type Path = Vec<Step>;
 ///
 /// # Errors
 /// [`SdJwtError::NotConcealable`] for a path that does not exist, or [`SdJwtError::ForbiddenName`].
-pub fn conceal(claims: Value, paths: &[Path], decoys: usize) -> Result<(Value, Vec<Disclosure>), SdJwtError> {
+pub fn conceal(
+    claims: Value,
+    paths: &[Path],
+    decoys: usize,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<(Value, Vec<Disclosure>), SdJwtError> {
     let mut payload = claims;
     if !payload.is_object() {
         return Err(SdJwtError::NotConcealable("a payload that is not an object".into()));
@@ -34,13 +40,13 @@ pub fn conceal(claims: Value, paths: &[Path], decoys: usize) -> Result<(Value, V
     ordered.sort_by_key(|p| std::cmp::Reverse(p.len()));
     let mut disclosures = Vec::with_capacity(paths.len());
     for path in ordered {
-        disclosures.push(conceal_one(&mut payload, path)?);
+        disclosures.push(conceal_one(&mut payload, path, rng)?);
     }
     let top = payload.as_object_mut().ok_or_else(|| SdJwtError::NotConcealable("payload".into()))?;
     if decoys > 0 {
         let sd = top.entry(SD).or_insert_with(|| json!([]));
         if let Value::Array(digests) = sd {
-            digests.extend((0..decoys).map(|_| Value::String(decoy())));
+            digests.extend((0..decoys).map(|_| Value::String(decoy(rng))));
         }
     }
     sort_digests(&mut payload);
@@ -50,7 +56,11 @@ pub fn conceal(claims: Value, paths: &[Path], decoys: usize) -> Result<(Value, V
     Ok((payload, disclosures))
 }
 
-fn conceal_one(payload: &mut Value, path: &Path) -> Result<Disclosure, SdJwtError> {
+fn conceal_one(
+    payload: &mut Value,
+    path: &Path,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<Disclosure, SdJwtError> {
     let describe = || format!("{path:?}");
     let (last, parents) = path.split_last().ok_or_else(|| SdJwtError::NotConcealable("the empty path".into()))?;
     let mut parent = payload;
@@ -64,13 +74,13 @@ fn conceal_one(payload: &mut Value, path: &Path) -> Result<Disclosure, SdJwtErro
     match (last, parent) {
         (Step::Key(key), Value::Object(object)) => {
             let value = object.remove(key).ok_or_else(|| SdJwtError::NotConcealable(describe()))?;
-            let disclosure = Disclosure::new(Some(key), value)?;
+            let disclosure = Disclosure::new(rng, Some(key), value)?;
             push_digest(object, disclosure.digest());
             Ok(disclosure)
         }
         (Step::Index(index), Value::Array(items)) => {
             let slot = items.get_mut(*index).ok_or_else(|| SdJwtError::NotConcealable(describe()))?;
-            let disclosure = Disclosure::new(None, slot.take())?;
+            let disclosure = Disclosure::new(rng, None, slot.take())?;
             *slot = json!({ ELLIPSIS: disclosure.digest() });
             Ok(disclosure)
         }

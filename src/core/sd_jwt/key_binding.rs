@@ -55,7 +55,7 @@ pub fn verify(kb_jwt: &str, holder: &VerifyingKey, presented: &str, expected: Ex
     jws.verify_signature(holder).map_err(|_| fail("signature invalid (not the cnf key)".into()))?;
     let claims = jws.claims().map_err(|e| fail(e.to_string()))?;
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
-    let iat = claims.get("iat").and_then(Value::as_i64).and_then(|t| DateTime::from_timestamp(t, 0));
+    let iat = crate::core::numeric_date::read(&claims, "iat").map_err(|e| fail(e.to_string()))?;
     if iat.is_none_or(|iat| (iat - expected.now).abs() > IAT_WINDOW) {
         return Err(fail("iat is missing or outside the 5-minute window".into()));
     }
@@ -83,12 +83,15 @@ mod tests {
 
     #[test]
     fn binds_to_key_audience_nonce_time_and_presentation() {
-        let key = SigningKey::generate();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
         let now = Utc::now();
         let kb = create(&key, PRESENTED, "https://employer.example", "n-1", now).unwrap();
         verify(&kb, &key.verifying_key(), PRESENTED, expected(now)).unwrap();
         let cases: [(&str, Result<(), SdJwtError>); 5] = [
-            ("other key", verify(&kb, &SigningKey::generate().verifying_key(), PRESENTED, expected(now))),
+            (
+                "other key",
+                verify(&kb, &SigningKey::generate(&mut rand::rngs::OsRng).verifying_key(), PRESENTED, expected(now)),
+            ),
             ("other nonce", verify(&kb, &key.verifying_key(), PRESENTED, Expected { nonce: "n-2", ..expected(now) })),
             (
                 "other audience",
@@ -104,7 +107,7 @@ mod tests {
 
     #[test]
     fn a_kb_jwt_must_say_kb_jwt() {
-        let key = SigningKey::generate();
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
         let now = Utc::now();
         let payload = json!({"iat": now.timestamp(), "aud": "https://employer.example", "nonce": "n-1", "sd_hash": digest(PRESENTED)});
         let header = HeaderSpec { typ: Some(TokenKind::Presentation), ..HeaderSpec::default() };

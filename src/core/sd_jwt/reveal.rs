@@ -188,7 +188,7 @@ mod tests {
 
     #[test]
     fn all_disclosures_reveal_the_original_claims() {
-        let (payload, disclosures) = conceal(claims(), &paths(), 3).unwrap();
+        let (payload, disclosures) = conceal(claims(), &paths(), 3, &mut rand::rngs::OsRng).unwrap();
         assert_eq!(payload["_sd_alg"], "sha-256");
         let top: Vec<&str> = payload["_sd"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
         assert_eq!(top.len(), 3 + 3, "learner_name, grade, assessment and three decoys");
@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn a_subset_reveals_only_what_was_chosen() {
-        let (payload, disclosures) = conceal(claims(), &paths(), 0).unwrap();
+        let (payload, disclosures) = conceal(claims(), &paths(), 0, &mut rand::rngs::OsRng).unwrap();
         let sql: Vec<Disclosure> =
             disclosures.iter().filter(|d| d.value().get("label") == Some(&json!("SQL"))).cloned().collect();
         let revealed = reveal(object(&payload), &sql).unwrap();
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn recursive_disclosure_needs_its_parent() {
-        let (payload, disclosures) = conceal(claims(), &paths(), 0).unwrap();
+        let (payload, disclosures) = conceal(claims(), &paths(), 0, &mut rand::rngs::OsRng).unwrap();
         let inner: Vec<Disclosure> = disclosures.iter().filter(|d| d.name() == Some("type")).cloned().collect();
         assert_eq!(
             reveal(object(&payload), &inner).unwrap_err(),
@@ -226,14 +226,14 @@ mod tests {
 
     #[test]
     fn rejects_a_duplicated_disclosure() {
-        let (payload, disclosures) = conceal(claims(), &paths(), 0).unwrap();
+        let (payload, disclosures) = conceal(claims(), &paths(), 0, &mut rand::rngs::OsRng).unwrap();
         let twice = vec![disclosures[0].clone(), disclosures[0].clone()];
         assert!(matches!(reveal(object(&payload), &twice), Err(SdJwtError::DuplicateDisclosure(_))));
     }
 
     #[test]
     fn rejects_a_tampered_disclosure_as_unreferenced() {
-        let (payload, disclosures) = conceal(claims(), &paths(), 0).unwrap();
+        let (payload, disclosures) = conceal(claims(), &paths(), 0, &mut rand::rngs::OsRng).unwrap();
         let grade = disclosures.iter().find(|d| d.name() == Some("grade")).unwrap();
         let forged = Disclosure::with_salt(grade.salt(), Some("grade"), json!("10")).unwrap();
         assert!(matches!(reveal(object(&payload), &[forged]), Err(SdJwtError::UnreferencedDisclosure(_))));
@@ -241,7 +241,7 @@ mod tests {
 
     #[test]
     fn rejects_a_digest_present_twice() {
-        let (mut payload, disclosures) = conceal(claims(), &paths(), 0).unwrap();
+        let (mut payload, disclosures) = conceal(claims(), &paths(), 0, &mut rand::rngs::OsRng).unwrap();
         let first = payload["skills"][0].clone();
         payload["skills"].as_array_mut().unwrap().push(first);
         assert!(matches!(reveal(object(&payload), &disclosures), Err(SdJwtError::DuplicateDigest(_))));
@@ -249,7 +249,7 @@ mod tests {
 
     #[test]
     fn rejects_a_name_collision() {
-        let (mut payload, disclosures) = conceal(claims(), &paths(), 0).unwrap();
+        let (mut payload, disclosures) = conceal(claims(), &paths(), 0, &mut rand::rngs::OsRng).unwrap();
         payload["grade"] = json!("plaintext");
         assert_eq!(reveal(object(&payload), &disclosures).unwrap_err(), SdJwtError::NameCollision("grade".into()));
     }

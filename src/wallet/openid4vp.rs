@@ -8,13 +8,16 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::{Agent, HolderError, MAX_DOCUMENT_BYTES, answer_error};
+use super::WalletError;
+use super::agent::{Agent, MAX_DOCUMENT_BYTES, answer_error};
+use super::selective::Disclosable;
 use crate::core::dcql::{Candidate, DcqlQuery};
 use crate::core::did::{Did, Relationship};
+use crate::core::format::Format;
 use crate::core::openid4vci::ProtocolError;
 use crate::core::openid4vp::{self, AuthorizationRequest, Client, Invocation, RequestObject};
-use crate::verifier::fetch::PostBody;
-use crate::wallet::selective::Disclosable;
+use crate::core::verify::CredentialVerifier;
+use crate::net::PostBody;
 
 /// A checked request and what the wallet would send.
 #[derive(Debug, Clone)]
@@ -81,6 +84,26 @@ impl Request {
     }
 }
 
+/// The holder's decision on a presentation request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Send what the wallet showed.
+    Consent,
+    /// Refuse: the verifier gets `access_denied`.
+    Decline,
+}
+
+/// What answering a request did.
+#[derive(Debug, Clone)]
+pub enum Answered {
+    /// The presentations were sent.
+    Sent(Responded),
+    /// The holder declined; `access_denied` was sent.
+    Declined,
+    /// Nothing in the wallet satisfies the query; `access_denied` was sent.
+    NothingMatched,
+}
+
 /// What the verifier answered.
 #[derive(Debug, Clone)]
 pub struct Responded {
@@ -92,12 +115,12 @@ pub struct Responded {
     pub vp_token: String,
 }
 
-impl Agent<'_> {
+impl<V: CredentialVerifier> Agent<'_, V> {
     /// Reads and checks a request and matches it against the wallet.
     ///
     /// # Errors
-    /// [`HolderError`]: a request object with the wrong `typ` or signer, a malformed request.
-    pub async fn read_request(&self, uri: &str) -> Result<Request, HolderError> {
+    /// [`WalletError`]: a request object with the wrong `typ` or signer, a malformed request.
+    pub async fn read_request(&self, uri: &str) -> Result<Request, WalletError> {
         let request = match openid4vp::parse_invocation(uri)? {
             Invocation::ByValue(request) => {
                 if matches!(Client::parse(&request.client_id)?, Client::Did(_)) {
@@ -122,7 +145,7 @@ impl Agent<'_> {
         &self,
         client_id: &str,
         request_uri: &str,
-    ) -> Result<AuthorizationRequest, HolderError> {
+    ) -> Result<AuthorizationRequest, WalletError> {
         let Client::Did(did) = Client::parse(client_id)? else {
             return Err(ProtocolError::new(
                 "invalid_request",
@@ -144,11 +167,11 @@ impl Agent<'_> {
         Ok(object.verify(&key)?)
     }
 
-    fn plan(&self, query: &DcqlQuery) -> Result<Option<Vec<Planned>>, HolderError> {
+    fn plan(&self, query: &DcqlQuery) -> Result<Option<Vec<Planned>>, WalletError> {
         // Only the SD-JWT VCs some query could match are decrypted and revealed.
         let mut vcts: Vec<&str> = Vec::new();
         let mut any_vct = false;
-        for credential_query in query.credentials.iter().filter(|q| q.format == "dc+sd-jwt") {
+        for credential_query in query.credentials.iter().filter(|q| q.wanted_format() == Some(Format::SdJwtVc)) {
             match credential_query.meta.get("vct_values").and_then(Value::as_array) {
                 Some(values) => vcts.extend(values.iter().filter_map(Value::as_str)),
                 None => any_vct = true,
@@ -158,7 +181,7 @@ impl Agent<'_> {
         let credentials = self.wallet.disclosable_credentials(filter)?;
         let candidates: Vec<Candidate<'_>> = credentials
             .iter()
-            .map(|c| Candidate { format: "dc+sd-jwt", types: vec![c.vct.as_str()], claims: &c.claims })
+            .map(|c| Candidate { format: Format::SdJwtVc, types: vec![c.vct.as_str()], claims: &c.claims })
             .collect();
         let Some(selection) = query.select(&candidates) else { return Ok(None) };
         let plan = selection
@@ -178,8 +201,8 @@ impl Agent<'_> {
     /// Sends the presentations of the plan.
     ///
     /// # Errors
-    /// [`HolderError`] when the plan is empty (answer with [`Agent::decline`]), or the verifier refuses.
-    pub async fn present(&self, request: &Request, now: DateTime<Utc>) -> Result<Responded, HolderError> {
+    /// [`WalletError`] when the plan is empty (answer with [`Agent::decline`]), or the verifier refuses.
+    pub async fn present(&self, request: &Request, now: DateTime<Utc>) -> Result<Responded, WalletError> {
         let plan = request
             .plan
             .as_ref()
@@ -214,16 +237,41 @@ impl Agent<'_> {
         Ok(Responded { redirect_uri, disclosed, vp_token })
     }
 
+    /// Carries out the holder's decision on a request they were shown: with consent, sends the plan (or answers
+    /// `access_denied` when nothing in the wallet satisfies the query); without, declines with `access_denied`.
+    ///
+    /// # Errors
+    /// [`WalletError`] when the verifier refuses or cannot be reached.
+    pub async fn answer(
+        &self,
+        request: &Request,
+        decision: Decision,
+        now: DateTime<Utc>,
+    ) -> Result<Answered, WalletError> {
+        match (decision, &request.plan) {
+            (Decision::Consent, Some(_)) => Ok(Answered::Sent(self.present(request, now).await?)),
+            (Decision::Consent, None) => {
+                self.decline(&request.request, "access_denied", "the wallet holds no credential satisfying the query")
+                    .await?;
+                Ok(Answered::NothingMatched)
+            }
+            (Decision::Decline, _) => {
+                self.decline(&request.request, "access_denied", "the holder declined").await?;
+                Ok(Answered::Declined)
+            }
+        }
+    }
+
     /// Answers with an error (`access_denied` when the person declines or nothing matches).
     ///
     /// # Errors
-    /// [`HolderError`] when the post fails.
+    /// [`WalletError`] when the post fails.
     pub async fn decline(
         &self,
         request: &AuthorizationRequest,
         error: &str,
         description: &str,
-    ) -> Result<(), HolderError> {
+    ) -> Result<(), WalletError> {
         let mut form = vec![("error", error), ("error_description", description)];
         if let Some(state) = &request.state {
             form.push(("state", state.as_str()));

@@ -1,7 +1,7 @@
 //! Hosted wallet routes for the standard protocols: `POST /wallet/offers` accepts an `OpenID4VCI` credential offer
 //! into the session's wallet; `POST /wallet/presentation-requests` previews an `OpenID4VP` request (who asks, what
-//! would be disclosed) and, with the holder's `consent`, answers it (or declines with `access_denied`). Both run
-//! the holder agent with the server's guarded fetcher and the import verifier.
+//! would be disclosed) and carries out the holder's `consent` or `decline`. Both run the wallet's protocol agent
+//! with the server's guarded fetcher and the wallet role's verifier.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,28 +13,11 @@ use serde_json::{Value, json};
 
 use super::wallet::Session;
 use super::{AppState, HttpProblem};
-use crate::core::clock::{Clock as _, SystemClock};
-use crate::holder::{Agent, HolderError};
-use crate::verifier::Verifier;
-use crate::verifier::fetch::Fetcher;
+use crate::wallet::agent::Agent;
+use crate::wallet::openid4vp::{Answered, Decision};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/wallet/offers", post(accept)).route("/wallet/presentation-requests", post(respond))
-}
-
-impl From<HolderError> for HttpProblem {
-    fn from(error: HolderError) -> Self {
-        match error {
-            HolderError::Wallet(wallet) => wallet.into(),
-            other => Self::new("exchange-refused", other.to_string()),
-        }
-    }
-}
-
-fn tools(state: &AppState) -> Result<(&Verifier, &Fetcher), HttpProblem> {
-    let verifier = state.import_verifier.as_deref().ok_or_else(|| HttpProblem::internal(&"no import verifier"))?;
-    let fetcher = state.fetcher.as_ref().ok_or_else(|| HttpProblem::internal(&"no fetcher"))?;
-    Ok((verifier, fetcher))
 }
 
 /// `POST /wallet/offers`.
@@ -44,7 +27,8 @@ pub struct AcceptRequest {
     offer_uri: String,
     /// The transaction code the issuer sent out of band.
     #[serde(default)]
-    tx_code: Option<String>,
+    #[schema(value_type = Option<String>)]
+    tx_code: Option<crate::core::secret::SecretString>,
 }
 
 /// Accepts a credential offer into the session's wallet.
@@ -58,10 +42,12 @@ pub async fn accept(
     body: Result<Json<AcceptRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, HttpProblem> {
     let Json(request) = body?;
-    let (verifier, fetcher) = tools(&state)?;
-    let agent = Agent { wallet: &wallet, verifier, fetcher };
+    let role = state.wallet()?;
+    let agent = Agent::new(&wallet, &role.verifier, &role.fetcher);
     let offer = agent.read_offer(&request.offer_uri).await?;
-    let accepted = agent.accept(&offer, request.tx_code.as_deref(), SystemClock.now()).await?;
+    let accepted = agent
+        .accept(&offer, request.tx_code.as_ref().map(crate::core::secret::SecretString::expose), state.now())
+        .await?;
     let status = if accepted.already_stored { StatusCode::OK } else { StatusCode::CREATED };
     let answer = json!({"status": if accepted.already_stored { "already-stored" } else { "accepted" },
         "issuer": offer.issuer_name(), "credential": accepted.stored});
@@ -92,11 +78,16 @@ pub async fn respond(
     body: Result<Json<RespondRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, HttpProblem> {
     let Json(request) = body?;
-    if request.consent && request.decline {
-        return Err(HttpProblem::new("invalid-request", "consent and decline exclude each other".to_owned()));
-    }
-    let (verifier, fetcher) = tools(&state)?;
-    let agent = Agent { wallet: &wallet, verifier, fetcher };
+    let decision = match (request.consent, request.decline) {
+        (true, true) => {
+            return Err(HttpProblem::InvalidRequest(Some("consent and decline exclude each other".into())));
+        }
+        (true, false) => Some(Decision::Consent),
+        (false, true) => Some(Decision::Decline),
+        (false, false) => None,
+    };
+    let role = state.wallet()?;
+    let agent = Agent::new(&wallet, &role.verifier, &role.fetcher);
     let asked = agent.read_request(&request.request_uri).await?;
     let plan: Vec<Value> = asked
         .plan
@@ -109,14 +100,11 @@ pub async fn respond(
         .collect();
     let preview = json!({"verifier": asked.verifier_label(), "client_id": asked.request.client_id,
         "satisfiable": asked.plan.is_some(), "plan": plan});
-    if request.decline || (request.consent && asked.plan.is_none()) {
-        let why = if request.decline { "the holder declined" } else { "no credential satisfies the query" };
-        agent.decline(&asked.request, "access_denied", why).await?;
-        return Ok(Json(json!({"status": "declined", "preview": preview})));
-    }
-    if !request.consent {
+    let Some(decision) = decision else {
         return Ok(Json(json!({"status": "preview", "preview": preview})));
-    }
-    let sent = agent.present(&asked, SystemClock.now()).await?;
-    Ok(Json(json!({"status": "sent", "redirect_uri": sent.redirect_uri, "preview": preview})))
+    };
+    Ok(Json(match agent.answer(&asked, decision, state.now()).await? {
+        Answered::Sent(sent) => json!({"status": "sent", "redirect_uri": sent.redirect_uri, "preview": preview}),
+        Answered::Declined | Answered::NothingMatched => json!({"status": "declined", "preview": preview}),
+    }))
 }

@@ -7,13 +7,15 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::{Agent, HolderError, MAX_DOCUMENT_BYTES, answer_error};
+use super::agent::{Agent, MAX_DOCUMENT_BYTES, answer_error};
+use super::{ImportOutcome, Receipt, StoredCredential, WalletError};
 use crate::core::encoding::parse_json;
+use crate::core::format::Format;
 use crate::core::openid4vci::{
     self, AS_METADATA_PATH, CredentialOffer, METADATA_PATH, OfferRef, PRE_AUTHORIZED_CODE_GRANT, ProtocolError, TxCode,
 };
-use crate::verifier::fetch::PostBody;
-use crate::wallet::{ImportOutcome, StoredCredential, WalletError};
+use crate::core::verify::CredentialVerifier;
+use crate::net::PostBody;
 
 /// An offer read and its issuer's metadata checked: what the person is asked to accept.
 #[derive(Debug, Clone)]
@@ -70,13 +72,13 @@ pub struct Accepted {
     pub already_stored: bool,
 }
 
-impl Agent<'_> {
+impl<V: CredentialVerifier> Agent<'_, V> {
     /// Reads an offer URI: fetches the offer by reference, then the issuer's metadata (checked) and its
     /// authorization server's metadata.
     ///
     /// # Errors
-    /// [`HolderError`], e.g. `invalid_issuer_metadata` when `credential_issuer` differs from the URL used.
-    pub async fn read_offer(&self, uri: &str) -> Result<Offer, HolderError> {
+    /// [`WalletError`], e.g. `invalid_issuer_metadata` when `credential_issuer` differs from the URL used.
+    pub async fn read_offer(&self, uri: &str) -> Result<Offer, WalletError> {
         let value = match openid4vci::parse_offer_uri(uri)? {
             OfferRef::ByValue(value) => value,
             OfferRef::ByReference(url) => self.get_json(&url).await?,
@@ -87,7 +89,8 @@ impl Agent<'_> {
         openid4vci::check_metadata(&metadata, &issuer)?;
         for id in &offer.credential_configuration_ids {
             let configuration = metadata.pointer("/credential_configurations_supported").and_then(|c| c.get(id));
-            if configuration.and_then(|c| c.get("format")).and_then(Value::as_str) != Some("dc+sd-jwt") {
+            let format = configuration.and_then(|c| c.get("format")).and_then(Value::as_str);
+            if format.and_then(Format::from_protocol_identifier) != Some(Format::SdJwtVc) {
                 return Err(ProtocolError::new(
                     "invalid_credential_offer",
                     format!("{id:?}: not a dc+sd-jwt configuration"),
@@ -115,14 +118,14 @@ impl Agent<'_> {
     /// Accepts an offer: token, nonce, proof, credential, verification, storage, notification.
     ///
     /// # Errors
-    /// [`HolderError`]: the issuer's error codes, a credential that does not verify or is not bound to this
+    /// [`WalletError`]: the issuer's error codes, a credential that does not verify or is not bound to this
     /// wallet (then nothing is stored and the issuer is told `credential_failure`).
     pub async fn accept(
         &self,
         offer: &Offer,
         tx_code: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<Accepted, HolderError> {
+    ) -> Result<Accepted, WalletError> {
         let grant = offer
             .offer
             .pre_authorized_code()
@@ -180,18 +183,9 @@ impl Agent<'_> {
         credential: &str,
         expected_vct: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<Accepted, HolderError> {
-        let report = self.verifier.verify(credential, now).await;
-        let vct = report.document.as_ref().and_then(|d| d.get("vct")).and_then(Value::as_str);
-        if report.verified && expected_vct.is_some_and(|expected| vct != Some(expected)) {
-            return Err(WalletError::NotVerified(format!(
-                "the credential's vct {vct:?} is not the offered {expected_vct:?}"
-            ))
-            .into());
-        }
-        let outcome = self.wallet.import(credential, &report, false, now)?;
-        self.wallet.flush()?;
-        Ok(match outcome {
+    ) -> Result<Accepted, WalletError> {
+        let receipt = Receipt { bearer_consent: false, expected_type: expected_vct };
+        Ok(match self.wallet.receive(self.verifier, credential, receipt, now).await? {
             ImportOutcome::Stored(stored) => Accepted { stored: *stored, already_stored: false },
             ImportOutcome::AlreadyStored(id) => {
                 Accepted { stored: self.wallet.get_credential(&id)?, already_stored: true }
@@ -199,7 +193,7 @@ impl Agent<'_> {
         })
     }
 
-    async fn redeem(&self, endpoint: &str, code: &str, tx_code: Option<&str>) -> Result<String, HolderError> {
+    async fn redeem(&self, endpoint: &str, code: &str, tx_code: Option<&str>) -> Result<String, WalletError> {
         let mut form = vec![("grant_type", PRE_AUTHORIZED_CODE_GRANT), ("pre-authorized_code", code)];
         if let Some(tx_code) = tx_code {
             form.push(("tx_code", tx_code));
@@ -220,7 +214,7 @@ impl Agent<'_> {
             .ok_or_else(|| ProtocolError::new("invalid_grant", "the token answer has no access_token").into())
     }
 
-    async fn c_nonce(&self, endpoint: &str) -> Result<String, HolderError> {
+    async fn c_nonce(&self, endpoint: &str) -> Result<String, WalletError> {
         let answer = self.fetcher.post(endpoint, PostBody::Empty, None, MAX_DOCUMENT_BYTES).await?;
         if !answer.is_success() {
             return Err(answer_error(&answer, "invalid_nonce").into());
@@ -233,7 +227,7 @@ impl Agent<'_> {
             .ok_or_else(|| ProtocolError::new("invalid_nonce", "the nonce answer has no c_nonce").into())
     }
 
-    async fn get_json(&self, url: &str) -> Result<Value, HolderError> {
+    async fn get_json(&self, url: &str) -> Result<Value, WalletError> {
         let fetched = self.fetcher.get(url, "application/json", MAX_DOCUMENT_BYTES).await?;
         parse_json(&fetched.body)
             .map_err(|e| ProtocolError::new("invalid_request", format!("{url}: not JSON: {e}")).into())

@@ -1,5 +1,5 @@
-//! The one guarded fetcher every network read of the verifier goes through (did:web documents, status lists):
-//! STANDARDS.md section 9.9 and DESIGN.md section 5.
+//! The one guarded fetcher every network read goes through (did:web documents, status lists, issuer and verifier
+//! metadata, protocol endpoints): STANDARDS.md section 9.9 and DESIGN.md section 5.
 //!
 //! - https only; plain http only to loopback hosts, and only when the operator passed the development flag
 //!   (`--allow-loopback-http` / `SKILLSPASS_ALLOW_LOOPBACK_HTTP=1`);
@@ -116,6 +116,7 @@ impl Answer {
 pub struct Fetcher {
     client: reqwest::Client,
     allow_loopback_http: bool,
+    cache: super::Cache,
 }
 
 impl Fetcher {
@@ -133,7 +134,13 @@ impl Fetcher {
             .user_agent(concat!("skillspass/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| FetchError::Network { url: String::new(), reason: e.to_string() })?;
-        Ok(Self { client, allow_loopback_http })
+        Ok(Self { client, allow_loopback_http, cache: super::Cache::default() })
+    }
+
+    /// The cache of what was fetched and verified, shared by every clone of this fetcher.
+    #[must_use]
+    pub fn cache(&self) -> &super::Cache {
+        &self.cache
     }
 
     /// Whether plain http to loopback is allowed.
@@ -260,11 +267,24 @@ fn is_loopback_name(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The IPv4 address an IPv6 address carries and routes to: IPv4-mapped (`::ffff:0:0/96`), NAT64 with the
+/// well-known prefix (RFC 6052, `64:ff9b::/96`) and 6to4 (RFC 3056, `2002::/16`). A private IPv4 address must not
+/// become reachable by writing it in one of these forms.
+fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    if let Some(mapped) = v6.to_ipv4_mapped() {
+        return Some(mapped);
+    }
+    let ([0x64, 0xff9b, 0, 0, 0, 0, high, low] | [0x2002, high, low, ..]) = v6.segments() else { return None };
+    let [first, second] = high.to_be_bytes();
+    let [third, fourth] = low.to_be_bytes();
+    Some(std::net::Ipv4Addr::new(first, second, third, fourth))
+}
+
 /// Whether the fetcher may connect to `ip`: public addresses only, loopback too under the development flag.
 #[must_use]
 pub fn address_allowed(ip: IpAddr, allow_loopback: bool) -> bool {
     let ip = match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        IpAddr::V6(v6) => embedded_ipv4(v6).map_or(IpAddr::V6(v6), IpAddr::V4),
         v4 @ IpAddr::V4(_) => v4,
     };
     if ip.is_loopback() {
@@ -286,11 +306,14 @@ pub fn address_allowed(ip: IpAddr, allow_loopback: bool) -> bool {
         }
         IpAddr::V6(v6) => {
             let first = v6.segments()[0];
+            let second = v6.segments()[1];
             !(v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+                || (first == 0x2001 && second == 0x0db8)
+                // 64:ff9b:1::/48, local-use NAT64 (RFC 8215): translates to whatever the local network chooses.
+                || (first == 0x64 && second == 0xff9b))
         }
     }
 }
@@ -335,10 +358,17 @@ mod tests {
             "fd00::1",
             "::ffff:10.0.0.1",
             "127.0.0.1",
+            "64:ff9b::a00:1",
+            "64:ff9b::7f00:1",
+            "64:ff9b::c0a8:101",
+            "64:ff9b:1::1",
+            "2002:a00:1::1",
+            "2002:7f00:1::",
+            "2002:c0a8:101::1",
         ] {
             assert!(!address_allowed(refused.parse().unwrap(), false), "{refused}");
         }
-        for allowed in ["93.184.216.34", "2606:4700::1111"] {
+        for allowed in ["93.184.216.34", "2606:4700::1111", "64:ff9b::5db8:d822", "2002:5db8:d822::1"] {
             assert!(address_allowed(allowed.parse().unwrap(), false), "{allowed}");
         }
         assert!(address_allowed("127.0.0.1".parse().unwrap(), true));

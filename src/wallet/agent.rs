@@ -1,47 +1,38 @@
-//! The holder's agent: the wallet speaking `OpenID4VCI` (accepting a credential offer) and `OpenID4VP` (answering
-//! a presentation request) with issuers and verifiers it has never met. It composes three things the roles keep
-//! apart: the wallet (keys and sealed credentials), the verifier (every received credential is verified before it
-//! is stored) and the guarded fetcher (https only, no private addresses, bounded answers, no redirects followed
+//! The wallet's protocol agent: one unlocked wallet speaking `OpenID4VCI` ([`super::openid4vci`]) and `OpenID4VP`
+//! ([`super::openid4vp`]) with issuers and verifiers it has never met. It holds the wallet, a
+//! [`CredentialVerifier`] (every received credential is verified before it is stored; the verifier role implements
+//! the interface) and the guarded fetcher (https only, no private addresses, bounded answers, no redirects followed
 //! from a response URI). Used by both front doors: `skillspass wallet accept|respond` and the hosted wallet.
 
-pub mod accept;
-pub mod respond;
-
+use super::Wallet;
 use crate::core::openid4vci::ProtocolError;
-use crate::verifier::Verifier;
-use crate::verifier::fetch::{FetchError, Fetcher};
-use crate::wallet::{Wallet, WalletError};
+use crate::core::verify::CredentialVerifier;
+use crate::net::Fetcher;
 
 /// Largest protocol document the agent reads (metadata, offers, request objects, token answers).
 pub const MAX_DOCUMENT_BYTES: usize = 256 * 1024;
 
-/// Why an exchange failed.
-#[derive(Debug, thiserror::Error)]
-pub enum HolderError {
-    /// The other side broke the protocol or answered with an error.
-    #[error("{0}")]
-    Protocol(#[from] ProtocolError),
-    /// A fetch was refused or failed.
-    #[error("{0}")]
-    Fetch(#[from] FetchError),
-    /// The wallet refused (e.g. the credential did not verify; nothing was stored).
-    #[error("{0}")]
-    Wallet(#[from] WalletError),
-}
-
 /// The agent for one unlocked wallet.
 #[derive(Debug, Clone, Copy)]
-pub struct Agent<'a> {
+pub struct Agent<'a, V> {
     /// The wallet.
     pub wallet: &'a Wallet,
     /// Verifies what arrives.
-    pub verifier: &'a Verifier,
+    pub verifier: &'a V,
     /// Fetches and posts.
     pub fetcher: &'a Fetcher,
 }
 
+impl<'a, V: CredentialVerifier> Agent<'a, V> {
+    /// The agent for `wallet`.
+    #[must_use]
+    pub fn new(wallet: &'a Wallet, verifier: &'a V, fetcher: &'a Fetcher) -> Self {
+        Self { wallet, verifier, fetcher }
+    }
+}
+
 /// The OAuth error in a JSON answer, or a description of the status.
-fn answer_error(answer: &crate::verifier::fetch::Answer, fallback: &'static str) -> ProtocolError {
+pub(super) fn answer_error(answer: &crate::net::Answer, fallback: &'static str) -> ProtocolError {
     let body = answer.json();
     let code = body.get("error").and_then(serde_json::Value::as_str).unwrap_or(fallback);
     let description = body.get("error_description").and_then(serde_json::Value::as_str).unwrap_or_default();
