@@ -135,3 +135,79 @@ fn show(uri: &str, hint: &str) {
     outln!("{uri}");
     eprintln!("{hint}");
 }
+
+/// Where a running server is and how to prove being its admin.
+#[derive(Debug, clap::Args)]
+pub struct ServerArgs {
+    /// The server's base URL.
+    #[arg(long)]
+    issuer: String,
+    /// File holding the admin token (default: the `SKILLSPASS_ADMIN_TOKEN` variable).
+    #[arg(long, env = "SKILLSPASS_TOKEN_FILE")]
+    token_file: Option<PathBuf>,
+}
+
+fn admin_call(server: &ServerArgs, method: reqwest::Method, path: &str) -> Result<Value, CliError> {
+    let token = read_admin_token(server.token_file.as_deref())?;
+    let url = format!("{}{path}", server.issuer.trim_end_matches('/'));
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
+    runtime.block_on(async {
+        let client =
+            reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().map_err(CliError::input)?;
+        let response = client
+            .request(method, &url)
+            .bearer_auth(token.expose())
+            .send()
+            .await
+            .map_err(|e| CliError::input(format!("cannot reach {url}: {e}")))?;
+        let status = response.status();
+        let answer: Value = response.json().await.unwrap_or(Value::Null);
+        if status.is_success() {
+            return Ok(answer);
+        }
+        let detail = answer["detail"].as_str().unwrap_or("refused");
+        Err(CliError::input(format!("{url} answered HTTP {}: {detail}", status.as_u16())))
+    })
+}
+
+fn print_keys(answer: &Value) {
+    let published: Vec<&str> = answer["published"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    outln!("active key {}; published {}", answer["active"].as_str().unwrap_or("-"), published.join(", "));
+}
+
+/// `skillspass keys rotate`.
+///
+/// # Errors
+/// [`CliError`] when the server refuses.
+pub fn rotate_key(server: &ServerArgs) -> Result<u8, CliError> {
+    print_keys(&admin_call(server, reqwest::Method::POST, "/admin/keys")?);
+    Ok(EXIT_OK)
+}
+
+/// `skillspass keys retire KID`.
+///
+/// # Errors
+/// [`CliError`] when the server refuses (the active key, an unknown key).
+pub fn retire_key(server: &ServerArgs, kid: &str) -> Result<u8, CliError> {
+    let path = format!("/admin/keys/{}", url::form_urlencoded::byte_serialize(kid.as_bytes()).collect::<String>());
+    print_keys(&admin_call(server, reqwest::Method::DELETE, &path)?);
+    Ok(EXIT_OK)
+}
+
+/// `skillspass keys rotate-admin-token`: the new token goes to `--token-file` (replaced, mode 0600), never to the
+/// terminal.
+///
+/// # Errors
+/// [`CliError`] when no token file is given or the server refuses.
+pub fn rotate_admin_token(server: &ServerArgs) -> Result<u8, CliError> {
+    let file =
+        server.token_file.clone().ok_or_else(|| CliError::input("give --token-file FILE to receive the new token"))?;
+    let answer = admin_call(server, reqwest::Method::POST, "/admin/token")?;
+    let token = answer["token"].as_str().ok_or_else(|| CliError::input("the server sent no token"))?;
+    let temporary = file.with_extension("new");
+    let _ = std::fs::remove_file(&temporary);
+    crate::store::write_secret_file(&temporary, token.as_bytes()).map_err(CliError::input)?;
+    std::fs::rename(&temporary, &file).map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
+    outln!("new admin token written to {} (mode 0600); the old one no longer works", file.display());
+    Ok(EXIT_OK)
+}

@@ -85,6 +85,17 @@ enum KeysCommand {
         #[arg(long, default_value = "skillspass-key.jwk")]
         out: PathBuf,
     },
+    /// Rotate a running issuer's signing key: the new key signs from now on, the old ones stay published.
+    Rotate(admin::ServerArgs),
+    /// Withdraw one of a running issuer's keys from its DID document (credentials it signed stop verifying).
+    Retire {
+        /// The key id, `key-1`.
+        kid: String,
+        #[command(flatten)]
+        server: admin::ServerArgs,
+    },
+    /// Replace a running server's admin token; the new one is written to --token-file (mode 0600).
+    RotateAdminToken(admin::ServerArgs),
 }
 
 /// A CLI failure: what went wrong and, when it helps, a hint.
@@ -147,6 +158,9 @@ pub(crate) fn write_out(text: &str) {
 fn dispatch(command: Command) -> Result<u8, CliError> {
     match command {
         Command::Keys { command: KeysCommand::New { out } } => keys_new(&out),
+        Command::Keys { command: KeysCommand::Rotate(server) } => admin::rotate_key(&server),
+        Command::Keys { command: KeysCommand::Retire { kid, server } } => admin::retire_key(&server, &kid),
+        Command::Keys { command: KeysCommand::RotateAdminToken(server) } => admin::rotate_admin_token(&server),
         Command::Issue(args) => issue::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Serve(args) => serve::run(&args),

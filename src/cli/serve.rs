@@ -180,13 +180,13 @@ fn build_state(
 ) -> Result<AppState, CliError> {
     let fetcher = Fetcher::new(config.allow_loopback_http).map_err(CliError::input)?;
     let issuer = if config.serves("issuer") {
-        let key = load_or_create_key(&data.join("issuer-key.jwk"))?;
+        let files = crate::store::issuer_keys::IssuerKeyFiles::new(data);
         let service_config = ServiceConfig {
             public_url: public_url.to_owned(),
             entries_per_list: config.status_list_entries,
             status_ttl_ms: config.status_ttl_ms,
         };
-        let service = IssuerService::open(db.clone(), key, service_config).map_err(CliError::input)?;
+        let service = IssuerService::open_with_key_files(db.clone(), files, service_config).map_err(CliError::input)?;
         let service = Arc::new(service.with_cache(fetcher.cache().clone()));
         let issuance =
             CredentialIssuance::open(Arc::clone(&service), db, protocol_key(data)?).map_err(CliError::input)?;
@@ -210,6 +210,8 @@ fn build_state(
     };
     let has_admin_calls = issuer.is_some() || verifier.is_some();
     let throttles = Arc::new(crate::http::Throttles::default());
+    let from_file = given_token.is_none() && std::env::var("SKILLSPASS_ADMIN_TOKEN").is_err();
+    let admin_file = crate::http::admin::TokenFile((has_admin_calls && from_file).then(|| data.join("admin-token")));
     let admin = match given_token {
         Some(token) if has_admin_calls => AdminToken::new(token),
         None if has_admin_calls => AdminToken::new(&admin_token(data)?),
@@ -217,7 +219,7 @@ fn build_state(
         _ => AdminToken::new(&SecretString::new(random_b64url(32))),
     };
     let admin = Arc::new(std::sync::RwLock::new(admin));
-    Ok(AppState { clock: Arc::new(SystemClock), admin, throttles, issuer, verifier, wallet })
+    Ok(AppState { clock: Arc::new(SystemClock), admin, throttles, admin_file, issuer, verifier, wallet })
 }
 
 fn build_verifier(config: &Config, fetcher: &Fetcher) -> Result<Verifier, CliError> {

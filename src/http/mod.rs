@@ -5,6 +5,7 @@
 //!
 //! [`AppState`] carries the clock and one field per role, each present only when that role is served.
 
+pub mod admin;
 pub mod auth;
 pub mod exchange;
 pub mod issuer;
@@ -99,6 +100,8 @@ pub struct AppState {
     pub admin: Arc<std::sync::RwLock<AdminToken>>,
     /// Per-address throttles.
     pub throttles: Arc<Throttles>,
+    /// Where the admin token is kept (for rotation).
+    pub admin_file: admin::TokenFile,
     /// The issuer role, when served.
     pub issuer: Option<Arc<IssuerRole>>,
     /// The verifier role, when served.
@@ -153,7 +156,7 @@ impl std::fmt::Debug for AppState {
 pub fn app(state: AppState, body_limit: usize) -> Router {
     let mut router = Router::new().route("/health", get(health)).route("/openapi.json", get(openapi::document));
     if state.issuer.is_some() || state.verifier.is_some() {
-        router = router.route("/.well-known/did.json", get(did_document));
+        router = router.route("/.well-known/did.json", get(did_document)).merge(admin::routes());
     }
     if state.issuer.is_some() {
         router = router.merge(issuer::routes()).merge(openid4vci::routes());

@@ -78,6 +78,7 @@ problems! {
     CredentialRevoked => "credential-revoked", "The credential is revoked", 409;
     WalletExists => "wallet-exists", "A wallet with this account exists", 409;
     WalletNotEmpty => "wallet-not-empty", "The wallet already holds credentials", 409;
+    Conflict => "conflict", "The request conflicts with the server's state", 409;
     BodyTooLarge => "body-too-large", "Request body too large", 413;
     UnsupportedMediaType => "unsupported-media-type", "Unsupported media type", 415;
     Internal => "internal", "Internal error", 500;

@@ -201,7 +201,7 @@ impl CredentialIssuance {
         self.service.public_url()
     }
 
-    fn signer(&self) -> &super::Issuer {
+    fn signer(&self) -> Arc<super::Issuer> {
         self.service.signer()
     }
 

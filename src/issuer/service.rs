@@ -17,12 +17,13 @@ use crate::core::credential::{has_type, issuer_id};
 use crate::core::did::{Did, DidDocument};
 use crate::core::format::Format;
 use crate::core::jose::{self, HeaderSpec, TokenKind};
-use crate::core::keys::SigningKey;
+use crate::core::keys::{SigningKey, VerifyingKey};
 use crate::core::status_list::bitstring::{Bitstring, MIN_ENTRIES};
 use crate::core::status_list::token::TokenStatusList;
 use crate::core::vc_jose::{self, rfc3339};
 use crate::store::StoreError;
 use crate::store::db::GroupCommit;
+use crate::store::issuer_keys::{IssuerKeyFiles, KeyState};
 use crate::system::OsRng;
 
 /// The `kid` of the issuer key in its JWT VC Issuer Metadata.
@@ -70,11 +71,43 @@ pub enum StatusError {
     Signing(String),
 }
 
+/// The issuer's keys: the one that signs, and every one still published in the DID document (so credentials
+/// signed before a rotation keep verifying until their key is retired).
+#[derive(Debug)]
+struct KeyRing {
+    /// The signer with the active key.
+    signer: Arc<Issuer>,
+    /// `(number, public key)` of every published key, the active one included.
+    published: Vec<(u32, VerifyingKey)>,
+    /// The number of the active key.
+    active: u32,
+}
+
+/// Why a key could not be rotated or retired.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The service was opened with one key held in memory (tests, embedding), not from key files.
+    #[error("this issuer's keys are not kept in key files; they cannot be rotated")]
+    NotRotatable,
+    /// The active key signs: rotate first.
+    #[error("key-{0} is the active key; rotate to a new key before retiring it")]
+    Active(u32),
+    /// No such published key.
+    #[error("no published key {0:?}")]
+    Unknown(String),
+    /// The key files could not be written.
+    #[error(transparent)]
+    Files(#[from] crate::store::KeyFileError),
+    /// A new signer could not be made.
+    #[error(transparent)]
+    Issue(#[from] IssueError),
+}
+
 /// The issuer service.
 #[derive(Debug)]
 pub struct IssuerService {
-    issuer: Issuer,
-    key: SigningKey,
+    keys: std::sync::RwLock<KeyRing>,
+    files: Option<IssuerKeyFiles>,
     commit: GroupCommit,
     registry: Registry,
     publisher: Publisher,
@@ -87,17 +120,39 @@ impl IssuerService {
     ///
     /// # Errors
     /// [`IssueError`] for a public URL that is not a did:web host, or storage failures.
-    pub fn open(db: sled::Db, key: SigningKey, mut config: ServiceConfig) -> Result<Self, IssueError> {
+    pub fn open(db: sled::Db, key: SigningKey, config: ServiceConfig) -> Result<Self, IssueError> {
+        Self::with_keys(db, &[(1, key)], 1, None, config)
+    }
+
+    /// Opens the service with the keys kept in a data folder's key files (rotatable).
+    ///
+    /// # Errors
+    /// [`IssueError`] for unreadable key files, a bad public URL or storage failures.
+    pub fn open_with_key_files(db: sled::Db, files: IssuerKeyFiles, config: ServiceConfig) -> Result<Self, IssueError> {
+        let (keys, state) = files.load().map_err(|e| IssueError::Store(e.to_string()))?;
+        let published: Vec<_> = keys.into_iter().filter(|(n, _)| !state.retired.contains(n)).collect();
+        Self::with_keys(db, &published, state.active, Some(files), config)
+    }
+
+    fn with_keys(
+        db: sled::Db,
+        keys: &[(u32, SigningKey)],
+        active: u32,
+        files: Option<IssuerKeyFiles>,
+        mut config: ServiceConfig,
+    ) -> Result<Self, IssueError> {
         let trimmed = config.public_url.trim_end_matches('/').len();
         config.public_url.truncate(trimmed);
         config.entries_per_list = config.entries_per_list.max(u32::try_from(MIN_ENTRIES).unwrap_or(u32::MAX));
         let did = Did::web_from_url(&config.public_url).map_err(IssueError::PublicUrl)?;
-        let kid = format!("{did}#key-1");
-        let issuer = Issuer::with_did(key.clone(), did, kid)?;
+        let active_key = keys.iter().find(|(n, _)| *n == active).map(|(_, k)| k.clone());
+        let active_key = active_key.ok_or_else(|| IssueError::Store(format!("the active key-{active} is missing")))?;
+        let signer = Arc::new(Issuer::with_did(active_key, did.clone(), format!("{did}#key-{active}"))?);
+        let published = keys.iter().map(|(n, k)| (*n, k.verifying_key())).collect();
         let registry = Registry::open(&db, config.entries_per_list).map_err(|e| IssueError::Store(e.to_string()))?;
         Ok(Self {
-            issuer,
-            key,
+            keys: std::sync::RwLock::new(KeyRing { signer, published, active }),
+            files,
             commit: GroupCommit::new(db),
             registry,
             publisher: Publisher::default(),
@@ -120,23 +175,121 @@ impl IssuerService {
         self
     }
 
+    fn ring(&self) -> std::sync::RwLockReadGuard<'_, KeyRing> {
+        self.keys.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The issuer's DID.
     #[must_use]
-    pub fn did(&self) -> &Did {
-        self.issuer.did()
+    pub fn did(&self) -> Did {
+        self.ring().signer.did().clone()
     }
 
-    /// The `did:web` document served at `/.well-known/did.json`: one `JsonWebKey` under `assertionMethod`.
+    /// The `did:web` document served at `/.well-known/did.json`: every published key as a `JsonWebKey` under
+    /// `assertionMethod` (and the other relationships).
     #[must_use]
     pub fn did_document(&self) -> DidDocument {
-        let did = self.did().as_str();
-        DidDocument::for_key(did, &format!("{did}#key-1"), "JsonWebKey", self.key.verifying_key())
+        let ring = self.ring();
+        let did = ring.signer.did().as_str().to_owned();
+        let mut published = ring.published.iter();
+        let Some((first, key)) = published.next() else {
+            return DidDocument::for_key(&did, &did, "JsonWebKey", ring.signer.key().verifying_key());
+        };
+        let mut document = DidDocument::for_key(&did, &format!("{did}#key-{first}"), "JsonWebKey", *key);
+        for (number, key) in published {
+            let more = DidDocument::for_key(&did, &format!("{did}#key-{number}"), "JsonWebKey", *key);
+            document.verification_method.extend(more.verification_method);
+            document.assertion_method.extend(more.assertion_method);
+            document.authentication.extend(more.authentication);
+            document.capability_invocation.extend(more.capability_invocation);
+            document.capability_delegation.extend(more.capability_delegation);
+        }
+        document
     }
 
-    /// The issuer as credentials name it.
+    /// The issuer as credentials name it, with the active key.
     #[must_use]
-    pub fn signer(&self) -> &Issuer {
-        &self.issuer
+    pub fn signer(&self) -> Arc<Issuer> {
+        Arc::clone(&self.ring().signer)
+    }
+
+    /// The published keys' ids (`key-1`, …) and which one signs.
+    #[must_use]
+    pub fn key_ids(&self) -> (Vec<String>, String) {
+        let ring = self.ring();
+        (ring.published.iter().map(|(n, _)| format!("key-{n}")).collect(), format!("key-{}", ring.active))
+    }
+
+    /// Rotates the signing key: a new key file, the new key active for everything signed from now on, the old ones
+    /// still published. Returns the new key's id.
+    ///
+    /// # Errors
+    /// [`KeyError`].
+    pub fn rotate_key(&self) -> Result<String, KeyError> {
+        let files = self.files.as_ref().ok_or(KeyError::NotRotatable)?;
+        let mut ring = self.keys.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let number = ring.published.iter().map(|(n, _)| *n).max().unwrap_or(0).max(ring.active) + 1;
+        let key = crate::system::new_signing_key();
+        files.add(number, &key)?;
+        let retired = self.retired(&ring, files)?;
+        files.save(&KeyState { active: number, retired })?;
+        let did = ring.signer.did().clone();
+        ring.signer = Arc::new(Issuer::with_did(key.clone(), did.clone(), format!("{did}#key-{number}"))?);
+        ring.published.push((number, key.verifying_key()));
+        ring.active = number;
+        drop(ring);
+        self.forget_cached_document();
+        Ok(format!("key-{number}"))
+    }
+
+    /// Withdraws a key from the DID document: credentials it signed stop verifying. The active key cannot be
+    /// retired.
+    ///
+    /// # Errors
+    /// [`KeyError`].
+    pub fn retire_key(&self, kid: &str) -> Result<(), KeyError> {
+        let files = self.files.as_ref().ok_or(KeyError::NotRotatable)?;
+        let number: u32 = kid
+            .rsplit('#')
+            .next()
+            .and_then(|k| k.strip_prefix("key-"))
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| KeyError::Unknown(kid.to_owned()))?;
+        let mut ring = self.keys.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if number == ring.active {
+            return Err(KeyError::Active(number));
+        }
+        if !ring.published.iter().any(|(n, _)| *n == number) {
+            return Err(KeyError::Unknown(kid.to_owned()));
+        }
+        ring.published.retain(|(n, _)| *n != number);
+        let mut retired = self.retired(&ring, files)?;
+        retired.push(number);
+        retired.sort_unstable();
+        retired.dedup();
+        files.save(&KeyState { active: ring.active, retired })?;
+        drop(ring);
+        self.forget_cached_document();
+        Ok(())
+    }
+
+    /// The numbers of keys that exist but are not published.
+    fn retired(&self, ring: &KeyRing, files: &IssuerKeyFiles) -> Result<Vec<u32>, KeyError> {
+        let (all, state) = files.load()?;
+        let _ = self;
+        let mut retired: Vec<u32> =
+            all.iter().map(|(n, _)| *n).filter(|n| !ring.published.iter().any(|(p, _)| p == n)).collect();
+        retired.extend(state.retired);
+        retired.sort_unstable();
+        retired.dedup();
+        Ok(retired)
+    }
+
+    /// Drops this issuer's DID document from the shared cache, so a co-served verifier sees the new key set.
+    fn forget_cached_document(&self) {
+        if let Some(cache) = &self.cache {
+            cache.invalidate(self.did().as_str());
+        }
     }
 
     /// Issues a VC 2.0 credential naming this issuer: assigns an id and `validFrom` when absent, validates it
@@ -146,10 +299,11 @@ impl IssuerService {
     /// [`IssueError`] naming what is wrong.
     pub fn issue(&self, credential: Value, now: DateTime<Utc>) -> Result<IssuedCredential, IssueError> {
         let mut credential = self.prepare(credential, now)?;
-        self.issuer.validate(&credential)?;
+        let signer = self.signer();
+        signer.validate(&credential)?;
         let entries = self.allocate_status()?;
         credential["credentialStatus"] = Value::Array(entries.iter().map(|e| self.status_entry(e)).collect());
-        let token = vc_jose::sign_credential(&credential, self.issuer.key(), self.issuer.kid(), now)?;
+        let token = vc_jose::sign_credential(&credential, signer.key(), signer.kid(), now)?;
         let id = credential["id"].as_str().unwrap_or_default().to_owned();
         let record = CredentialRecord {
             v: 1,
@@ -186,7 +340,8 @@ impl IssuerService {
         now: DateTime<Utc>,
     ) -> Result<(String, String), IssueError> {
         let credential = self.prepare(credential, now)?;
-        self.issuer.validate(&credential)?;
+        let signer = self.signer();
+        signer.validate(&credential)?;
         let typed: crate::core::credential::SkillCredential = serde_json::from_value(credential)
             .map_err(|e| IssueError::Description(format!("an SD-JWT VC is issued from the skillspass model: {e}")))?;
         let subject = typed.credential_subject.id.clone().ok_or_else(|| IssueError::Invalid {
@@ -199,13 +354,14 @@ impl IssuerService {
         let valid_for = typed.valid_until.as_deref().and_then(vc_jose::parse_date).map(|until| until - now);
         let (mut claims, paths) = crate::core::sd_jwt_vc::project(&typed, &holder, now, valid_for);
         claims["status"] = json!({"status_list": {"idx": index, "uri": self.token_list_url(&list.id)}});
+        let short_kid = signer.kid().rsplit('#').next().unwrap_or(METADATA_KID).to_owned();
         let kid = if url_issuer {
             claims["iss"] = json!(self.config.public_url);
-            METADATA_KID
+            short_kid.as_str()
         } else {
-            self.issuer.kid()
+            signer.kid()
         };
-        let issued = crate::core::sd_jwt_vc::issue(claims, &paths, self.issuer.key(), kid, super::DECOYS, &mut OsRng)
+        let issued = crate::core::sd_jwt_vc::issue(claims, &paths, signer.key(), kid, super::DECOYS, &mut OsRng)
             .map_err(|e| IssueError::Invalid { problems: vec![e.to_string()] })?;
         let record = CredentialRecord {
             v: 1,
@@ -224,16 +380,23 @@ impl IssuerService {
     /// `jwks` with `kid` [`METADATA_KID`].
     #[must_use]
     pub fn jwt_vc_issuer_metadata(&self) -> Value {
-        // The same key under both names it signs with: `key-1` for URL-issued SD-JWT VCs, and the did:web key id
-        // the Token Status Lists carry (one list serves credentials of both kinds).
-        let entry = |kid: &str| {
-            let mut jwk = self.key.verifying_key().to_jwk().to_value();
+        // Each published key under both names it signs with: `key-n` for URL-issued SD-JWT VCs, and the did:web key
+        // id the Token Status Lists carry (one list serves credentials of both kinds).
+        let ring = self.ring();
+        let did = ring.signer.did().as_str().to_owned();
+        let entry = |kid: String, key: &VerifyingKey| {
+            let mut jwk = key.to_jwk().to_value();
             jwk["kid"] = json!(kid);
             jwk["alg"] = json!("EdDSA");
             jwk["use"] = json!("sig");
             jwk
         };
-        json!({"issuer": self.config.public_url, "jwks": {"keys": [entry(METADATA_KID), entry(self.issuer.kid())]}})
+        let keys: Vec<Value> = ring
+            .published
+            .iter()
+            .flat_map(|(n, key)| [entry(format!("key-{n}"), key), entry(format!("{did}#key-{n}"), key)])
+            .collect();
+        json!({"issuer": self.config.public_url, "jwks": {"keys": keys}})
     }
 
     /// The URL a Token Status List is published at.
@@ -266,10 +429,10 @@ impl IssuerService {
             "ttl": ttl,
             "status_list": {"bits": 2, "lst": values.encode().map_err(|e| signing(&e))?},
         });
-        let header =
-            HeaderSpec { typ: Some(TokenKind::StatusList), kid: Some(self.issuer.kid()), ..HeaderSpec::default() };
+        let signer = self.signer();
+        let header = HeaderSpec { typ: Some(TokenKind::StatusList), kid: Some(signer.kid()), ..HeaderSpec::default() };
         let bytes = serde_json::to_vec(&claims).map_err(|e| signing(&e))?;
-        let token = jose::sign(&bytes, &header, self.issuer.key()).map_err(|e| signing(&e))?;
+        let token = jose::sign(&bytes, &header, signer.key()).map_err(|e| signing(&e))?;
         Ok(PublishedList::new(token, now))
     }
 
@@ -395,7 +558,8 @@ impl IssuerService {
                 "ttl": self.config.status_ttl_ms,
             },
         });
-        let token = vc_jose::sign_credential(&credential, self.issuer.key(), self.issuer.kid(), now)
+        let signer = self.signer();
+        let token = vc_jose::sign_credential(&credential, signer.key(), signer.kid(), now)
             .map_err(|e| StatusError::Signing(e.to_string()))?;
         Ok(PublishedList::new(token, now))
     }

@@ -3,6 +3,7 @@
 
 pub mod db;
 pub mod expiring;
+pub mod issuer_keys;
 pub mod key_file;
 pub mod sealed;
 

@@ -181,7 +181,7 @@ impl Verifier {
             .and_then(|kid| Did::parse(kid.split('#').next()?).ok())
             .filter(|did| did.method() == DidMethod::Web && !self.keys.resolver().has_document(did.as_str()));
         let web = match web_did {
-            Some(did) => Some(self.resolve_web(&did, fetcher).await),
+            Some(did) => Some(self.resolve_web(&did, fetcher, parsed.kid()).await),
             None => None,
         };
         let metadata = match parsed.issuer().filter(|iss| parsed.sd_jwt.is_some() && is_http_url(iss)) {
@@ -201,13 +201,17 @@ impl Verifier {
             return did.resolve().map_err(|e| e.to_string());
         }
         let fetcher = self.fetcher.as_ref().ok_or("resolving a did:web needs the network")?;
-        Ok(self.resolve_web(did, fetcher).await?.document.clone())
+        Ok(self.resolve_web(did, fetcher, None).await?.document.clone())
     }
 
-    /// did:web "Read" through the guarded fetcher, cached by `Cache-Control`.
-    async fn resolve_web(&self, did: &Did, fetcher: &Fetcher) -> Result<Arc<ResolvedDid>, String> {
-        if let Some(document) = fetcher.cache().get(Kind::DidDocument, did.as_str()) {
-            return Ok(document);
+    /// did:web "Read" through the guarded fetcher, cached by `Cache-Control`. A cached document that lacks the
+    /// key a token names is fetched again (the issuer may have rotated its key since).
+    async fn resolve_web(&self, did: &Did, fetcher: &Fetcher, kid: Option<&str>) -> Result<Arc<ResolvedDid>, String> {
+        if let Some(document) = fetcher.cache().get::<ResolvedDid>(Kind::DidDocument, did.as_str()) {
+            let recent = document.fetched.elapsed() < REFETCH_AFTER;
+            if recent || kid.is_none_or(|kid| document.assertion_keys.contains_key(kid)) {
+                return Ok(document);
+            }
         }
         let mut location = did.web_document_url().map_err(|e| e.to_string())?;
         if fetcher.allows_loopback_http() && is_loopback_url(&location) {
@@ -283,7 +287,12 @@ fn is_loopback_url(url: &str) -> bool {
 pub struct ResolvedDid {
     document: DidDocument,
     assertion_keys: HashMap<String, VerifyingKey>,
+    fetched: std::time::Instant,
 }
+
+/// A cached DID document that lacks a token's key is fetched again only when it is at least this old, so tokens
+/// with made-up key ids cannot make the verifier hammer an issuer.
+pub const REFETCH_AFTER: Duration = Duration::from_secs(30);
 
 impl ResolvedDid {
     fn new(document: DidDocument) -> Self {
@@ -296,7 +305,7 @@ impl ResolvedDid {
                 Some((kid, key))
             })
             .collect();
-        Self { document, assertion_keys }
+        Self { document, assertion_keys, fetched: std::time::Instant::now() }
     }
 }
 

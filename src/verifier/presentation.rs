@@ -25,8 +25,8 @@ pub const IAT_WINDOW: Duration = Duration::minutes(5);
 pub const MAX_CREDENTIALS: usize = 32;
 
 /// The checks of a presentation, in order.
-pub const CHECKS: [&str; 9] =
-    ["parse", "alg", "typ", "holder-key", "signature", "audience", "nonce", "freshness", "credentials"];
+pub const CHECKS: [&str; 10] =
+    ["parse", "alg", "typ", "holder-key", "signature", "audience", "nonce", "freshness", "replay", "credentials"];
 
 /// Nonces already used, remembered for twice the freshness window (after it, `iat` refuses a replay anyway). In
 /// memory for the CLI; durable in sled for a server ([`NonceLedger::durable`]), so a restart does not reopen a
@@ -85,9 +85,13 @@ impl Verifier {
             let policy = super::KeyBindingPolicy { required: true, aud: audience, nonce };
             let mut verification = self.verify_bound(vp, at, Some(policy)).await;
             let bound = verification.record().check("key-binding") == Some(CheckStatus::Passed);
-            if bound && !self.nonces.use_once(nonce, at) {
-                let detail = format!("nonce {nonce:?} was already used: a replayed presentation");
-                verification.refuse("nonce", Problem::new("nonce", "Presentation refused", Some(detail)));
+            if bound {
+                if self.nonces.use_once(nonce, at) {
+                    verification.confirm("replay", None);
+                } else {
+                    let detail = format!("nonce {nonce:?} was already used: a replayed presentation");
+                    verification.refuse("replay", Problem::new("replay", "Presentation refused", Some(detail)));
+                }
             }
             return PresentationVerification::KeyBound(Box::new(verification));
         }
@@ -127,8 +131,9 @@ impl Verifier {
         checked.key = Some(IssuerKey { issuer: holder.clone(), kid, key });
         check_binding(&claims, nonce, audience, at, &mut checked.record)?;
         if !self.nonces.use_once(nonce, at) {
-            return Err(Failure("nonce", format!("nonce {nonce:?} was already used: a replayed presentation")));
+            return Err(Failure("replay", format!("nonce {nonce:?} was already used: a replayed presentation")));
         }
+        checked.record.pass("replay", None);
         self.check_credentials(&claims, &holder, at, checked).await
     }
 

@@ -139,7 +139,12 @@ fn routes(key: &SigningKey, did: &Did, base: &str) -> Router {
         .route("/list/bomb", get(move || async move { jwt(bomb) }))
         .route("/list/bad-signature", get(move || async move { jwt(forged) }))
         .route("/list/other-issuer", get(move || async move { jwt(other) }))
-        .route("/redirect-private", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "http://10.1.2.3/list")]) }))
+        // Over https, so the refusal can only come from the private-address check (issue 11: the old target was
+        // plain http and the test passed on "not https").
+        .route(
+            "/redirect-private",
+            get(|| async { (StatusCode::FOUND, [(header::LOCATION, "https://10.1.2.3/list")]) }),
+        )
         .route("/redirect-loop", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/redirect-loop")]) }))
         .route("/.well-known/did.json", get(move || async move { axum::Json(wrong_document) }))
         .route("/.well-known/jwt-vc-issuer", get(move || async move { axum::Json(wrong_metadata) }))

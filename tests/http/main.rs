@@ -4,6 +4,7 @@
 
 mod fake_issuer;
 mod flow;
+mod hardening;
 mod helpers;
 mod openid4vc;
 mod rejections;

@@ -128,7 +128,7 @@ async fn status_list_on_a_private_address_is_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn status_list_redirecting_to_a_private_address_is_refused() {
-    status_refusal("{fake}/redirect-private", "is not https").await;
+    status_refusal("{fake}/redirect-private", "is a private, loopback or link-local address").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
