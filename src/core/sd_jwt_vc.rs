@@ -164,7 +164,14 @@ fn run(
     kb: Option<KeyBindingPolicy<'_>>,
     checked: &mut Checked<Credential>,
 ) -> Result<(), Failure> {
-    let parsed = parsed.map_err(|e| Failure("parse", e.to_string()))?;
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(ParseError::Algorithm(refused)) => {
+            checked.record.pass("parse", None);
+            return Err(Failure("alg", refused.to_string()));
+        }
+        Err(ParseError::Malformed(why)) => return Err(Failure("parse", why)),
+    };
     let decoded = parsed.sd_jwt.as_ref().ok_or_else(|| Failure("parse", "not an SD-JWT".into()))?;
     let record = &mut checked.record;
     record.pass("parse", Some(format!("{} disclosure(s)", decoded.disclosures.len())));

@@ -254,9 +254,12 @@ fn run_checks(
     let parsed = parsed.map_err(|e| match e {
         ParseError::Algorithm(jose) => VerifyError::Algorithm(jose),
         ParseError::Malformed(why) => VerifyError::Parse(why),
-    })?;
+    });
+    if !matches!(parsed, Err(VerifyError::Parse(_))) {
+        checked.record.pass("parse", None);
+    }
+    let parsed = parsed?;
     let record = &mut checked.record;
-    record.pass("parse", None);
     let jws = &parsed.jws;
     let alg = AlgorithmPolicy.for_ed25519(jws.alg()).map_err(VerifyError::Algorithm)?;
     record.pass("alg", Some(alg.to_owned()));

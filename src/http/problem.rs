@@ -158,6 +158,7 @@ impl From<IssueError> for HttpProblem {
         match error {
             IssueError::WrongIssuer { .. } => Self::WrongIssuer(detail),
             IssueError::Duplicate(_) => Self::DuplicateCredential(detail),
+            IssueError::Offer(_) => Self::InvalidRequest(detail),
             IssueError::Store(_) | IssueError::Schemas(_) | IssueError::Signing(_) | IssueError::PublicUrl(_) => {
                 Self::internal(&error)
             }

@@ -21,6 +21,8 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 /// How long requests in flight may take to finish after a shutdown was asked for.
 pub const DRAIN: Duration = Duration::from_secs(10);
+/// The largest request head (request line and headers) read: beyond it hyper answers `431`.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// The serving limits.
 #[derive(Debug, Clone, Copy)]
@@ -59,7 +61,7 @@ pub async fn serve(
     let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let mut builder = Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).max_buf_size(MAX_HEAD_BYTES);
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {

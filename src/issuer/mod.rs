@@ -40,6 +40,9 @@ pub enum IssueError {
     /// The description is not valid JSON of the right shape.
     #[error("achievement description: {0}")]
     Description(String),
+    /// An offer's own terms (lifetime, transaction code) are out of range.
+    #[error("offer: {0}")]
+    Offer(String),
     /// The credential would not validate; every problem is listed.
     #[error("the credential would not be valid:\n  - {}", problems.join("\n  - "))]
     Invalid {

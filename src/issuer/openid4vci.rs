@@ -288,7 +288,7 @@ impl CredentialIssuance {
         let probe = self.signer().build_credential(&request.description, placeholder.as_str(), None, now)?;
         self.signer().validate(&serde_json::to_value(&probe).map_err(|e| IssueError::Description(e.to_string()))?)?;
         if !(Duration::seconds(1)..=MAX_OFFER_TTL).contains(&request.ttl) {
-            return Err(IssueError::Description("an offer lives between 1 second and 24 hours".into()));
+            return Err(IssueError::Offer("an offer lives between 1 second and 24 hours".into()));
         }
         let id = random_b64url(16);
         let tx_code = match request.tx_code_length {
@@ -300,7 +300,7 @@ impl CredentialIssuance {
                 };
                 Some((SecretString::new(numeric_code(length)), meta))
             }
-            Some(_) => return Err(IssueError::Description("a transaction code has 4 to 12 digits".into())),
+            Some(_) => return Err(IssueError::Offer("a transaction code has 4 to 12 digits".into())),
             None => None,
         };
         let micro = request.description.achievement.achievement_type.as_deref() == Some(MICRO_CREDENTIAL);

@@ -15,6 +15,7 @@ use skillspass::core::did::{Did, DidDocument};
 use skillspass::core::encoding::b64url;
 use skillspass::core::keys::SigningKey;
 use skillspass::core::status_list::bitstring::Bitstring;
+use skillspass::core::status_list::token::TokenStatusList;
 use skillspass::core::vc_jose::sign_credential;
 
 /// A running fake issuer.
@@ -40,6 +41,12 @@ impl FakeIssuer {
 
     /// A credential from this issuer whose revocation entry points at `list_url`.
     pub fn credential_with_list(&self, list_url: &str) -> String {
+        self.credential_with_entry(&json!({"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+            "statusListIndex": "7", "statusListCredential": list_url}))
+    }
+
+    /// A credential from this issuer with this `credentialStatus`.
+    pub fn credential_with_entry(&self, entry: &Value) -> String {
         let credential = json!({
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "id": format!("urn:uuid:{}", uuid::Uuid::new_v4()),
@@ -47,10 +54,29 @@ impl FakeIssuer {
             "issuer": self.did.as_str(),
             "validFrom": "2026-01-01T00:00:00Z",
             "credentialSubject": {"id": "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG"},
-            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-                "statusListIndex": "7", "statusListCredential": list_url},
+            "credentialStatus": entry,
         });
         sign_credential(&credential, &self.key, &self.did.default_kid(), chrono::Utc::now()).unwrap()
+    }
+
+    /// An SD-JWT VC from this issuer (its did:key as `iss`) whose status entry is index `idx` of the Token Status
+    /// List at `path` on this server.
+    pub fn sd_jwt_with_token_list(&self, path: &str, idx: u64) -> String {
+        let holder = SigningKey::generate(&mut rand::rngs::OsRng).verifying_key();
+        let claims = json!({"iss": self.did.as_str(), "iat": chrono::Utc::now().timestamp(),
+            "vct": "https://badges.example/vct/course", "cnf": {"jwk": holder.to_jwk().to_value()},
+            "status": {"status_list": {"idx": idx, "uri": format!("{}{path}", self.url)}}, "grade": "A"});
+        let paths = vec![vec![skillspass::core::sd_jwt::issue::Step::Key("grade".into())]];
+        skillspass::core::sd_jwt_vc::issue(
+            claims,
+            &paths,
+            &self.key,
+            &self.did.default_kid(),
+            0,
+            &mut rand::rngs::OsRng,
+        )
+        .unwrap()
+        .serialize()
     }
 
     /// An SD-JWT VC whose `iss` is this server's URL (its JWT VC Issuer Metadata names another issuer).
@@ -110,6 +136,63 @@ fn tamper(token: &str) -> String {
     format!("{}.{}.{}", parts[0], b64url(serde_json::to_vec(&payload).unwrap()), parts[2])
 }
 
+/// A Token Status List token with exactly this header and payload text.
+fn token_list(key: &SigningKey, header: &Value, payload: &str) -> String {
+    let input = format!("{}.{}", b64url(header.to_string()), b64url(payload));
+    format!("{input}.{}", b64url(key.sign(input.as_bytes())))
+}
+
+/// The Token Status Lists this issuer serves under `/tsl/…`: one good list (index 3 revoked) and the ways a list
+/// token can be wrong.
+fn token_lists(key: &SigningKey, did: &Did, base: &str) -> Router {
+    let mut list = TokenStatusList::new(1, 1024).unwrap();
+    list.set(3, 1).unwrap();
+    let encoded = list.encode().unwrap();
+    let header = json!({"alg": "EdDSA", "typ": "statuslist+jwt", "kid": did.default_kid()});
+    let now = chrono::Utc::now().timestamp();
+    let payload = |name: &str, exp: &str, bits: u8| {
+        format!(
+            r#"{{"sub":"{base}/tsl/{name}","iat":{now},"exp":{exp},"status_list":{{"bits":{bits},"lst":"{encoded}"}}}}"#
+        )
+    };
+    let later = (now + 3600).to_string();
+    let stranger = SigningKey::generate(&mut rand::rngs::OsRng);
+    let stranger_did = Did::key(&stranger.verifying_key());
+    let served = [
+        ("good", token_list(key, &header, &payload("good", &later, 1))),
+        ("expired-fraction", token_list(key, &header, &payload("expired-fraction", "1796000000.5", 1))),
+        ("expired-exponent", token_list(key, &header, &payload("expired-exponent", "1.7e9", 1))),
+        ("exp-out-of-range", token_list(key, &header, &payload("exp-out-of-range", "1e300", 1))),
+        ("wrong-sub", token_list(key, &header, &payload("good", &later, 1))),
+        ("bits-3", token_list(key, &header, &payload("bits-3", &later, 3))),
+        (
+            "typ-jwt",
+            token_list(
+                key,
+                &json!({"alg": "EdDSA", "typ": "JWT", "kid": did.default_kid()}),
+                &payload("typ-jwt", &later, 1),
+            ),
+        ),
+        ("duplicate-member", {
+            let mut text = payload("duplicate-member", &later, 1);
+            text.pop();
+            token_list(key, &header, &format!(r#"{text},"status_list":{{"bits":1,"lst":"eNrt"}}}}"#))
+        }),
+        ("other-signer", {
+            let header = json!({"alg": "EdDSA", "typ": "statuslist+jwt", "kid": stranger_did.default_kid()});
+            token_list(&stranger, &header, &payload("other-signer", &later, 1))
+        }),
+    ];
+    let mut router = Router::new();
+    for (name, token) in served {
+        router = router.route(
+            &format!("/tsl/{name}"),
+            get(move || async move { ([(header::CONTENT_TYPE, "application/statuslist+jwt")], token).into_response() }),
+        );
+    }
+    router
+}
+
 fn routes(key: &SigningKey, did: &Did, base: &str) -> Router {
     let jwt = |body: String| ([(header::CONTENT_TYPE, "application/vc+jwt")], body).into_response();
     let good = list_credential(did, key, &format!("{base}/list/good"), &Bitstring::new(131_072).encode().unwrap());
@@ -148,4 +231,5 @@ fn routes(key: &SigningKey, did: &Did, base: &str) -> Router {
         .route("/redirect-loop", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/redirect-loop")]) }))
         .route("/.well-known/did.json", get(move || async move { axum::Json(wrong_document) }))
         .route("/.well-known/jwt-vc-issuer", get(move || async move { axum::Json(wrong_metadata) }))
+        .merge(token_lists(key, did, base))
 }

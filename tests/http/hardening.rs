@@ -19,7 +19,7 @@ fn url(server: &ServerProcess, path: &str) -> String {
 }
 
 /// An export file whose header asks Argon2id for 1 GiB and 64 passes: about 300 bytes.
-fn kdf_bomb() -> Vec<u8> {
+pub fn kdf_bomb() -> Vec<u8> {
     let header = json!({"kdf": {"alg": "argon2id", "m": 1_048_576, "t": 64, "p": 1, "salt": b64url([0u8; 16])},
         "aead": "XChaCha20-Poly1305", "created": "2026-01-01T00:00:00Z"});
     let header = serde_json::to_vec(&header).unwrap();

@@ -2,6 +2,7 @@
 //! own sled folders, issuer and verifier as separate instances, plus a hostile fake issuer for the rejections.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly on purpose")]
 
+mod attacks;
 mod fake_issuer;
 mod flow;
 mod hardening;
