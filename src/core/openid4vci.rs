@@ -69,8 +69,8 @@ pub struct Grants {
     pub other: Map<String, Value>,
 }
 
-/// The pre-authorized code grant of an offer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The pre-authorized code grant of an offer (its `Debug` output leaves the code out: it is a bearer secret).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct PreAuthorizedCode {
     /// The code (short-lived, single use).
     #[serde(rename = "pre-authorized_code")]
@@ -78,6 +78,12 @@ pub struct PreAuthorizedCode {
     /// Present (even empty) when a transaction code is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tx_code: Option<TxCode>,
+}
+
+impl std::fmt::Debug for PreAuthorizedCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreAuthorizedCode").field("code", &"[redacted]").field("tx_code", &self.tx_code).finish()
+    }
 }
 
 /// What the wallet should ask the person for (the code itself arrives out of band).

@@ -770,6 +770,23 @@ mod tests {
         assert_eq!(again.token(&form, now).unwrap_err().error.code, "invalid_grant");
     }
 
+    /// Issue 11: offers kept their codes in plaintext inside `Debug` types.
+    #[test]
+    fn no_code_shows_in_debug_output_issue_11() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = service(dir.path());
+        let now = Utc::now();
+        let request = OfferRequest { description: description(), tx_code_length: Some(12), ttl: DEFAULT_OFFER_TTL };
+        let created = service.create_offer(request, now).unwrap();
+        let tx_code = created.tx_code.as_ref().unwrap().expose().to_owned();
+        let served = service.offer(&created.id, now).unwrap();
+        let code = served.pre_authorized_code().unwrap().code.clone();
+        for debug in [format!("{created:?}"), format!("{served:?}")] {
+            assert!(!debug.contains(&tx_code), "the transaction code in {debug}");
+            assert!(!debug.contains(&code), "the pre-authorized code in {debug}");
+        }
+    }
+
     #[test]
     fn offers_refuse_descriptions_that_would_not_validate() {
         let dir = tempfile::tempdir().unwrap();

@@ -302,3 +302,33 @@ async fn a_used_nonce_stays_used_and_an_offer_stays_pending_across_a_restart_iss
         call(reqwest::Method::GET, offer["credential_offer_uri"].as_str().unwrap().to_owned(), None, None).await;
     assert_eq!(status, 200, "the pending offer survived the restart: {document:#}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_holder_deletes_a_credential_and_closes_the_session_issue_11() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(dir.path(), "issuer,verifier,wallet", "127.0.0.1:0", &["--allow-loopback-http"]);
+    let (did, session) = account(&server, "holder", "the holder's passphrase").await;
+    let mut credential = micro_credential(&server.did());
+    credential["credentialSubject"]["id"] = json!(did);
+    let (_, answer) = issue(&server, &credential, Some(&server.admin_token())).await;
+    let body = json!({"credential": jwt_of(&answer)});
+    let (_, stored) =
+        call(reqwest::Method::POST, url(&server, "/wallet/credentials"), Some(&session), Some(body)).await;
+    let id = stored["credential"]["id"].as_str().unwrap().to_owned();
+    let (status, _) =
+        call(reqwest::Method::DELETE, url(&server, &format!("/wallet/credentials/{id}")), Some(&session), None).await;
+    assert_eq!(status, 204);
+    let (_, listed) = call(reqwest::Method::GET, url(&server, "/wallet/credentials"), Some(&session), None).await;
+    assert_eq!(listed["credentials"], json!([]), "deleted: {listed:#}");
+    let (status, gone) =
+        call(reqwest::Method::GET, url(&server, &format!("/wallet/credentials/{id}")), Some(&session), None).await;
+    assert_problem(status, &gone, 404, "unknown-credential");
+
+    let (status, _) = call(reqwest::Method::DELETE, url(&server, "/wallet/sessions"), Some(&session), None).await;
+    assert_eq!(status, 204);
+    let (status, closed) = call(reqwest::Method::GET, url(&server, "/wallet/credentials"), Some(&session), None).await;
+    assert_problem(status, &closed, 401, "invalid-session");
+    let reopened = json!({"account": "holder", "passphrase": "the holder's passphrase"});
+    let (status, _) = call(reqwest::Method::POST, url(&server, "/wallet/sessions"), None, Some(reopened)).await;
+    assert_eq!(status, 201, "the wallet itself is still there");
+}
