@@ -4,7 +4,7 @@
 //! our Token Status List with `@sd-jwt/jwt-status-list`, and our status list credential verifies with `jose`
 //! (issue #3); the OWF's `@openid4vc/openid4vci` client obtains a credential from our issuer, and
 //! `@openid4vc/openid4vp` resolves our verifier's requests (unsigned and signed) and validates our wallet's
-//! response (issue #6).
+//! response (issue #6); `schemathesis` tests every route against `/openapi.json` with all its checks (issue 11).
 //!
 //! The tools live in `tests/interop/` (`package.json` + lockfile, `requirements.txt`). On first use this test
 //! installs them (`npm ci`, a Python venv): the registries are needed once. When node or python3 is missing the
@@ -54,7 +54,8 @@ fn python() -> Option<PathBuf> {
     let venv = interop_dir().join(".venv");
     let python = venv.join("bin/python");
     let ready = *READY.get_or_init(|| {
-        let installed = || succeeded(Command::new(&python).args(["-c", "import jwcrypto, base58, sd_jwt"]));
+        let installed =
+            || succeeded(Command::new(&python).args(["-c", "import jwcrypto, base58, sd_jwt, schemathesis"]));
         installed()
             || (succeeded(Command::new("python3").args(["-m", "venv"]).arg(&venv))
                 && succeeded(
@@ -652,5 +653,72 @@ async fn foreign_over_http(node: &Path) {
     let bearer = session["token"].as_str().map(str::to_owned);
     let (status, imported) = post("/wallet/credentials", serde_json::json!({"credential": token}), bearer).await;
     assert_eq!(status, 201, "the hosted wallet stores a foreign micro-credential: {imported:#}");
+    server.stop().await.unwrap();
+}
+
+/// Runs `st run` (schemathesis, from the venv) against `server` with the config in `tests/interop/schemathesis`.
+fn schemathesis(python: &Path, url: &str, tokens: &[(&str, &str)], filter: &[&str]) -> std::process::Output {
+    let st = python.with_file_name("st");
+    let config = interop_dir().join("schemathesis/schemathesis.toml");
+    let mut command = Command::new(st);
+    command.arg("--config-file").arg(config).args(["run", &format!("{url}/openapi.json")]);
+    // A fixed seed keeps CI repeatable; SKILLSPASS_ST_SEED explores others.
+    let seed = std::env::var("SKILLSPASS_ST_SEED").unwrap_or_else(|_| "20261201".into());
+    command.args(["--checks", "all", "--max-examples", "40", "--workers", "2", "--seed", &seed]);
+    command.args(filter).envs(tokens.iter().copied()).env("NO_COLOR", "1");
+    command.stdin(Stdio::null()).output().expect("schemathesis runs")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_route_holds_to_the_openapi_document_under_schemathesis_issue_11() {
+    let Some(python) = python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let admin = "schemathesis-admin-token-0123456789";
+    let args = skillspass::cli::serve::ServeArgs {
+        data: Some(dir.path().to_owned()),
+        addr: Some("127.0.0.1:0".into()),
+        roles: Some(vec!["issuer".into(), "verifier".into(), "wallet".into()]),
+        allow_loopback_http: true,
+        admin_token: Some(admin.into()),
+        ..Default::default()
+    };
+    let server = skillspass::cli::serve::Server::start(&args).await.unwrap();
+    let url = server.url().clone();
+    let client = reqwest::Client::new();
+    let login = serde_json::json!({"account": "schemathesis", "passphrase": "a long enough passphrase"});
+    let created = client.post(format!("{url}/wallet/accounts")).json(&login).send().await.unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let session: serde_json::Value =
+        client.post(format!("{url}/wallet/sessions")).json(&login).send().await.unwrap().json().await.unwrap();
+    let session = session["token"].as_str().unwrap().to_owned();
+    let document: serde_json::Value =
+        client.get(format!("{url}/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let paths = document["paths"].as_object().unwrap();
+    for route in ["/health", "/openapi.json", "/wallet/accounts", "/wallet/restore", "/admin/keys", "/admin/token"] {
+        assert!(paths.contains_key(route), "{route} is documented");
+    }
+    let tokens: Vec<(&'static str, String)> = vec![
+        ("SKILLSPASS_ST_ADMIN", admin.to_owned()),
+        ("SKILLSPASS_ST_SESSION", session),
+        ("SKILLSPASS_ST_ACCESS", "none".to_owned()),
+    ];
+    // Closing the session ends what the session routes can test, so that one operation runs last, on its own.
+    for filter in [["--exclude-operation-id", "close_session"], ["--include-operation-id", "close_session"]] {
+        let (python, url, filter, tokens) = (python.clone(), url.clone(), filter.map(str::to_owned), tokens.clone());
+        let output = tokio::task::spawn_blocking(move || {
+            let filter: Vec<&str> = filter.iter().map(String::as_str).collect();
+            let tokens: Vec<(&str, &str)> = tokens.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            schemathesis(&python, &url, &tokens, &filter)
+        })
+        .await
+        .unwrap();
+        let report = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "schemathesis found failures:\n{report}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(report.contains("Tested:"), "schemathesis ran: {report}");
+    }
     server.stop().await.unwrap();
 }

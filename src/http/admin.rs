@@ -43,7 +43,7 @@ fn keys_answer(state: &AppState) -> Result<Value, HttpProblem> {
 ///
 /// # Errors
 /// A problem+json response naming what went wrong.
-#[utoipa::path(get, path = "/admin/keys", tag = "Admin", responses((status = 200, description = "published and active key ids"), (status = 401, description = "unauthorized"), (status = 404, description = "not-found: no issuer role"), (status = 429, description = "too-many-requests")))]
+#[utoipa::path(get, path = "/admin/keys", tag = "Admin", security(("admin" = [])), responses((status = 200, description = "published and active key ids"), (status = 401, description = "unauthorized"), (status = 404, description = "not-found: no issuer role"), (status = 429, description = "too-many-requests")))]
 pub async fn list_keys(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>, HttpProblem> {
     Ok(Json(keys_answer(&state)?))
 }
@@ -52,7 +52,7 @@ pub async fn list_keys(State(state): State<AppState>, _admin: Admin) -> Result<J
 ///
 /// # Errors
 /// A problem+json response naming what went wrong.
-#[utoipa::path(post, path = "/admin/keys", tag = "Admin", responses((status = 200, description = "the new active key and the published ones"), (status = 401, description = "unauthorized"), (status = 404, description = "not-found: no issuer role"), (status = 409, description = "conflict: keys not kept in files"), (status = 429, description = "too-many-requests")))]
+#[utoipa::path(post, path = "/admin/keys", tag = "Admin", security(("admin" = [])), responses((status = 200, description = "the new active key and the published ones"), (status = 401, description = "unauthorized"), (status = 404, description = "not-found: no issuer role"), (status = 409, description = "conflict: keys not kept in files"), (status = 429, description = "too-many-requests")))]
 pub async fn rotate_key(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>, HttpProblem> {
     let kid = state.issuer()?.service.rotate_key()?;
     tracing::info!(%kid, "issuer signing key rotated");
@@ -63,7 +63,7 @@ pub async fn rotate_key(State(state): State<AppState>, _admin: Admin) -> Result<
 ///
 /// # Errors
 /// A problem+json response naming what went wrong.
-#[utoipa::path(delete, path = "/admin/keys/{kid}", tag = "Admin", params(("kid" = String, Path, description = "key-n")), responses((status = 200, description = "the published keys"), (status = 401, description = "unauthorized"), (status = 404, description = "not-found: no such key"), (status = 409, description = "conflict: the active key"), (status = 429, description = "too-many-requests")))]
+#[utoipa::path(delete, path = "/admin/keys/{kid}", tag = "Admin", params(("kid" = String, Path, description = "key-n")), security(("admin" = [])), responses((status = 200, description = "the published keys"), (status = 401, description = "unauthorized"), (status = 404, description = "not-found: no such key"), (status = 409, description = "conflict: the active key"), (status = 429, description = "too-many-requests")))]
 pub async fn retire_key(
     State(state): State<AppState>,
     _admin: Admin,
@@ -82,7 +82,7 @@ pub struct TokenFile(pub Option<PathBuf>);
 ///
 /// # Errors
 /// A problem+json response naming what went wrong.
-#[utoipa::path(post, path = "/admin/token", tag = "Admin", responses((status = 200, description = "the new admin token, once"), (status = 401, description = "unauthorized"), (status = 409, description = "conflict: the token comes from SKILLSPASS_ADMIN_TOKEN"), (status = 429, description = "too-many-requests")))]
+#[utoipa::path(post, path = "/admin/token", tag = "Admin", security(("admin" = [])), responses((status = 200, description = "the new admin token, once"), (status = 401, description = "unauthorized"), (status = 409, description = "conflict: the token comes from SKILLSPASS_ADMIN_TOKEN"), (status = 429, description = "too-many-requests")))]
 pub async fn rotate_token(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>, HttpProblem> {
     let path = state.admin_file.0.clone().ok_or_else(|| {
         HttpProblem::Conflict(Some("the admin token is given by SKILLSPASS_ADMIN_TOKEN; change it there".into()))

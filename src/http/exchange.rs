@@ -35,7 +35,7 @@ pub struct AcceptRequest {
 ///
 /// # Errors
 /// An error answer naming what went wrong.
-#[utoipa::path(post, path = "/wallet/offers", tag = "Hosted wallet", request_body = AcceptRequest, responses((status = 201, description = "accepted and stored"), (status = 400, description = "exchange-refused or credential-not-accepted"), (status = 401, description = "no session")))]
+#[utoipa::path(post, path = "/wallet/offers", tag = "Hosted wallet", request_body = AcceptRequest, security(("session" = [])), responses((status = 201, description = "accepted and stored", content_type = "application/json"), (status = 200, description = "already stored", content_type = "application/json"), (status = 422, description = "exchange-refused or credential-not-accepted")))]
 pub async fn accept(
     State(state): State<AppState>,
     Session(wallet): Session,
@@ -71,7 +71,7 @@ pub struct RespondRequest {
 ///
 /// # Errors
 /// An error answer naming what went wrong.
-#[utoipa::path(post, path = "/wallet/presentation-requests", tag = "Hosted wallet", request_body = RespondRequest, responses((status = 200, description = "preview, sent or declined"), (status = 400, description = "exchange-refused"), (status = 401, description = "no session")))]
+#[utoipa::path(post, path = "/wallet/presentation-requests", tag = "Hosted wallet", request_body = RespondRequest, security(("session" = [])), responses((status = 200, description = "preview, sent or declined", content_type = "application/json"), (status = 422, description = "exchange-refused, or invalid-decision (consent and decline)")))]
 pub async fn respond(
     State(state): State<AppState>,
     Session(wallet): Session,
@@ -80,7 +80,7 @@ pub async fn respond(
     let Json(request) = body?;
     let decision = match (request.consent, request.decline) {
         (true, true) => {
-            return Err(HttpProblem::InvalidRequest(Some("consent and decline exclude each other".into())));
+            return Err(HttpProblem::InvalidDecision(Some("send consent or decline, not both".into())));
         }
         (true, false) => Some(Decision::Consent),
         (false, true) => Some(Decision::Decline),

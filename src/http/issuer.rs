@@ -32,21 +32,34 @@ fn service(state: &AppState) -> Result<&IssuerService, HttpProblem> {
 pub struct IssueRequest {
     /// A VC 2.0 credential naming this issuer, without `credentialStatus` and `proof`.
     #[schema(value_type = Object)]
-    pub credential: Value,
-    /// Options: `{"format": "dc+sd-jwt"}` issues an SD-JWT VC (default: `vc+jwt`); with `"issuer": "url"` its `iss`
-    /// is the service's URL (keys through `/.well-known/jwt-vc-issuer`) instead of its did:web.
+    pub credential: serde_json::Map<String, Value>,
+    /// How to issue it.
     #[serde(default)]
-    #[schema(value_type = Object)]
-    pub options: Value,
+    pub options: IssueOptions,
+}
+
+/// Options of an issue request.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct IssueOptions {
+    /// `dc+sd-jwt` issues an SD-JWT VC (default: `vc+jwt`).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = r"^(vc\+jwt|dc\+sd-jwt)$")]
+    pub format: Option<String>,
+    /// For an SD-JWT VC, `url` makes its `iss` the service's URL (keys through `/.well-known/jwt-vc-issuer`)
+    /// instead of its did:web.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = "^(did|url)$")]
+    pub issuer: Option<String>,
 }
 
 /// Issues a credential as `vc+jwt`, returned as an `EnvelopedVerifiableCredential`.
 ///
 /// # Errors
 /// A problem+json response naming what went wrong.
-#[utoipa::path(post, path = "/credentials/issue", request_body = IssueRequest,
-    responses((status = 201, description = "issued"), (status = 400, description = "invalid credential"),
-        (status = 401, description = "admin token missing or wrong")))]
+#[utoipa::path(post, path = "/credentials/issue", tag = "Issuer", request_body = IssueRequest, security(("admin" = [])),
+    responses((status = 201, description = "issued: `{verifiableCredential}`", content_type = "application/json"),
+        (status = 409, description = "duplicate-credential"),
+        (status = 422, description = "invalid-credential (schemas, EU elements) or wrong-issuer")))]
 pub async fn issue(
     State(state): State<AppState>,
     _admin: Admin,
@@ -54,10 +67,10 @@ pub async fn issue(
 ) -> Result<Response, HttpProblem> {
     let service = service(&state)?;
     let Json(request) = body?;
-    let format = request.options.get("format").and_then(Value::as_str).and_then(Format::from_name);
+    let format = request.options.format.as_deref().and_then(Format::from_name);
     if format == Some(Format::SdJwtVc) {
-        let url_issuer = request.options.get("issuer").and_then(Value::as_str) == Some("url");
-        let (id, compact) = service.issue_sd_jwt_as(request.credential, url_issuer, state.now())?;
+        let url_issuer = request.options.issuer.as_deref() == Some("url");
+        let (id, compact) = service.issue_sd_jwt_as(Value::Object(request.credential), url_issuer, state.now())?;
         service.persist().await.map_err(|e| HttpProblem::internal(&e))?;
         let enveloped = json!({
             "@context": [crate::core::credential::VC2_CONTEXT],
@@ -68,7 +81,7 @@ pub async fn issue(
             (StatusCode::CREATED, Json(json!({"verifiableCredential": enveloped, "credentialId": id}))).into_response()
         );
     }
-    let issued = service.issue(request.credential, state.now())?;
+    let issued = service.issue(Value::Object(request.credential), state.now())?;
     service.persist().await.map_err(|e| HttpProblem::internal(&e))?;
     let enveloped = json!({
         "@context": [crate::core::credential::VC2_CONTEXT],
@@ -86,26 +99,50 @@ pub struct StatusRequest {
     /// The credential's id.
     pub credential_id: String,
     /// The requested changes.
+    #[schema(min_items = 1)]
     pub credential_status: Vec<StatusUpdate>,
 }
 
 /// One requested change.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct StatusUpdate {
-    /// `BitstringStatusListEntry`.
+    /// The status mechanism.
     #[serde(rename = "type")]
-    pub kind: String,
-    /// `revoked`, `suspended` or `active`.
-    pub status: String,
+    pub kind: StatusKind,
+    /// The new status.
+    pub status: StatusValue,
+}
+
+/// The status mechanism named in a change (VC API uses either name).
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+pub enum StatusKind {
+    /// Bitstring Status List v1.0.
+    BitstringStatusListEntry,
+    /// The same, named by its list credential.
+    BitstringStatusListCredential,
+}
+
+/// A requested status.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusValue {
+    /// Revoked: final.
+    Revoked,
+    /// Suspended: may be reinstated.
+    Suspended,
+    /// Reinstated after a suspension.
+    Active,
+    /// The same as `active`.
+    Reinstated,
 }
 
 /// Revokes, suspends or reinstates a credential.
 ///
 /// # Errors
 /// A problem+json response naming what went wrong.
-#[utoipa::path(post, path = "/credentials/status", request_body = StatusRequest,
-    responses((status = 200, description = "changed"), (status = 404, description = "unknown credential"),
-        (status = 409, description = "already revoked")))]
+#[utoipa::path(post, path = "/credentials/status", tag = "Issuer", request_body = StatusRequest, security(("admin" = [])),
+    responses((status = 200, description = "changed", content_type = "application/json"), (status = 404, description = "unknown-credential"),
+        (status = 409, description = "credential-revoked: revocation is final")))]
 pub async fn update_status(
     State(state): State<AppState>,
     _admin: Admin,
@@ -118,17 +155,10 @@ pub async fn update_status(
     }
     let mut record = None;
     for update in &request.credential_status {
-        if !matches!(update.kind.as_str(), "BitstringStatusListEntry" | "BitstringStatusListCredential") {
-            return Err(HttpProblem::InvalidRequest(Some(format!("unsupported status type {:?}", update.kind))));
-        }
-        let change = match update.status.as_str() {
-            "revoked" => StatusChange::Revoke,
-            "suspended" => StatusChange::Suspend,
-            "active" | "reinstated" => StatusChange::Reinstate,
-            other => {
-                let detail = format!("status {other:?} is not one of revoked, suspended, active");
-                return Err(HttpProblem::InvalidRequest(Some(detail)));
-            }
+        let change = match update.status {
+            StatusValue::Revoked => StatusChange::Revoke,
+            StatusValue::Suspended => StatusChange::Suspend,
+            StatusValue::Active | StatusValue::Reinstated => StatusChange::Reinstate,
         };
         record = Some(service.change_status(&request.credential_id, change)?);
     }
@@ -142,9 +172,9 @@ pub async fn update_status(
 ///
 /// # Errors
 /// A problem+json response naming what went wrong.
-#[utoipa::path(get, path = "/status/{list}", params(("list" = String, Path, description = "list id")),
-    responses((status = 200, description = "the signed list"), (status = 304, description = "unchanged"),
-        (status = 404, description = "unknown list")))]
+#[utoipa::path(get, path = "/status/{list}", tag = "Issuer", params(("list" = String, Path, description = "list id")),
+    responses((status = 200, description = "the signed list", content_type = "application/vc+jwt", body = String), (status = 304, description = "unchanged"),
+        (status = 404, description = "unknown-status-list")))]
 pub async fn status_list(
     State(state): State<AppState>,
     Path(list): Path<String>,
@@ -170,8 +200,8 @@ pub async fn status_list(
 ///
 /// # Errors
 /// A problem+json response for unknown lists.
-#[utoipa::path(get, path = "/statuslists/{list}", params(("list" = String, Path, description = "list id")),
-    responses((status = 200, description = "the signed status list token"), (status = 404, description = "unknown list")))]
+#[utoipa::path(get, path = "/statuslists/{list}", tag = "Issuer", params(("list" = String, Path, description = "list id")),
+    responses((status = 200, description = "the signed status list token", content_type = "application/statuslist+jwt", body = String), (status = 404, description = "unknown-status-list")))]
 pub async fn token_status_list(
     State(state): State<AppState>,
     Path(list): Path<String>,
@@ -191,7 +221,7 @@ pub async fn token_status_list(
 ///
 /// # Errors
 /// A problem+json response when the issuer role is not served.
-#[utoipa::path(get, path = "/.well-known/jwt-vc-issuer", responses((status = 200, description = "issuer and jwks")))]
+#[utoipa::path(get, path = "/.well-known/jwt-vc-issuer", tag = "Issuer", responses((status = 200, description = "issuer and jwks", content_type = "application/json")))]
 pub async fn jwt_vc_issuer(State(state): State<AppState>) -> Result<Json<Value>, HttpProblem> {
     Ok(Json(service(&state)?.jwt_vc_issuer_metadata()))
 }

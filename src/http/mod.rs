@@ -174,7 +174,9 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
         .with_state(state)
 }
 
-async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Json<serde_json::Value> {
+/// Liveness: `{"status": "ok", "roles": [...]}` with the roles this server serves.
+#[utoipa::path(get, path = "/health", tag = "Server", responses((status = 200, description = "the server answers, with its roles", content_type = "application/json")))]
+pub async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Json<serde_json::Value> {
     let mut roles = Vec::new();
     if state.issuer.is_some() {
         roles.push("issuer");
@@ -191,7 +193,7 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
 /// The organisation's `did:web` document: the issuer's key under `assertionMethod` (and the other relationships)
 /// when the issuer role is served, the verifier's request-signing key under `authentication` when the verifier role
 /// is.
-#[utoipa::path(get, path = "/.well-known/did.json", responses((status = 200, description = "the DID document")))]
+#[utoipa::path(get, path = "/.well-known/did.json", tag = "Server", responses((status = 200, description = "the DID document", content_type = "application/did+json", body = Object)))]
 pub async fn did_document(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse as _;

@@ -42,9 +42,9 @@ pub struct CreateRequest {
     /// ESCO skill URIs (or `dcql_query`).
     #[serde(default)]
     skills: Vec<String>,
-    /// `redirect_uri` (default) or `decentralized_identifier`.
+    /// How the verifier identifies itself to the wallet.
     #[serde(default)]
-    client_id_prefix: Option<String>,
+    client_id_prefix: Option<ClientIdPrefixName>,
     /// Where the wallet sends the browser afterwards (`#response_code=` is appended).
     #[serde(default)]
     redirect_uri: Option<String>,
@@ -53,11 +53,23 @@ pub struct CreateRequest {
     client_name: Option<String>,
 }
 
+/// The client identifier prefixes this verifier can use (`OpenID4VP` section 5.9).
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientIdPrefixName {
+    /// `redirect_uri:`: an unsigned request naming where the response goes (the default).
+    RedirectUri,
+    /// `decentralized_identifier:`: a request object signed with the verifier's DID key.
+    DecentralizedIdentifier,
+}
+
 /// Creates a presentation request from ESCO skills or a DCQL query (admin).
 ///
 /// # Errors
 /// An error answer naming what went wrong.
-#[utoipa::path(post, path = "/verifier/requests", tag = "OpenID4VP", request_body = CreateRequest, responses((status = 201, description = "the openid4vp:// URI and QR URL"), (status = 400, description = "invalid query"), (status = 401, description = "admin token missing or wrong")))]
+#[utoipa::path(post, path = "/verifier/requests", tag = "OpenID4VP", request_body = CreateRequest, security(("admin" = [])),
+    responses((status = 201, description = "the openid4vp:// URI and QR URL", content_type = "application/json"),
+        (status = 422, description = "invalid-query: no skills and no DCQL query, an unknown skill, a DCQL query or redirect URI this verifier cannot use")))]
 pub async fn create_request(
     State(state): State<AppState>,
     _admin: super::auth::Admin,
@@ -65,13 +77,9 @@ pub async fn create_request(
 ) -> Result<Response, HttpProblem> {
     let desk = desk(&state)?;
     let Json(body) = body?;
-    let prefix = match body.client_id_prefix.as_deref() {
-        None | Some("redirect_uri") => ClientIdPrefix::RedirectUri,
-        Some("decentralized_identifier") => ClientIdPrefix::DecentralizedIdentifier,
-        Some(other) => {
-            let detail = format!("client_id_prefix {other:?} is not redirect_uri or decentralized_identifier");
-            return Err(HttpProblem::InvalidRequest(Some(detail)));
-        }
+    let prefix = match body.client_id_prefix {
+        None | Some(ClientIdPrefixName::RedirectUri) => ClientIdPrefix::RedirectUri,
+        Some(ClientIdPrefixName::DecentralizedIdentifier) => ClientIdPrefix::DecentralizedIdentifier,
     };
     let new = NewRequest {
         dcql_query: body.dcql_query,
@@ -80,7 +88,7 @@ pub async fn create_request(
         redirect_uri: body.redirect_uri,
         client_name: body.client_name,
     };
-    let created = desk.create(new, state.now()).map_err(|e| HttpProblem::InvalidRequest(Some(e.description)))?;
+    let created = desk.create(new, state.now()).map_err(|e| HttpProblem::InvalidQuery(Some(e.description)))?;
     let mut answer = serde_json::to_value(&created).map_err(|e| HttpProblem::internal(&e))?;
     answer["qr_svg_uri"] = Value::String(format!("{}/verifier/requests/{}/qr.svg", desk.public_url(), created.id));
     Ok(no_store(StatusCode::CREATED, answer))
@@ -98,7 +106,7 @@ pub struct StatusQuery {
 ///
 /// # Errors
 /// An error answer naming what went wrong.
-#[utoipa::path(get, path = "/verifier/requests/{id}", tag = "OpenID4VP", params(("id" = String, Path, description = "request id"), ("response_code" = Option<String>, Query, description = "the code of the wallet redirect")), responses((status = 200, description = "status, and the result for the admin or the response code holder"), (status = 404, description = "unknown request")))]
+#[utoipa::path(get, path = "/verifier/requests/{id}", tag = "OpenID4VP", params(("id" = String, Path, description = "request id"), ("response_code" = Option<String>, Query, description = "the code of the wallet redirect")), security((), ("admin" = [])), responses((status = 200, description = "status, and the result for the admin or the response code holder", content_type = "application/json"), (status = 404, description = "not-found: unknown request")))]
 pub async fn request_status(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -116,7 +124,7 @@ pub async fn request_status(
 ///
 /// # Errors
 /// An error answer naming what went wrong.
-#[utoipa::path(get, path = "/verifier/requests/{id}/request", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), responses((status = 200, description = "application/oauth-authz-req+jwt"), (status = 404, description = "unknown, unsigned or closed")))]
+#[utoipa::path(get, path = "/verifier/requests/{id}/request", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), responses((status = 200, description = "the signed request object", content_type = "application/oauth-authz-req+jwt", body = String), (status = 404, description = "not-found: unknown, unsigned or closed")))]
 pub async fn request_object(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
     let jwt = desk(&state)?.request_object(&id, state.now());
     let jwt = jwt.ok_or_else(|| HttpProblem::NotFound(Some("no such open signed request".into())))?;
@@ -130,18 +138,30 @@ pub async fn request_object(State(state): State<AppState>, Path(id): Path<String
 ///
 /// # Errors
 /// An error answer naming what went wrong.
-#[utoipa::path(get, path = "/verifier/requests/{id}/qr.svg", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), responses((status = 200, description = "SVG"), (status = 404, description = "unknown or closed")))]
+#[utoipa::path(get, path = "/verifier/requests/{id}/qr.svg", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), responses((status = 200, description = "SVG", content_type = "image/svg+xml", body = String), (status = 404, description = "not-found: unknown or closed")))]
 pub async fn request_qr(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
     let uri = desk(&state)?.invocation_uri(&id, state.now());
     let uri = uri.ok_or_else(|| HttpProblem::NotFound(Some("no such open presentation request".into())))?;
     Ok(svg(crate::core::qr::svg(&uri).map_err(|e| HttpProblem::internal(&e))?))
 }
 
+/// The wallet's `direct_post` answer (`OpenID4VP` section 8.2).
+#[derive(Debug, utoipa::ToSchema)]
+#[expect(dead_code, reason = "the form's shape for the OpenAPI document; the handler reads the form as a map")]
+pub struct AuthorizationResponse {
+    /// The request's `state`.
+    state: String,
+    /// JSON: each credential query's id with its presentations.
+    vp_token: Option<String>,
+    /// When the holder declined: `access_denied`.
+    error: Option<String>,
+}
+
 /// The response endpoint (`direct_post`).
 ///
 /// # Errors
 /// An error answer naming what went wrong.
-#[utoipa::path(post, path = "/verifier/requests/{id}/response", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), responses((status = 200, description = "accepted; redirect_uri with the response code when one was set"), (status = 400, description = "OAuth error"), (status = 404, description = "unknown request")))]
+#[utoipa::path(post, path = "/verifier/requests/{id}/response", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), request_body(content = AuthorizationResponse, content_type = "application/x-www-form-urlencoded"), responses((status = 200, description = "accepted; redirect_uri with the response code when one was set"), (status = 400, description = "OAuth error"), (status = 404, description = "unknown request")))]
 #[expect(clippy::implicit_hasher, reason = "an axum handler: axum builds the form map")]
 pub async fn response(
     State(state): State<AppState>,

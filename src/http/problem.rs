@@ -62,10 +62,6 @@ problems! {
     InvalidRequest => "invalid-request", "Invalid request", 400;
     InvalidAccount => "invalid-account", "Invalid account name", 400;
     WeakPassphrase => "weak-passphrase", "Passphrase too short", 400;
-    CredentialNotAccepted => "credential-not-accepted", "The wallet did not accept the credential", 400;
-    InvalidCredential => "invalid-credential", "The credential is not valid", 400;
-    WrongIssuer => "wrong-issuer", "The credential names another issuer", 400;
-    ExchangeRefused => "exchange-refused", "The issuer or verifier refused, or broke the protocol", 400;
     Unauthorized => "unauthorized", "Missing or wrong admin token", 401;
     WrongPassphrase => "wrong-passphrase", "Wrong passphrase", 401;
     InvalidSession => "invalid-session", "Missing, unknown or expired session", 401;
@@ -81,6 +77,14 @@ problems! {
     Conflict => "conflict", "The request conflicts with the server's state", 409;
     BodyTooLarge => "body-too-large", "Request body too large", 413;
     UnsupportedMediaType => "unsupported-media-type", "Unsupported media type", 415;
+    CredentialNotAccepted => "credential-not-accepted", "The wallet did not accept the credential", 422;
+    InvalidCredential => "invalid-credential", "The credential is not valid", 422;
+    WrongIssuer => "wrong-issuer", "The credential names another issuer", 422;
+    ExchangeRefused => "exchange-refused", "The issuer or verifier refused, or broke the protocol", 422;
+    InvalidExport => "invalid-export", "The export file cannot be restored", 422;
+    CannotPresent => "cannot-present", "The wallet cannot make this presentation", 422;
+    InvalidQuery => "invalid-query", "The presentation request cannot be made", 422;
+    InvalidDecision => "invalid-decision", "Consent and decline exclude each other", 422;
     Internal => "internal", "Internal error", 500;
 }
 
@@ -205,7 +209,8 @@ impl From<WalletError> for HttpProblem {
                 Self::CredentialNotAccepted(detail)
             }
             WalletError::UnknownCredential(_) => Self::UnknownCredential(detail),
-            WalletError::Presentation(_) | WalletError::Export(_) => Self::InvalidRequest(detail),
+            WalletError::Presentation(_) => Self::CannotPresent(detail),
+            WalletError::Export(_) => Self::InvalidExport(detail),
             WalletError::NotEmpty | WalletError::OtherHolder => Self::WalletNotEmpty(detail),
             WalletError::Protocol(_) | WalletError::Fetch(_) => Self::ExchangeRefused(detail),
             WalletError::Corrupt(_) | WalletError::Store(_) | WalletError::Damaged(_) => Self::internal(&error),

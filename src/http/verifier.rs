@@ -19,8 +19,9 @@ pub(super) fn routes() -> Router<AppState> {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyPresentationRequest {
-    /// An `EnvelopedVerifiablePresentation` with a `data:application/vp+jwt,` id, or the compact `vp+jwt`.
-    #[schema(value_type = Object)]
+    /// An `EnvelopedVerifiablePresentation` with a `data:application/vp+jwt,` id, or the compact `vp+jwt` (or an
+    /// SD-JWT VC with its Key Binding JWT).
+    #[schema(schema_with = super::openapi::enveloped_presentation)]
     pub verifiable_presentation: Value,
     /// `challenge` and `domain`.
     pub options: PresentationOptions,
@@ -40,8 +41,9 @@ pub struct PresentationOptions {
 ///
 /// # Errors
 /// A problem+json response for malformed requests.
-#[utoipa::path(post, path = "/presentations/verify", request_body = VerifyPresentationRequest,
-    responses((status = 200, description = "the verification report"), (status = 400, description = "malformed request")))]
+#[utoipa::path(post, path = "/presentations/verify", tag = "Verifier", request_body = VerifyPresentationRequest,
+    responses((status = 200, description = "the verification report", content_type = "application/json"),
+        (status = 400, description = "invalid-request: an object that is not an enveloped presentation")))]
 pub async fn verify_presentation(
     State(state): State<AppState>,
     body: Result<Json<VerifyPresentationRequest>, axum::extract::rejection::JsonRejection>,
@@ -62,12 +64,12 @@ pub async fn verify_presentation(
 #[serde(rename_all = "camelCase")]
 pub struct VerifyRequest {
     /// The credential.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = super::openapi::enveloped_credential)]
     pub verifiable_credential: Value,
     /// Options (none are defined yet).
     #[serde(default)]
     #[schema(value_type = Object)]
-    pub options: Value,
+    pub options: serde_json::Map<String, Value>,
 }
 
 /// Verifies a credential: the report of DESIGN.md section 7, which carries the VC API's `verified`, `checks`,
@@ -75,8 +77,9 @@ pub struct VerifyRequest {
 ///
 /// # Errors
 /// A problem+json response naming what went wrong.
-#[utoipa::path(post, path = "/credentials/verify", request_body = VerifyRequest,
-    responses((status = 200, description = "the verification report"), (status = 400, description = "malformed request")))]
+#[utoipa::path(post, path = "/credentials/verify", tag = "Verifier", request_body = VerifyRequest,
+    responses((status = 200, description = "the verification report", content_type = "application/json"),
+        (status = 400, description = "invalid-request: an object that is not an enveloped credential")))]
 pub async fn verify(
     State(state): State<AppState>,
     body: Result<Json<VerifyRequest>, axum::extract::rejection::JsonRejection>,

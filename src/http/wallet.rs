@@ -49,17 +49,40 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
-/// `{account, passphrase}`.
-#[derive(Debug, Deserialize)]
-pub struct Credentials {
+/// `POST /wallet/accounts`: a new hosted wallet.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct NewAccount {
+    /// 3 to 64 of `a-z 0-9 . _ -`.
+    #[schema(pattern = r"^[a-z0-9._-]{3,64}$", example = "alice")]
     account: String,
+    /// At least 8 characters: the only key to the wallet (the server keeps no copy).
+    #[schema(value_type = String, min_length = 8)]
     passphrase: SecretString,
 }
 
-async fn create_account(
+/// `POST /wallet/sessions`: open the account's wallet with its passphrase.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct OpenSession {
+    /// The account name.
+    #[schema(pattern = r"^[a-z0-9._-]{3,64}$", example = "alice")]
+    account: String,
+    /// The wallet's passphrase.
+    #[schema(value_type = String)]
+    passphrase: SecretString,
+}
+
+/// Creates a hosted wallet with a new holder key (its did:key is answered).
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(post, path = "/wallet/accounts", tag = "Hosted wallet", request_body = NewAccount,
+    responses((status = 201, description = "created: `{account, did}`", content_type = "application/json"),
+        (status = 400, description = "invalid-account, weak-passphrase or malformed-json"),
+        (status = 409, description = "wallet-exists"), (status = 429, description = "too-many-requests: accounts from this address")))]
+pub async fn create_account(
     State(state): State<AppState>,
     client: ClientAddress,
-    body: JsonBody<Credentials>,
+    body: JsonBody<NewAccount>,
 ) -> Result<Response, HttpProblem> {
     let Json(request) = body?;
     let wallets = &state.wallet()?.wallets;
@@ -69,10 +92,18 @@ async fn create_account(
     Ok((StatusCode::CREATED, Json(json!({"account": request.account, "did": did}))).into_response())
 }
 
-async fn open_session(
+/// Opens a session: the answered token opens this one wallet until it expires or is closed.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(post, path = "/wallet/sessions", tag = "Hosted wallet", request_body = OpenSession,
+    responses((status = 201, description = "`{token, expiresIn}`", content_type = "application/json"),
+        (status = 400, description = "invalid-account or malformed-json"), (status = 401, description = "wrong-passphrase"),
+        (status = 404, description = "wallet-not-found"), (status = 429, description = "too-many-requests: wrong passphrases")))]
+pub async fn open_session(
     State(state): State<AppState>,
     client: ClientAddress,
-    body: JsonBody<Credentials>,
+    body: JsonBody<OpenSession>,
 ) -> Result<Response, HttpProblem> {
     let Json(request) = body?;
     let wallets = &state.wallet()?.wallets;
@@ -82,7 +113,13 @@ async fn open_session(
     Ok((StatusCode::CREATED, Json(json!({"token": token.expose(), "expiresIn": ttl.as_secs()}))).into_response())
 }
 
-async fn close_session(State(state): State<AppState>, Bearer(token): Bearer) -> Result<StatusCode, HttpProblem> {
+/// Closes the session of the bearer token (if any): the token opens nothing afterwards.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(delete, path = "/wallet/sessions", tag = "Hosted wallet", security((), ("session" = [])),
+    responses((status = 204, description = "closed")))]
+pub async fn close_session(State(state): State<AppState>, Bearer(token): Bearer) -> Result<StatusCode, HttpProblem> {
     if let Some(token) = token {
         state.wallet()?.wallets.close(token.expose());
     }
@@ -90,29 +127,51 @@ async fn close_session(State(state): State<AppState>, Bearer(token): Bearer) -> 
 }
 
 /// Search parameters of `GET /wallet/credentials`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// An ESCO skill URI, or words of its label.
     skill: Option<String>,
+    /// Words of the issuer's DID or name.
     issuer: Option<String>,
+    /// A credential type or achievement type.
     #[serde(rename = "type")]
+    #[param(rename = "type")]
     kind: Option<String>,
 }
 
-async fn list(Session(wallet): Session, Query(query): Query<ListQuery>) -> Result<Json<Value>, HttpProblem> {
+/// The wallet's credentials (summaries; no tokens), optionally filtered.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(get, path = "/wallet/credentials", tag = "Hosted wallet", params(ListQuery), security(("session" = [])),
+    responses((status = 200, description = "`{credentials: [...]}`", content_type = "application/json")))]
+pub async fn list(Session(wallet): Session, Query(query): Query<ListQuery>) -> Result<Json<Value>, HttpProblem> {
     let filter = Filter { skill: query.skill, issuer: query.issuer, kind: query.kind, ..Filter::default() };
     let found: Vec<_> = wallet.list()?.into_iter().filter(|c| filter.matches(c)).collect();
     Ok(Json(json!({"credentials": found})))
 }
 
-/// `{credential: <vc+jwt, dc+sd-jwt or an EnvelopedVerifiableCredential>, bearer?: bool}`.
-#[derive(Debug, Deserialize)]
+/// `POST /wallet/credentials`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ImportRequest {
+    /// The compact `vc+jwt` or `dc+sd-jwt`, or an `EnvelopedVerifiableCredential` with its `data:` URL.
+    #[schema(value_type = Object)]
     credential: Value,
+    /// The holder consents to keep a credential that names no subject.
     #[serde(default)]
     bearer: bool,
 }
 
-async fn import(
+/// Imports a credential: verified first, stored only when it verifies and names this wallet's holder.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(post, path = "/wallet/credentials", tag = "Hosted wallet", request_body = ImportRequest, security(("session" = [])),
+    responses((status = 201, description = "imported", content_type = "application/json"),
+        (status = 200, description = "already stored", content_type = "application/json"),
+        (status = 422, description = "credential-not-accepted: it did not verify, names another holder, or is a bearer credential without consent")))]
+pub async fn import(
     State(state): State<AppState>,
     Session(wallet): Session,
     body: JsonBody<ImportRequest>,
@@ -133,33 +192,64 @@ async fn import(
     })
 }
 
-async fn show(Session(wallet): Session, Path(id): Path<String>) -> Result<Json<Value>, HttpProblem> {
+/// One credential with its token.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(get, path = "/wallet/credentials/{id}", tag = "Hosted wallet", params(("id" = String, Path, description = "the credential id")),
+    security(("session" = [])),
+    responses((status = 200, description = "the stored credential", content_type = "application/json"), (status = 404, description = "unknown-credential")))]
+pub async fn show(Session(wallet): Session, Path(id): Path<String>) -> Result<Json<Value>, HttpProblem> {
     Ok(Json(json!(wallet.get_credential(&id)?)))
 }
 
-async fn delete(Session(wallet): Session, Path(id): Path<String>) -> Result<StatusCode, HttpProblem> {
+/// Deletes a credential from the wallet.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(delete, path = "/wallet/credentials/{id}", tag = "Hosted wallet", params(("id" = String, Path, description = "the credential id")),
+    security(("session" = [])), responses((status = 204, description = "deleted"), (status = 404, description = "unknown-credential")))]
+pub async fn delete(Session(wallet): Session, Path(id): Path<String>) -> Result<StatusCode, HttpProblem> {
     wallet.delete(&id)?;
     wallet.flush()?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn skills(State(state): State<AppState>, Session(wallet): Session) -> Result<Json<Value>, HttpProblem> {
+/// The holder's skills: each ESCO skill with the credentials that prove it, their issuers and evidence.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(get, path = "/wallet/skills", tag = "Hosted wallet", security(("session" = [])),
+    responses((status = 200, description = "`{skills: [...]}`", content_type = "application/json")))]
+pub async fn skills(State(state): State<AppState>, Session(wallet): Session) -> Result<Json<Value>, HttpProblem> {
     Ok(Json(json!({"skills": skills_overview(&wallet.list()?, state.now())})))
 }
 
-/// `{credentialIds, nonce, aud, disclose?}`.
-#[derive(Debug, Deserialize)]
+/// `POST /wallet/presentations`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PresentRequest {
+    /// The credentials to present (one for an SD-JWT VC).
+    #[schema(min_items = 1)]
     credential_ids: Vec<String>,
+    /// The verifier's nonce.
     nonce: String,
+    /// The verifier's identifier (`aud`).
     aud: String,
-    /// For an SD-JWT VC: the skill URIs and claim names to disclose.
+    /// For an SD-JWT VC: the claims to disclose (default: all).
     #[serde(default)]
     disclose: Vec<String>,
 }
 
-async fn present(
+/// Presents credentials to a verifier: a `vp+jwt`, or an SD-JWT VC with a Key Binding JWT.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(post, path = "/wallet/presentations", tag = "Hosted wallet", request_body = PresentRequest, security(("session" = [])),
+    responses((status = 200, description = "the presentation", content_type = "application/json"),
+        (status = 400, description = "invalid-request: no credential chosen"), (status = 404, description = "unknown-credential"),
+        (status = 422, description = "cannot-present: e.g. two SD-JWT VCs, or a disclosure the credential lacks")))]
+pub async fn present(
     State(state): State<AppState>,
     Session(wallet): Session,
     body: JsonBody<PresentRequest>,
@@ -177,18 +267,22 @@ async fn present(
     }))
 }
 
-/// `{passphrase}` for export; `{file, passphrase}` (file as base64url) for restore.
-#[derive(Debug, Deserialize)]
+/// `POST /wallet/export`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ExportRequest {
+    /// The export's own passphrase, at least 8 characters.
+    #[schema(value_type = String, min_length = 8)]
     passphrase: SecretString,
-    #[serde(default)]
-    file: Option<String>,
-    /// Restore into a wallet that holds credentials: only an export of this same wallet.
-    #[serde(default)]
-    merge: bool,
 }
 
-async fn export(
+/// Exports the wallet as one encrypted file (base64url), to restore elsewhere.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(post, path = "/wallet/export", tag = "Hosted wallet", request_body = ExportRequest, security(("session" = [])),
+    responses((status = 200, description = "`{file}`: the export, base64url", content_type = "application/json"),
+        (status = 400, description = "weak-passphrase or malformed-json")))]
+pub async fn export(
     State(state): State<AppState>,
     Session(wallet): Session,
     body: JsonBody<ExportRequest>,
@@ -199,16 +293,38 @@ async fn export(
     Ok(Json(json!({"file": b64url(file)})))
 }
 
-async fn restore(
+/// `POST /wallet/restore`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RestoreRequest {
+    /// The export file, base64url (RFC 4648 section 5, unpadded, canonical).
+    #[schema(pattern = r"^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$")]
+    file: String,
+    /// The export's passphrase.
+    #[schema(value_type = String, min_length = 8)]
+    passphrase: SecretString,
+    /// Merge into a wallet that already holds credentials (only an export of this same holder).
+    #[serde(default)]
+    merge: bool,
+}
+
+/// Restores an export into the session's wallet: only into an empty wallet, or merged when it is the same holder's.
+///
+/// # Errors
+/// A problem+json response naming what went wrong.
+#[utoipa::path(post, path = "/wallet/restore", tag = "Hosted wallet", request_body = RestoreRequest, security(("session" = [])),
+    responses((status = 200, description = "`{restored}`: how many credentials", content_type = "application/json"),
+        (status = 400, description = "invalid-request, weak-passphrase or malformed-json"),
+        (status = 401, description = "wrong-passphrase: of the export (or the file was altered)"),
+        (status = 409, description = "wallet-not-empty"), (status = 422, description = "invalid-export: not an export, or one whose key derivation exceeds the limits")))]
+pub async fn restore(
     State(state): State<AppState>,
     Session(wallet): Session,
-    body: JsonBody<ExportRequest>,
+    body: JsonBody<RestoreRequest>,
 ) -> Result<Json<Value>, HttpProblem> {
     let Json(request) = body?;
     let passphrase = Passphrase::new(request.passphrase)?;
-    let file = request.file.as_deref().and_then(|f| b64url_decode(f).ok());
-    let file =
-        file.ok_or_else(|| HttpProblem::InvalidRequest(Some("file must be the export file, base64url".into())))?;
+    let file = b64url_decode(&request.file)
+        .map_err(|_| HttpProblem::InvalidRequest(Some("file must be the export file, base64url".into())))?;
     let restored = state.wallet()?.wallets.restore(wallet, file, passphrase, request.merge).await?;
     Ok(Json(json!({"restored": restored})))
 }

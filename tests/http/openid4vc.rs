@@ -487,7 +487,7 @@ async fn the_hosted_wallet_accepts_offers_and_answers_requests_with_consent() {
     let wrong =
         call(Method::POST, url.clone(), Some(&session), Some(json!({"offer_uri": micro["offer_uri"], "tx_code": "0"})))
             .await;
-    assert_eq!(wrong.0, 400, "{:#}", wrong.1);
+    assert_eq!(wrong.0, 422, "{:#}", wrong.1);
     assert_eq!(wrong.1["type"], "https://w3id.org/skillspass/problems#exchange-refused");
     assert!(wrong.1["detail"].as_str().unwrap().contains("invalid_grant"), "{:#}", wrong.1);
     let body = json!({"offer_uri": micro["offer_uri"], "tx_code": micro["tx_code"]});

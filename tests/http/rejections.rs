@@ -73,7 +73,7 @@ async fn credential_naming_another_issuer_is_refused() {
     let (_dir, server) = issuer();
     let (status, body) =
         issue(&server, &micro_credential("did:web:someone-else.example"), Some(&server.admin_token())).await;
-    assert_problem(status, &body, 400, "wrong-issuer");
+    assert_problem(status, &body, 422, "wrong-issuer");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -85,7 +85,7 @@ async fn micro_credential_missing_an_eu_element_is_refused_over_http() {
         .unwrap()
         .remove("qualityAssurance");
     let (status, body) = issue(&server, &credential, Some(&server.admin_token())).await;
-    assert_problem(status, &body, 400, "invalid-credential");
+    assert_problem(status, &body, 422, "invalid-credential");
     assert!(body["detail"].as_str().unwrap().contains("(11) type of quality assurance"), "{body:#}");
 }
 

@@ -89,7 +89,7 @@ async fn hosted_wallet_flow_and_presentation_rejections() {
     let (status, body) =
         call(reqwest::Method::POST, url("/wallet/credentials"), Some(&bob_token), Some(json!({"credential": jwt})))
             .await;
-    assert_problem(status, &body, 400, "credential-not-accepted");
+    assert_problem(status, &body, 422, "credential-not-accepted");
     let (status, body) =
         call(reqwest::Method::GET, url(&format!("/wallet/credentials/{id}")), Some(&bob_token), None).await;
     assert_problem(status, &body, 404, "unknown-credential");

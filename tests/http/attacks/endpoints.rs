@@ -102,13 +102,13 @@ pub fn cases(t: &Target) -> Vec<Case> {
         problem(
             "http/issue-naming-another-issuer",
             issue(&micro_credential("did:web:evil.example"), Auth::Admin),
-            400,
+            422,
             "wrong-issuer",
         ),
         problem(
             "http/issue-an-incomplete-micro-credential",
             issue(&incomplete, Auth::Admin),
-            400,
+            422,
             "invalid-credential",
         ),
         problem("http/issue-an-id-issued-before", issue(&duplicate, Auth::Admin), 409, "duplicate-credential"),
@@ -116,7 +116,7 @@ pub fn cases(t: &Target) -> Vec<Case> {
             "http/issue-credential-not-an-object",
             issue(&json!("a credential"), Auth::Admin),
             400,
-            "invalid-credential",
+            "malformed-json",
         ),
         problem(
             "http/status-of-an-unknown-credential",
@@ -124,7 +124,7 @@ pub fn cases(t: &Target) -> Vec<Case> {
             404,
             "unknown-credential",
         ),
-        problem("http/status-value-unknown", status(&t.seeded_id, "deleted"), 400, "invalid-request"),
+        problem("http/status-value-unknown", status(&t.seeded_id, "deleted"), 400, "malformed-json"),
         problem(
             "http/status-without-a-token",
             Request::json("POST", "/credentials/status", Auth::None, &json!({})),
