@@ -142,12 +142,13 @@ enum WalletCommand {
 /// Runs a wallet command.
 pub fn run(args: &WalletArgs) -> Result<u8, CliError> {
     let dir = wallet_dir(args.wallet.as_deref())?;
-    let open = || {
-        crate::wallet::local::open(&dir).map_err(|e| match e {
-            WalletError::Damaged(_) => wallet_error(e),
+    let opened = |db: Result<sled::Db, WalletError>| {
+        db.map_err(|e| match e {
+            WalletError::Damaged(_) | WalletError::NotFound => wallet_error(e),
             other => CliError::input(format!("{other} (wallet {}; is another process using it?)", dir.display())),
         })
     };
+    let open = || opened(crate::wallet::local::open(&dir));
     let now = SystemClock.now();
     match &args.command {
         WalletCommand::Init => {
@@ -157,13 +158,9 @@ pub fn run(args: &WalletArgs) -> Result<u8, CliError> {
             crate::wallet::local::acknowledge(&dir, &wallet).map_err(wallet_error)?;
             Ok(EXIT_OK)
         }
-        WalletCommand::Restore { file } => {
-            let wallet = restore(open, file, args.json, now)?;
-            crate::wallet::local::acknowledge(&dir, &wallet).map_err(wallet_error)?;
-            Ok(EXIT_OK)
-        }
+        WalletCommand::Restore { file } => restore(&dir, file, args.json, now),
         command => {
-            let db = open()?;
+            let db = opened(crate::wallet::local::open_existing(&dir))?;
             let wallet =
                 Wallet::unlock(&db, LOCAL_HOLDER, &passphrase("SKILLSPASS_PASSPHRASE", "Wallet passphrase: ")?)
                     .map_err(wallet_error)?;
@@ -416,12 +413,7 @@ fn export(wallet: &Wallet, out: &Path, plain: bool, now: DateTime<Utc>) -> Resul
     Ok(EXIT_OK)
 }
 
-fn restore(
-    open: impl FnOnce() -> Result<sled::Db, CliError>,
-    file: &Path,
-    json: bool,
-    now: DateTime<Utc>,
-) -> Result<Wallet, CliError> {
+fn restore(dir: &Path, file: &Path, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
     let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
     let export_passphrase = passphrase("SKILLSPASS_EXPORT_PASSPHRASE", "Export passphrase: ")?;
     let export_passphrase = Passphrase::new(export_passphrase.to_string()).map_err(wallet_error)?;
@@ -431,16 +423,21 @@ fn restore(
         other => wallet_error(other),
     })?;
     let passphrase = new_passphrase("SKILLSPASS_PASSPHRASE", "New wallet passphrase: ")?;
-    let db = open()?;
-    if Wallet::exists(&db, LOCAL_HOLDER).map_err(wallet_error)? {
-        return Err(CliError::input("a wallet already exists here; restore into a new folder (--wallet DIR)"));
-    }
-    let wallet = Wallet::create(&db, LOCAL_HOLDER, &passphrase, now).map_err(wallet_error)?;
-    let count = wallet.restore(&bytes, &export_passphrase, false).map_err(wallet_error)?;
+    // The whole wallet appears at once, or not at all: a crash mid-restore leaves nothing to clean up.
+    let count = crate::wallet::local::create_atomically(dir, |db| {
+        let wallet = Wallet::create(db, LOCAL_HOLDER, &passphrase, now)?;
+        wallet.restore(&bytes, &export_passphrase, false)
+    })
+    .map_err(|e| match e {
+        WalletError::Exists => {
+            CliError::input("a wallet already exists here; restore into a new folder (--wallet DIR)")
+        }
+        other => wallet_error(other),
+    })?;
     if json {
         outln!("{}", json!({"restored": count}));
     } else {
         outln!("restored {count} credential(s)");
     }
-    Ok(wallet)
+    Ok(EXIT_OK)
 }

@@ -105,11 +105,21 @@ pub fn check(file: &[u8], passphrase: &Passphrase) -> Result<usize, WalletError>
     open_bundle(file, passphrase).map(|bundle| bundle.credentials.len())
 }
 
-fn open_bundle(file: &[u8], passphrase: &Passphrase) -> Result<Bundle, WalletError> {
-    let (header, prefix, sealed_bundle) = parse(file)?;
-    // The parameters come from the file before anything is authenticated: bounded before any work (issue 11).
+/// Reads an export file's framing and header without deriving any key: the Argon2id parameters it asks for, once
+/// they are within bounds (they come from the file before anything is authenticated, issue 11).
+///
+/// # Errors
+/// [`WalletError::Export`] for a file that is not an export, is truncated, or asks for too much work.
+pub fn inspect(file: &[u8]) -> Result<KdfParams, WalletError> {
+    let (header, _, _) = parse(file)?;
     header.kdf.check().map_err(|e| WalletError::Export(format!("not a skillspass export, or damaged: {e}")))?;
-    let key = header.kdf.derive(passphrase.expose())?;
+    Ok(header.kdf)
+}
+
+fn open_bundle(file: &[u8], passphrase: &Passphrase) -> Result<Bundle, WalletError> {
+    let kdf = inspect(file)?;
+    let (_, prefix, sealed_bundle) = parse(file)?;
+    let key = kdf.derive(passphrase.expose())?;
     let plain = sealed::open(&key, &prefix, sealed_bundle).map_err(|_| WalletError::WrongPassphrase)?;
     let bundle: Bundle = serde_json::from_value(json(&plain)?).map_err(|e| WalletError::Export(e.to_string()))?;
     if bundle.v != 1 {

@@ -32,6 +32,22 @@ pub fn open(dir: &Path) -> Result<sled::Db, WalletError> {
     Ok(crate::store::db::open(dir)?)
 }
 
+/// Opens an existing wallet folder's database: a folder without one is [`WalletError::NotFound`], and is left as it
+/// was (a read never creates a database where a restore could then not go).
+///
+/// # Errors
+/// [`WalletError::NotFound`], [`WalletError::Damaged`], or storage failures.
+pub fn open_existing(dir: &Path) -> Result<sled::Db, WalletError> {
+    if !dir.join("db").is_dir() {
+        return Err(if read_marker(dir)? > 0 {
+            WalletError::Damaged(dir.display().to_string())
+        } else {
+            WalletError::NotFound
+        });
+    }
+    open(dir)
+}
+
 /// Records the wallet's generation in the marker after its writes were flushed (write to a temporary file, sync,
 /// rename: the marker is always one whole number).
 ///
@@ -42,6 +58,51 @@ pub fn acknowledge(dir: &Path, wallet: &Wallet) -> Result<(), WalletError> {
     if generation <= read_marker(dir)? {
         return Ok(());
     }
+    write_marker(dir, generation)
+}
+
+/// Makes a new wallet folder in one step: `build` fills a fresh database in a staging folder beside `dir`, which is
+/// renamed to `dir` only once `build` succeeded and everything is on disk. A crash (or a refused file) therefore
+/// leaves no wallet or a complete one, never a half-restored wallet that a retry would refuse to overwrite. Staging
+/// folders a crash left behind are removed first: nothing in them was ever acknowledged.
+///
+/// # Errors
+/// [`WalletError::Exists`] when `dir` already holds a wallet, what `build` returns, or storage failures.
+pub fn create_atomically<T>(
+    dir: &Path,
+    build: impl FnOnce(&sled::Db) -> Result<T, WalletError>,
+) -> Result<T, WalletError> {
+    if dir.join("db").exists() {
+        return Err(WalletError::Exists);
+    }
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(parent).map_err(store_error)?;
+    let name = dir.file_name().map_or_else(|| "wallet".into(), |n| n.to_string_lossy().into_owned());
+    let prefix = format!(".{name}.staging-");
+    for stale in std::fs::read_dir(parent).map_err(store_error)?.filter_map(Result::ok) {
+        if stale.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_dir_all(stale.path());
+        }
+    }
+    let staging = tempfile::Builder::new().prefix(&prefix).tempdir_in(parent).map_err(store_error)?;
+    let (value, generation) = {
+        let db = crate::store::db::open(staging.path())?;
+        let value = build(&db)?;
+        db.flush()?;
+        (value, Wallet::stored_generation(&db)?)
+    };
+    write_marker(staging.path(), generation)?;
+    if dir.exists() {
+        // An empty folder the user named (anything else in it stays where it is: rename refuses a non-empty one).
+        std::fs::remove_dir(dir).map_err(|e| store_error(format!("{}: {e}", dir.display())))?;
+    }
+    let staged = staging.keep();
+    std::fs::rename(&staged, dir).map_err(|e| store_error(format!("{}: {e}", dir.display())))?;
+    sync_dir(parent);
+    Ok(value)
+}
+
+fn write_marker(dir: &Path, generation: u64) -> Result<(), WalletError> {
     let temporary = dir.join(format!("{MARKER}.new"));
     let write = || -> std::io::Result<()> {
         use std::io::Write as _;
@@ -50,7 +111,16 @@ pub fn acknowledge(dir: &Path, wallet: &Wallet) -> Result<(), WalletError> {
         file.sync_all()?;
         std::fs::rename(&temporary, dir.join(MARKER))
     };
-    write().map_err(|e| store_error(format!("{}: {e}", dir.join(MARKER).display())))
+    write().map_err(|e| store_error(format!("{}: {e}", dir.join(MARKER).display())))?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Makes a rename in `dir` durable (best effort: not every platform can sync a directory).
+fn sync_dir(dir: &Path) {
+    if let Ok(handle) = std::fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
 }
 
 fn read_marker(dir: &Path) -> Result<u64, WalletError> {

@@ -211,3 +211,46 @@ fn wallet_did_prints_the_holder_s_did_issue_11() {
     assert_eq!(code(&none), 2);
     assert!(stderr(&none).contains("no wallet here"), "{}", stderr(&none));
 }
+
+#[test]
+fn a_restore_killed_at_any_moment_leaves_no_wallet_or_a_whole_one_issue_11() {
+    let mut setup = Setup::new();
+    let source = wallet_with_credentials(&mut setup);
+    let export = setup.path("export.skpx");
+    let out = wallet(&source, &["export", "--out", export.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut outcomes = [0usize; 2];
+    for round in 0..20u64 {
+        let target = setup.path(&format!("restored-{round}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_skillspass"))
+            .args(["wallet", "--wallet", target.to_str().unwrap(), "restore", export.to_str().unwrap()])
+            .env("SKILLSPASS_PASSPHRASE", PASSPHRASE)
+            .env("SKILLSPASS_EXPORT_PASSPHRASE", "an export passphrase")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Spread the kills over the whole restore (key derivations, writes, the final rename).
+        std::thread::sleep(Duration::from_millis(40 * round));
+        child.kill().unwrap(); // SIGKILL
+        let _ = child.wait();
+        let listed = wallet(&target, &["list", "--json"]);
+        if code(&listed) == 0 {
+            let credentials: Vec<Value> = serde_json::from_str(&stdout(&listed)).unwrap();
+            assert_eq!(credentials.len(), 3, "round {round}: a wallet that exists is whole");
+            outcomes[1] += 1;
+        } else {
+            assert!(stderr(&listed).contains("no wallet here"), "round {round}: {}", stderr(&listed));
+            let again = wallet(&target, &["restore", export.to_str().unwrap()]);
+            assert_eq!(code(&again), 0, "round {round}: a retry restores: {}", stderr(&again));
+            outcomes[0] += 1;
+        }
+        let leftovers = std::fs::read_dir(setup.dir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".staging-"))
+            .count();
+        assert_eq!(leftovers, 0, "round {round}: no staging folder is left behind after the next restore");
+    }
+    eprintln!("killed before the wallet appeared: {}; after: {}", outcomes[0], outcomes[1]);
+}

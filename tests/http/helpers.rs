@@ -62,6 +62,12 @@ impl ServerProcess {
         format!("did:web:localhost%3A{}", self.port())
     }
 
+    /// Kills it with SIGKILL (no chance to flush anything) and waits.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Stops it with SIGTERM (graceful shutdown flushes sled) and waits.
     pub fn stop(mut self) {
         let pid = self.child.id().to_string();

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Builds the fuzz corpora in tests/fuzz/corpus/<target> (not committed) from the published vectors in
+../shared/vectors (read in place: they are data, not ours to copy into the repository) and from artifacts the
+skillspass binary makes here and now (a vc+jwt, an SD-JWT VC, a wallet export, a trust list).
+
+Usage: tests/fuzz/seed.py [path/to/skillspass] (default: target/debug/skillspass, built by `cargo build`).
+"""
+import base64, glob, gzip, json, os, re, subprocess, sys, tempfile, zlib
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+VECTORS = os.environ.get("SKILLSPASS_VECTORS", os.path.join(ROOT, "..", "shared", "vectors"))
+CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
+BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "debug", "skillspass")
+
+
+def put(target, data, name=None):
+    folder = os.path.join(CORPUS, target)
+    os.makedirs(folder, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    name = name or f"seed-{len(os.listdir(folder)):04}"
+    with open(os.path.join(folder, name), "wb") as out:
+        out.write(data)
+
+
+def vector(pattern):
+    for path in sorted(glob.glob(os.path.join(VECTORS, pattern))):
+        with open(path, "rb") as f:
+            yield path, f.read()
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def payload(token):
+    part = token.split("~")[0].split(".")[1]
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def run(*args, env=None):
+    return subprocess.run([BIN, *args], check=True, capture_output=True, text=True, env={**os.environ, **(env or {})})
+
+
+def ours(work):
+    """What our own binary issues and exports."""
+    key = os.path.join(work, "issuer.jwk")
+    run("keys", "new", "--out", key)
+    env = {"SKILLSPASS_PASSPHRASE": "fuzz seed passphrase", "SKILLSPASS_EXPORT_PASSPHRASE": "a fuzzed export passphrase"}
+    wallet = os.path.join(work, "wallet")
+    did = json.loads(run("wallet", "--wallet", wallet, "init", "--json", env=env).stdout)["did"]
+    tokens = {}
+    for fmt in ["vc+jwt", "sd-jwt"]:
+        out = os.path.join(work, f"{fmt}.txt")
+        run("issue", "--key", key, "--subject", did, "--achievement",
+            os.path.join(ROOT, "docs", "examples", "micro-credential.json"), "--format", fmt, "--out", out)
+        tokens[fmt] = open(out).read().strip()
+        run("wallet", "--wallet", wallet, "import", out, env=env)
+    export = os.path.join(work, "export.skpx")
+    run("wallet", "--wallet", wallet, "export", "--out", export, env=env)
+    return tokens, open(export, "rb").read()
+
+
+def main():
+    if not os.path.isdir(VECTORS):
+        sys.exit(f"no vectors at {VECTORS}")
+    with tempfile.TemporaryDirectory() as work:
+        tokens, export = ours(work)
+    put("vc_jwt", b"\x00" + tokens["vc+jwt"].encode())
+    put("vc_jwt", b"\x01" + payload(tokens["vc+jwt"]))
+    for _, data in vector("vc-jose-cose/credential-jose-*.txt"):
+        put("vc_jwt", b"\x00" + data.strip())
+    for _, data in vector("vc-jose-cose/credential-*.json"):
+        put("vc_jwt", b"\x01" + data)
+    for _, data in vector("openbadges-3.0/*.json"):
+        put("vc_jwt", b"\x01" + data)
+    sd = tokens["sd-jwt"]
+    put("sd_jwt", b"\x00" + sd.encode())
+    put("sd_jwt", b"\x03" + payload(sd) + b"~" + sd.split("~", 1)[1].encode())
+    for _, data in vector("vc-jose-cose/*sdjwt*.txt"):
+        put("sd_jwt", b"\x02" + data.strip())
+    for _, data in vector("openid4vp-sd-jwt-vc-example/01/sd_jwt_*.txt"):
+        put("sd_jwt", b"\x02" + data.strip())
+    for bits in [1, 2, 4, 8]:
+        raw = bytes([0b10110001, 0, 255, 3] * 64)
+        put("status_lists", bytes([bits]) + b64url(zlib.compress(raw)).encode())
+    put("status_lists", b"\x01u" + b64url(gzip.compress(bytes(16384))).encode())
+    for _, data in vector("token-status-list/status_list_encoding*_json.md"):
+        for lst in re.findall(rb'"lst":\s*"([A-Za-z0-9_-]+)"', data):
+            put("status_lists", b"\x01" + lst)
+    for _, data in vector("did-key/*.json"):
+        for did in set(re.findall(rb'did:key:z[1-9A-HJ-NP-Za-km-z]+', data)):
+            put("did", did)
+    for _, data in vector("vc-jose-cose/vm-*.json"):
+        put("did", data)
+    put("did", "did:web:academy.example%3A8443:people:alice")
+    put("did", json.dumps({"@context": ["https://www.w3.org/ns/did/v1"], "id": "did:web:academy.example",
+        "verificationMethod": [{"id": "did:web:academy.example#key-1", "type": "JsonWebKey",
+            "controller": "did:web:academy.example",
+            "publicKeyJwk": {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}}],
+        "assertionMethod": ["did:web:academy.example#key-1"], "authentication": ["#key-1"]}))
+    for _, data in vector("openid4vp-dcql/*.json"):
+        put("dcql", data)
+    for _, data in vector("openid4vci/*"):
+        put("openid4vci", data)
+    put("openid4vci", "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Facademy.example%2Foffers%2Fabc")
+    put("openid4vp", "openid4vp://?client_id=redirect_uri%3Ahttps%3A%2F%2Fverifier.example%2Fcb&response_type=vp_token"
+        "&response_mode=direct_post&response_uri=https%3A%2F%2Fverifier.example%2Fcb&nonce=n-1&state=s-1"
+        "&dcql_query=%7B%22credentials%22%3A%5B%7B%22id%22%3A%22a%22%2C%22format%22%3A%22dc%2Bsd-jwt%22%7D%5D%7D")
+    put("openid4vp", '{"skill_1": ["' + sd + '"]}')
+    for _, data in vector("openid4vp-dcql/simple.json"):
+        put("openid4vp", json.dumps({"client_id": "decentralized_identifier:did:key:z6Mk", "response_type": "vp_token",
+            "response_mode": "direct_post", "response_uri": "https://verifier.example/cb", "nonce": "n",
+            "dcql_query": json.loads(data)}))
+    put("export", export)
+    put("trust_list", 'require_trust = true\nrequire = ["eu-micro-credential"]\n\n[[issuer]]\n'
+        'did = "did:web:academy.example"\nname = "Example Academy"\naccreditation = "NVAO"\n'
+        'identifiers = { kvk = "12345678", brin = "99XX" }\n')
+    for target in sorted(os.listdir(CORPUS)):
+        print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")
+
+
+main()
