@@ -9,23 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build --release --quiet
-bin=target/release/skillspass
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-start() { # name cpus args... -> sets URL_<name>
-  local name=$1 cpus=$2; shift 2
-  taskset -c "$cpus" "$bin" serve --data "$work/$name" --addr 127.0.0.1:0 "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  pids+=($!)
-  eval "PID_$name=$!"
-  for _ in $(seq 100); do grep -q "listening on" "$work/$name.out" 2>/dev/null && break; sleep 0.1; done
-  eval "URL_$name=$(sed -n 's/^skillspass listening on //p' "$work/$name.out")"
-}
-hwm() { awk '/VmHWM/ {print $2/1024 " MiB"}' "/proc/$1/status"; }
+. benches/lib.sh
 
 raw=$(cargo bench --quiet --bench core -- --warm-up-time 1 --measurement-time 3 "raw/ed25519-dalek verify_strict" 2>/dev/null \
   | awk '/time:/ {gsub(/\[/,""); print $4, $5; exit}')
@@ -35,35 +19,13 @@ raw_rate=$(awk -v us="$raw_us" 'BEGIN {printf "%.0f", 1e6/us}')
 start issuer 1 --roles issuer --status-ttl-ms 600000
 start verifier 0 --roles verifier --allow-loopback-http
 token=$(cat "$work/issuer/admin-token")
-issuer_did() { sed -n 's/^issuer \(did:web:[^ ]*\) published.*/\1/p' "$work/$1.out"; }
 did=$(issuer_did issuer)
-cat > "$work/credential.json" <<JSON
-{"credential": {"@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
- "type": ["VerifiableCredential", "OpenBadgeCredential"], "name": "Teamwork",
- "issuer": {"id": "$did", "type": ["Profile"], "name": "Load Test Academy"},
- "credentialSubject": {"id": "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG", "type": ["AchievementSubject"],
-  "achievement": {"id": "https://academy.example/a/1", "type": ["Achievement"], "name": "Teamwork", "description": "Works in a team.",
-   "criteria": {"narrative": "Peer nominated."},
-   "alignment": [{"type": ["Alignment"], "targetName": "establish collaborative relations", "targetFramework": "ESCO",
-     "targetUrl": "http://data.europa.eu/esco/skill/326809fc-238d-40c2-881e-40042f7f2f0d"}]}}}}
-JSON
-jwt=$(curl -s -H "authorization: Bearer $token" -H 'content-type: application/json' --data @"$work/credential.json" \
-  "$URL_issuer/credentials/issue" | sed -n 's/.*data:application\/vc+jwt,\([^"]*\)".*/\1/p')
-printf '{"verifiableCredential": "%s"}' "$jwt" > "$work/verify.json"
+signed_credential issuer
 verified=$(curl -s -H 'content-type: application/json' --data @"$work/verify.json" "$URL_verifier/credentials/verify" | grep -o '"verified":[a-z]*' | head -1)
+[ "$verified" = '"verified":true' ] || { echo "the load test's credential does not verify: $verified" >&2; exit 1; }
 
-post_lua() { # file body-file [token]
-  { echo 'wrk.method = "POST"'; echo 'wrk.headers["content-type"] = "application/json"'
-    [ -n "${3:-}" ] && echo "wrk.headers[\"authorization\"] = \"Bearer $3\""
-    printf 'local f = io.open("%s", "r"); wrk.body = f:read("*a"); f:close()\n' "$2"; } > "$1"
-}
-post_lua "$work/verify.lua" "$work/verify.json"
-post_lua "$work/issue.lua" "$work/credential.json" "$token"
-wrk_run() { # cpus url lua -> "rps p50 p99 non2xx"
-  taskset -c "$1" wrk -t1 -c32 -d"${duration}s" --latency -s "$3" "$2" > "$work/wrk.txt"
-  awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$5} END {print rps, p50, p99, (bad==""?0:bad)}' "$work/wrk.txt"
-}
-read -r v_rps v_p50 v_p99 v_bad <<<"$(wrk_run 1 "$URL_verifier/credentials/verify" "$work/verify.lua")"
+post_lua "$work/verify.lua" "$work/verify.json" "" '"verified":true'
+read -r v_rps v_p50 v_p99 v_bad v_wrong <<<"$(wrk_run 1 "$URL_verifier/credentials/verify" "$work/verify.lua")"
 verifier_mem=$(hwm "$PID_verifier")
 
 kill "$PID_issuer"; wait "$PID_issuer" 2>/dev/null || true
@@ -71,8 +33,8 @@ start issuer2 0,1 --roles issuer --status-ttl-ms 600000
 token=$(cat "$work/issuer2/admin-token")
 did2=$(issuer_did issuer2)
 sed "s/$did/$did2/" "$work/credential.json" > "$work/credential2.json"
-post_lua "$work/issue.lua" "$work/credential2.json" "$token"
-read -r i_rps i_p50 i_p99 i_bad <<<"$(wrk_run 0,1 "$URL_issuer2/credentials/issue" "$work/issue.lua")"
+post_lua "$work/issue.lua" "$work/credential2.json" "$token" '"credential"'
+read -r i_rps i_p50 i_p99 i_bad i_wrong <<<"$(wrk_run 0,1 "$URL_issuer2/credentials/issue" "$work/issue.lua")"
 issuer_mem=$(hwm "$PID_issuer2")
 
 kill "$PID_issuer2"; wait "$PID_issuer2" 2>/dev/null || true
@@ -98,9 +60,9 @@ cat <<REPORT
 | Measurement | Result |
 | --- | --- |
 | raw ed25519-dalek verify_strict, 1 core (criterion) | $raw_rate /s ($raw) |
-| POST /credentials/verify, warm caches, verifier on 1 core, wrk -c32 on the other ($verified) | $v_rps req/s, p50 $v_p50, p99 $v_p99, non-2xx $v_bad |
+| POST /credentials/verify, warm caches, verifier on 1 core, wrk -c32 on the other ($verified) | $v_rps req/s, p50 $v_p50, p99 $v_p99, non-2xx $v_bad, not verified $v_wrong |
 | verify throughput per server core / raw verify | **$ratio** (target >= 0.50) |
-| POST /credentials/issue, 2 cores shared with wrk, sled flushed before each answer | $i_rps credentials/s, p50 $i_p50, p99 $i_p99, non-2xx $i_bad |
+| POST /credentials/issue, 2 cores shared with wrk, sled flushed before each answer | $i_rps credentials/s, p50 $i_p50, p99 $i_p99, non-2xx $i_bad, wrong $i_wrong |
 | 1,048,576-entry list: first GET after a revocation (rebuild + sign), 20 runs: median / p90 / max, ms | $(printf '%s\n' "${rebuilds[@]}" | sort -n | awk '{v[NR]=$1} END {printf "%s / %s / %s", v[int((NR+1)/2)], v[int(NR*0.9)], v[NR]}') |
 | same list, cached GET, ms | $cached |
 | peak RSS: verifier / issuer under load | $verifier_mem / $issuer_mem |

@@ -254,3 +254,45 @@ fn a_restore_killed_at_any_moment_leaves_no_wallet_or_a_whole_one_issue_11() {
     }
     eprintln!("killed before the wallet appeared: {}; after: {}", outcomes[0], outcomes[1]);
 }
+
+#[test]
+fn an_import_killed_at_any_moment_leaves_the_wallet_whole_issue_11() {
+    let mut setup = Setup::new();
+    let dir = wallet_with_credentials(&mut setup);
+    let timed = setup.issue("course-badge.json", &[]);
+    let started = Instant::now();
+    assert_eq!(code(&wallet(&dir, &["import", timed.to_str().unwrap()])), 0);
+    let import_takes = started.elapsed();
+    let mut held = 4;
+    let mut outcomes = [0usize; 2];
+    for round in 0..20u64 {
+        let token = setup.issue("course-badge.json", &[]);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_skillspass"))
+            .args(["wallet", "--wallet", dir.to_str().unwrap(), "import", token.to_str().unwrap()])
+            .env("SKILLSPASS_PASSPHRASE", PASSPHRASE)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Spread the kills over the whole import (unlocking, verifying, sealing, writing) and a little beyond.
+        std::thread::sleep(import_takes * u32::try_from(round).unwrap() / 16);
+        child.kill().unwrap(); // SIGKILL
+        let _ = child.wait();
+        let listed = wallet(&dir, &["list", "--json"]);
+        assert_eq!(code(&listed), 0, "round {round}: the wallet opens after the kill: {}", stderr(&listed));
+        let count = serde_json::from_str::<Vec<Value>>(&stdout(&listed)).unwrap().len();
+        if count == held {
+            let again = wallet(&dir, &["import", token.to_str().unwrap()]);
+            assert_eq!(code(&again), 0, "round {round}: a retry imports: {}", stderr(&again));
+            outcomes[0] += 1;
+        } else {
+            assert_eq!(count, held + 1, "round {round}: an import is there whole or not at all");
+            outcomes[1] += 1;
+        }
+        held += 1;
+    }
+    let listed = wallet(&dir, &["list", "--json"]);
+    assert_eq!(serde_json::from_str::<Vec<Value>>(&stdout(&listed)).unwrap().len(), 24);
+    eprintln!("import killed before it was stored: {}; after: {}", outcomes[0], outcomes[1]);
+}
