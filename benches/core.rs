@@ -79,6 +79,23 @@ fn verify_components(c: &mut Criterion) {
     c.bench_function("component/parse header + payload JSON", |b| {
         b.iter(|| CompactJws::parse(black_box(&token)).unwrap().claims().unwrap());
     });
+    // Issue 11's checks, each beside what it replaced: duplicate member names refused while parsing the payload
+    // (serde_json alone keeps the last one), and exp/nbf/iat read as RFC 7519 NumericDates.
+    let payload = skillspass::core::encoding::b64url_decode(token.split('.').nth(1).unwrap()).unwrap();
+    c.bench_function("component/payload JSON, duplicate names refused (issue 11)", |b| {
+        b.iter(|| skillspass::core::encoding::parse_json_object(black_box(&payload)).unwrap());
+    });
+    c.bench_function("component/payload JSON, serde_json::from_slice (duplicates kept, before issue 11)", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(black_box(&payload)).unwrap());
+    });
+    let claims = skillspass::core::encoding::parse_json_object(&payload).unwrap();
+    c.bench_function("component/NumericDate reads of exp, nbf and iat (issue 11)", |b| {
+        b.iter(|| {
+            for name in ["exp", "nbf", "iat"] {
+                black_box(skillspass::core::numeric_date::read(black_box(&claims), name).unwrap());
+            }
+        });
+    });
     let jws = CompactJws::parse(&token).unwrap();
     c.bench_function("component/signature (dalek verify_strict over the signing input)", |b| {
         b.iter(|| jws.verify_signature(black_box(&public)).unwrap());

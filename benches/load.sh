@@ -33,7 +33,7 @@ start issuer2 0,1 --roles issuer --status-ttl-ms 600000
 token=$(cat "$work/issuer2/admin-token")
 did2=$(issuer_did issuer2)
 sed "s/$did/$did2/" "$work/credential.json" > "$work/credential2.json"
-post_lua "$work/issue.lua" "$work/credential2.json" "$token" '"credential"'
+post_lua "$work/issue.lua" "$work/credential2.json" "$token" 'data:application/vc+jwt,'
 read -r i_rps i_p50 i_p99 i_bad i_wrong <<<"$(wrk_run 0,1 "$URL_issuer2/credentials/issue" "$work/issue.lua")"
 issuer_mem=$(hwm "$PID_issuer2")
 

@@ -666,7 +666,10 @@ fn schemathesis(python: &Path, url: &str, tokens: &[(&str, &str)], filter: &[&st
     let seed = std::env::var("SKILLSPASS_ST_SEED").unwrap_or_else(|_| "20261201".into());
     command.args(["--checks", "all", "--max-examples", "40", "--workers", "2", "--seed", &seed]);
     command.args(filter).envs(tokens.iter().copied()).env("NO_COLOR", "1");
-    command.stdin(Stdio::null()).output().expect("schemathesis runs")
+    // schemathesis keeps a cache of past failures in its working folder and replays them: a fresh folder each run
+    // keeps the run the same from one checkout to the next.
+    let scratch = tempfile::tempdir().unwrap();
+    command.current_dir(scratch.path()).stdin(Stdio::null()).output().expect("schemathesis runs")
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,7 +2,9 @@
 //! account creation per client address. An attempt is counted when it starts, before it is answered, so a burst
 //! of parallel guesses cannot all slip through while the first ones are still being checked; a success forgets the
 //! count. After [`Throttle::free`] attempts the key must wait, doubling each time up to a cap, and the caller
-//! answers `429 Too Many Requests` with `Retry-After`. Counts are forgotten after a quiet window.
+//! answers `429 Too Many Requests` with `Retry-After`. The wait runs from the moment the last failed attempt was
+//! answered (an attempt dropped without [`Attempt::succeeded`]), so a slow check cannot use up the wait while it
+//! runs. Counts are forgotten after a quiet window.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -27,17 +29,30 @@ pub struct Throttle {
     window: Duration,
 }
 
-/// An attempt in progress: counted; [`Attempt::succeeded`] forgets the count.
+/// An attempt in progress: counted; [`Attempt::succeeded`] forgets the count, and dropping it otherwise marks
+/// the failure's time, from which the next wait runs.
 #[derive(Debug)]
 pub struct Attempt<'a> {
     throttle: &'a Throttle,
     key: String,
+    succeeded: bool,
 }
 
 impl Attempt<'_> {
     /// The attempt succeeded: the key starts afresh.
-    pub fn succeeded(self) {
+    pub fn succeeded(mut self) {
         self.throttle.lock().remove(&self.key);
+        self.succeeded = true;
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if !self.succeeded {
+            if let Some(entry) = self.throttle.lock().get_mut(&self.key) {
+                entry.last = entry.last.max(Instant::now());
+            }
+        }
     }
 }
 
@@ -89,7 +104,7 @@ impl Throttle {
         }
         entry.attempts += 1;
         entry.last = now;
-        Ok(Attempt { throttle: self, key: key.to_owned() })
+        Ok(Attempt { throttle: self, key: key.to_owned(), succeeded: false })
     }
 }
 
@@ -121,5 +136,14 @@ mod tests {
         let wait = throttle.begin("k").unwrap_err();
         assert!(wait > Duration::from_millis(20), "doubled: {wait:?}");
         assert!(wait <= Duration::from_millis(50), "capped: {wait:?}");
+    }
+
+    #[test]
+    fn the_wait_runs_from_when_a_failure_is_answered_issue_11() {
+        let throttle = Throttle::new(1, Duration::from_millis(40), Duration::from_secs(1), Duration::from_secs(60));
+        let slow = throttle.begin("k").unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+        drop(slow);
+        assert!(throttle.begin("k").is_err(), "a check slower than the wait does not use the wait up");
     }
 }

@@ -263,9 +263,8 @@ fn an_import_killed_at_any_moment_leaves_the_wallet_whole_issue_11() {
     let started = Instant::now();
     assert_eq!(code(&wallet(&dir, &["import", timed.to_str().unwrap()])), 0);
     let import_takes = started.elapsed();
-    let mut held = 4;
     let mut outcomes = [0usize; 2];
-    for round in 0..20u64 {
+    for (held, round) in (4..).zip(0..20u64) {
         let token = setup.issue("course-badge.json", &[]);
         let mut child = Command::new(env!("CARGO_BIN_EXE_skillspass"))
             .args(["wallet", "--wallet", dir.to_str().unwrap(), "import", token.to_str().unwrap()])
@@ -290,7 +289,6 @@ fn an_import_killed_at_any_moment_leaves_the_wallet_whole_issue_11() {
             assert_eq!(count, held + 1, "round {round}: an import is there whole or not at all");
             outcomes[1] += 1;
         }
-        held += 1;
     }
     let listed = wallet(&dir, &["list", "--json"]);
     assert_eq!(serde_json::from_str::<Vec<Value>>(&stdout(&listed)).unwrap().len(), 24);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for SECONDS seconds each (default 20), seeded by seed.py, and prints each run's summary
-# line. Exits non-zero on the first crash (its input is left in tests/fuzz/artifacts/<target>/).
+# line. The corpus in tests/fuzz/corpus is kept between runs (seed.py adds its seeds to it), so runs add up.
+# Exits non-zero on the first crash (its input is left in tests/fuzz/artifacts/<target>/).
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,7 +12,6 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 export RUSTC_BOOTSTRAP=1
 [ -x target/debug/skillspass ] || cargo build --quiet
-rm -rf tests/fuzz/corpus
 python3 tests/fuzz/seed.py target/debug/skillspass
 cargo fuzz build --fuzz-dir tests/fuzz
 for target in "${targets[@]}"; do

@@ -5,7 +5,7 @@ skillspass binary makes here and now (a vc+jwt, an SD-JWT VC, a wallet export, a
 
 Usage: tests/fuzz/seed.py [path/to/skillspass] (default: target/debug/skillspass, built by `cargo build`).
 """
-import base64, glob, gzip, json, os, re, subprocess, sys, tempfile, zlib
+import base64, glob, gzip, hashlib, json, os, re, subprocess, sys, tempfile, zlib
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 VECTORS = os.environ.get("SKILLSPASS_VECTORS", os.path.join(ROOT, "..", "shared", "vectors"))
@@ -18,7 +18,8 @@ def put(target, data, name=None):
     os.makedirs(folder, exist_ok=True)
     if isinstance(data, str):
         data = data.encode()
-    name = name or f"seed-{len(os.listdir(folder)):04}"
+    # Named by content, so seeding a kept corpus again adds nothing twice.
+    name = name or "seed-" + hashlib.sha256(data).hexdigest()[:16]
     with open(os.path.join(folder, name), "wb") as out:
         out.write(data)
 

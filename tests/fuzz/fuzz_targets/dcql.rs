@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
         "name": "Data analysis", "credits": 2.5});
     let candidates = [
         Candidate { format: Format::SdJwtVc, types: vec!["https://w3id.org/skillspass/vct/skill/v1"], claims: &claims },
-        Candidate { format: Format::VcJwt, types: vec!["VerifiableCredential", "OpenBadgeCredential"], claims: &claims },
+        Candidate {
+            format: Format::VcJwt,
+            types: vec!["VerifiableCredential", "OpenBadgeCredential"],
+            claims: &claims,
+        },
     ];
     let _ = query.select(&candidates);
     let _ = query.credentials.first().map(|c| c.matches(&candidates[0]));

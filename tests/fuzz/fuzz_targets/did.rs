@@ -15,7 +15,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let expected = Did::parse("did:web:academy.example").expect("a valid DID");
     if let Ok(document) = DidDocument::from_json(data, &expected) {
-        let _ = document.key_for("did:web:academy.example", "did:web:academy.example#key-1", Relationship::AssertionMethod);
+        let _ =
+            document.key_for("did:web:academy.example", "did:web:academy.example#key-1", Relationship::AssertionMethod);
         let _ = document.key_for("did:web:academy.example", "#key-1", Relationship::Authentication);
     }
 });
