@@ -298,3 +298,62 @@ mod dcql {
         );
     }
 }
+
+/// Every baked image of the 1EdTech validator (OB 3.0 PNG and SVG, JWT and JSON, VC 1.1 and 2.0), its OB 2.0
+/// badge, and the concentricsky bakery's samples (`../shared/vectors/openbadges-{3.0,2.0,bakery}`): the credential
+/// comes out, in the form the file name says, and for the JSON forms it is `simple.json`'s credential (signed
+/// again, with another key).
+#[test]
+fn baked_badges_of_other_platforms_are_read() {
+    use skillspass::core::baking::{BakingVersion, Embedded, extract};
+    let (Some(ob3), Some(ob2), Some(bakery)) =
+        (vectors("openbadges-3.0"), vectors("openbadges-2.0"), vectors("openbadges-bakery"))
+    else {
+        return;
+    };
+    let simple: Value = serde_json::from_str(&read(&ob3.join("simple.json"))).unwrap();
+    for name in [
+        "simple-json.png",
+        "simple-json.svg",
+        "simple-jwt.png",
+        "simple-jwt.svg",
+        "simple-jwt_v1.png",
+        "simple-jwt_v1.svg",
+    ] {
+        let bytes = std::fs::read(ob3.join(name)).unwrap();
+        let baked = extract(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(baked.version, BakingVersion::OpenBadges3, "{name}");
+        match (&baked.content, name.contains("jwt")) {
+            (Embedded::Jws(jws), true) => {
+                let header: Value =
+                    serde_json::from_slice(&b64url_decode(jws.split('.').next().unwrap()).unwrap()).unwrap();
+                assert_eq!(header["alg"], "RS256", "{name}");
+                assert_eq!(jws.split('.').count(), 3, "{name}");
+            }
+            (Embedded::Json(json), false) => {
+                let found: Value = serde_json::from_str(json).unwrap();
+                assert_eq!(found["id"], simple["id"], "{name}");
+                assert_eq!(found["proof"][0]["type"], "DataIntegrityProof", "{name}: a credential with its proof");
+            }
+            (other, _) => panic!("{name}: unexpected {other:?}"),
+        }
+    }
+    let badge = extract(&std::fs::read(ob2.join("simple-badge.png")).unwrap()).unwrap();
+    assert_eq!(badge.version, BakingVersion::OpenBadges2);
+    assert!(matches!(badge.content, Embedded::Json(_) | Embedded::Jws(_) | Embedded::HostedUrl(_)), "{badge:?}");
+    let heart = extract(&std::fs::read(bakery.join("baked_heart.png")).unwrap()).unwrap();
+    assert_eq!(heart.version, BakingVersion::OpenBadges2, "iTXt right after IHDR");
+    let example = extract(&std::fs::read(bakery.join("baked_example.svg")).unwrap()).unwrap();
+    assert_eq!(
+        example.content,
+        Embedded::HostedUrl("https://example.org/assertion.json".into()),
+        "hosted: the URL wins"
+    );
+    for unbaked in ["public_domain_heart.png", "unbaked_example.svg"] {
+        assert_eq!(
+            extract(&std::fs::read(bakery.join(unbaked)).unwrap()),
+            Err(skillspass::core::baking::BakingError::NoCredential),
+            "{unbaked}"
+        );
+    }
+}

@@ -207,6 +207,43 @@ async fn post_json(url: &str, body: &serde_json::Value, bearer: Option<&str>) ->
 }
 
 /// Reads a file, or standard input for `-`, with a size cap.
+/// Reads a credential: a compact token or JSON as text, or a baked badge image (PNG or SVG, told by its first
+/// bytes) from which the embedded credential is taken (`core::baking`); the image itself proves nothing, so what
+/// comes out is verified like any other credential.
+fn read_credential(path: &std::path::Path, limit: usize) -> Result<String, CliError> {
+    use crate::core::baking::{self, Embedded, MAX_IMAGE_BYTES};
+    let bytes = read_bytes(path, limit.max(MAX_IMAGE_BYTES))?;
+    if baking::image_format(&bytes).is_some() {
+        let baked = baking::extract(&bytes).map_err(|e| CliError::input(format!("{e} ({})", path.display())))?;
+        return match baked.content {
+            Embedded::Jws(text) | Embedded::Json(text) => Ok(text),
+            Embedded::HostedUrl(url) => Err(CliError::input(format!(
+                "{} is a hosted Open Badges 2.0 badge ({url}); hosted assertions are not verified yet",
+                path.display()
+            ))),
+        };
+    }
+    if bytes.len() > limit {
+        return Err(CliError::input(format!("{} is larger than {limit} bytes", path.display())));
+    }
+    String::from_utf8(bytes).map_err(|_| CliError::input(format!("{} is not text, a PNG or an SVG", path.display())))
+}
+
+fn read_bytes(path: &std::path::Path, limit: usize) -> Result<Vec<u8>, CliError> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().take(limit as u64 + 1).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+    if bytes.len() > limit {
+        return Err(CliError::input(format!("{} is larger than {limit} bytes", path.display())));
+    }
+    Ok(bytes)
+}
+
 fn read_input(path: &std::path::Path, limit: usize) -> Result<String, CliError> {
     use std::io::Read as _;
     let mut text = String::new();

@@ -1,4 +1,5 @@
-//! `skillspass verify`: check a `vc+jwt` and print the report. Resolves `did:web` issuers and checks status
+//! `skillspass verify`: check a `vc+jwt` or `dc+sd-jwt` (as text, or baked into a badge image) and print the
+//! report. Resolves `did:web` issuers and checks status
 //! lists online through the guarded fetcher, unless `--offline`; or asks a remote verifier (`--verifier URL`).
 
 use std::path::PathBuf;
@@ -7,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::issue::parse_time;
-use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, read_input, render};
+use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, read_credential, read_input, render};
 use crate::core::clock::Clock as _;
 use crate::core::format::Format;
 use crate::core::jose::MAX_TOKEN_BYTES;
@@ -61,8 +62,9 @@ pub struct VerifyArgs {
 /// Runs `verify`.
 pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
     // Read up to four times the token cap so a merely oversized token gets a report (exit 1) from the verifier's
-    // own size check; anything larger is refused as unreadable input (exit 2).
-    let token = read_input(&args.input, 4 * MAX_TOKEN_BYTES)?;
+    // own size check; anything larger is refused as unreadable input (exit 2). A baked badge image gives up the
+    // credential it carries.
+    let token = read_credential(&args.input, 4 * MAX_TOKEN_BYTES)?;
     let token = token.trim();
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
     let report = if let Some(url) = &args.verifier {

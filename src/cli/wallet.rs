@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use super::exchange::Exchange;
 use super::issue::parse_time;
-use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, read_input};
+use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, read_credential};
 use crate::core::clock::Clock as _;
 use crate::core::jose::MAX_TOKEN_BYTES;
 use crate::net::Fetcher;
@@ -76,6 +76,10 @@ enum WalletCommand {
     Show {
         /// The credential id.
         id: String,
+        /// Also write it as a badge image with the credential baked in (Open Badges 3.0 baking), for other
+        /// platforms: `.svg` or `.png`, by the file's extension; never overwritten. `vc+jwt` credentials only.
+        #[arg(long, value_name = "FILE")]
+        badge: Option<PathBuf>,
     },
     /// Every proven skill with its evidence.
     Skills,
@@ -190,7 +194,13 @@ fn dispatch(wallet: &Wallet, command: &WalletCommand, json: bool, now: DateTime<
                 wallet.list().map_err(wallet_error)?.into_iter().filter(|c| filter.matches(c)).collect();
             print_list(&found, json, now)
         }
-        WalletCommand::Show { id } => show(&wallet.get_credential(id).map_err(wallet_error)?, json),
+        WalletCommand::Show { id, badge } => {
+            let credential = wallet.get_credential(id).map_err(wallet_error)?;
+            if let Some(path) = badge {
+                write_badge(&credential, path)?;
+            }
+            show(&credential, json)
+        }
         WalletCommand::Skills => skills(wallet, json, now),
         WalletCommand::Delete { id } => {
             let deleted = wallet.delete(id).map_err(wallet_error)?;
@@ -314,7 +324,7 @@ fn import(wallet: &Wallet, input: &Path, options: &ImportOptions) -> Result<u8, 
             }
         }
     } else {
-        one(read_input(input, MAX_TOKEN_BYTES)?.trim())?;
+        one(read_credential(input, MAX_TOKEN_BYTES)?.trim())?;
     }
     Ok(if refused == 0 { EXIT_OK } else { EXIT_NOT_VERIFIED })
 }
@@ -348,6 +358,30 @@ fn print_list(found: &[StoredCredential], json: bool, now: DateTime<Utc>) -> Res
     }
     eprintln!("{} credential(s)", found.len());
     Ok(EXIT_OK)
+}
+
+/// Bakes the credential into a new SVG or PNG file, chosen by the extension.
+fn write_badge(credential: &StoredCredential, path: &Path) -> Result<(), CliError> {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let bytes = match extension.as_deref() {
+        Some("svg") => crate::wallet::badge::svg(credential).map(String::into_bytes),
+        Some("png") => crate::wallet::badge::png(credential),
+        _ => return Err(CliError::input(format!("{}: a badge file ends in .svg or .png", path.display()))),
+    }
+    .map_err(CliError::input)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| CliError::input(format!("cannot create {}: {e} (it is never overwritten)", path.display())))?;
+    std::io::Write::write_all(&mut file, &bytes)
+        .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?;
+    eprintln!(
+        "wrote {} (the credential is baked in; it verifies with `skillspass verify {}`)",
+        path.display(),
+        path.display()
+    );
+    Ok(())
 }
 
 fn show(credential: &StoredCredential, json: bool) -> Result<u8, CliError> {

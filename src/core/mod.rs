@@ -4,6 +4,7 @@
 //! clock or the OS random generator: time comes as a [`clock::Clock`], randomness as an RNG argument, and
 //! `tests/architecture.rs` enforces it.
 
+pub mod baking;
 pub mod clock;
 pub mod credential;
 pub mod dcql;

@@ -16,6 +16,7 @@
 //! holder's consent), through the guarded fetcher of [`crate::net`].
 
 pub mod agent;
+pub mod badge;
 pub mod export;
 pub mod hosted;
 pub mod local;

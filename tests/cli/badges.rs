@@ -1,0 +1,96 @@
+//! Baked badges from the command line (issue 12, first part): a credential in the wallet written out as an SVG and
+//! a PNG badge with the credential baked in (Open Badges 3.0 baking), which `skillspass verify` and `wallet import`
+//! read back; other platforms' baked images are read, and hostile images are refused with a clear error.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+use crate::helpers::{Setup, code, run, stderr, stdout};
+
+const PASSPHRASE: &str = "correct horse battery staple";
+
+fn wallet(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_skillspass"))
+        .args(["wallet", "--wallet", dir.to_str().unwrap()])
+        .args(args)
+        .env("SKILLSPASS_PASSPHRASE", PASSPHRASE)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_wallet_credential_becomes_a_badge_image_that_verifies_and_imports_issue_12() {
+    let mut setup = Setup::new();
+    let dir = setup.path("wallet");
+    let init = wallet(&dir, &["init", "--json"]);
+    setup.learner = serde_json::from_str::<Value>(&stdout(&init)).unwrap()["did"].as_str().unwrap().to_owned();
+    let token = setup.issue("course-badge.json", &[]);
+    let imported = wallet(&dir, &["import", token.to_str().unwrap(), "--json"]);
+    assert_eq!(code(&imported), 0, "{}", stderr(&imported));
+    let id = serde_json::from_str::<Value>(&stdout(&imported)).unwrap()["id"].as_str().unwrap().to_owned();
+
+    for name in ["badge.svg", "badge.png"] {
+        let image = setup.path(name);
+        let shown = wallet(&dir, &["show", &id, "--badge", image.to_str().unwrap()]);
+        assert_eq!(code(&shown), 0, "{}", stderr(&shown));
+        let verified = run(&["verify", image.to_str().unwrap(), "--offline", "--json"]);
+        assert_eq!(code(&verified), 0, "{name}: {}", stdout(&verified));
+        let report: Value = serde_json::from_str(&stdout(&verified)).unwrap();
+        assert_eq!(report["credentialId"], id.as_str(), "{name}");
+        let again = wallet(&dir, &["import", image.to_str().unwrap()]);
+        assert!(stdout(&again).starts_with("already stored"), "{name}: {}", stdout(&again));
+        let twice = wallet(&dir, &["show", &id, "--badge", image.to_str().unwrap()]);
+        assert_eq!(code(&twice), 2, "{name}: never overwritten");
+    }
+    let wrong = wallet(&dir, &["show", &id, "--badge", setup.path("badge.gif").to_str().unwrap()]);
+    assert_eq!(code(&wrong), 2);
+    assert!(stderr(&wrong).contains(".svg or .png"), "{}", stderr(&wrong));
+}
+
+#[test]
+fn hostile_badge_images_are_refused_with_a_clear_error_issue_12() {
+    let setup = Setup::new();
+    let cases: [(&str, &[u8], &str); 3] = [
+        (
+            "xxe.svg",
+            br#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential>&xxe;</openbadges:credential></svg>"#,
+            "declares entities",
+        ),
+        (
+            "two.svg",
+            br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:ob="https://purl.imsglobal.org/ob/v3p0"><ob:credential verify="a.b.c"/><ob:credential verify="d.e.f"/></svg>"#,
+            "more than one credential",
+        ),
+        ("plain.svg", br#"<svg xmlns="http://www.w3.org/2000/svg"><circle r="3"/></svg>"#, "carries no Open Badges credential"),
+    ];
+    for (name, bytes, message) in cases {
+        let path = setup.path(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = run(&["verify", path.to_str().unwrap(), "--offline"]);
+        assert_eq!(code(&out), 2, "{name}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message) && stderr(&out).contains(name), "{name}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn another_platforms_baked_jwt_badge_is_read_and_reported_issue_12() {
+    let Some(vectors) = std::env::var_os("SKILLSPASS_VECTORS")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"), Into::into)
+        .join("openbadges-3.0")
+        .canonicalize()
+        .ok()
+    else {
+        assert!(std::env::var("CI").is_err(), "vectors missing in CI");
+        eprintln!("SKIPPED: ../shared/vectors/openbadges-3.0 is absent");
+        return;
+    };
+    // The 1EdTech fixture is an OB 3.0 JWT-profile credential (RS256, key in a jwk header); until that profile is
+    // verified (issue 12), the report must name the algorithm, not fail to read the image.
+    let out = run(&["verify", vectors.join("simple-jwt.png").to_str().unwrap(), "--offline", "--json"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let failed: Vec<&Value> = report["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "failed").collect();
+    assert_eq!(failed.first().map(|c| c["check"].clone()), Some(Value::from("alg")), "{report:#}");
+}
