@@ -245,16 +245,6 @@ fn read_bytes(path: &std::path::Path, limit: usize) -> Result<Vec<u8>, CliError>
 }
 
 fn read_input(path: &std::path::Path, limit: usize) -> Result<String, CliError> {
-    use std::io::Read as _;
-    let mut text = String::new();
-    let read = if path.as_os_str() == "-" {
-        std::io::stdin().take(limit as u64 + 1).read_to_string(&mut text)
-    } else {
-        std::fs::File::open(path).and_then(|f| f.take(limit as u64 + 1).read_to_string(&mut text))
-    };
-    read.map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
-    if text.len() > limit {
-        return Err(CliError::input(format!("{} is larger than {limit} bytes", path.display())));
-    }
-    Ok(text)
+    String::from_utf8(read_bytes(path, limit)?)
+        .map_err(|_| CliError::input(format!("cannot read {}: it is not UTF-8 text", path.display())))
 }
