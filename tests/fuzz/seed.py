@@ -117,6 +117,9 @@ def main():
     put("trust_list", 'require_trust = true\nrequire = ["eu-micro-credential"]\n\n[[issuer]]\n'
         'did = "did:web:academy.example"\nname = "Example Academy"\naccreditation = "NVAO"\n'
         'identifiers = { kvk = "12345678", brin = "99XX" }\n')
+    for pattern in ["openbadges-3.0/*.png", "openbadges-3.0/*.svg", "openbadges-2.0/*.png", "openbadges-bakery/*"]:
+        for _, data in vector(pattern):
+            put("baking", data)
     for target in sorted(os.listdir(CORPUS)):
         print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")
 
