@@ -344,3 +344,66 @@ async fn a_holder_deletes_a_credential_and_closes_the_session_issue_11() {
     let (status, _) = call(reqwest::Method::POST, url(&server, "/wallet/sessions"), None, Some(reopened)).await;
     assert_eq!(status, 201, "the wallet itself is still there");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_that_stops_arriving_gets_408_after_the_request_timeout_issue_11() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(dir.path(), "verifier", "127.0.0.1:0", &["--request-timeout-ms", "500"]);
+    let mut stream = TcpStream::connect(server.url.trim_start_matches("http://")).unwrap();
+    // A whole head announcing 100 bytes, then one byte of body, then nothing.
+    let head = "POST /credentials/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{";
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while let Ok(read) = stream.read(&mut buffer) {
+        if read == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buffer[..read]);
+        if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "the stalled body is answered 408: {answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "within the timeout, not the default 30 s: {:?}",
+        started.elapsed()
+    );
+    let health = client().get(url(&server, "/health")).send().await.unwrap();
+    assert_eq!(health.status().as_u16(), 200, "and the server goes on");
+}
+
+/// `skillspass --log LEVEL serve` sets what reaches standard error when `RUST_LOG` is not set.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_flag_sets_the_level_issue_11() {
+    let mut outputs = Vec::new();
+    for level in ["info", "warn"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_skillspass"))
+            .args(["--log", level, "serve", "--data", dir.path().to_str().unwrap(), "--addr", "127.0.0.1:0"])
+            .args(["--roles", "issuer"])
+            .env_remove("RUST_LOG")
+            .env_remove("SKILLSPASS_ADMIN_TOKEN")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+        let base = line.trim().trim_start_matches("skillspass listening on ").to_owned();
+        let token = std::fs::read_to_string(dir.path().join("admin-token")).unwrap();
+        let rotated = client().post(format!("{base}/admin/token")).bearer_auth(token.trim()).send().await.unwrap();
+        assert_eq!(rotated.status().as_u16(), 200, "{level}");
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let output = child.wait_with_output().unwrap();
+        outputs.push(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    assert!(outputs[0].contains("admin token rotated"), "--log info shows the rotation: {}", outputs[0]);
+    assert!(!outputs[1].contains("admin token rotated"), "--log warn does not: {}", outputs[1]);
+    assert!(!outputs.iter().any(|o| o.contains("Bearer")), "no token in the log");
+}
