@@ -357,3 +357,44 @@ fn baked_badges_of_other_platforms_are_read() {
         );
     }
 }
+
+/// W3C vc-di-eddsa `TestVectors/eddsa-jcs-2022` (`../shared/vectors/vc-di-eddsa`): the signed credential verifies
+/// with the published key, the signed message is byte for byte the published combined hash (proof hash first),
+/// and a changed claim, a changed proof option or a proof context that is not the document's beginning fail.
+#[test]
+fn eddsa_jcs_2022_vectors() {
+    use skillspass::core::data_integrity::{DataIntegrityError, Proof, hash_data, proofs, verify};
+    let Some(dir) = vectors("vc-di-eddsa") else { return };
+    let key_pair: Value = serde_json::from_str(&read(&dir.join("keyPair.json"))).unwrap();
+    let did = format!("did:key:{}", key_pair["publicKeyMultibase"].as_str().unwrap());
+    let key = Did::parse(&did)
+        .unwrap()
+        .resolve()
+        .unwrap()
+        .key_for(&did, &Did::parse(&did).unwrap().default_kid(), skillspass::core::did::Relationship::AssertionMethod)
+        .unwrap();
+    let signed: serde_json::Map<String, Value> =
+        serde_json::from_str(&read(&dir.join("eddsa-jcs-2022/signedJCS.json"))).unwrap();
+    let proof = proofs(&signed).unwrap().remove(0).unwrap();
+    let combined = read(&dir.join("eddsa-jcs-2022/combinedHashJCS.txt"));
+    assert_eq!(hex(combined.trim()), hash_data(&signed, &proof).unwrap().to_vec(), "combinedHashJCS.txt");
+    let now = chrono::Utc::now();
+    verify(&signed, &proof, &key, now).unwrap();
+
+    let mut changed = signed.clone();
+    changed.insert("name".into(), Value::from("Alumni Credential (forged)"));
+    assert_eq!(verify(&changed, &proof, &key, now), Err(DataIntegrityError::Signature), "a changed claim");
+    let mut reordered = signed.clone();
+    reordered.insert(
+        "@context".into(),
+        serde_json::json!(["https://www.w3.org/ns/credentials/examples/v2", "https://www.w3.org/ns/credentials/v2"]),
+    );
+    assert_eq!(verify(&reordered, &proof, &key, now), Err(DataIntegrityError::Context), "contexts reordered");
+    let mut other_option = signed["proof"].clone();
+    other_option["created"] = Value::from("2023-02-24T23:36:39Z");
+    let other = Proof::parse(&other_option).unwrap();
+    assert_eq!(verify(&signed, &other, &key, now), Err(DataIntegrityError::Signature), "a changed proof option");
+    // Members in another order are the same JCS document: still valid.
+    let shuffled: serde_json::Map<String, Value> = signed.iter().rev().map(|(k, v)| (k.clone(), v.clone())).collect();
+    verify(&shuffled, &proof, &key, now).unwrap();
+}

@@ -7,6 +7,7 @@
 pub mod baking;
 pub mod clock;
 pub mod credential;
+pub mod data_integrity;
 pub mod dcql;
 pub mod did;
 pub mod encoding;
