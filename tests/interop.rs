@@ -54,8 +54,11 @@ fn python() -> Option<PathBuf> {
     let venv = interop_dir().join(".venv");
     let python = venv.join("bin/python");
     let ready = *READY.get_or_init(|| {
-        let installed =
-            || succeeded(Command::new(&python).args(["-c", "import jwcrypto, base58, sd_jwt, schemathesis"]));
+        let installed = || {
+            succeeded(
+                Command::new(&python).args(["-c", "import jwcrypto, base58, sd_jwt, schemathesis, openbadges_bakery"]),
+            )
+        };
         installed()
             || (succeeded(Command::new("python3").args(["-m", "venv"]).arg(&venv))
                 && succeeded(
@@ -724,4 +727,44 @@ async fn every_route_holds_to_the_openapi_document_under_schemathesis_issue_11()
         assert!(report.contains("Tested:"), "schemathesis ran: {report}");
     }
     server.stop().await.unwrap();
+}
+
+/// Baked badges (issue 12) against PyPI openbadges-bakery 2.0.0, the bakery Badgr used: what we bake into a PNG and
+/// an SVG with the Open Badges 2.0 keyword and element it reads back unchanged, and what it bakes we read back. (It
+/// knows only OB 2.0 baking; our OB 3.0 keyword and element are checked against 1EdTech's images in
+/// tests/vectors.rs.)
+#[test]
+fn baked_badges_round_trip_with_the_openbadges_bakery() {
+    use skillspass::core::baking::{BakingVersion, Embedded, bake_png, bake_svg, extract};
+    let Some(python) = python() else { return };
+    let vectors = std::env::var_os("SKILLSPASS_VECTORS")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"), PathBuf::from)
+        .join("openbadges-bakery");
+    if !vectors.is_dir() {
+        assert!(!required(), "vectors missing");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let jws = our_credential();
+    let unbake = |path: &Path| -> String {
+        let (ok, answer) = ask(&python, "bakery.py", &serde_json::json!({"op": "unbake", "file": path}));
+        assert!(ok, "the bakery read {}", path.display());
+        answer["content"].as_str().unwrap_or_default().to_owned()
+    };
+    let png = work.path().join("ours.png");
+    let heart = std::fs::read(vectors.join("public_domain_heart.png")).unwrap();
+    std::fs::write(&png, bake_png(&heart, BakingVersion::OpenBadges2, &jws).unwrap()).unwrap();
+    assert_eq!(unbake(&png), jws, "our PNG, read by the bakery");
+    let svg = work.path().join("ours.svg");
+    let plain = std::fs::read_to_string(vectors.join("unbaked_example.svg")).unwrap();
+    std::fs::write(&svg, bake_svg(&plain, BakingVersion::OpenBadges2, &jws).unwrap()).unwrap();
+    assert_eq!(unbake(&svg), jws, "our SVG, read by the bakery");
+
+    for (source, name) in [("public_domain_heart.png", "theirs.png"), ("unbaked_example.svg", "theirs.svg")] {
+        let out = work.path().join(name);
+        let request = serde_json::json!({"op": "bake", "in": vectors.join(source), "out": out, "text": jws});
+        assert!(ask(&python, "bakery.py", &request).0, "the bakery baked {name}");
+        let found = extract(&std::fs::read(&out).unwrap()).unwrap();
+        assert_eq!((found.version, found.content), (BakingVersion::OpenBadges2, Embedded::Jws(jws.clone())), "{name}");
+    }
 }
