@@ -729,7 +729,7 @@ async fn every_route_holds_to_the_openapi_document_under_schemathesis_issue_11()
     server.stop().await.unwrap();
 }
 
-/// Baked badges (issue 12) against PyPI `openbadges-bakery` 2.0.0, the bakery Badgr used: what we bake into a PNG and
+/// Baked badges (issue 12) against the Python package `openbadges-bakery` 2.0.0, the bakery Badgr used: what we bake into a PNG and
 /// an SVG with the Open Badges 2.0 keyword and element it reads back unchanged, and what it bakes we read back. (It
 /// knows only OB 2.0 baking; our OB 3.0 keyword and element are checked against 1EdTech's images in
 /// tests/vectors.rs.)
