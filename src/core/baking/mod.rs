@@ -163,6 +163,11 @@ pub fn bake_png(png: &[u8], version: BakingVersion, credential: &str) -> Result<
 /// [`BakingError`] when `svg` is not a well-formed SVG or the credential is too large.
 pub fn bake_svg(svg: &str, version: BakingVersion, credential: &str) -> Result<String, BakingError> {
     check_credential_size(credential)?;
+    // Only what `extract` recognises as an SVG is baked, so that every baked image reads back (found by fuzzing:
+    // control characters before `<svg` made an image that was baked but not read).
+    if image_format(svg.as_bytes()) != Some(ImageFormat::Svg) {
+        return Err(BakingError::NotAnImage);
+    }
     svg::bake(svg, version, credential)
 }
 
@@ -302,6 +307,15 @@ mod tests {
         assert_eq!(extract(xxe.as_bytes()), Err(BakingError::Entities));
         let undeclared = r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential>&xxe;</openbadges:credential></svg>"#;
         assert!(matches!(extract(undeclared.as_bytes()), Err(BakingError::Malformed { .. })));
+    }
+
+    #[test]
+    fn what_is_baked_reads_back_even_after_leading_control_characters_issue_12() {
+        let odd = format!("{}{SVG}", "\u{1e}".repeat(8));
+        assert_eq!(bake_svg(&odd, BakingVersion::OpenBadges3, "a.b.c"), Err(BakingError::NotAnImage));
+        let padded = format!("\u{feff}\n  {SVG}");
+        let baked = bake_svg(&padded, BakingVersion::OpenBadges3, "a.b.c").unwrap();
+        assert_eq!(extract(baked.as_bytes()).unwrap().content, Embedded::Jws("a.b.c".into()));
     }
 
     #[test]

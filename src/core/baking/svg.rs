@@ -135,6 +135,8 @@ pub(super) fn bake(text: &str, version: BakingVersion, credential: &str) -> Resu
         Ok(_) => return Err(malformed("the image already carries a credential; bake the unbaked image")),
         Err(e) => return Err(e),
     }
+    // quick-xml skips a byte order mark without counting it in its positions: keep it aside.
+    let (bom, text) = text.strip_prefix('\u{feff}').map_or(("", text), |rest| ("\u{feff}", rest));
     let (start, end) = svg_start_tag(text)?;
     let tag = text[start..end].strip_suffix('>').ok_or_else(|| malformed("no svg start tag"))?;
     if tag.ends_with('/') {
@@ -151,7 +153,7 @@ pub(super) fn bake(text: &str, version: BakingVersion, credential: &str) -> Resu
     } else {
         format!("<{element} verify=\"{}\"/>", quick_xml::escape::escape(credential))
     };
-    Ok([&text[..start], tag, &declaration, ">\n  ", &baked, &text[end..]].concat())
+    Ok([bom, &text[..start], tag, &declaration, ">\n  ", &baked, &text[end..]].concat())
 }
 
 /// Byte range of the `<svg …>` start tag.
