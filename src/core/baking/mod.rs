@@ -153,7 +153,9 @@ pub fn extract(bytes: &[u8]) -> Result<BakedCredential, BakingError> {
 /// [`BakingError`] when `png` is not a well-formed PNG or the credential is too large.
 pub fn bake_png(png: &[u8], version: BakingVersion, credential: &str) -> Result<Vec<u8>, BakingError> {
     check_credential_size(credential)?;
-    png::bake(png, version, credential)
+    let baked = png::bake(png, version, credential)?;
+    reads_back(&baked, version, credential)?;
+    Ok(baked)
 }
 
 /// Bakes `credential` (a compact JWS, or JSON) into an SVG, right after its `<svg>` start tag, declaring the
@@ -168,7 +170,25 @@ pub fn bake_svg(svg: &str, version: BakingVersion, credential: &str) -> Result<S
     if image_format(svg.as_bytes()) != Some(ImageFormat::Svg) {
         return Err(BakingError::NotAnImage);
     }
-    svg::bake(svg, version, credential)
+    let baked = svg::bake(svg, version, credential)?;
+    reads_back(baked.as_bytes(), version, credential)?;
+    Ok(baked)
+}
+
+/// A baked image is only handed out when [`extract`] finds in it exactly what was baked: an image whose own markup
+/// is odd enough to hide the credential (found by fuzzing: an `svg` start tag with an unterminated attribute that
+/// binds the `openbadges` prefix to a garbled namespace) is refused instead of written.
+fn reads_back(baked: &[u8], version: BakingVersion, credential: &str) -> Result<(), BakingError> {
+    match extract(baked) {
+        Ok(found) if found.version == version && found.content == classify(credential) => Ok(()),
+        _ => Err(BakingError::Malformed {
+            image: match image_format(baked) {
+                Some(ImageFormat::Png) => "PNG",
+                _ => "SVG",
+            },
+            why: "the credential baked into it cannot be read back from its markup".into(),
+        }),
+    }
 }
 
 fn check_credential_size(credential: &str) -> Result<(), BakingError> {
@@ -316,6 +336,14 @@ mod tests {
         let padded = format!("\u{feff}\n  {SVG}");
         let baked = bake_svg(&padded, BakingVersion::OpenBadges3, "a.b.c").unwrap();
         assert_eq!(extract(baked.as_bytes()).unwrap().content, Embedded::Jws("a.b.c".into()));
+    }
+
+    #[test]
+    fn an_svg_whose_markup_would_hide_the_credential_is_not_baked_issue_12() {
+        // Reduced from the fuzzer's finding: the prefix is bound, through an unterminated attribute, to a namespace
+        // that only starts like the Open Badges one.
+        let garbled = "<svg xmlns:openbadges=\"http://openbadges.org/x\" a=\"http://openbadges.org\"><rect/></svg>";
+        assert!(matches!(bake_svg(garbled, BakingVersion::OpenBadges2, "a.b.c"), Err(BakingError::Malformed { .. })));
     }
 
     #[test]
