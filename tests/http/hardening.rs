@@ -194,21 +194,36 @@ async fn slow_and_partial_requests_are_closed_and_connections_are_bounded_issue_
     assert_eq!(health.status().as_u16(), 200, "and still answers");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_admin_token_is_written_not_printed_and_logs_follow_rust_log_issue_11() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_skillspass"))
-        .args(["serve", "--data", dir.path().to_str().unwrap(), "--addr", "127.0.0.1:0", "--roles", "issuer"])
-        .env_remove("SKILLSPASS_ADMIN_TOKEN")
-        .env("RUST_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+/// An issuer-only `serve` with its standard error captured, started with `global` flags before `serve` and
+/// `RUST_LOG` set or removed; returns the child and its base URL, read from the first line it prints.
+fn logged_issuer(data: &std::path::Path, global: &[&str], rust_log: Option<&str>) -> (std::process::Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_skillspass"));
+    command.args(global).args([
+        "serve",
+        "--data",
+        data.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+        "--roles",
+        "issuer",
+    ]);
+    match rust_log {
+        Some(level) => command.env("RUST_LOG", level),
+        None => command.env_remove("RUST_LOG"),
+    };
+    let mut child =
+        command.env_remove("SKILLSPASS_ADMIN_TOKEN").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
     assert!(line.starts_with("skillspass listening on "), "{line}");
+    (child, line.trim().trim_start_matches("skillspass listening on ").to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_admin_token_is_written_not_printed_and_logs_follow_rust_log_issue_11() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, _) = logged_issuer(dir.path(), &[], Some("debug"));
     std::thread::sleep(Duration::from_millis(300));
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let output = child.wait_with_output().unwrap();
@@ -383,19 +398,7 @@ async fn the_log_flag_sets_the_level_issue_11() {
     let mut outputs = Vec::new();
     for level in ["info", "warn"] {
         let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_skillspass"))
-            .args(["--log", level, "serve", "--data", dir.path().to_str().unwrap(), "--addr", "127.0.0.1:0"])
-            .args(["--roles", "issuer"])
-            .env_remove("RUST_LOG")
-            .env_remove("SKILLSPASS_ADMIN_TOKEN")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
-        let base = line.trim().trim_start_matches("skillspass listening on ").to_owned();
+        let (child, base) = logged_issuer(dir.path(), &["--log", level], None);
         let token = std::fs::read_to_string(dir.path().join("admin-token")).unwrap();
         let rotated = client().post(format!("{base}/admin/token")).bearer_auth(token.trim()).send().await.unwrap();
         assert_eq!(rotated.status().as_u16(), 200, "{level}");
