@@ -142,7 +142,14 @@ fn sd_jwt_vc(c: &mut Criterion) {
     let schemas = Schemas::load().unwrap();
     // As the verifier role runs it: issuer keys cached per kid.
     let resolver = skillspass::verifier::KeyCache::new(LocalResolver::default());
-    let context = VerifyContext { keys: &resolver, schemas: &schemas, now, skew: chrono::Duration::seconds(60) };
+    let linked_data = skillspass::core::data_integrity::LinkedData::default();
+    let context = VerifyContext {
+        keys: &resolver,
+        schemas: &schemas,
+        now,
+        skew: chrono::Duration::seconds(60),
+        linked_data: &linked_data,
+    };
     let policy = KeyBindingPolicy { required: true, aud: "https://employer.example", nonce: "n" };
     assert!(pipeline::check_token(&with_kb, &context, Some(policy)).record.passed());
     c.bench_function("sd-jwt/verify SD-JWT VC with 10 disclosures", |b| {

@@ -85,7 +85,14 @@ fn suite_check(dir: &std::path::Path, token: &str) -> Record {
     let resolver = SuiteKey { kid: key.thumbprint(), key };
     let schemas = Schemas::load().unwrap();
     let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().to_utc();
-    let context = VerifyContext { keys: &resolver, schemas: &schemas, now, skew: chrono::Duration::seconds(60) };
+    let linked_data = skillspass::core::data_integrity::LinkedData::default();
+    let context = VerifyContext {
+        keys: &resolver,
+        schemas: &schemas,
+        now,
+        skew: chrono::Duration::seconds(60),
+        linked_data: &linked_data,
+    };
     skillspass::core::pipeline::check_token(token, &context, None).record
 }
 

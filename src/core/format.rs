@@ -23,12 +23,25 @@ pub enum Format {
     BitstringStatusList,
     /// An IETF Token Status List token (`application/statuslist+jwt`).
     TokenStatusList,
+    /// A JSON-LD credential with an embedded Data Integrity proof (VC Data Integrity 1.0; OpenID4VCI `ldp_vc`).
+    DataIntegrity,
+    /// A VC secured as a plain JWT (`typ` `JWT` or absent): the Open Badges 3.0 JWT proof format, which is
+    /// OpenID4VCI's `jwt_vc_json`.
+    JwtVcJson,
 }
 
 impl Format {
     /// Every format, for tables and parsing.
-    pub const ALL: [Self; 6] =
-        [Self::VcJwt, Self::VpJwt, Self::SdJwtVc, Self::SdJwtKb, Self::BitstringStatusList, Self::TokenStatusList];
+    pub const ALL: [Self; 8] = [
+        Self::VcJwt,
+        Self::VpJwt,
+        Self::SdJwtVc,
+        Self::SdJwtKb,
+        Self::BitstringStatusList,
+        Self::TokenStatusList,
+        Self::DataIntegrity,
+        Self::JwtVcJson,
+    ];
 
     /// The name used in reports, stored records and DCQL (`vc+jwt`, `dc+sd-jwt`, …).
     #[must_use]
@@ -40,6 +53,8 @@ impl Format {
             Self::SdJwtVc | Self::SdJwtKb => "dc+sd-jwt",
             Self::BitstringStatusList => "bitstring-status-list",
             Self::TokenStatusList => "statuslist+jwt",
+            Self::DataIntegrity => "ldp_vc",
+            Self::JwtVcJson => "jwt_vc_json",
         }
     }
 
@@ -51,13 +66,22 @@ impl Format {
             Self::VpJwt => "application/vp+jwt",
             Self::SdJwtVc | Self::SdJwtKb => "application/dc+sd-jwt",
             Self::TokenStatusList => "application/statuslist+jwt",
+            Self::DataIntegrity => "application/vc+ld+json",
+            Self::JwtVcJson => "application/jwt",
         }
     }
 
-    /// The format a compact credential is in, from its shape: an SD-JWT has `~` separators, a JWS has none.
+    /// The format a credential is in, from its shape: a JSON object is a Data Integrity credential, an SD-JWT has
+    /// `~` separators, a JWS has none (whether it is a `vc+jwt` or a plain JWT its header tells).
     #[must_use]
     pub fn of_credential(compact: &str) -> Self {
-        if compact.contains(crate::core::sd_jwt::TILDE) { Self::SdJwtVc } else { Self::VcJwt }
+        if compact.trim_start().starts_with('{') {
+            Self::DataIntegrity
+        } else if compact.contains(crate::core::sd_jwt::TILDE) {
+            Self::SdJwtVc
+        } else {
+            Self::VcJwt
+        }
     }
 
     /// The format a compact presentation is in: an SD-JWT with Key Binding, or a `vp+jwt`.
@@ -80,6 +104,8 @@ impl Format {
     pub const fn protocol_identifier(self) -> Option<&'static str> {
         match self {
             Self::SdJwtVc | Self::SdJwtKb => Some("dc+sd-jwt"),
+            Self::DataIntegrity => Some("ldp_vc"),
+            Self::JwtVcJson => Some("jwt_vc_json"),
             _ => None,
         }
     }
@@ -87,7 +113,12 @@ impl Format {
     /// The format an OpenID4VCI configuration or a DCQL credential query names, when we speak it.
     #[must_use]
     pub fn from_protocol_identifier(identifier: &str) -> Option<Self> {
-        (identifier == "dc+sd-jwt").then_some(Self::SdJwtVc)
+        match identifier {
+            "dc+sd-jwt" => Some(Self::SdJwtVc),
+            "ldp_vc" => Some(Self::DataIntegrity),
+            "jwt_vc_json" => Some(Self::JwtVcJson),
+            _ => None,
+        }
     }
 
     /// `data:<media type>,<compact>`: how VC 2.0 envelopes a secured credential or presentation (VCDM 2.0

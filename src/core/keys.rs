@@ -50,6 +50,16 @@ pub struct SigningKey(ed25519_dalek::SigningKey);
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VerifyingKey(ed25519_dalek::VerifyingKey);
 
+/// The public key that verified an issuer's signature: an Ed25519 key, or the RSA or EC key of another platform's
+/// JWT (the Open Badges 3.0 JWT profile requires RS256), kept as its public JWK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicKey {
+    /// An Ed25519 key.
+    Ed25519(VerifyingKey),
+    /// Another algorithm's public JWK (never with private members).
+    Jwk(Value),
+}
+
 /// A private OKP JWK as read from a key file; `d` is zeroized on drop.
 #[derive(Deserialize)]
 struct PrivateJwk {

@@ -13,6 +13,7 @@ pub mod did;
 pub mod encoding;
 pub mod format;
 pub mod jose;
+pub mod jsonld;
 pub mod keys;
 pub mod numeric_date;
 pub mod openid4vci;

@@ -105,6 +105,11 @@ pub fn check(
 ) -> Checked<Credential> {
     match Format::of_credential(token.trim()) {
         Format::SdJwtVc => super::sd_jwt_vc::check(token, parsed, ctx, kb),
+        Format::DataIntegrity => {
+            let linked = ctx.linked_data;
+            let methods = super::data_integrity::Methods { dids: ctx.keys, documents: &linked.documents };
+            super::data_integrity::check(token, ctx, &methods, &linked.contexts)
+        }
         _ => super::vc_jose::check(token, parsed, ctx),
     }
 }

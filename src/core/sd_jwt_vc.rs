@@ -186,7 +186,7 @@ fn run(
     record.pass("issuer-key", Some(kid.clone()));
     jws.verify_signature(&key).map_err(|_| Failure("signature", "signature invalid".into()))?;
     record.pass("signature", None);
-    checked.key = Some(IssuerKey { issuer, kid, key });
+    checked.key = Some(IssuerKey::bound(&issuer, &kid, key));
     let revealed = reveal(&parsed.claims, &decoded.disclosures).map_err(|e| Failure("disclosures", e.to_string()))?;
     let hidden: Vec<&str> = DISCLOSABLE.iter().copied().filter(|c| revealed.claims.get(*c).is_none()).collect();
     record.pass(
@@ -307,6 +307,7 @@ mod tests {
                 schemas: &self.schemas,
                 now: Utc::now(),
                 skew: Duration::seconds(60),
+                linked_data: &crate::core::data_integrity::LinkedData::default(),
             };
             check_token(compact, &ctx, kb)
         }

@@ -181,6 +181,8 @@ pub struct VerifyContext<'a> {
     pub now: DateTime<Utc>,
     /// Tolerance for clock differences.
     pub skew: Duration,
+    /// Contexts and key documents for Data Integrity credentials.
+    pub linked_data: &'a super::data_integrity::LinkedData,
 }
 
 /// Signs a credential as `vc+jwt`: payload = credential + `iss`, `iat`, `jti`, `exp`; header `typ`, `kid`.
@@ -272,7 +274,7 @@ fn run_checks(
     record.pass("issuer-key", Some(kid.clone()));
     jws.verify_signature(&key).map_err(|_| VerifyError::Signature)?;
     record.pass("signature", None);
-    checked.key = Some(IssuerKey { issuer: issuer.to_owned(), kid, key });
+    checked.key = Some(IssuerKey::bound(issuer, &kid, key));
     let outcome = check_document(&document, ctx, record);
     checked.value = Some(Credential::from_w3c(document));
     outcome
@@ -319,10 +321,18 @@ fn check_claims(document: &Value) -> Result<(), VerifyError> {
     Ok(())
 }
 
-fn check_validity(document: &Value, ctx: &VerifyContext<'_>) -> Result<String, VerifyError> {
+/// The validity period (VCDM 2.0 `validFrom`/`validUntil`, or VCDM 1.1 `issuanceDate`/`expirationDate` when the
+/// 2.0 members are absent) and the JWT's `exp`, `nbf`, `iat`, with the clock skew allowed.
+pub(crate) fn check_validity(document: &Value, ctx: &VerifyContext<'_>) -> Result<String, VerifyError> {
     let (now, skew) = (ctx.now, ctx.skew);
-    let from = date_member(document, "validFrom")?;
-    let until = date_member(document, "validUntil")?;
+    let from = match date_member(document, "validFrom")? {
+        None => date_member(document, "issuanceDate")?,
+        found => found,
+    };
+    let until = match date_member(document, "validUntil")? {
+        None => date_member(document, "expirationDate")?,
+        found => found,
+    };
     if let (Some(from), Some(until)) = (from, until) {
         if from > until {
             return Err(VerifyError::Validity(format!("validFrom {from} is after validUntil {until}")));
@@ -384,7 +394,7 @@ pub fn rfc3339(instant: DateTime<Utc>) -> String {
 /// Conformance to the schemas the credential's claims select. Our micro-credential extension requires the eleven
 /// EU elements, so a credential claiming our context and `MicroCredential` is checked for them here; another
 /// platform's `MicroCredential` is not held to our extension (its completeness is reported by policy instead).
-fn check_schema(document: &Value, schemas: &Schemas) -> Result<String, VerifyError> {
+pub(crate) fn check_schema(document: &Value, schemas: &Schemas) -> Result<String, VerifyError> {
     if credential::is_micro_credential(document) && credential::has_context(document, credential::SKILLSPASS_CONTEXT) {
         let missing = missing_micro_credential_elements(document);
         if !missing.is_empty() {

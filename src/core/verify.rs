@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::credential::claims::{Credential, EuCompleteness, EvidenceStrength};
 use super::did::{Did, DidDocument};
 use super::format::Format;
-use super::keys::VerifyingKey;
+use super::keys::PublicKey;
 
 /// Base of our problem `type` URIs (listed in `docs/problems.md`).
 pub const PROBLEM_BASE: &str = "https://w3id.org/skillspass/problems#";
@@ -187,7 +187,19 @@ pub struct IssuerKey {
     /// The `kid` that selected the key.
     pub kid: String,
     /// The key.
-    pub key: VerifyingKey,
+    pub key: PublicKey,
+    /// Whether the key is the issuer's: its controller is the issuer (a DID URL of the issuer, a key document the
+    /// issuer's profile lists). A key that proves nothing about who the issuer is (a `jwk` header, a did:key for
+    /// an issuer id that cannot be resolved) verifies the signature but leaves the issuer to the trust policy.
+    pub bound: bool,
+}
+
+impl IssuerKey {
+    /// An Ed25519 key that is the issuer's.
+    #[must_use]
+    pub fn bound(issuer: &str, kid: &str, key: super::keys::VerifyingKey) -> Self {
+        Self { issuer: issuer.to_owned(), kid: kid.to_owned(), key: PublicKey::Ed25519(key), bound: true }
+    }
 }
 
 /// What the offline checks of one token found. Not trusted: only the verifier concludes from it.

@@ -23,6 +23,8 @@ use serde_json::Value;
 
 use crate::core::credential::claims::{Credential, StatusReference};
 use crate::core::credential::schema::{SchemaLoadError, Schemas};
+use crate::core::data_integrity::LinkedData;
+use crate::core::jsonld::JsonLdError;
 use crate::core::did::{Did, DidDocument, DidError, DidMethod, Relationship};
 use crate::core::keys::VerifyingKey;
 use crate::core::pipeline::{self, Parsed};
@@ -44,6 +46,7 @@ pub const MAX_DID_DOCUMENT_BYTES: usize = 64 * 1024;
 pub struct Verifier {
     schemas: Schemas,
     keys: KeyCache,
+    linked_data: LinkedData,
     policy: Policy,
     fetcher: Option<Fetcher>,
     nonces: presentation::NonceLedger,
@@ -66,6 +69,7 @@ impl Verifier {
         Ok(Self {
             schemas: Schemas::load()?,
             keys: KeyCache::new(LocalResolver::default()),
+            linked_data: LinkedData::default(),
             policy,
             fetcher: None,
             nonces: presentation::NonceLedger::default(),
@@ -103,16 +107,31 @@ impl Verifier {
         &self.policy
     }
 
-    /// Adds a `did:web` DID document (read from a file), checking that its `id` is a did:web we can parse.
+    /// Adds a `did:web` DID document, or the key or controller document of an https verification method (read
+    /// from a file), checking that its `id` is a did:web or an https URL; returns the id.
     ///
     /// # Errors
     /// [`DidError`] for malformed documents.
-    pub fn add_did_document(&mut self, json: &[u8]) -> Result<Did, DidError> {
+    pub fn add_did_document(&mut self, json: &[u8]) -> Result<String, DidError> {
         let probe: Value =
             crate::core::encoding::parse_json(json).map_err(|e| DidError::MalformedDocument(e.to_string()))?;
-        let did = Did::parse(probe.get("id").and_then(Value::as_str).unwrap_or_default())?;
+        let id = probe.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        if id.starts_with("https://") || id.starts_with("http://") {
+            let url = id.split('#').next().unwrap_or_default().to_owned();
+            self.linked_data.documents.insert(url, probe);
+            return Ok(id);
+        }
+        let did = Did::parse(&id)?;
         self.keys.resolver_mut().add_document(DidDocument::from_json(json, &did)?);
-        Ok(did)
+        Ok(id)
+    }
+
+    /// Pins a JSON-LD context: `text` is the document for `url` (contexts are never fetched).
+    ///
+    /// # Errors
+    /// [`JsonLdError`] when `text` is not a context document.
+    pub fn add_context(&mut self, url: &str, text: &str) -> Result<(), JsonLdError> {
+        self.linked_data.contexts.add(url, text)
     }
 
     /// Verifies a compact `vc+jwt` or `dc+sd-jwt` as of `at` without the network: status is reported as not
@@ -154,7 +173,7 @@ impl Verifier {
     }
 
     fn context<'a>(&'a self, keys: &'a dyn IssuerKeyResolver, at: DateTime<Utc>) -> VerifyContext<'a> {
-        VerifyContext { keys, schemas: &self.schemas, now: at, skew: self.policy.skew }
+        VerifyContext { keys, schemas: &self.schemas, now: at, skew: self.policy.skew, linked_data: &self.linked_data }
     }
 
     /// Status, trust and policy, then the conclusion. The only place a [`Verification`] of a credential is made.

@@ -128,7 +128,7 @@ impl Verifier {
         checked.record.pass("holder-key", Some(kid.clone()));
         jws.verify_signature(&key).map_err(|_| Failure("signature", "signature invalid".into()))?;
         checked.record.pass("signature", None);
-        checked.key = Some(IssuerKey { issuer: holder.clone(), kid, key });
+        checked.key = Some(IssuerKey::bound(&holder, &kid, key));
         check_binding(&claims, nonce, audience, at, &mut checked.record)?;
         if !self.nonces.use_once(nonce, at) {
             return Err(Failure("replay", format!("nonce {nonce:?} was already used: a replayed presentation")));

@@ -261,13 +261,19 @@ impl Credential {
             subject: super::subject(&document).and_then(|s| s.get("id")).and_then(Value::as_str).map(str::to_owned),
             holder_key: None,
             name,
-            valid_from: date("validFrom"),
-            valid_until: date("validUntil"),
+            valid_from: date("validFrom").or_else(|| date("issuanceDate")),
+            valid_until: date("validUntil").or_else(|| date("expirationDate")),
             achievement,
             status: bitstring_entries(&document),
             contexts: strings(document.get("@context")),
             claims: document,
         }
+    }
+
+    /// The same credential, secured in `format` (a W3C credential read from a Data Integrity or JWT form).
+    #[must_use]
+    pub fn in_format(self, format: Format) -> Self {
+        Self { format, ..self }
     }
 
     /// Reads the revealed claims of an SD-JWT VC in our projection (`core::sd_jwt_vc::project`).

@@ -8,6 +8,7 @@
 
 pub mod claims;
 pub mod model;
+pub mod open_badges;
 pub mod schema;
 
 use serde_json::Value;
