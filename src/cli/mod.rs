@@ -57,7 +57,8 @@ enum Command {
     },
     /// Issue a skills credential or micro-credential as a vc+jwt.
     Issue(issue::IssueArgs),
-    /// Verify a vc+jwt credential (did:web and status lists online unless --offline).
+    /// Verify a credential: vc+jwt, dc+sd-jwt, a Data Integrity (JSON-LD) or Open Badges 3.0 JWT credential, or a
+    /// baked badge image (did:web, key documents and status lists online unless --offline).
     Verify(verify::VerifyArgs),
     /// Serve the issuer and verifier roles over HTTP.
     Serve(serve::ServeArgs),

@@ -1,6 +1,7 @@
-//! `skillspass verify`: check a `vc+jwt` or `dc+sd-jwt` (as text, or baked into a badge image) and print the
-//! report. Resolves `did:web` issuers and checks status
-//! lists online through the guarded fetcher, unless `--offline`; or asks a remote verifier (`--verifier URL`).
+//! `skillspass verify`: check a credential in any format we read (`vc+jwt`, `dc+sd-jwt`, a Data Integrity JSON-LD
+//! credential, an Open Badges 3.0 JWT; as text, or baked into a badge image) and print the report. Resolves
+//! `did:web` issuers and https key documents and checks status lists online through the guarded fetcher, unless
+//! `--offline` (then documents come from `--did-document` files); or asks a remote verifier (`--verifier URL`).
 
 use std::path::PathBuf;
 
@@ -36,9 +37,13 @@ pub struct VerifyArgs {
     /// A trust list file (TOML).
     #[arg(long)]
     trust_list: Option<PathBuf>,
-    /// A did:web DID document to resolve issuers with (repeatable).
+    /// A did:web DID document, or the key or controller document of an https verification method, to resolve
+    /// issuer keys with (repeatable).
     #[arg(long = "did-document")]
     did_documents: Vec<PathBuf>,
+    /// Pin a JSON-LD context the binary does not hold: `URL=FILE` (repeatable). Contexts are never fetched.
+    #[arg(long = "context", value_parser = parse_context)]
+    contexts: Vec<(String, PathBuf)>,
     /// Allowed clock skew in seconds.
     #[arg(long, default_value_t = 120)]
     skew: i64,
@@ -104,7 +109,20 @@ fn local_verifier(args: &VerifyArgs) -> Result<Verifier, CliError> {
         let json = read_input(path, 64 * 1024)?;
         verifier.add_did_document(json.as_bytes()).map_err(|e| CliError::input(format!("{e} ({})", path.display())))?;
     }
+    for (url, path) in &args.contexts {
+        let text = read_input(path, 256 * 1024)?;
+        verifier.add_context(url, &text).map_err(|e| CliError::input(format!("{e} ({})", path.display())))?;
+    }
     Ok(verifier)
+}
+
+fn parse_context(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((url, file)) if url.starts_with("https://") || url.starts_with("http://") => {
+            Ok((url.to_owned(), PathBuf::from(file)))
+        }
+        _ => Err(format!("{text:?} is not URL=FILE (an http(s) context URL, then the file holding it)")),
+    }
 }
 
 fn trust_list(args: &VerifyArgs) -> Result<Option<TrustList>, CliError> {

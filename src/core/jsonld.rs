@@ -9,13 +9,19 @@
 //!
 //! Expansion and RDF conversion are the `sophia_jsonld` crate (the `json-ld` processor) with the strict expansion
 //! policy, so a term no context defines is an error instead of silently dropped data (Data Integrity section 4.4,
-//! `DATA_LOSS_DETECTION_ERROR`); canonicalization is `sophia_c14n`'s RDFC-1.0 with SHA-256.
+//! `DATA_LOSS_DETECTION_ERROR`); canonicalization is RDFC-1.0 with SHA-256 by the `rdf-canon` crate. (We first
+//! used `sophia_c14n`, but on the 1EdTech `complete.json` badge, whose endorsements hold several identical proof
+//! graphs, it labels blank nodes differently from jsonld.js's rdf-canonize and from `rdf-canon`, and the badge's
+//! signature does not verify; `rdf-canon` agrees with rdf-canonize there and on the W3C vectors.)
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
+use sophia_api::dataset::Dataset as _;
+use sophia_api::quad::Quad as _;
 use sophia_api::source::QuadSource as _;
+use sophia_api::term::{Term, TermKind};
 use sophia_inmem::dataset::LightDataset;
 use sophia_jsonld::json_ld::expansion::Policy;
 use sophia_jsonld::loader::{BoxFuture, ClosureLoader, FutureExt as _};
@@ -175,15 +181,64 @@ impl Contexts {
         let dataset: LightDataset = futures_executor::block_on(parser.async_parse_str(&text))
             .collect_quads()
             .map_err(|e| classify(&e.to_string()))?;
-        let mut canonical = Vec::new();
-        sophia_c14n::rdfc10::normalize(&dataset, &mut canonical).map_err(|e| JsonLdError::Invalid(e.to_string()))?;
-        let canonical = String::from_utf8(canonical).map_err(|e| JsonLdError::Invalid(e.to_string()))?;
+        let canonical = rdf_canon::canonicalize(&to_oxrdf(&dataset)?).map_err(|e| JsonLdError::Invalid(e.to_string()))?;
         // With no base IRI a relative IRI must be dropped, and dropped data is an error (Data Integrity 4.4); the
         // processor resolves it against a placeholder base instead, which we refuse here.
         if canonical.contains(PLACEHOLDER_BASE) {
             return Err(JsonLdError::DataLoss("a relative IRI has no base to resolve against".into()));
         }
         Ok(canonical)
+    }
+}
+
+/// The processor's dataset in `oxrdf` terms, which `rdf-canon` canonicalizes.
+fn to_oxrdf(dataset: &LightDataset) -> Result<oxrdf::Dataset, JsonLdError> {
+    let mut converted = oxrdf::Dataset::new();
+    for quad in dataset.quads() {
+        let quad = quad.map_err(|e| JsonLdError::Invalid(e.to_string()))?;
+        let subject = match term(quad.s())? {
+            oxrdf::Term::NamedNode(n) => oxrdf::Subject::NamedNode(n),
+            oxrdf::Term::BlankNode(b) => oxrdf::Subject::BlankNode(b),
+            other => return Err(JsonLdError::Invalid(format!("a literal subject {other}"))),
+        };
+        let oxrdf::Term::NamedNode(predicate) = term(quad.p())? else {
+            return Err(JsonLdError::Invalid("a predicate that is not an IRI".into()));
+        };
+        let graph = match quad.g().map(term).transpose()? {
+            None => oxrdf::GraphName::DefaultGraph,
+            Some(oxrdf::Term::NamedNode(n)) => oxrdf::GraphName::NamedNode(n),
+            Some(oxrdf::Term::BlankNode(b)) => oxrdf::GraphName::BlankNode(b),
+            Some(other) => return Err(JsonLdError::Invalid(format!("a literal graph name {other}"))),
+        };
+        converted.insert(&oxrdf::Quad::new(subject, predicate, term(quad.o())?, graph));
+    }
+    Ok(converted)
+}
+
+fn term<T: Term>(t: T) -> Result<oxrdf::Term, JsonLdError> {
+    let invalid = |what: &str| JsonLdError::Invalid(format!("the processor gave {what}"));
+    match t.kind() {
+        TermKind::Iri => {
+            let iri = t.iri().ok_or_else(|| invalid("an IRI without text"))?;
+            oxrdf::NamedNode::new(iri.as_str()).map(Into::into).map_err(|e| invalid(&e.to_string()))
+        }
+        TermKind::BlankNode => {
+            let id = t.bnode_id().ok_or_else(|| invalid("a blank node without id"))?;
+            oxrdf::BlankNode::new(id.as_str()).map(Into::into).map_err(|e| invalid(&e.to_string()))
+        }
+        TermKind::Literal => {
+            let lexical = t.lexical_form().ok_or_else(|| invalid("a literal without text"))?.to_string();
+            if let Some(language) = t.language_tag() {
+                oxrdf::Literal::new_language_tagged_literal(lexical, language.as_str())
+                    .map(Into::into)
+                    .map_err(|e| invalid(&e.to_string()))
+            } else {
+                let datatype = t.datatype().ok_or_else(|| invalid("a literal without datatype"))?;
+                let datatype = oxrdf::NamedNode::new(datatype.as_str()).map_err(|e| invalid(&e.to_string()))?;
+                Ok(oxrdf::Literal::new_typed_literal(lexical, datatype).into())
+            }
+        }
+        other => Err(invalid(&format!("a {other:?} term"))),
     }
 }
 

@@ -402,7 +402,16 @@ pub(crate) fn check_schema(document: &Value, schemas: &Schemas) -> Result<String
             return Err(VerifyError::Schema(SchemaViolation { schema: "micro-credential", violations }));
         }
     }
-    schemas.validate(document).map(|names| names.join(", ")).map_err(VerifyError::Schema)
+    schemas
+        .validate(document)
+        .map(|names| {
+            if names.is_empty() {
+                "VC Data Model 1.1: no JSON Schema of ours applies".to_owned()
+            } else {
+                names.join(", ")
+            }
+        })
+        .map_err(VerifyError::Schema)
 }
 
 /// The payload members that JWT adds around the credential; stripped when the credential itself is wanted.

@@ -14,11 +14,15 @@ pub const VC1_CONTEXT: &str = "https://www.w3.org/2018/credentials/v1";
 
 /// The credential types of an Open Badge.
 pub const BADGE_TYPES: [&str; 2] = ["OpenBadgeCredential", "AchievementCredential"];
+/// The credential type of an endorsement (OB 3.0 section 8.3), whose subject is an `EndorsementSubject`.
+pub const ENDORSEMENT: &str = "EndorsementCredential";
 
 /// Whether the document claims to be an Open Badges 3.0 credential (by type or by context).
 #[must_use]
 pub fn is_open_badge(document: &Value) -> bool {
-    BADGE_TYPES.iter().any(|t| has_type(document, t)) || contexts(document).iter().any(|c| is_ob3_context(c))
+    BADGE_TYPES.iter().any(|t| has_type(document, t))
+        || has_type(document, ENDORSEMENT)
+        || contexts(document).iter().any(|c| is_ob3_context(c))
 }
 
 fn is_ob3_context(url: &str) -> bool {
@@ -59,13 +63,18 @@ pub fn type_violations(document: &Value) -> Vec<String> {
             found.push(format!("{path}: type must include {}", types.join(" or ")));
         }
     };
-    require(document, "credential", &BADGE_TYPES);
+    let endorsement = has_type(document, ENDORSEMENT);
+    if endorsement {
+        each(document.get("credentialSubject"), |v| require(v, "credentialSubject", &["EndorsementSubject"]));
+    } else {
+        require(document, "credential", &BADGE_TYPES);
+    }
     if let Some(issuer) = document.get("issuer") {
         require(issuer, "issuer", &["Profile"]);
         each(issuer.get("parentOrg"), |v| require(v, "issuer.parentOrg", &["Profile"]));
         each(issuer.get("otherIdentifier"), |v| require(v, "issuer.otherIdentifier", &["IdentifierEntry"]));
     }
-    each(document.get("credentialSubject"), |subject| {
+    each(document.get("credentialSubject").filter(|_| !endorsement), |subject| {
         require(subject, "credentialSubject", &["AchievementSubject"]);
         each(subject.get("identifier"), |v| require(v, "credentialSubject.identifier", &["IdentityObject"]));
         each(subject.get("source"), |v| require(v, "credentialSubject.source", &["Profile"]));

@@ -78,6 +78,11 @@ impl Schemas {
     /// The names of the schemas that apply to this credential, most general first.
     #[must_use]
     pub fn applicable(credential: &Value) -> Vec<&'static str> {
+        // Our schemas describe VC Data Model 2.0; a VC 1.1 credential (older Open Badges 3.0 platforms) is held to
+        // the Open Badges type rules instead (`open_badges::type_violations`).
+        if first_context(credential) == Some(super::open_badges::VC1_CONTEXT) {
+            return Vec::new();
+        }
         let mut names = vec!["vc-2.0"];
         let ob_context = credential
             .get("@context")
@@ -106,6 +111,9 @@ impl Schemas {
     /// The first [`SchemaViolation`].
     pub fn validate(&self, credential: &Value) -> Result<Vec<&'static str>, SchemaViolation> {
         let names = Self::applicable(credential);
+        if names.is_empty() {
+            return Ok(names);
+        }
         // Each schema includes the more general ones (`allOf` + `$ref`), so validating the most specific one
         // checks them all. Only on failure are they walked from the most general, to name the first that fails.
         let most_specific = names.last().copied().unwrap_or("vc-2.0");
@@ -142,6 +150,13 @@ impl Schemas {
             .map(|e| format!("{}: {e}", display_path(&e.instance_path.to_string())))
             .collect();
         Err(SchemaViolation { schema: name, violations })
+    }
+}
+
+fn first_context(credential: &Value) -> Option<&str> {
+    match credential.get("@context")? {
+        Value::Array(items) => items.first()?.as_str(),
+        other => other.as_str(),
     }
 }
 
