@@ -231,6 +231,12 @@ impl<'a> CompactJws<'a> {
         self.header_str("alg").unwrap_or_default()
     }
 
+    /// The decoded signature bytes.
+    #[must_use]
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+
     /// The decoded payload bytes (unverified).
     #[must_use]
     pub fn payload_bytes(&self) -> &[u8] {

@@ -14,6 +14,7 @@ pub mod encoding;
 pub mod format;
 pub mod jose;
 pub mod jsonld;
+pub mod jwt_vc;
 pub mod keys;
 pub mod numeric_date;
 pub mod openid4vci;

@@ -110,6 +110,9 @@ pub fn check(
             let methods = super::data_integrity::Methods { dids: ctx.keys, documents: &linked.documents };
             super::data_integrity::check(token, ctx, &methods, &linked.contexts)
         }
+        _ if parsed.as_ref().is_ok_and(|p| super::jwt_vc::is_plain_jwt(&p.jws)) => {
+            super::jwt_vc::check(token, parsed, ctx)
+        }
         _ => super::vc_jose::check(token, parsed, ctx),
     }
 }

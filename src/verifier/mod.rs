@@ -160,11 +160,21 @@ impl Verifier {
             return self.conclude(checked, StatusFindings::NotChecked("this verifier has no network"));
         };
         let parsed = Parsed::parse(token);
+        let references = KeyReferences::of(token, parsed.as_ref().ok());
         let keys = match &parsed {
-            Ok(parsed) => self.online_keys(parsed, fetcher).await,
-            Err(_) => WebKeys { base: &self.keys, web: None, metadata: None },
+            Ok(parsed) => self.online_keys(parsed, references.did_web.as_deref(), fetcher).await,
+            Err(_) => match references.did_web.as_deref().and_then(|kid| Some((kid, Did::parse(kid.split('#').next()?).ok()?))) {
+                Some((kid, did)) => {
+                    let web = Some(self.resolve_web(&did, fetcher, Some(kid)).await);
+                    WebKeys { base: &self.keys, web, metadata: None }
+                }
+                None => WebKeys { base: &self.keys, web: None, metadata: None },
+            },
         };
-        let checked = pipeline::check(token, parsed, &self.context(&keys, at), kb);
+        let linked = self.fetch_key_documents(&references.documents, fetcher).await;
+        let mut ctx = self.context(&keys, at);
+        ctx.linked_data = &linked;
+        let checked = pipeline::check(token, parsed, &ctx, kb);
         let findings = match checked.value.as_ref().filter(|_| checked.record.passed()) {
             Some(credential) => StatusFindings::Checked(self.check_status(credential, fetcher, &keys, at).await, at),
             None => StatusFindings::Checked(Vec::new(), at),
@@ -194,13 +204,12 @@ impl Verifier {
 
     /// The did:web document the token's `kid` names and the JWT VC Issuer Metadata an https `iss` points to,
     /// fetched (or cached) before the checks, read from the one parse.
-    async fn online_keys(&self, parsed: &Parsed<'_>, fetcher: &Fetcher) -> WebKeys<'_> {
-        let web_did = parsed
-            .kid()
+    async fn online_keys(&self, parsed: &Parsed<'_>, kid: Option<&str>, fetcher: &Fetcher) -> WebKeys<'_> {
+        let web_did = kid
             .and_then(|kid| Did::parse(kid.split('#').next()?).ok())
             .filter(|did| did.method() == DidMethod::Web && !self.keys.resolver().has_document(did.as_str()));
         let web = match web_did {
-            Some(did) => Some(self.resolve_web(&did, fetcher, parsed.kid()).await),
+            Some(did) => Some(self.resolve_web(&did, fetcher, kid).await),
             None => None,
         };
         let metadata = match parsed.issuer().filter(|iss| parsed.sd_jwt.is_some() && is_http_url(iss)) {
@@ -208,6 +217,32 @@ impl Verifier {
             None => None,
         };
         WebKeys { base: &self.keys, web, metadata }
+    }
+
+    /// The supplied linked data plus the key documents `urls` name, fetched through the guarded fetcher (cached
+    /// like DID documents). A document that cannot be fetched is left out: the check then says it is unavailable.
+    async fn fetch_key_documents(&self, urls: &[String], fetcher: &Fetcher) -> LinkedData {
+        let mut linked = self.linked_data.clone();
+        for url in urls {
+            if linked.documents.contains_key(url) {
+                continue;
+            }
+            if let Some(document) = fetcher.cache().get::<Value>(Kind::DidDocument, url) {
+                linked.documents.insert(url.clone(), (*document).clone());
+                continue;
+            }
+            let mut location = url.clone();
+            if fetcher.allows_loopback_http() && is_loopback_url(&location) {
+                location = location.replacen("https://", "http://", 1);
+            }
+            let accept = "application/did+json, application/jwk+json, application/jwk-set+json, application/json";
+            let Ok(download) = fetcher.get(&location, accept, MAX_DID_DOCUMENT_BYTES).await else { continue };
+            let Ok(document) = crate::core::encoding::parse_json(&download.body) else { continue };
+            let ttl = download.max_age.unwrap_or(status::DEFAULT_TTL).clamp(status::TTL_BOUNDS.0, status::TTL_BOUNDS.1);
+            fetcher.cache().put(Kind::DidDocument, url, Arc::new(document.clone()), ttl);
+            linked.documents.insert(url.clone(), document);
+        }
+        linked
     }
 
     /// Resolves a DID to its document: did:key and did:jwk locally, did:web through the guarded fetcher (the
@@ -288,6 +323,42 @@ impl CredentialVerifier for Verifier {
         Verifier::resolve_did(self, did).await
     }
 }
+
+/// What a token names that the verifier may have to fetch before the checks: a did:web key (the `kid` of a JWS,
+/// or a Data Integrity proof's verification method) and https key documents (an Open Badges JWT's `kid`, proofs'
+/// verification methods), by URL without fragment.
+struct KeyReferences {
+    did_web: Option<String>,
+    documents: Vec<String>,
+}
+
+impl KeyReferences {
+    fn of(token: &str, parsed: Option<&Parsed<'_>>) -> Self {
+        let methods: Vec<String> = match parsed {
+            Some(parsed) => parsed.kid().map(str::to_owned).into_iter().collect(),
+            None => crate::core::encoding::parse_json(token.trim().as_bytes())
+                .ok()
+                .and_then(|document| {
+                    let map = document.as_object()?.clone();
+                    let found = crate::core::data_integrity::proofs(&map).ok()?;
+                    Some(found.into_iter().flatten().map(|p| p.verification_method).collect())
+                })
+                .unwrap_or_default(),
+        };
+        let did_web = methods.iter().find(|m| m.starts_with("did:web:")).cloned();
+        let mut documents: Vec<String> = methods
+            .iter()
+            .filter(|m| is_http_url(m))
+            .map(|m| m.split('#').next().unwrap_or_default().to_owned())
+            .collect();
+        documents.dedup();
+        documents.truncate(MAX_KEY_DOCUMENTS);
+        Self { did_web, documents }
+    }
+}
+
+/// At most this many key documents are fetched for one credential (a proof set could name many).
+const MAX_KEY_DOCUMENTS: usize = 4;
 
 fn is_http_url(text: &str) -> bool {
     text.starts_with("https://") || text.starts_with("http://")

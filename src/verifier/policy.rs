@@ -68,6 +68,7 @@ impl Policy {
     }
 
     fn trust(&self, issuer: &str, checked: &mut Checked<Credential>) -> Option<TrustOutcome> {
+        let unbound_key = checked.key.clone().filter(|k| !k.bound);
         let record = &mut checked.record;
         let Some(list) = &self.trust else {
             record.skip_policy("trust", "no trust list configured");
@@ -75,7 +76,13 @@ impl Policy {
             record.warn(Problem::new("issuer-unknown", "Issuer not on a trust list", Some(detail)));
             return None;
         };
-        let entry = list.find(issuer);
+        // A key that is not bound to the issuer (a jwk header, a did:key for an unresolvable issuer id) proves
+        // only itself: the issuer's entry does not apply, the key's own DID may.
+        let unbound = unbound_key.as_ref();
+        let entry = match unbound {
+            Some(key) => key.kid.starts_with("did:").then(|| list.find(key.kid.split('#').next().unwrap_or_default())).flatten(),
+            None => list.find(issuer),
+        };
         let outcome = TrustOutcome {
             trusted: entry.is_some(),
             entry: entry.map(|e| e.did.clone()),
@@ -91,7 +98,11 @@ impl Policy {
                 );
             }
             None if list.require_trust => {
-                record.fail_policy("trust", VerifyError::Trust(format!("{issuer} is not on the trust list")).problem());
+                let why = match unbound {
+                    Some(key) => format!("{} is not the issuer's key, and not on the trust list itself", key.kid),
+                    None => format!("{issuer} is not on the trust list"),
+                };
+                record.fail_policy("trust", VerifyError::Trust(why).problem());
             }
             None => {
                 record.skip_policy("trust", "the issuer is not on the trust list, which is advisory");

@@ -24,8 +24,10 @@ pub fn cases(t: &Target) -> Vec<Case> {
         refused("jose/alg-lowercase", header(json!({"alg": "eddsa", "typ": "vc+jwt", "kid": kid})), "alg"),
         refused("jose/alg-missing", header(json!({"typ": "vc+jwt", "kid": kid})), "parse"),
         refused("jose/alg-not-a-string", header(json!({"alg": 1, "typ": "vc+jwt", "kid": kid})), "parse"),
-        refused("jose/typ-jwt", header(json!({"alg": "EdDSA", "typ": "JWT", "kid": kid})), "typ"),
-        refused("jose/typ-missing", header(json!({"alg": "EdDSA", "kid": kid})), "typ"),
+        // `typ` JWT or absent is the Open Badges 3.0 JWT profile (`jwt_vc_json`): checked by its rules, which
+        // require the `nbf` a vc+jwt payload does not carry.
+        refused("jose/typ-jwt", header(json!({"alg": "EdDSA", "typ": "JWT", "kid": kid})), "claims"),
+        refused("jose/typ-missing", header(json!({"alg": "EdDSA", "kid": kid})), "claims"),
         refused("jose/typ-vp-jwt", header(json!({"alg": "EdDSA", "typ": "vp+jwt", "kid": kid})), "typ"),
         refused("jose/typ-statuslist", header(json!({"alg": "EdDSA", "typ": "statuslist+jwt", "kid": kid})), "typ"),
         refused("jose/cty-unexpected", header(json!({"alg": "EdDSA", "typ": "vc+jwt", "cty": "json", "kid": kid})), "typ"),
