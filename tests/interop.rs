@@ -42,7 +42,7 @@ fn node() -> Option<PathBuf> {
     let ready = *READY.get_or_init(|| {
         let dir = interop_dir();
         succeeded(Command::new("node").arg("--version"))
-            && (dir.join("node_modules/@openid4vc/openid4vp").is_dir()
+            && (dir.join("node_modules/@digitalbazaar/eddsa-rdfc-2022-cryptosuite").is_dir()
                 || succeeded(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir)))
     });
     if ready { Some(PathBuf::from("node")) } else { skip("node or npm ci for tests/interop is unavailable") }
@@ -360,7 +360,7 @@ fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let report = runtime.block_on(verifier.verify(&compact, now));
     assert!(report.is_verified(), "our verifier refused the OWF library's SD-JWT VC: {:?}", report.record().errors());
-    let outcome = wallet.import(&report.into_verified().unwrap(), false, now).unwrap();
+    let outcome = wallet.import(&report.into_verified().unwrap(), skillspass::wallet::Consent::default(), now).unwrap();
     let skillspass::wallet::ImportOutcome::Stored(stored) = outcome else { panic!("not stored") };
 
     let python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
@@ -767,4 +767,62 @@ fn baked_badges_round_trip_with_the_openbadges_bakery() {
         let found = extract(&std::fs::read(&out).unwrap()).unwrap();
         assert_eq!((found.version, found.content), (BakingVersion::OpenBadges2, Embedded::Jws(jws.clone())), "{name}");
     }
+}
+
+/// Data Integrity interop (issue 12): a badge signed with `eddsa-rdfc-2022` by npm `@digitalbazaar/vc` (with
+/// `@digitalbazaar/eddsa-rdfc-2022-cryptosuite`) verifies with `skillspass verify` and imports into a wallet; the
+/// same badge with one claim changed is refused by both, for its signature.
+#[test]
+fn a_badge_signed_by_digitalbazaar_vc_verifies_and_tampering_is_refused_by_both_issue_12() {
+    let Some(node) = node() else { return };
+    let work = tempfile::tempdir().unwrap();
+    let subject = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
+    let unsigned = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:2f8e4f0e-1c55-4c9e-9d2b-6c1f9d3c7a01",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Welding basics",
+        "issuer": {"id": "replaced by the signer", "type": ["Profile"], "name": "ROC Twente"},
+        "validFrom": "2026-01-15T00:00:00Z",
+        "credentialSubject": {"id": subject, "type": ["AchievementSubject"], "achievement": {
+            "id": "https://roc.example/achievements/welding", "type": ["Achievement"], "name": "Welding basics",
+            "description": "MIG welding of steel plate", "criteria": {"narrative": "Practical exam passed"}}}
+    });
+    let unsigned_path = work.path().join("unsigned.json");
+    std::fs::write(&unsigned_path, unsigned.to_string()).unwrap();
+    let signed = Command::new(&node)
+        .arg(interop_dir().join("data_integrity.mjs"))
+        .args(["sign", &"07".repeat(32)])
+        .arg(&unsigned_path)
+        .output()
+        .unwrap();
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    let signed: serde_json::Value = serde_json::from_slice(&signed.stdout).unwrap();
+    assert_eq!(signed["proof"]["cryptosuite"], "eddsa-rdfc-2022");
+    let theirs = |path: &Path| -> bool {
+        let out =
+            Command::new(&node).arg(interop_dir().join("data_integrity.mjs")).arg("verify").arg(path).output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["verified"] == true
+    };
+    let ours = |path: &Path| -> serde_json::Value {
+        let out = skillspass(&["verify", path.to_str().unwrap(), "--offline", "--json"]);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let good = work.path().join("signed.json");
+    std::fs::write(&good, serde_json::to_string_pretty(&signed).unwrap()).unwrap();
+    assert!(theirs(&good), "digitalbazaar verifies its own badge");
+    let report = ours(&good);
+    assert_eq!(report["verified"], true, "{report:#}");
+    assert_eq!(report["format"], "ldp_vc");
+
+    let mut tampered = signed.clone();
+    tampered["credentialSubject"]["achievement"]["name"] = serde_json::json!("Advanced welding");
+    let bad = work.path().join("tampered.json");
+    std::fs::write(&bad, tampered.to_string()).unwrap();
+    assert!(!theirs(&bad), "digitalbazaar refuses the tampered badge");
+    let report = ours(&bad);
+    assert_eq!(report["verified"], false);
+    let failed: Vec<&serde_json::Value> =
+        report["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "failed").map(|c| &c["check"]).collect();
+    assert_eq!(failed, [&serde_json::json!("signature")], "{report:#}");
 }

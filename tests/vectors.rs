@@ -397,12 +397,103 @@ fn eddsa_jcs_2022_vectors() {
         "@context".into(),
         serde_json::json!(["https://www.w3.org/ns/credentials/examples/v2", "https://www.w3.org/ns/credentials/v2"]),
     );
-    assert_eq!(verify(&reordered, &proof, &key, now, &contexts), Err(DataIntegrityError::Context), "contexts reordered");
+    assert_eq!(
+        verify(&reordered, &proof, &key, now, &contexts),
+        Err(DataIntegrityError::Context),
+        "contexts reordered"
+    );
     let mut other_option = signed["proof"].clone();
     other_option["created"] = Value::from("2023-02-24T23:36:39Z");
     let other = Proof::parse(&other_option).unwrap();
-    assert_eq!(verify(&signed, &other, &key, now, &contexts), Err(DataIntegrityError::Signature), "a changed proof option");
+    assert_eq!(
+        verify(&signed, &other, &key, now, &contexts),
+        Err(DataIntegrityError::Signature),
+        "a changed proof option"
+    );
     // Members in another order are the same JCS document: still valid.
     let shuffled: serde_json::Map<String, Value> = signed.iter().rev().map(|(k, v)| (k.clone(), v.clone())).collect();
     verify(&shuffled, &proof, &key, now, &contexts).unwrap();
+}
+
+/// The contexts the W3C vectors use that are not Open Badges contexts (so not embedded), pinned from the vector
+/// folder as an operator pins a context with `verify --context URL=FILE`.
+fn w3c_vector_contexts() -> Option<skillspass::core::jsonld::Contexts> {
+    let dir = vectors("jsonld-contexts")?;
+    let mut contexts = skillspass::core::jsonld::Contexts::embedded();
+    let examples = read(&dir.join("w3c-vc-data-model/credentials/examples/v2"));
+    contexts.add("https://www.w3.org/ns/credentials/examples/v2", &examples).unwrap();
+    Some(contexts)
+}
+
+fn vector_key(dir: &std::path::Path) -> VerifyingKey {
+    let key_pair: Value = serde_json::from_str(&read(&dir.join("keyPair.json"))).unwrap();
+    let did = Did::parse(&format!("did:key:{}", key_pair["publicKeyMultibase"].as_str().unwrap())).unwrap();
+    did.resolve()
+        .unwrap()
+        .key_for(did.as_str(), &did.default_kid(), skillspass::core::did::Relationship::AssertionMethod)
+        .unwrap()
+}
+
+/// W3C vc-di-eddsa `TestVectors/eddsa-rdfc-2022` and `Ed25519Signature2020`: the canonical N-Quads of the document
+/// and of the proof configuration are byte for byte the published ones (RDFC-1.0 through our embedded contexts),
+/// the signed message is the published combined hash, the signed credentials verify, and a changed claim fails
+/// while members in another order still verify.
+#[test]
+fn eddsa_rdfc_2022_and_ed25519_signature_2020_vectors() {
+    use skillspass::core::data_integrity::{DataIntegrityError, hash_data, proofs, verify};
+    let (Some(dir), Some(contexts)) = (vectors("vc-di-eddsa"), w3c_vector_contexts()) else { return };
+    let key = vector_key(&dir);
+    let unsigned: Value = serde_json::from_str(&read(&dir.join("unsigned.json"))).unwrap();
+    for (folder, suffix) in [("eddsa-rdfc-2022", "DataInt"), ("Ed25519Signature2020", "EdSig")] {
+        let canonical = contexts.canonical_nquads(&unsigned).unwrap();
+        assert_eq!(canonical, read(&dir.join(format!("{folder}/canonDoc{suffix}.txt"))), "{folder}: document");
+        let config: Value =
+            serde_json::from_str(&read(&dir.join(format!("{folder}/proofConfig{suffix}.json")))).unwrap();
+        let canonical_config = contexts.canonical_nquads(&config).unwrap();
+        assert_eq!(canonical_config, read(&dir.join(format!("{folder}/proofCanon{suffix}.txt"))), "{folder}: proof");
+        let signed: serde_json::Map<String, Value> =
+            serde_json::from_str(&read(&dir.join(format!("{folder}/signed{suffix}.json")))).unwrap();
+        let proof = proofs(&signed).unwrap().remove(0).unwrap();
+        let combined = read(&dir.join(format!("{folder}/combinedHash{suffix}.txt")));
+        assert_eq!(hex(combined.trim()), hash_data(&signed, &proof, &contexts).unwrap().to_vec(), "{folder}: hash");
+        let now = chrono::Utc::now();
+        verify(&signed, &proof, &key, now, &contexts).unwrap();
+        let mut changed = signed.clone();
+        changed.insert("name".into(), Value::from("Alumni Credential (forged)"));
+        assert_eq!(verify(&changed, &proof, &key, now, &contexts), Err(DataIntegrityError::Signature), "{folder}");
+        let reversed: serde_json::Map<String, Value> =
+            signed.iter().rev().map(|(k, v)| (k.clone(), v.clone())).collect();
+        verify(&reversed, &proof, &key, now, &contexts).unwrap();
+    }
+}
+
+/// W3C vc-di-eddsa `TestVectors/proof-set-chain`: every proof of the signed proof sets and chains verifies with
+/// the key its verification method names (chains over the document with their `previousProof`s), and dropping
+/// the proof a chain link names is an error, not a pass.
+#[test]
+fn eddsa_proof_sets_and_chains_vectors() {
+    use skillspass::core::data_integrity::{proofs, verify};
+    let (Some(dir), Some(contexts)) = (vectors("vc-di-eddsa"), w3c_vector_contexts()) else { return };
+    let dir = dir.join("proof-set-chain");
+    let mut checked = 0;
+    for name in ["signedProofSet1.json", "signedProofSet2.json", "signedProofChain1.json", "signedProofChain2.json"] {
+        let signed: serde_json::Map<String, Value> = serde_json::from_str(&read(&dir.join(name))).unwrap();
+        for proof in proofs(&signed).unwrap() {
+            let proof = proof.unwrap();
+            let did = Did::parse(proof.verification_method.split('#').next().unwrap()).unwrap();
+            let key = did
+                .resolve()
+                .unwrap()
+                .key_for(did.as_str(), &proof.verification_method, skillspass::core::did::Relationship::AssertionMethod)
+                .unwrap();
+            verify(&signed, &proof, &key, chrono::Utc::now(), &contexts).unwrap_or_else(|e| panic!("{name}: {e}"));
+            checked += 1;
+            if proof.options.contains_key("previousProof") {
+                let mut cut = signed.clone();
+                cut.insert("proof".into(), Value::Array(vec![serde_json::to_value(&proof.options).unwrap()]));
+                assert!(verify(&cut, &proof, &key, chrono::Utc::now(), &contexts).is_err(), "{name}: missing link");
+            }
+        }
+    }
+    assert!(checked >= 10, "{checked} proofs checked");
 }

@@ -212,17 +212,15 @@ async fn post_json(url: &str, body: &serde_json::Value, bearer: Option<&str>) ->
 /// bytes) from which the embedded credential is taken (`core::baking`); the image itself proves nothing, so what
 /// comes out is verified like any other credential.
 fn read_credential(path: &std::path::Path, limit: usize) -> Result<String, CliError> {
-    use crate::core::baking::{self, Embedded, MAX_IMAGE_BYTES};
+    use crate::core::baking::{self, MAX_IMAGE_BYTES};
     let bytes = read_bytes(path, limit.max(MAX_IMAGE_BYTES))?;
     if baking::image_format(&bytes).is_some() {
         let baked = baking::extract(&bytes).map_err(|e| CliError::input(format!("{e} ({})", path.display())))?;
-        return match baked.content {
-            Embedded::Jws(text) | Embedded::Json(text) => Ok(text),
-            Embedded::HostedUrl(url) => Err(CliError::input(format!(
-                "{} is a hosted Open Badges 2.0 badge ({url}); hosted assertions are not verified yet",
-                path.display()
-            ))),
-        };
+        return baked
+            .content
+            .credential_text()
+            .map(str::to_owned)
+            .map_err(|e| CliError::input(format!("{} is {e}", path.display())));
     }
     if bytes.len() > limit {
         return Err(CliError::input(format!("{} is larger than {limit} bytes", path.display())));

@@ -18,7 +18,7 @@ use crate::net::Fetcher;
 use crate::system::SystemClock;
 use crate::verifier::{Policy, Verifier};
 use crate::wallet::passport::{Filter, skills_overview, within_validity};
-use crate::wallet::{ImportOutcome, Passphrase, Receipt, StoredCredential, Wallet, WalletError};
+use crate::wallet::{Consent, ImportOutcome, Passphrase, Receipt, StoredCredential, Wallet, WalletError};
 
 /// The holder name of the local wallet.
 const LOCAL_HOLDER: &str = "local";
@@ -44,6 +44,10 @@ enum WalletCommand {
     Import {
         /// The credential file, or `-`.
         input: PathBuf,
+        /// The badge names you by another identifier (an email, another DID): keep it anyway, marked as not bound to
+        /// this wallet's key (verifiers will see that too).
+        #[arg(long)]
+        other_subject: bool,
         /// Accept a credential that names no subject (a bearer credential).
         #[arg(long)]
         bearer: bool,
@@ -178,8 +182,9 @@ pub fn run(args: &WalletArgs) -> Result<u8, CliError> {
 
 fn dispatch(wallet: &Wallet, command: &WalletCommand, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
     match command {
-        WalletCommand::Import { input, bearer, offline, allow_loopback_http } => {
-            let options = ImportOptions { bearer: *bearer, offline: *offline, loopback: *allow_loopback_http, json };
+        WalletCommand::Import { input, other_subject, bearer, offline, allow_loopback_http } => {
+            let consent = Consent { bearer: *bearer, other_subject: *other_subject };
+            let options = ImportOptions { consent, offline: *offline, loopback: *allow_loopback_http, json };
             import(wallet, input, &options)
         }
         WalletCommand::List { skill, issuer, kind, since, until } => {
@@ -290,7 +295,7 @@ fn new_passphrase(variable: &str, prompt: &str) -> Result<Passphrase, CliError> 
 /// How `wallet import` runs.
 #[expect(clippy::struct_excessive_bools, reason = "independent command-line switches")]
 struct ImportOptions {
-    bearer: bool,
+    consent: Consent,
     offline: bool,
     loopback: bool,
     json: bool,
@@ -305,7 +310,7 @@ fn import(wallet: &Wallet, input: &Path, options: &ImportOptions) -> Result<u8, 
     };
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
     let mut refused = 0;
-    let receipt = Receipt { bearer_consent: options.bearer, expected_type: None };
+    let receipt = Receipt { consent: options.consent, expected_type: None };
     let mut one = |token: &str| -> Result<(), CliError> {
         match runtime.block_on(wallet.receive(&verifier, token, receipt, SystemClock.now())) {
             Ok(outcome) => print_import(&outcome, options.json),
@@ -354,7 +359,12 @@ fn print_list(found: &[StoredCredential], json: bool, now: DateTime<Utc>) -> Res
         let state = if within_validity(credential, now) { "valid" } else { "outside validity" };
         let name = credential.name.as_deref().unwrap_or("(unnamed)");
         let issuer = credential.issuer_name.as_deref().unwrap_or(&credential.issuer);
-        outln!("{}  {name}  from {issuer}  [{state}, {} skills]", credential.id, credential.skills.len());
+        outln!(
+            "{}  {name}  from {issuer}  [{state}, {} skills, {}]",
+            credential.id,
+            credential.skills.len(),
+            credential.format
+        );
     }
     eprintln!("{} credential(s)", found.len());
     Ok(EXIT_OK)
@@ -392,6 +402,7 @@ fn show(credential: &StoredCredential, json: bool) -> Result<u8, CliError> {
         outln!("  name     {}", credential.name.as_deref().unwrap_or("-"));
         outln!("  issuer   {} ({})", credential.issuer, credential.issuer_name.as_deref().unwrap_or("-"));
         outln!("  types    {}", credential.types.join(", "));
+        outln!("  format   {} ({})", credential.format, credential.proof);
         outln!(
             "  valid    {} .. {}",
             credential.valid_from.as_deref().unwrap_or("-"),
@@ -402,6 +413,12 @@ fn show(credential: &StoredCredential, json: bool) -> Result<u8, CliError> {
         }
         for item in crate::wallet::selective::disclosable(&credential.token) {
             outln!("  can disclose  {item}");
+        }
+        if !credential.format.is_selectively_disclosable() {
+            outln!("  presenting    shows the whole credential (this format cannot disclose parts of it)");
+        }
+        for warning in &credential.warnings {
+            outln!("  warning  {warning}");
         }
         outln!("  token    {}", credential.token);
     }

@@ -165,23 +165,23 @@ impl Contexts {
         }
         let text = serde_json::to_string(document).map_err(|e| JsonLdError::Invalid(e.to_string()))?;
         let documents = Arc::clone(&self.documents);
-        let options = JsonLdOptions::new().with_expansion_policy(Policy::Strict).with_document_loader_closure(
-            move || {
+        let options =
+            JsonLdOptions::new().with_expansion_policy(Policy::Strict).with_document_loader_closure(move || {
                 let documents = Arc::clone(&documents);
                 ClosureLoader::new(move |url: sophia_iri::Iri<String>| -> BoxFuture<'static, Result<String, String>> {
                     let found = documents.get(url.as_str()).map(|text| text.to_string());
                     let url = url.as_str().to_owned();
                     async move { found.ok_or_else(|| format!("unknown context {url}")) }.boxed()
                 })
-            },
-        );
+            });
         // The processor is async only to let loaders do I/O; ours does none, so the future completes on this thread
         // (inside the server's runtime too, where sophia's own blocking `parse_str` would start a second one).
         let parser = JsonLdParser::new_with_options(options);
         let dataset: LightDataset = futures_executor::block_on(parser.async_parse_str(&text))
             .collect_quads()
             .map_err(|e| classify(&e.to_string()))?;
-        let canonical = rdf_canon::canonicalize(&to_oxrdf(&dataset)?).map_err(|e| JsonLdError::Invalid(e.to_string()))?;
+        let canonical =
+            rdf_canon::canonicalize(&to_oxrdf(&dataset)?).map_err(|e| JsonLdError::Invalid(e.to_string()))?;
         // With no base IRI a relative IRI must be dropped, and dropped data is an error (Data Integrity 4.4); the
         // processor resolves it against a placeholder base instead, which we refuse here.
         if canonical.contains(PLACEHOLDER_BASE) {
@@ -283,7 +283,8 @@ mod tests {
     #[test]
     fn unknown_contexts_and_undefined_terms_are_refused() {
         let contexts = Contexts::embedded();
-        let unknown = vc(serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", "https://evil.example/ctx"]}));
+        let unknown =
+            vc(serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", "https://evil.example/ctx"]}));
         assert_eq!(
             contexts.canonical_nquads(&unknown),
             Err(JsonLdError::UnknownContext("https://evil.example/ctx".into()))

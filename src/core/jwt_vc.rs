@@ -87,9 +87,10 @@ fn run(
     };
     let record = &mut checked.record;
     record.pass("parse", Some(if claims.get("vc").is_some() { "VC 1.1 in a vc claim" } else { "VC 2.0" }.into()));
-    let alg = ALGORITHMS.iter().find(|a| **a == jws.alg()).ok_or_else(|| {
-        VerifyError::Algorithm(JoseError::AlgNotAllowed(jws.alg().to_owned()))
-    })?;
+    let alg = ALGORITHMS
+        .iter()
+        .find(|a| **a == jws.alg())
+        .ok_or_else(|| VerifyError::Algorithm(JoseError::AlgNotAllowed(jws.alg().to_owned())))?;
     record.pass("alg", Some((*alg).to_owned()));
     if jws.header().contains_key("cty") {
         return Err(VerifyError::Typ(JoseError::UnexpectedCty { found: "cty".into() }));
@@ -187,7 +188,9 @@ fn public_key(jwk: &Value) -> Result<PublicKey, VerifyError> {
         return Err(VerifyError::Parse(JoseError::PrivateKeyInHeader.to_string()));
     }
     match jwk.get("kty").and_then(Value::as_str) {
-        Some("OKP") => VerifyingKey::from_jwk(jwk).map(PublicKey::Ed25519).map_err(|e| VerifyError::IssuerKey(e.to_string())),
+        Some("OKP") => {
+            VerifyingKey::from_jwk(jwk).map(PublicKey::Ed25519).map_err(|e| VerifyError::IssuerKey(e.to_string()))
+        }
         Some("RSA" | "EC") => {
             let mut public: Map<String, Value> = jwk.as_object().cloned().unwrap_or_default();
             public.retain(|k, _| matches!(k.as_str(), "kty" | "n" | "e" | "crv" | "x" | "y"));
@@ -303,7 +306,8 @@ fn same_instant(
             Err(VerifyError::Claims(format!("the credential has {member} but the JWT has no exp")))
         }
         (Some(at), Some((member, text))) => {
-            let date = parse_date(text).ok_or_else(|| VerifyError::Claims(format!("{member} {text:?} is not a date")))?;
+            let date =
+                parse_date(text).ok_or_else(|| VerifyError::Claims(format!("{member} {text:?} is not a date")))?;
             if date.timestamp() == at.timestamp() {
                 Ok(())
             } else {

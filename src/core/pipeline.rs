@@ -95,6 +95,33 @@ impl<'a> Parsed<'a> {
     }
 }
 
+/// How a credential is secured, for people: the proof types and cryptosuites of a Data Integrity credential
+/// (`DataIntegrityProof eddsa-rdfc-2022`), or the JWS algorithm of a JWT or SD-JWT (`JWS RS256`, `SD-JWT EdDSA`).
+#[must_use]
+pub fn proof_type(token: &str) -> String {
+    let token = token.trim();
+    if Format::of_credential(token) == Format::DataIntegrity {
+        let proofs = super::encoding::parse_json(token.as_bytes())
+            .ok()
+            .and_then(|document| document.as_object().and_then(|d| super::data_integrity::proofs(d).ok()))
+            .unwrap_or_default();
+        let names: Vec<String> = proofs
+            .into_iter()
+            .flatten()
+            .map(|p| match p.suite {
+                super::data_integrity::Cryptosuite::Ed25519Signature2020 => p.suite.name().to_owned(),
+                suite => format!("{} {}", super::data_integrity::DATA_INTEGRITY_PROOF, suite.name()),
+            })
+            .collect();
+        return if names.is_empty() { "Data Integrity".into() } else { names.join(", ") };
+    }
+    let kind = if Format::of_credential(token) == Format::SdJwtVc { "SD-JWT" } else { "JWS" };
+    match Parsed::parse(token) {
+        Ok(parsed) => format!("{kind} {}", parsed.jws.alg()),
+        Err(_) => kind.to_owned(),
+    }
+}
+
 /// Runs the offline checks of whatever format `token` is in.
 #[must_use]
 pub fn check(

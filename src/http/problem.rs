@@ -79,6 +79,7 @@ problems! {
     UnsupportedMediaType => "unsupported-media-type", "Unsupported media type", 415;
     CredentialNotAccepted => "credential-not-accepted", "The wallet did not accept the credential", 422;
     InvalidCredential => "invalid-credential", "The credential is not valid", 422;
+    InvalidBadgeImage => "invalid-badge-image", "The image carries no readable credential", 422;
     WrongIssuer => "wrong-issuer", "The credential names another issuer", 422;
     ExchangeRefused => "exchange-refused", "The issuer or verifier refused, or broke the protocol", 422;
     InvalidExport => "invalid-export", "The export file cannot be restored", 422;

@@ -19,7 +19,7 @@ use crate::core::encoding::{b64url, b64url_decode};
 use crate::core::format::Format;
 use crate::core::secret::SecretString;
 use crate::wallet::passport::{Filter, skills_overview};
-use crate::wallet::{ImportOutcome, Passphrase, Receipt, Wallet};
+use crate::wallet::{Consent, ImportOutcome, Passphrase, Receipt, Wallet};
 
 type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 
@@ -154,13 +154,42 @@ pub async fn list(Session(wallet): Session, Query(query): Query<ListQuery>) -> R
 
 /// `POST /wallet/credentials`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct ImportRequest {
-    /// The compact `vc+jwt` or `dc+sd-jwt`, or an `EnvelopedVerifiableCredential` with its `data:` URL.
+    /// The compact `vc+jwt`, `dc+sd-jwt` or Open Badges JWT, an `EnvelopedVerifiableCredential` with its `data:`
+    /// URL, or a Data Integrity credential (a JSON object with `proof`). Absent when `image` is given.
     #[schema(value_type = Object)]
+    #[serde(default)]
     credential: Value,
+    /// A baked badge instead: a PNG or SVG as a `data:image/png;base64,…` or `data:image/svg+xml;base64,…` URL (or
+    /// plain base64).
+    #[serde(default)]
+    image: Option<String>,
     /// The holder consents to keep a credential that names no subject.
     #[serde(default)]
     bearer: bool,
+    /// The badge names the holder by another identifier: keep it, marked as not bound to this wallet's keys.
+    #[serde(default)]
+    other_subject: bool,
+}
+
+/// The credential a request carries, as the text the verifier reads.
+fn requested_credential(request: &ImportRequest) -> Result<String, HttpProblem> {
+    if let Some(image) = &request.image {
+        let encoded = image.split_once(";base64,").map_or(image.as_str(), |(_, data)| data);
+        let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded.trim())
+            .map_err(|_| HttpProblem::InvalidBadgeImage(Some("image is not base64 (or a base64 data: URL)".into())))?;
+        let baked =
+            crate::core::baking::extract(&bytes).map_err(|e| HttpProblem::InvalidBadgeImage(Some(e.to_string())))?;
+        return baked.content.credential_text().map(str::to_owned).map_err(|e| HttpProblem::InvalidBadgeImage(Some(e)));
+    }
+    if request.credential.get("proof").is_some() {
+        return Ok(request.credential.to_string());
+    }
+    Ok(super::compact(&request.credential, Format::VcJwt)
+        .or_else(|| super::compact(&request.credential, Format::SdJwtVc))
+        .unwrap_or_default()
+        .to_owned())
 }
 
 /// Imports a credential: verified first, stored only when it verifies and names this wallet's holder.
@@ -170,18 +199,17 @@ pub struct ImportRequest {
 #[utoipa::path(post, path = "/wallet/credentials", tag = "Hosted wallet", request_body = ImportRequest, security(("session" = [])),
     responses((status = 201, description = "imported", content_type = "application/json"),
         (status = 200, description = "already stored", content_type = "application/json"),
-        (status = 422, description = "credential-not-accepted: it did not verify, names another holder, or is a bearer credential without consent")))]
+        (status = 422, description = "credential-not-accepted: it did not verify, names another holder, or is a bearer credential without consent; invalid-badge-image: the image carries no readable credential")))]
 pub async fn import(
     State(state): State<AppState>,
     Session(wallet): Session,
     body: JsonBody<ImportRequest>,
 ) -> Result<Response, HttpProblem> {
     let Json(request) = body?;
-    let token = super::compact(&request.credential, Format::VcJwt)
-        .or_else(|| super::compact(&request.credential, Format::SdJwtVc))
-        .unwrap_or_default();
-    let receipt = Receipt { bearer_consent: request.bearer, expected_type: None };
-    let outcome = wallet.receive(&state.wallet()?.verifier, token, receipt, state.now()).await?;
+    let token = requested_credential(&request)?;
+    let consent = Consent { bearer: request.bearer, other_subject: request.other_subject };
+    let receipt = Receipt { consent, expected_type: None };
+    let outcome = wallet.receive(&state.wallet()?.verifier, &token, receipt, state.now()).await?;
     Ok(match outcome {
         ImportOutcome::Stored(stored) => {
             (StatusCode::CREATED, Json(json!({"status": "imported", "credential": stored}))).into_response()

@@ -24,8 +24,8 @@ use serde_json::Value;
 use crate::core::credential::claims::{Credential, StatusReference};
 use crate::core::credential::schema::{SchemaLoadError, Schemas};
 use crate::core::data_integrity::LinkedData;
-use crate::core::jsonld::JsonLdError;
 use crate::core::did::{Did, DidDocument, DidError, DidMethod, Relationship};
+use crate::core::jsonld::JsonLdError;
 use crate::core::keys::VerifyingKey;
 use crate::core::pipeline::{self, Parsed};
 pub use crate::core::sd_jwt_vc::KeyBindingPolicy;
@@ -163,7 +163,11 @@ impl Verifier {
         let references = KeyReferences::of(token, parsed.as_ref().ok());
         let keys = match &parsed {
             Ok(parsed) => self.online_keys(parsed, references.did_web.as_deref(), fetcher).await,
-            Err(_) => match references.did_web.as_deref().and_then(|kid| Some((kid, Did::parse(kid.split('#').next()?).ok()?))) {
+            Err(_) => match references
+                .did_web
+                .as_deref()
+                .and_then(|kid| Some((kid, Did::parse(kid.split('#').next()?).ok()?)))
+            {
                 Some((kid, did)) => {
                     let web = Some(self.resolve_web(&did, fetcher, Some(kid)).await);
                     WebKeys { base: &self.keys, web, metadata: None }

@@ -80,7 +80,9 @@ impl Policy {
         // only itself: the issuer's entry does not apply, the key's own DID may.
         let unbound = unbound_key.as_ref();
         let entry = match unbound {
-            Some(key) => key.kid.starts_with("did:").then(|| list.find(key.kid.split('#').next().unwrap_or_default())).flatten(),
+            Some(key) => {
+                key.kid.starts_with("did:").then(|| list.find(key.kid.split('#').next().unwrap_or_default())).flatten()
+            }
             None => list.find(issuer),
         };
         let outcome = TrustOutcome {

@@ -77,7 +77,10 @@ pub enum WalletError {
     #[error("the credential did not verify, nothing was stored: {0}")]
     NotVerified(String),
     /// The credential's subject is not one of this wallet's keys.
-    #[error("the credential's subject {subject} is not one of this wallet's keys; nothing was stored")]
+    #[error(
+        "the credential's subject {subject} is not one of this wallet's keys; nothing was stored (if the badge names \
+         you by another identifier, import it with --other-subject)"
+    )]
     ForeignSubject {
         /// The subject.
         subject: String,
@@ -138,10 +141,20 @@ impl From<SealError> for WalletError {
 /// What the holder expects of a credential being received.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Receipt<'a> {
-    /// The holder consents to a credential that names no subject (a bearer credential).
-    pub bearer_consent: bool,
+    /// What the holder consents to keep beyond credentials issued to this wallet's keys.
+    pub consent: Consent,
     /// The type (`vct` or VC type) an offer announced; anything else is refused.
     pub expected_type: Option<&'a str>,
+}
+
+/// What the holder consents to keep besides credentials issued to one of this wallet's keys.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Consent {
+    /// A credential that names no subject (a bearer credential).
+    pub bearer: bool,
+    /// A badge that names the holder by another identifier (an email, another DID, an id on another platform):
+    /// it is kept, and marked as not bound to this wallet's keys, which a verifier will also see.
+    pub other_subject: bool,
 }
 
 /// What an import did.
@@ -383,40 +396,47 @@ impl Wallet {
                 )));
             }
         }
-        let outcome = self.import(&verified, receipt.bearer_consent, now)?;
+        let outcome = self.import(&verified, receipt.consent, now)?;
         self.flush()?;
         Ok(outcome)
     }
 
-    /// Stores a verified credential, only when its subject is one of this wallet's keys (or, for a bearer
-    /// credential, with `bearer_consent`). Keeps the exact token.
+    /// Stores a verified credential, only when its subject is one of this wallet's keys (or with the holder's
+    /// [`Consent`] for a bearer credential or a badge naming them otherwise). Keeps the exact token.
     ///
     /// # Errors
     /// [`WalletError::ForeignSubject`], [`WalletError::BearerWithoutConsent`], storage failures.
     pub fn import(
         &self,
         verified: &Verified<Credential>,
-        bearer_consent: bool,
+        consent: Consent,
         now: DateTime<Utc>,
     ) -> Result<ImportOutcome, WalletError> {
         let token = verified.token();
-        self.check_subject(verified.value().subject.as_deref(), bearer_consent)?;
+        let bound = self.check_subject(verified.value().subject.as_deref(), consent)?;
         let key = sealed::index_key(&self.data_key, "credential", token.as_bytes());
         if let Some(existing) = self.get::<StoredCredential>(&self.trees.credentials, &key)? {
             return Ok(ImportOutcome::AlreadyStored(existing.id));
         }
-        let stored = summarize(verified, now);
+        let mut stored = summarize(verified, now);
+        if let (false, Some(subject)) = (bound, verified.value().subject.as_deref()) {
+            stored.warnings.push(format!(
+                "it names its holder as {subject}, not as a key of this wallet: verifiers will see it is not bound to you"
+            ));
+        }
         self.put(&self.trees.tokens, &key, &TokenRecord { v: 1, token: token.to_owned() })?;
         self.put(&self.trees.credentials, &key, &stored)?;
         self.trees.ids.insert(self.id_key(&stored.id), key)?;
         Ok(ImportOutcome::Stored(Box::new(StoredCredential { token: token.to_owned(), ..stored })))
     }
 
-    fn check_subject(&self, subject: Option<&str>, bearer_consent: bool) -> Result<(), WalletError> {
+    /// Whether the subject is one of this wallet's keys; an error when it is not and the holder did not consent.
+    fn check_subject(&self, subject: Option<&str>, consent: Consent) -> Result<bool, WalletError> {
         match subject {
-            None if bearer_consent => Ok(()),
+            None if consent.bearer => Ok(false),
             None => Err(WalletError::BearerWithoutConsent),
-            Some(subject) if self.keys()?.iter().any(|k| k.did == subject) => Ok(()),
+            Some(subject) if self.keys()?.iter().any(|k| k.did == subject) => Ok(true),
+            Some(_) if consent.other_subject => Ok(false),
             Some(subject) => Err(WalletError::ForeignSubject { subject: subject.to_owned() }),
         }
     }
@@ -532,6 +552,7 @@ fn summarize(verified: &Verified<Credential>, now: DateTime<Utc>) -> StoredCrede
             .clone()
             .unwrap_or_else(|| format!("urn:skillspass:{}", &b64url(Sha256::digest(verified.token()))[..22])),
         format: verified.format(),
+        proof: crate::core::pipeline::proof_type(verified.token()),
         token: String::new(),
         imported_at: rfc3339(now),
         issuer: credential.issuer.id.clone(),

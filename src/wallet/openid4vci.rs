@@ -184,7 +184,7 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         expected_vct: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Accepted, WalletError> {
-        let receipt = Receipt { bearer_consent: false, expected_type: expected_vct };
+        let receipt = Receipt { consent: super::Consent::default(), expected_type: expected_vct };
         Ok(match self.wallet.receive(self.verifier, credential, receipt, now).await? {
             ImportOutcome::Stored(stored) => Accepted { stored: *stored, already_stored: false },
             ImportOutcome::AlreadyStored(id) => {

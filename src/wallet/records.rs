@@ -44,8 +44,12 @@ pub struct StoredCredential {
     pub v: u32,
     /// The credential's id (or the wallet's own id for credentials without one).
     pub id: String,
-    /// `vc+jwt` or `dc+sd-jwt`.
+    /// The format it came in (`vc+jwt`, `dc+sd-jwt`, `ldp_vc`, `jwt_vc_json`).
     pub format: Format,
+    /// How it is secured (`JWS EdDSA`, `DataIntegrityProof eddsa-rdfc-2022`, …); empty in records stored before it
+    /// was kept.
+    #[serde(default)]
+    pub proof: String,
     /// The exact compact serialization received.
     pub token: String,
     /// When it entered the wallet.

@@ -74,23 +74,3 @@ fn hostile_badge_images_are_refused_with_a_clear_error_issue_12() {
         assert!(stderr(&out).contains(message) && stderr(&out).contains(name), "{name}: {}", stderr(&out));
     }
 }
-
-#[test]
-fn another_platforms_baked_jwt_badge_is_read_and_reported_issue_12() {
-    let Some(vectors) = std::env::var_os("SKILLSPASS_VECTORS")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"), Into::into)
-        .join("openbadges-3.0")
-        .canonicalize()
-        .ok()
-    else {
-        assert!(std::env::var("CI").is_err(), "vectors missing in CI");
-        eprintln!("SKIPPED: ../shared/vectors/openbadges-3.0 is absent");
-        return;
-    };
-    // The 1EdTech fixture is an OB 3.0 JWT-profile credential (RS256, key in a jwk header); until that profile is
-    // verified (issue 12), the report must name the algorithm, not fail to read the image.
-    let out = run(&["verify", vectors.join("simple-jwt.png").to_str().unwrap(), "--offline", "--json"]);
-    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let failed: Vec<&Value> = report["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "failed").collect();
-    assert_eq!(failed.first().map(|c| c["check"].clone()), Some(Value::from("alg")), "{report:#}");
-}

@@ -5,5 +5,6 @@ mod badges;
 mod hardening;
 mod helpers;
 mod issue_verify;
+mod open_badges;
 mod rejections;
 mod wallet;

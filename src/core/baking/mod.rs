@@ -64,6 +64,21 @@ pub enum Embedded {
     HostedUrl(String),
 }
 
+impl Embedded {
+    /// The credential as text to verify; a hosted OB 2.0 badge has none (its URL must be fetched).
+    ///
+    /// # Errors
+    /// Why there is no credential to verify in the image itself.
+    pub fn credential_text(&self) -> Result<&str, String> {
+        match self {
+            Self::Jws(text) | Self::Json(text) => Ok(text),
+            Self::HostedUrl(url) => {
+                Err(format!("a hosted Open Badges 2.0 badge ({url}): hosted assertions are not verified yet"))
+            }
+        }
+    }
+}
+
 /// A credential found in a badge image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BakedCredential {

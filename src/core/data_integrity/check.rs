@@ -76,7 +76,8 @@ fn prove(
         return skip_from(record, "context", "alg failed");
     }
     let suites: Vec<&str> = known.iter().filter_map(|p| p.as_ref().ok()).map(|p| p.suite.name()).collect();
-    let skipped = if unknown.is_empty() { String::new() } else { format!(" ({} unknown proof skipped)", unknown.len()) };
+    let skipped =
+        if unknown.is_empty() { String::new() } else { format!(" ({} unknown proof skipped)", unknown.len()) };
     record.pass("alg", Some(format!("{}{skipped}", suites.join(", "))));
     if let Err(why) = check_contexts(document, contexts) {
         fail(record, "context", &VerifyError::Claims(why));
@@ -125,12 +126,18 @@ fn verify_any(
         match verify(document, &proof, &method.key, ctx.now, contexts) {
             Ok(()) => {
                 let binding = if method.bound { "" } else { "; the key is not bound to the issuer" };
-                record.pass("signature", Some(format!("{} proof by {}{binding}", proof.suite.name(), proof.verification_method)));
+                record.pass(
+                    "signature",
+                    Some(format!("{} proof by {}{binding}", proof.suite.name(), proof.verification_method)),
+                );
                 if !method.bound {
                     record.warn(Problem::new(
                         "issuer-key-unbound",
                         "Key not bound to the issuer",
-                        Some(format!("{} is not controlled by the issuer {issuer}; trust decides", proof.verification_method)),
+                        Some(format!(
+                            "{} is not controlled by the issuer {issuer}; trust decides",
+                            proof.verification_method
+                        )),
                     ));
                 }
                 return Some(IssuerKey {

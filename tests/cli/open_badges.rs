@@ -1,0 +1,200 @@
+//! Other platforms' badges (issue 12): the 1EdTech validator's Open Badges 3.0 fixtures in
+//! `../shared/vectors/openbadges-3.0` run through `skillspass verify` as a user would run them, offline, with
+//! the issuers' key documents given as files (their https URLs are example domains). Every credential the 1EdTech
+//! validator accepts verifies, in every form (JSON-LD with Data Integrity proofs, the JWT profile, baked PNG and
+//! SVG); every broken one is refused, and the report's failing check names why (a fixture altered after signing
+//! also fails its signature, and the report says what else is wrong with it). The table this test prints is the
+//! one in `docs/interop.md`.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Setup, code, run, stdout};
+
+/// The keys of the fixtures' issuers: the multibase keys their verification methods name (facts from the
+/// fixtures), published here in key documents as each issuer would publish them.
+const EXAMPLE_COM: &str = "https://example.com/issuers/876543";
+const EDTECH: &str = "https://1edtech.edu/issuers/565049";
+const EXAMPLE_EDU: &str = "https://example.edu/issuers/565049";
+const STATE_GOV: &str = "https://state.gov/issuers/565049";
+const WELLSPRING: &str =
+    "did:web:dc.1edtech.org:wellspring2022:wellspring-portal:org:da1e96e9-afcc-4eed-b9a2-2ddf7353214c";
+const KEY_A: &str = "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi";
+const KEY_B: &str = "z6MknNHHrBzPytzu6CUBP9Lg7fg4KSBjzimc2Frh693YbMiv";
+const KEY_C: &str = "z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x";
+const KEY_D: &str = "z6Mknyb2Gb4NxzW3xSr9ChTtdQZ1zs77piQ3r9SaJ9vMzmrs";
+const KEY_E: &str = "z6MkoMGF38Ck9xkdqrbZt4h9eHb1qc3GhAAkoSWa4Vy3SHRN";
+const KEY_F: &str = "z6MkmQ49FhpMN7V11B7Qzc6WC6Q3ymVW4xmHUsHBR2MWMMo1";
+
+fn key_document(controller: &str, keys: &[(&str, &str)]) -> Value {
+    let methods: Vec<Value> = keys
+        .iter()
+        .map(|(fragment, key)| {
+            json!({"id": format!("{controller}#{fragment}"), "type": "Multikey", "controller": controller,
+                "publicKeyMultibase": key})
+        })
+        .collect();
+    let assertion: Vec<String> = keys.iter().map(|(fragment, _)| format!("{controller}#{fragment}")).collect();
+    json!({"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"], "id": controller,
+        "verificationMethod": methods, "assertionMethod": assertion})
+}
+
+fn key_documents(setup: &Setup) -> Vec<PathBuf> {
+    let documents = [
+        key_document(EXAMPLE_COM, &[(KEY_A, KEY_A), (KEY_B, KEY_B), (KEY_C, KEY_C)]),
+        key_document(EDTECH, &[(KEY_A, KEY_A), (KEY_D, KEY_D)]),
+        key_document(EXAMPLE_EDU, &[(KEY_A, KEY_A)]),
+        key_document(STATE_GOV, &[(KEY_E, KEY_E), (KEY_F, KEY_F)]),
+        key_document(WELLSPRING, &[(KEY_A, KEY_A)]),
+    ];
+    documents
+        .iter()
+        .enumerate()
+        .map(|(i, document)| {
+            let path = setup.path(&format!("issuer-{i}.json"));
+            std::fs::write(&path, document.to_string()).unwrap();
+            path
+        })
+        .collect()
+}
+
+/// Each fixture, whether the 1EdTech validator accepts it, and the check that refuses it here.
+const FIXTURES: [(&str, Option<&str>); 40] = [
+    ("simple.json", None),
+    ("simple.1ob", None),
+    ("simple_v1.json", None),
+    ("simple-did-key-method.json", None),
+    ("simple-did-web-method.json", None),
+    ("simple-multiple-proofs.json", None),
+    ("simple-context-alias.json", None),
+    ("simple-context-version.json", None),
+    ("simple-eddsa-2022.json", None),
+    ("complete.json", None),
+    ("endorsement-valid.json", None),
+    ("simple-json.png", None),
+    ("simple-json.svg", None),
+    ("simple-jwt.png", None),
+    ("simple-jwt.svg", None),
+    ("simple-jwt_v1.png", None),
+    ("simple-jwt_v1.svg", None),
+    ("simple-err-context.json", Some("context")),
+    ("simple-err-credential-subject-achievement-result-description-type.json", Some("claims")),
+    ("simple-err-credential-subject-identifier-type.json", Some("claims")),
+    ("simple-err-credential-subject-profile-type.json", Some("claims")),
+    ("simple-err-credential-subject-result-type.json", Some("claims")),
+    ("simple-err-credential-subject-type.json", Some("claims")),
+    ("simple-err-evidence-type.json", Some("claims")),
+    ("simple-err-expired.json", Some("validity")),
+    ("simple-err-issued.json", Some("validity")),
+    ("simple-err-issuer-otheridentifier-type.json", Some("claims")),
+    ("simple-err-issuer-parentorg-type.json", Some("claims")),
+    ("simple-err-issuer-type.json", Some("claims")),
+    ("simple-err-issuer.json", Some("claims")),
+    ("simple-err-proof-method-no-scheme.json", Some("issuer-key")),
+    ("simple-err-proof-method-unknown-did-method.json", Some("issuer-key")),
+    ("simple-err-proof-method-unknown-scheme.json", Some("issuer-key")),
+    ("simple-err-proof-method.json", Some("issuer-key")),
+    ("simple-err-proof-value.json", Some("signature")),
+    ("simple-err-type.json", Some("claims")),
+    ("simple-noproof.json", Some("parse")),
+    ("complete_v1.json", Some("validity")),
+    ("simple.jwt", Some("issuer-key")),
+    ("velocity.jwt", Some("issuer-key")),
+];
+
+fn fixtures() -> Option<PathBuf> {
+    let base = std::env::var_os("SKILLSPASS_VECTORS")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"), Into::into);
+    let dir = base.join("openbadges-3.0");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(std::env::var("CI").is_err(), "vectors missing in CI");
+    eprintln!("SKIPPED: {} is absent", dir.display());
+    None
+}
+
+fn verify(file: &Path, documents: &[PathBuf]) -> Value {
+    let mut args = vec!["verify".to_owned(), file.to_string_lossy().into_owned(), "--offline".into(), "--json".into()];
+    for document in documents {
+        args.extend(["--did-document".to_owned(), document.to_string_lossy().into_owned()]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&args);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|_| panic!("{}: {out:?}", file.display()));
+    let expected_code = if report["verified"] == true { 0 } else { 1 };
+    assert_eq!(code(&out), expected_code, "{}", file.display());
+    report
+}
+
+fn failed_checks(report: &Value) -> Vec<String> {
+    let checks = report["checks"].as_array().unwrap();
+    checks.iter().filter(|c| c["status"] == "failed").map(|c| c["check"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn the_1edtech_validator_fixtures_verify_or_are_refused_for_their_reason_issue_12() {
+    let Some(dir) = fixtures() else { return };
+    let setup = Setup::new();
+    let documents = key_documents(&setup);
+    let mut table = vec!["| fixture | 1EdTech validator | skillspass | format | failing checks |".to_owned()];
+    table.push("| --- | --- | --- | --- | --- |".into());
+    for (name, refused_by) in FIXTURES {
+        let report = verify(&dir.join(name), &documents);
+        let failed = failed_checks(&report);
+        let verified = report["verified"] == true;
+        match refused_by {
+            None => assert!(verified, "{name} must verify: {report:#}"),
+            Some(check) => {
+                assert!(!verified, "{name} must be refused");
+                assert!(failed.iter().any(|f| f == check), "{name}: {check} must fail, failed: {failed:?}");
+                if check != "parse" {
+                    assert!(!failed.contains(&"parse".to_owned()), "{name}: not a parse error");
+                }
+            }
+        }
+        table.push(format!(
+            "| `{name}` | {} | {} | {} | {} |",
+            if refused_by.is_some() { "invalid" } else { "valid" },
+            if verified { "verified" } else { "refused" },
+            report["format"].as_str().unwrap_or_default(),
+            if failed.is_empty() { "-".to_owned() } else { failed.join(", ") },
+        ));
+    }
+    println!("{}", table.join("\n"));
+}
+
+#[test]
+fn foreign_badges_are_refused_for_named_reasons_issue_12() {
+    let Some(dir) = fixtures() else { return };
+    let setup = Setup::new();
+    let documents = key_documents(&setup);
+    let simple: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("simple.json")).unwrap()).unwrap();
+    let write = |name: &str, value: &Value| {
+        let path = setup.path(name);
+        std::fs::write(&path, serde_json::to_string_pretty(value).unwrap()).unwrap();
+        path
+    };
+    // A property moved to another place in the document is the same credential: still valid.
+    let reordered: serde_json::Map<String, Value> =
+        simple.as_object().unwrap().iter().rev().map(|(k, v)| (k.clone(), v.clone())).collect();
+    assert_eq!(verify(&write("reordered.json", &Value::Object(reordered)), &documents)["verified"], true);
+    // One claim changed after signing.
+    let mut changed = simple.clone();
+    changed["name"] = json!("Teamwork Badge (forged)");
+    assert_eq!(failed_checks(&verify(&write("changed.json", &changed), &documents)), ["signature"]);
+    // A context we do not hold is refused by name, never fetched.
+    let mut unknown = simple.clone();
+    unknown["@context"].as_array_mut().unwrap().push(json!("https://evil.example/context.json"));
+    let report = verify(&write("unknown-context.json", &unknown), &documents);
+    assert_eq!(failed_checks(&report), ["context"]);
+    assert!(report["errors"][0]["detail"].as_str().unwrap().contains("https://evil.example/context.json"));
+    // A verification method whose controller is another party than the issuer.
+    let mut stranger = simple.clone();
+    stranger["issuer"]["id"] = json!(STATE_GOV);
+    stranger["proof"][0]["verificationMethod"] = json!(format!("{EXAMPLE_COM}#{KEY_A}"));
+    let report = verify(&write("controller.json", &stranger), &documents);
+    assert_eq!(failed_checks(&report), ["issuer-key"], "{report:#}");
+    assert!(report["errors"][0]["detail"].as_str().unwrap().contains("not the issuer"), "{report:#}");
+}
