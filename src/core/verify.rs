@@ -353,6 +353,11 @@ impl<T> Verification<T> {
         self.record.fail(check, problem);
     }
 
+    /// Adds a warning found after the conclusion (a badge whose subject cannot be bound to the presenter).
+    pub fn warn(&mut self, problem: Problem) {
+        self.record.warn(problem);
+    }
+
     /// Adds a passed check found after the conclusion (the query a presentation answers).
     pub fn confirm(&mut self, check: &str, detail: impl Into<Option<String>>) {
         self.record.pass(check, detail);

@@ -144,13 +144,23 @@ impl Verifier {
         at: DateTime<Utc>,
         checked: &mut Checked<Presentation>,
     ) -> Result<(), Failure> {
-        let tokens = enveloped_tokens(claims).map_err(|e| Failure("credentials", e))?;
+        let tokens = presented_credentials(claims).map_err(|e| Failure("credentials", e))?;
         let mut failures = Vec::new();
         let mut credentials = Vec::new();
         for token in tokens {
-            let mut credential = self.verify(token, at).await;
+            let mut credential = self.verify(&token, at).await;
             let subject = credential.value().and_then(|c| c.subject.clone());
-            if credential.is_verified() && subject.as_deref() != Some(holder) {
+            // A badge naming its holder by something other than a DID (an email, an id on another platform) cannot
+            // be bound to the presenter's key: reported, not refused. A DID subject must be the presenter.
+            if let Some(other) = subject.as_deref().filter(|s| *s != holder && !s.starts_with("did:")) {
+                credential.warn(Problem::new(
+                    "holder-binding-unproven",
+                    "Holder binding not established",
+                    Some(format!(
+                        "the credential names its subject as {other}; nothing binds that to the presenter {holder}"
+                    )),
+                ));
+            } else if credential.is_verified() && subject.as_deref() != Some(holder) {
                 let subject = subject.unwrap_or_else(|| "no subject".into());
                 credential.refuse(
                     "holder-binding",
@@ -231,7 +241,9 @@ fn holder_key(holder: &str, kid: &str) -> Result<crate::core::keys::VerifyingKey
     document.key_for(holder, kid, Relationship::Authentication).map_err(|e| e.to_string())
 }
 
-fn enveloped_tokens(claims: &Value) -> Result<Vec<&str>, String> {
+/// The credentials of a presentation, as the text the pipeline reads: an `EnvelopedVerifiableCredential` whose `id`
+/// is a `data:` URL of a `vc+jwt` or an Open Badges JWT, or an embedded credential with a Data Integrity `proof`.
+fn presented_credentials(claims: &Value) -> Result<Vec<String>, String> {
     let entries = match claims.get("verifiableCredential") {
         Some(Value::Array(entries)) => entries.iter().collect::<Vec<_>>(),
         Some(one) => vec![one],
@@ -243,14 +255,18 @@ fn enveloped_tokens(claims: &Value) -> Result<Vec<&str>, String> {
     entries
         .into_iter()
         .map(|entry| {
+            if entry.get("proof").is_some() {
+                return Ok(entry.to_string());
+            }
             let is_enveloped = crate::core::credential::has_type(entry, "EnvelopedVerifiableCredential");
-            entry
-                .get("id")
-                .and_then(Value::as_str)
-                .and_then(|id| id.strip_prefix("data:")?.strip_prefix(Format::VcJwt.media_type())?.strip_prefix(','))
-                .filter(|_| is_enveloped)
+            let id = entry.get("id").and_then(Value::as_str).filter(|_| is_enveloped);
+            [Format::VcJwt, Format::JwtVcJson]
+                .into_iter()
+                .find_map(|format| format.from_data_url(id?))
+                .map(str::to_owned)
                 .ok_or_else(|| {
-                    "every credential must be an EnvelopedVerifiableCredential with a data:application/vc+jwt, id"
+                    "every credential must be an EnvelopedVerifiableCredential with a data:application/vc+jwt, or \
+                     data:application/jwt, id, or an embedded credential with a Data Integrity proof"
                         .to_owned()
                 })
         })

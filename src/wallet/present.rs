@@ -1,7 +1,10 @@
 //! Presentations, chosen by the credentials' format: a VC 2.0 `VerifiablePresentation` secured as `vp+jwt`
-//! (VC-JOSE-COSE section 3.1.2), every credential inside as an `EnvelopedVerifiableCredential`, signed by the
-//! holder key that is the credentials' subject; or an SD-JWT VC with only the chosen disclosures and a Key Binding
-//! JWT ([`super::selective`]). Either way bound to the verifier's `nonce` and audience (`aud`).
+//! (VC-JOSE-COSE section 3.1.2), signed by the holder key that is the credentials' subject, with every credential
+//! inside whole: a `vc+jwt` or an Open Badges JWT as an `EnvelopedVerifiableCredential` (`data:` URL of its media
+//! type), a Data Integrity credential embedded as the JSON object it is (VCDM 2.0 section 4.12); or an SD-JWT VC
+//! with only the chosen disclosures and a Key Binding JWT ([`super::selective`]). Either way bound to the
+//! verifier's `nonce` and audience (`aud`). A badge that names its holder otherwise than by one of this wallet's
+//! keys rides in a presentation signed by the wallet's primary key; the verifier sees that nothing binds the two.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -68,20 +71,9 @@ impl Wallet {
             return Err(WalletError::Presentation("name at least one credential, a nonce and an audience".into()));
         }
         let credentials = ids.iter().map(|id| self.get_credential(id)).collect::<Result<Vec<_>, _>>()?;
-        let holder = credentials[0].subject.clone().ok_or_else(|| {
-            WalletError::Presentation(format!(
-                "{} is a bearer credential; it has no subject to bind",
-                credentials[0].id
-            ))
-        })?;
-        if let Some(other) = credentials.iter().find(|c| c.subject.as_deref() != Some(holder.as_str())) {
-            return Err(WalletError::Presentation(format!("{} has another subject; present it separately", other.id)));
-        }
+        let holder = self.holder_of(&credentials)?;
         let key = self.signing_key(&holder)?;
-        let enveloped: Vec<_> = credentials
-            .iter()
-            .map(|c| json!({"@context": VC2_CONTEXT, "type": "EnvelopedVerifiableCredential", "id": Format::VcJwt.data_url(&c.token)}))
-            .collect();
+        let enveloped = credentials.iter().map(embed).collect::<Result<Vec<_>, _>>()?;
         let payload = json!({
             "@context": [VC2_CONTEXT],
             "type": ["VerifiablePresentation"],
@@ -96,5 +88,53 @@ impl Wallet {
         let header = HeaderSpec { typ: Some(TokenKind::Presentation), kid: Some(&kid), ..HeaderSpec::default() };
         let bytes = serde_json::to_vec(&payload).map_err(|e| WalletError::Presentation(e.to_string()))?;
         jose::sign(&bytes, &header, &key).map_err(|e| WalletError::Presentation(e.to_string()))
+    }
+}
+
+impl Wallet {
+    /// The key a presentation of `credentials` is signed with: the one wallet key they name as subject (bearer
+    /// credentials are refused, as are credentials naming two different keys); when none names a wallet key (badges
+    /// naming the holder otherwise), the primary key.
+    fn holder_of(&self, credentials: &[super::StoredCredential]) -> Result<String, WalletError> {
+        let keys: Vec<String> = self.keys()?.into_iter().map(|k| k.did).collect();
+        let mut holder: Option<&str> = None;
+        for credential in credentials {
+            let Some(subject) = credential.subject.as_deref() else {
+                return Err(WalletError::Presentation(format!(
+                    "{} is a bearer credential; it has no subject to bind",
+                    credential.id
+                )));
+            };
+            if !keys.iter().any(|k| k == subject) {
+                continue;
+            }
+            match holder {
+                Some(other) if other != subject => {
+                    return Err(WalletError::Presentation(format!(
+                        "{} has another subject; present it separately",
+                        credential.id
+                    )));
+                }
+                _ => holder = Some(subject),
+            }
+        }
+        match holder {
+            Some(holder) => Ok(holder.to_owned()),
+            None => self.primary_did(),
+        }
+    }
+}
+
+/// A credential as it goes into a `vp+jwt`: enveloped (`vc+jwt`, Open Badges JWT) or embedded (Data Integrity).
+fn embed(credential: &super::StoredCredential) -> Result<serde_json::Value, WalletError> {
+    let enveloped = |format: Format| json!({"@context": VC2_CONTEXT, "type": "EnvelopedVerifiableCredential", "id": format.data_url(&credential.token)});
+    match credential.format {
+        Format::VcJwt | Format::JwtVcJson => Ok(enveloped(credential.format)),
+        Format::DataIntegrity => serde_json::from_str(&credential.token)
+            .map_err(|e| WalletError::Corrupt(format!("{}: stored credential is not JSON: {e}", credential.id))),
+        other => Err(WalletError::Presentation(format!(
+            "{} is a {other}, which is not presented inside a vp+jwt",
+            credential.id
+        ))),
     }
 }

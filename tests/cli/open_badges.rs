@@ -198,3 +198,85 @@ fn foreign_badges_are_refused_for_named_reasons_issue_12() {
     assert_eq!(failed_checks(&report), ["issuer-key"], "{report:#}");
     assert!(report["errors"][0]["detail"].as_str().unwrap().contains("not the issuer"), "{report:#}");
 }
+
+fn wallet(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_skillspass"))
+        .args(["wallet", "--wallet", dir.to_str().unwrap()])
+        .args(args)
+        .env("SKILLSPASS_PASSPHRASE", "a passphrase for foreign badges")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn presentation_report(vp: &str, nonce: &str) -> skillspass::core::report::Report {
+    let verifier = skillspass::verifier::Verifier::new(skillspass::verifier::Policy::default()).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let verification =
+        runtime.block_on(verifier.verify_presentation(vp, nonce, "https://employer.example", chrono::Utc::now()));
+    skillspass::core::report::Report::presentation(&verification)
+}
+
+/// A worker brings badges from other platforms into the wallet: a Data Integrity badge and an Open Badges JWT
+/// baked into an SVG. Both name the worker otherwise than by the wallet's key, so the wallet asks for consent
+/// (`--other-subject`) and marks them; it keeps each with its format and proof type, and presents them whole in
+/// a `vp+jwt`. The employer's verifier accepts the badge whose subject is not a DID, with a warning that nothing
+/// binds it to the presenter, and refuses the one whose subject is another DID.
+#[test]
+fn foreign_badges_are_kept_with_their_format_and_presented_whole_issue_12() {
+    let Some(dir) = fixtures() else { return };
+    let setup = Setup::new();
+    let home = setup.path("wallet");
+    assert_eq!(code(&wallet(&home, &["init"])), 0);
+    let did_key_badge = dir.join("simple-did-key-method.json");
+    let refused = wallet(&home, &["import", did_key_badge.to_str().unwrap(), "--offline"]);
+    assert_eq!(code(&refused), 1);
+    assert!(crate::helpers::stderr(&refused).contains("--other-subject"), "{}", crate::helpers::stderr(&refused));
+    for file in ["simple-did-key-method.json", "simple-jwt.svg"] {
+        let out = wallet(&home, &["import", dir.join(file).to_str().unwrap(), "--offline", "--other-subject"]);
+        assert_eq!(code(&out), 0, "{file}: {}", crate::helpers::stderr(&out));
+        assert!(stdout(&out).contains("not bound to you"), "{file}: {}", stdout(&out));
+    }
+    let listed: Vec<Value> = serde_json::from_str(&stdout(&wallet(&home, &["list", "--json"]))).unwrap();
+    let by_format = |format: &str| listed.iter().find(|c| c["format"] == format).unwrap_or_else(|| panic!("{format}"));
+    let di = by_format("ldp_vc");
+    assert_eq!(di["proof"], "DataIntegrityProof eddsa-rdfc-2022");
+    let jwt = by_format("jwt_vc_json");
+    assert_eq!(jwt["proof"], "JWS RS256");
+    let shown = stdout(&wallet(&home, &["show", di["id"].as_str().unwrap()]));
+    assert!(shown.contains("format   ldp_vc (DataIntegrityProof eddsa-rdfc-2022)"), "{shown}");
+    assert!(shown.contains("shows the whole credential"), "{shown}");
+
+    let present = |id: &str, nonce: &str| {
+        let out =
+            wallet(&home, &["present", "--credential", id, "--nonce", nonce, "--aud", "https://employer.example"]);
+        assert_eq!(code(&out), 0, "{}", crate::helpers::stderr(&out));
+        stdout(&out).trim().to_owned()
+    };
+    let vp = present(di["id"].as_str().unwrap(), "n-di");
+    let (_, payload, _) = crate::helpers::decode(&vp);
+    assert_eq!(payload["verifiableCredential"][0]["proof"][0]["cryptosuite"], "eddsa-rdfc-2022", "embedded as JSON-LD");
+    let report = serde_json::to_value(presentation_report(&vp, "n-di")).unwrap();
+    assert_eq!(report["verified"], true, "{report:#}");
+    let credential = &report["credentials"][0];
+    assert_eq!(credential["format"], "ldp_vc");
+    assert!(
+        credential["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["type"].as_str().unwrap().ends_with("#holder-binding-unproven")),
+        "{credential:#}"
+    );
+
+    let vp = present(jwt["id"].as_str().unwrap(), "n-jwt");
+    let (_, payload, _) = crate::helpers::decode(&vp);
+    assert!(payload["verifiableCredential"][0]["id"].as_str().unwrap().starts_with("data:application/jwt,"));
+    let report = serde_json::to_value(presentation_report(&vp, "n-jwt")).unwrap();
+    assert_eq!(report["verified"], false, "a did:example subject is not the presenter");
+    let failed = &report["credentials"][0]["checks"];
+    assert!(
+        failed.as_array().unwrap().iter().any(|c| c["check"] == "holder-binding" && c["status"] == "failed"),
+        "{report:#}"
+    );
+}
