@@ -44,6 +44,10 @@ pub struct VerifyArgs {
     /// Pin a JSON-LD context the binary does not hold: `URL=FILE` (repeatable). Contexts are never fetched.
     #[arg(long = "context", value_parser = parse_context)]
     contexts: Vec<(String, PathBuf)>,
+    /// Use this Bitstring Status List credential for its URL: `URL=FILE` (repeatable). Offline, status is then
+    /// checked for credentials whose every list is given.
+    #[arg(long = "status-list", value_parser = parse_context)]
+    status_lists: Vec<(String, PathBuf)>,
     /// Allowed clock skew in seconds.
     #[arg(long, default_value_t = 120)]
     skew: i64,
@@ -113,6 +117,9 @@ fn local_verifier(args: &VerifyArgs) -> Result<Verifier, CliError> {
         let text = read_input(path, 256 * 1024)?;
         verifier.add_context(url, &text).map_err(|e| CliError::input(format!("{e} ({})", path.display())))?;
     }
+    for (url, path) in &args.status_lists {
+        verifier.add_status_list(url, &read_input(path, 1024 * 1024)?);
+    }
     Ok(verifier)
 }
 
@@ -121,7 +128,7 @@ fn parse_context(text: &str) -> Result<(String, PathBuf), String> {
         Some((url, file)) if url.starts_with("https://") || url.starts_with("http://") => {
             Ok((url.to_owned(), PathBuf::from(file)))
         }
-        _ => Err(format!("{text:?} is not URL=FILE (an http(s) context URL, then the file holding it)")),
+        _ => Err(format!("{text:?} is not URL=FILE (an http(s) URL, then the file holding its document)")),
     }
 }
 

@@ -47,6 +47,8 @@ pub struct Verifier {
     schemas: Schemas,
     keys: KeyCache,
     linked_data: LinkedData,
+    /// Bitstring status lists given as files (offline verification checks status against them).
+    pinned_lists: HashMap<String, String>,
     policy: Policy,
     fetcher: Option<Fetcher>,
     nonces: presentation::NonceLedger,
@@ -70,6 +72,7 @@ impl Verifier {
             schemas: Schemas::load()?,
             keys: KeyCache::new(LocalResolver::default()),
             linked_data: LinkedData::default(),
+            pinned_lists: HashMap::new(),
             policy,
             fetcher: None,
             nonces: presentation::NonceLedger::default(),
@@ -139,7 +142,52 @@ impl Verifier {
     #[must_use]
     pub fn verify_offline(&self, token: &str, at: DateTime<Utc>) -> Verification<Credential> {
         let checked = pipeline::check_token(token, &self.context(&self.keys, at), None);
-        self.conclude(checked, StatusFindings::NotChecked("offline verification does not fetch status lists"))
+        let findings = match checked.value.as_ref().filter(|_| checked.record.passed()) {
+            Some(credential) if self.pins_every_list(credential) => {
+                StatusFindings::Checked(self.check_pinned_status(credential, &self.context(&self.keys, at)), at)
+            }
+            _ => StatusFindings::NotChecked("offline verification does not fetch status lists"),
+        };
+        self.conclude(checked, findings)
+    }
+
+    /// Pins a Bitstring Status List credential for `url` (its text, as published): offline verification checks
+    /// the status of credentials whose every list is pinned, and online verification reads it instead of fetching.
+    pub fn add_status_list(&mut self, url: &str, text: &str) {
+        self.pinned_lists.insert(url.to_owned(), text.to_owned());
+    }
+
+    fn pins_every_list(&self, credential: &Credential) -> bool {
+        !credential.status.is_empty()
+            && credential.status.iter().all(|r| match r {
+                StatusReference::Bitstring { list, .. } => self.pinned_lists.contains_key(list),
+                _ => false,
+            })
+    }
+
+    fn check_pinned_status(
+        &self,
+        credential: &Credential,
+        ctx: &VerifyContext<'_>,
+    ) -> Vec<(StatusReference, EntryStatus)> {
+        let issuer = credential.issuer.id.as_str();
+        credential
+            .status
+            .iter()
+            .map(|reference| {
+                let outcome = match reference {
+                    StatusReference::Bitstring { purpose, index, list } => match self.pinned_lists.get(list) {
+                        Some(text) => match status::verified_list(text, list, ctx) {
+                            Ok((verified, _)) => status::read(purpose, *index, &verified, issuer),
+                            Err(why) => EntryStatus::Unknown(why),
+                        },
+                        None => EntryStatus::Unknown(format!("the status list {list} is not pinned")),
+                    },
+                    _ => EntryStatus::Unknown("only Bitstring status lists can be pinned".into()),
+                };
+                (reference.clone(), outcome)
+            })
+            .collect()
     }
 
     /// Verifies a compact `vc+jwt` or `dc+sd-jwt` as of `at`, resolving `did:web` issuers and checking status lists
@@ -180,7 +228,12 @@ impl Verifier {
         ctx.linked_data = &linked;
         let checked = pipeline::check(token, parsed, &ctx, kb);
         let findings = match checked.value.as_ref().filter(|_| checked.record.passed()) {
-            Some(credential) => StatusFindings::Checked(self.check_status(credential, fetcher, &keys, at).await, at),
+            Some(credential) if self.pins_every_list(credential) => {
+                StatusFindings::Checked(self.check_pinned_status(credential, &ctx), at)
+            }
+            Some(credential) => {
+                StatusFindings::Checked(self.check_status(credential, fetcher, &keys, &linked, at).await, at)
+            }
             None => StatusFindings::Checked(Vec::new(), at),
         };
         self.conclude(checked, findings)
@@ -292,14 +345,17 @@ impl Verifier {
         credential: &Credential,
         fetcher: &Fetcher,
         keys: &WebKeys<'_>,
+        linked: &LinkedData,
         at: DateTime<Utc>,
     ) -> Vec<(StatusReference, EntryStatus)> {
         let issuer = credential.issuer.id.as_str();
+        let mut ctx = self.context(keys, at);
+        ctx.linked_data = linked;
         let mut results = Vec::new();
         for reference in &credential.status {
             let outcome = match reference {
                 StatusReference::Bitstring { purpose, index, list } => {
-                    match status::bitstring_list(fetcher, list, &self.context(keys, at)).await {
+                    match status::bitstring_list(fetcher, list, &ctx).await {
                         Ok(verified) => status::read(purpose, *index, &verified, issuer),
                         Err(why) => EntryStatus::Unknown(why),
                     }

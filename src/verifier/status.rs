@@ -90,11 +90,27 @@ pub async fn bitstring_list(
     if let Some(list) = fetcher.cache().get(Kind::StatusList, url) {
         return Ok(list);
     }
-    let download =
-        fetcher.get(url, Format::BitstringStatusList.media_type(), MAX_LIST_BYTES).await.map_err(|e| e.to_string())?;
+    let accept = format!(
+        "{}, {}, application/json",
+        Format::BitstringStatusList.media_type(),
+        Format::DataIntegrity.media_type()
+    );
+    let download = fetcher.get(url, &accept, MAX_LIST_BYTES).await.map_err(|e| e.to_string())?;
     let max_age = download.max_age;
     let token = String::from_utf8(download.body).map_err(|_| "the list is not UTF-8".to_owned())?;
-    let checked = crate::core::pipeline::check_token(&token, context, None);
+    let (list, document) = verified_list(&token, url, context)?;
+    let list = Arc::new(list);
+    fetcher.cache().put(Kind::StatusList, url, Arc::clone(&list), ttl(&document, max_age));
+    Ok(list)
+}
+
+/// A Bitstring Status List credential (`vc+jwt`, or JSON-LD with a Data Integrity proof) verified with the
+/// credential pipeline and decoded; with its document (for the cache lifetime).
+///
+/// # Errors
+/// Why the list cannot be used.
+pub fn verified_list(text: &str, url: &str, context: &VerifyContext<'_>) -> Result<(VerifiedList, Value), String> {
+    let checked = crate::core::pipeline::check_token(text, context, None);
     let document = match checked.value {
         Some(credential) if checked.record.passed() => credential.claims,
         _ => {
@@ -102,9 +118,7 @@ pub async fn bitstring_list(
             return Err(format!("the status list credential does not verify: {why}"));
         }
     };
-    let list = Arc::new(decode_list(&document, url)?);
-    fetcher.cache().put(Kind::StatusList, url, Arc::clone(&list), ttl(&document, max_age));
-    Ok(list)
+    Ok((decode_list(&document, url)?, document))
 }
 
 fn decode_list(document: &Value, url: &str) -> Result<VerifiedList, String> {

@@ -434,8 +434,10 @@ fn bitstring_entry(entry: &Value) -> StatusReference {
         ));
     }
     let text = |name: &str| entry.get(name).and_then(Value::as_str);
+    // The spec's index is a string; some Open Badges platforms (and a 1EdTech fixture) write a JSON integer.
+    let number = entry.get("statusListIndex").and_then(Value::as_u64).map(|n| n.to_string());
     let (Some(purpose), Some(index_text), Some(list)) =
-        (text("statusPurpose"), text("statusListIndex"), text("statusListCredential"))
+        (text("statusPurpose"), text("statusListIndex").or(number.as_deref()), text("statusListCredential"))
     else {
         return StatusReference::Unreadable(
             "a status entry lacks statusPurpose, statusListIndex or statusListCredential".into(),
