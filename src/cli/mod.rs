@@ -216,11 +216,7 @@ fn read_credential(path: &std::path::Path, limit: usize) -> Result<String, CliEr
     let bytes = read_bytes(path, limit.max(MAX_IMAGE_BYTES))?;
     if baking::image_format(&bytes).is_some() {
         let baked = baking::extract(&bytes).map_err(|e| CliError::input(format!("{e} ({})", path.display())))?;
-        return baked
-            .content
-            .credential_text()
-            .map(str::to_owned)
-            .map_err(|e| CliError::input(format!("{} is {e}", path.display())));
+        return Ok(baked.content.credential_text().to_owned());
     }
     if bytes.len() > limit {
         return Err(CliError::input(format!("{} is larger than {limit} bytes", path.display())));

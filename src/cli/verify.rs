@@ -44,6 +44,10 @@ pub struct VerifyArgs {
     /// Pin a JSON-LD context the binary does not hold: `URL=FILE` (repeatable). Contexts are never fetched.
     #[arg(long = "context", value_parser = parse_context)]
     contexts: Vec<(String, PathBuf)>,
+    /// Use FILE as the document at URL (`URL=FILE`, repeatable): offline, the documents an Open Badges 2.0
+    /// assertion links to (the hosted assertion, its BadgeClass, Issuer, keys, revocation list) or a key document.
+    #[arg(long = "document", value_parser = parse_context)]
+    documents: Vec<(String, PathBuf)>,
     /// Use this Bitstring Status List credential for its URL: `URL=FILE` (repeatable). Offline, status is then
     /// checked for credentials whose every list is given.
     #[arg(long = "status-list", value_parser = parse_context)]
@@ -116,6 +120,12 @@ fn local_verifier(args: &VerifyArgs) -> Result<Verifier, CliError> {
     for (url, path) in &args.contexts {
         let text = read_input(path, 256 * 1024)?;
         verifier.add_context(url, &text).map_err(|e| CliError::input(format!("{e} ({})", path.display())))?;
+    }
+    for (url, path) in &args.documents {
+        let json = read_input(path, 256 * 1024)?;
+        verifier
+            .add_document(url, json.as_bytes())
+            .map_err(|e| CliError::input(format!("{e} ({})", path.display())))?;
     }
     for (url, path) in &args.status_lists {
         verifier.add_status_list(url, &read_input(path, 1024 * 1024)?);

@@ -28,11 +28,15 @@ pub enum Format {
     /// A VC secured as a plain JWT (`typ` `JWT` or absent): the Open Badges 3.0 JWT proof format, which is
     /// OpenID4VCI's `jwt_vc_json`.
     JwtVcJson,
+    /// An Open Badges 2.0 assertion signed as a JWS (RS256).
+    OpenBadgesV2Signed,
+    /// An Open Badges 2.0 hosted assertion: no signature, its issuer's server vouches for it.
+    OpenBadgesV2Hosted,
 }
 
 impl Format {
     /// Every format, for tables and parsing.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::VcJwt,
         Self::VpJwt,
         Self::SdJwtVc,
@@ -41,6 +45,8 @@ impl Format {
         Self::TokenStatusList,
         Self::DataIntegrity,
         Self::JwtVcJson,
+        Self::OpenBadgesV2Signed,
+        Self::OpenBadgesV2Hosted,
     ];
 
     /// The name used in reports, stored records and DCQL (`vc+jwt`, `dc+sd-jwt`, …).
@@ -55,6 +61,8 @@ impl Format {
             Self::TokenStatusList => "statuslist+jwt",
             Self::DataIntegrity => "ldp_vc",
             Self::JwtVcJson => "jwt_vc_json",
+            Self::OpenBadgesV2Signed => "openbadges-v2-signed",
+            Self::OpenBadgesV2Hosted => "openbadges-v2-hosted",
         }
     }
 
@@ -67,7 +75,8 @@ impl Format {
             Self::SdJwtVc | Self::SdJwtKb => "application/dc+sd-jwt",
             Self::TokenStatusList => "application/statuslist+jwt",
             Self::DataIntegrity => "application/vc+ld+json",
-            Self::JwtVcJson => "application/jwt",
+            Self::JwtVcJson | Self::OpenBadgesV2Signed => "application/jwt",
+            Self::OpenBadgesV2Hosted => "application/ld+json",
         }
     }
 

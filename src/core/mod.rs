@@ -17,6 +17,7 @@ pub mod jsonld;
 pub mod jwt_vc;
 pub mod keys;
 pub mod numeric_date;
+pub mod open_badges_v2;
 pub mod openid4vci;
 pub mod openid4vp;
 pub mod pipeline;

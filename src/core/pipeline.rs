@@ -100,7 +100,13 @@ impl<'a> Parsed<'a> {
 #[must_use]
 pub fn proof_type(token: &str) -> String {
     let token = token.trim();
+    if token.starts_with("https://") || token.starts_with("http://") {
+        return "hosted (no signature)".into();
+    }
     if Format::of_credential(token) == Format::DataIntegrity {
+        if super::encoding::parse_json(token.as_bytes()).is_ok_and(|d| super::open_badges_v2::is_v2(&d)) {
+            return "hosted (no signature)".into();
+        }
         let proofs = super::encoding::parse_json(token.as_bytes())
             .ok()
             .and_then(|document| document.as_object().and_then(|d| super::data_integrity::proofs(d).ok()))
@@ -130,8 +136,25 @@ pub fn check(
     ctx: &VerifyContext<'_>,
     kb: Option<KeyBindingPolicy<'_>>,
 ) -> Checked<Credential> {
-    match Format::of_credential(token.trim()) {
+    use super::open_badges_v2::{self as ob2, Presented};
+    let trimmed = token.trim();
+    if trimmed.starts_with("https://") || trimmed.starts_with("http://") {
+        return ob2::check(token, &Presented::HostedUrl(trimmed), ctx);
+    }
+    if let Some(parsed) =
+        parsed.as_ref().ok().filter(|p| p.sd_jwt.is_none() && ob2::is_v2(&Value::Object(p.claims.clone())))
+    {
+        return ob2::check(token, &Presented::Signed(parsed), ctx);
+    }
+    match Format::of_credential(trimmed) {
         Format::SdJwtVc => super::sd_jwt_vc::check(token, parsed, ctx, kb),
+        Format::DataIntegrity
+            if super::encoding::parse_json(trimmed.as_bytes())
+                .is_ok_and(|d| ob2::is_v2(&d) && d.get("proof").is_none()) =>
+        {
+            let document = super::encoding::parse_json(trimmed.as_bytes()).unwrap_or_default();
+            ob2::check(token, &Presented::Hosted(&document), ctx)
+        }
         Format::DataIntegrity => {
             let linked = ctx.linked_data;
             let methods = super::data_integrity::Methods { dids: ctx.keys, documents: &linked.documents };

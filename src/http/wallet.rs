@@ -181,7 +181,7 @@ fn requested_credential(request: &ImportRequest) -> Result<String, HttpProblem> 
             .map_err(|_| HttpProblem::InvalidBadgeImage(Some("image is not base64 (or a base64 data: URL)".into())))?;
         let baked =
             crate::core::baking::extract(&bytes).map_err(|e| HttpProblem::InvalidBadgeImage(Some(e.to_string())))?;
-        return baked.content.credential_text().map(str::to_owned).map_err(|e| HttpProblem::InvalidBadgeImage(Some(e)));
+        return Ok(baked.content.credential_text().to_owned());
     }
     if request.credential.get("proof").is_some() {
         return Ok(request.credential.to_string());

@@ -129,6 +129,17 @@ impl Verifier {
         Ok(id)
     }
 
+    /// Uses `json` as the document at `url` (offline verification reads it instead of fetching).
+    ///
+    /// # Errors
+    /// [`DidError::MalformedDocument`] when it is not JSON.
+    pub fn add_document(&mut self, url: &str, json: &[u8]) -> Result<(), DidError> {
+        let document =
+            crate::core::encoding::parse_json(json).map_err(|e| DidError::MalformedDocument(e.to_string()))?;
+        self.linked_data.documents.insert(url.to_owned(), document);
+        Ok(())
+    }
+
     /// Pins a JSON-LD context: `text` is the document for `url` (contexts are never fetched).
     ///
     /// # Errors
@@ -223,7 +234,8 @@ impl Verifier {
                 None => WebKeys { base: &self.keys, web: None, metadata: None },
             },
         };
-        let linked = self.fetch_key_documents(&references.documents, fetcher).await;
+        let mut linked = self.fetch_key_documents(&references.documents, fetcher).await;
+        self.fetch_open_badges_v2(token, parsed.as_ref().ok(), fetcher, &mut linked).await;
         let mut ctx = self.context(&keys, at);
         ctx.linked_data = &linked;
         let checked = pipeline::check(token, parsed, &ctx, kb);
@@ -300,6 +312,48 @@ impl Verifier {
             linked.documents.insert(url.clone(), document);
         }
         linked
+    }
+
+    /// An Open Badges 2.0 assertion's documents: the hosted assertion at its id (or the URL baked in an image),
+    /// then what each document links to (BadgeClass, Issuer, keys, revocation list), through the guarded fetcher;
+    /// at most [`MAX_OB2_DOCUMENTS`].
+    async fn fetch_open_badges_v2(
+        &self,
+        token: &str,
+        parsed: Option<&Parsed<'_>>,
+        fetcher: &Fetcher,
+        linked: &mut LinkedData,
+    ) {
+        use crate::core::open_badges_v2 as ob2;
+        let token = token.trim();
+        let mut start = Vec::new();
+        let mut pending = Vec::new();
+        if token.starts_with("https://") || token.starts_with("http://") {
+            pending.push(token.to_owned());
+        } else if let Some(parsed) = parsed.filter(|p| p.sd_jwt.is_none()) {
+            start.push(Value::Object(parsed.claims.clone()));
+        } else if let Ok(document) = crate::core::encoding::parse_json(token.as_bytes()) {
+            if let Some(id) = document.get("id").and_then(Value::as_str) {
+                pending.push(id.to_owned());
+            }
+            start.push(document);
+        }
+        if !start.iter().any(ob2::is_v2) && pending.is_empty() {
+            return;
+        }
+        pending.extend(start.iter().flat_map(ob2::links));
+        let mut fetched = 0;
+        while let Some(url) = pending.pop() {
+            if linked.documents.contains_key(&url) || fetched >= MAX_OB2_DOCUMENTS {
+                continue;
+            }
+            fetched += 1;
+            let accept = "application/ld+json, application/json";
+            let Ok(download) = fetcher.get(&url, accept, MAX_DID_DOCUMENT_BYTES).await else { continue };
+            let Ok(document) = crate::core::encoding::parse_json(&download.body) else { continue };
+            pending.extend(ob2::links(&document));
+            linked.documents.insert(url, document);
+        }
     }
 
     /// Resolves a DID to its document: did:key and did:jwk locally, did:web through the guarded fetcher (the
@@ -416,6 +470,9 @@ impl KeyReferences {
         Self { did_web, documents }
     }
 }
+
+/// At most this many documents are fetched for one Open Badges 2.0 assertion.
+const MAX_OB2_DOCUMENTS: usize = 8;
 
 /// At most this many key documents are fetched for one credential (a proof set could name many).
 const MAX_KEY_DOCUMENTS: usize = 4;

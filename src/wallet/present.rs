@@ -129,7 +129,12 @@ impl Wallet {
 fn embed(credential: &super::StoredCredential) -> Result<serde_json::Value, WalletError> {
     let enveloped = |format: Format| json!({"@context": VC2_CONTEXT, "type": "EnvelopedVerifiableCredential", "id": format.data_url(&credential.token)});
     match credential.format {
-        Format::VcJwt | Format::JwtVcJson => Ok(enveloped(credential.format)),
+        Format::VcJwt | Format::JwtVcJson | Format::OpenBadgesV2Signed => Ok(enveloped(credential.format)),
+        Format::OpenBadgesV2Hosted => Err(WalletError::Presentation(format!(
+            "{} is a hosted Open Badges 2.0 badge: it has no signature to present; share its URL, which the \
+             employer's verifier fetches from the issuer",
+            credential.id
+        ))),
         Format::DataIntegrity => serde_json::from_str(&credential.token)
             .map_err(|e| WalletError::Corrupt(format!("{}: stored credential is not JSON: {e}", credential.id))),
         other => Err(WalletError::Presentation(format!(

@@ -306,3 +306,117 @@ fn foreign_badges_are_kept_with_their_format_and_presented_whole_issue_12() {
         "{report:#}"
     );
 }
+
+/// Open Badges 2.0 fixtures of the 1EdTech validator and the check that refuses each (None: verifies).
+const V2_FIXTURES: [(&str, Option<&str>); 22] = [
+    ("basic-assertion.json", None),
+    ("simple-badge.png", None),
+    ("simple.jwt", None),
+    ("simple-not-revoked.jwt", None),
+    ("basic-assertion-no-public-key.json", None),
+    ("basic-assertion-with-language.json", None),
+    ("basic-assertion-with-allowed-origins.json", None),
+    ("basic-assertion-with-allowed-origins-valid-starts-with.json", None),
+    ("basic-assertion-with-allowed-origins-valid-multiple-starts-with.json", None),
+    ("assertion-with-endorsements.json", None),
+    ("assertion-with-extension-node-basic.json", None),
+    ("warning-with-redirection.json", None),
+    ("simple-revoked.jwt", Some("revocation")),
+    ("basic-assertion-expired.json", Some("validity")),
+    ("basic-assertion-in-future.json", Some("validity")),
+    ("basic-assertion-expired-before-issued.json", Some("validity")),
+    ("basic-assertion-invalid-context.json", Some("claims")),
+    ("basic-assertion-invalid-type.json", Some("claims")),
+    ("assertion-with-data-image.json", Some("claims")),
+    ("basic-assertion-with-allowed-origins-invalid-starts-with.json", Some("issuer-key")),
+    ("basic-assertion-with-allowed-origins-invalid-multiple-starts-with.json", Some("issuer-key")),
+    ("badge-class-with-language.json", Some("parse")),
+];
+
+/// The payload of a JWS, or the JSON of a file, or the JSON baked in a PNG (read with our extractor).
+fn v2_document(path: &Path) -> Value {
+    let bytes = std::fs::read(path).unwrap();
+    if let Ok(baked) = skillspass::core::baking::extract(&bytes) {
+        return serde_json::from_str(baked.content.credential_text()).unwrap();
+    }
+    let text = String::from_utf8(bytes).unwrap();
+    if text.trim().split('.').count() == 3 {
+        return crate::helpers::decode(text.trim()).1;
+    }
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The documents an assertion links to, served from the validator's `assets/` as its tests do (the URL prefixes
+/// `https://example.org/`, `https://www.example.org/` and `http://example.org/` map to that folder), with the
+/// hosted assertion served at its own id by the fixture file itself.
+fn v2_documents(dir: &Path, fixture: &Path) -> Vec<PathBuf> {
+    let asset = |url: &str| {
+        ["https://example.org/", "https://www.example.org/", "http://example.org/"]
+            .iter()
+            .find_map(|prefix| url.strip_prefix(prefix))
+            .map(|rest| dir.join("assets").join(rest))
+            .filter(|path| path.is_file())
+    };
+    let start = v2_document(fixture);
+    let mut served: Vec<(String, PathBuf)> = Vec::new();
+    let hosted = start.pointer("/verification/type").and_then(Value::as_str) == Some("hosted");
+    if let (true, Some(id)) = (hosted, start.get("id").and_then(Value::as_str)) {
+        let own = if fixture.extension().is_some_and(|e| e == "png") {
+            dir.join("basic-assertion.json")
+        } else {
+            fixture.to_owned()
+        };
+        served.push((id.to_owned(), own));
+    }
+    let mut pending = skillspass::core::open_badges_v2::links(&start);
+    while let Some(url) = pending.pop() {
+        if served.iter().any(|(u, _)| *u == url) {
+            continue;
+        }
+        if let Some(path) = asset(&url) {
+            if let Ok(document) = serde_json::from_str::<Value>(&std::fs::read_to_string(&path).unwrap()) {
+                pending.extend(skillspass::core::open_badges_v2::links(&document));
+            }
+            served.push((url, path));
+        }
+    }
+    served
+        .into_iter()
+        .flat_map(|(url, path)| [PathBuf::from("--document"), PathBuf::from(format!("{url}={}", path.display()))])
+        .collect()
+}
+
+/// The 1EdTech validator's Open Badges 2.0 fixtures, signed (RS256, keys the issuer's profile lists) and hosted
+/// (the issuer's server vouches): each verifies, or is refused for the reason its name gives.
+#[test]
+fn open_badges_2_fixtures_verify_or_are_refused_for_their_reason_issue_12() {
+    let Some(v3) = fixtures() else { return };
+    let dir = v3.parent().unwrap().join("openbadges-2.0");
+    let mut table = vec![
+        "| fixture | expected | skillspass | format | failing checks |".to_owned(),
+        "| --- | --- | --- | --- | --- |".into(),
+    ];
+    for (name, refused_by) in V2_FIXTURES {
+        let fixture = dir.join(name);
+        let report = verify_with(&fixture, &v2_documents(&dir, &fixture));
+        let failed = failed_checks(&report);
+        match refused_by {
+            None => assert_eq!(report["verified"], true, "{name}: {report:#}"),
+            Some(check) => {
+                assert_eq!(report["verified"], false, "{name}");
+                assert!(failed.iter().any(|f| f == check), "{name}: {check} must fail, failed {failed:?}");
+            }
+        }
+        if name.contains("hosted") || report["format"] == "openbadges-v2-hosted" && report["verified"] == true {
+            assert_eq!(report["policy"]["evidence"], "hosted", "{name}: a hosted badge's evidence is marked");
+        }
+        table.push(format!(
+            "| `{name}` | {} | {} | {} | {} |",
+            if refused_by.is_some() { "invalid" } else { "valid" },
+            if report["verified"] == true { "verified" } else { "refused" },
+            report["format"].as_str().unwrap_or_default(),
+            if failed.is_empty() { "-".to_owned() } else { failed.join(", ") },
+        ));
+    }
+    println!("{}", table.join("\n"));
+}

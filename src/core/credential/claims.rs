@@ -92,6 +92,8 @@ pub enum EvidenceStrength {
     Informal,
     /// The credential does not say.
     Unstated,
+    /// An Open Badges 2.0 hosted badge: no signature, only the issuer's server vouches for it.
+    Hosted,
 }
 
 impl EvidenceStrength {
@@ -270,6 +272,39 @@ impl Credential {
         }
     }
 
+    /// An Open Badges 2.0 assertion with its BadgeClass and Issuer (resolved): the badge is the achievement (its
+    /// alignments to ESCO are the skills), the recipient is an identity hash, not a DID.
+    #[must_use]
+    pub fn from_open_badges_v2(assertion: &Value, badge: &Value, issuer: &Value, format: Format) -> Self {
+        let text = |value: &Value, name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+        let projection = serde_json::json!({"credentialSubject": {"achievement": badge}});
+        let mut claims = assertion.clone();
+        if let Some(object) = claims.as_object_mut() {
+            let mut badge = badge.clone();
+            badge["issuer"] = issuer.clone();
+            object.insert("badge".into(), badge);
+        }
+        Self {
+            format,
+            id: text(assertion, "id"),
+            types: strings(assertion.get("type")),
+            issuer: IssuerProfile { id: text(issuer, "id").unwrap_or_default(), name: text(issuer, "name") },
+            // The recipient as the assertion names it (`email:sha256$…`): not a key the holder can prove.
+            subject: assertion.get("recipient").and_then(|r| {
+                let identity = r.get("identity")?.as_str()?;
+                Some(format!("{}:{identity}", r.get("type").and_then(Value::as_str).unwrap_or("identity")))
+            }),
+            holder_key: None,
+            name: text(badge, "name"),
+            valid_from: text(assertion, "issuedOn").as_deref().and_then(parse_date),
+            valid_until: text(assertion, "expires").as_deref().and_then(parse_date),
+            achievement: Some(w3c_achievement(&projection, badge)),
+            status: Vec::new(),
+            contexts: strings(assertion.get("@context")),
+            claims,
+        }
+    }
+
     /// The same credential, secured in `format` (a W3C credential read from a Data Integrity or JWT form).
     #[must_use]
     pub fn in_format(self, format: Format) -> Self {
@@ -310,6 +345,9 @@ impl Credential {
     /// How strong the evidence is.
     #[must_use]
     pub fn evidence(&self) -> EvidenceStrength {
+        if self.format == Format::OpenBadgesV2Hosted {
+            return EvidenceStrength::Hosted;
+        }
         EvidenceStrength::of(self.achievement.as_ref())
     }
 
