@@ -37,7 +37,7 @@ pub enum BadgeError {
 /// # Errors
 /// [`BadgeError`].
 pub fn svg(credential: &StoredCredential) -> Result<String, BadgeError> {
-    bakeable(credential)?;
+    let version = bakeable(credential)?;
     let title = escape(&shorten(credential.name.as_deref().unwrap_or("Badge"), 28));
     let issuer = escape(&shorten(credential.issuer_name.as_deref().unwrap_or(&credential.issuer), 34));
     let [dr, dg, db] = DISC;
@@ -53,7 +53,7 @@ pub fn svg(credential: &StoredCredential) -> Result<String, BadgeError> {
 </svg>
 "##
     );
-    Ok(baking::bake_svg(&picture, BakingVersion::OpenBadges3, &credential.token)?)
+    Ok(baking::bake_svg(&picture, version, &credential.token)?)
 }
 
 /// The credential baked into a PNG badge (a ringed disc; PNG has no text without fonts, so the name stays in the
@@ -62,7 +62,7 @@ pub fn svg(credential: &StoredCredential) -> Result<String, BadgeError> {
 /// # Errors
 /// [`BadgeError`].
 pub fn png(credential: &StoredCredential) -> Result<Vec<u8>, BadgeError> {
-    bakeable(credential)?;
+    let version = bakeable(credential)?;
     let mut picture = Vec::new();
     let mut encoder = png::Encoder::new(&mut picture, SIDE, SIDE);
     encoder.set_color(png::ColorType::Rgba);
@@ -70,12 +70,16 @@ pub fn png(credential: &StoredCredential) -> Result<Vec<u8>, BadgeError> {
     let mut writer = encoder.write_header().map_err(|e| BadgeError::Image(e.to_string()))?;
     writer.write_image_data(&disc_pixels()).map_err(|e| BadgeError::Image(e.to_string()))?;
     writer.finish().map_err(|e| BadgeError::Image(e.to_string()))?;
-    Ok(baking::bake_png(&picture, BakingVersion::OpenBadges3, &credential.token)?)
+    Ok(baking::bake_png(&picture, version, &credential.token)?)
 }
 
-fn bakeable(credential: &StoredCredential) -> Result<(), BadgeError> {
+/// Which baking a credential's format takes: Open Badges 3.0 for VCs (a `vc+jwt`, an OB 3.0 JWT, a Data
+/// Integrity credential), 2.0 for a signed OB 2.0 assertion; an SD-JWT VC (its disclosures are the holder's to
+/// choose) and a hosted OB 2.0 badge (nothing signed to bake) are not baked.
+fn bakeable(credential: &StoredCredential) -> Result<BakingVersion, BadgeError> {
     match credential.format {
-        Format::VcJwt => Ok(()),
+        Format::VcJwt | Format::JwtVcJson | Format::DataIntegrity => Ok(BakingVersion::OpenBadges3),
+        Format::OpenBadgesV2Signed => Ok(BakingVersion::OpenBadges2),
         other => Err(BadgeError::NotBakeable(other)),
     }
 }
@@ -123,6 +127,7 @@ mod tests {
             v: 1,
             id: "urn:uuid:1".into(),
             format,
+            proof: String::new(),
             token: "eyJ.eyJ.sig".into(),
             imported_at: String::new(),
             issuer: "did:key:z6Mk".into(),
