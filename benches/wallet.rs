@@ -66,7 +66,7 @@ fn main() {
     let ((), imported) = time(|| {
         for token in &tokens {
             let checked = verifier.verify_offline(token, now).into_verified().unwrap();
-            wallet.import(&checked, false, now).unwrap();
+            wallet.import(&checked, skillspass::wallet::Consent::default(), now).unwrap();
         }
         wallet.flush().unwrap();
     });

@@ -45,7 +45,7 @@ pub struct VerifyArgs {
     #[arg(long = "context", value_parser = parse_context)]
     contexts: Vec<(String, PathBuf)>,
     /// Use FILE as the document at URL (`URL=FILE`, repeatable): offline, the documents an Open Badges 2.0
-    /// assertion links to (the hosted assertion, its BadgeClass, Issuer, keys, revocation list) or a key document.
+    /// assertion links to (the hosted assertion, its `BadgeClass`, `Issuer`, keys, revocation list) or a key document.
     #[arg(long = "document", value_parser = parse_context)]
     documents: Vec<(String, PathBuf)>,
     /// Use this Bitstring Status List credential for its URL: `URL=FILE` (repeatable). Offline, status is then

@@ -293,7 +293,6 @@ fn new_passphrase(variable: &str, prompt: &str) -> Result<Passphrase, CliError> 
 }
 
 /// How `wallet import` runs.
-#[expect(clippy::struct_excessive_bools, reason = "independent command-line switches")]
 struct ImportOptions {
     consent: Consent,
     offline: bool,

@@ -169,7 +169,7 @@ impl Contexts {
             JsonLdOptions::new().with_expansion_policy(Policy::Strict).with_document_loader_closure(move || {
                 let documents = Arc::clone(&documents);
                 ClosureLoader::new(move |url: sophia_iri::Iri<String>| -> BoxFuture<'static, Result<String, String>> {
-                    let found = documents.get(url.as_str()).map(|text| text.to_string());
+                    let found = documents.get(url.as_str()).map(ToString::to_string);
                     let url = url.as_str().to_owned();
                     async move { found.ok_or_else(|| format!("unknown context {url}")) }.boxed()
                 })
@@ -199,7 +199,7 @@ fn to_oxrdf(dataset: &LightDataset) -> Result<oxrdf::Dataset, JsonLdError> {
         let subject = match term(quad.s())? {
             oxrdf::Term::NamedNode(n) => oxrdf::Subject::NamedNode(n),
             oxrdf::Term::BlankNode(b) => oxrdf::Subject::BlankNode(b),
-            other => return Err(JsonLdError::Invalid(format!("a literal subject {other}"))),
+            oxrdf::Term::Literal(literal) => return Err(JsonLdError::Invalid(format!("a literal subject {literal}"))),
         };
         let oxrdf::Term::NamedNode(predicate) = term(quad.p())? else {
             return Err(JsonLdError::Invalid("a predicate that is not an IRI".into()));
@@ -215,7 +215,7 @@ fn to_oxrdf(dataset: &LightDataset) -> Result<oxrdf::Dataset, JsonLdError> {
     Ok(converted)
 }
 
-fn term<T: Term>(t: T) -> Result<oxrdf::Term, JsonLdError> {
+fn term<T: Term + Copy>(t: T) -> Result<oxrdf::Term, JsonLdError> {
     let invalid = |what: &str| JsonLdError::Invalid(format!("the processor gave {what}"));
     match t.kind() {
         TermKind::Iri => {
@@ -258,7 +258,7 @@ fn classify(message: &str) -> JsonLdError {
 mod tests {
     use super::*;
 
-    fn vc(extra: Value) -> Value {
+    fn vc(extra: &Value) -> Value {
         let mut doc = serde_json::json!({
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "type": ["VerifiableCredential"], "issuer": "did:example:issuer",
@@ -272,7 +272,7 @@ mod tests {
 
     #[test]
     fn a_credential_canonicalizes_to_sorted_nquads() {
-        let nquads = Contexts::embedded().canonical_nquads(&vc(serde_json::json!({}))).unwrap();
+        let nquads = Contexts::embedded().canonical_nquads(&vc(&serde_json::json!({}))).unwrap();
         let lines: Vec<&str> = nquads.lines().collect();
         assert_eq!(lines.len(), 3, "{nquads}");
         assert!(nquads.ends_with(" .\n"));
@@ -284,16 +284,16 @@ mod tests {
     fn unknown_contexts_and_undefined_terms_are_refused() {
         let contexts = Contexts::embedded();
         let unknown =
-            vc(serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", "https://evil.example/ctx"]}));
+            vc(&serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", "https://evil.example/ctx"]}));
         assert_eq!(
             contexts.canonical_nquads(&unknown),
             Err(JsonLdError::UnknownContext("https://evil.example/ctx".into()))
         );
-        let nested = vc(serde_json::json!({"credentialSubject": {"@context": "https://evil.example/2", "id": "x:y"}}));
+        let nested = vc(&serde_json::json!({"credentialSubject": {"@context": "https://evil.example/2", "id": "x:y"}}));
         assert_eq!(contexts.first_unknown(&nested).as_deref(), Some("https://evil.example/2"));
-        let undefined = vc(serde_json::json!({"favouriteColour": "green"}));
+        let undefined = vc(&serde_json::json!({"favouriteColour": "green"}));
         assert!(matches!(contexts.canonical_nquads(&undefined), Err(JsonLdError::DataLoss(_))));
-        let relative = vc(serde_json::json!({"id": "credentials/1"}));
+        let relative = vc(&serde_json::json!({"id": "credentials/1"}));
         assert!(matches!(contexts.canonical_nquads(&relative), Err(JsonLdError::DataLoss(_))));
     }
 
@@ -303,7 +303,7 @@ mod tests {
         let url = "https://example.org/colour/v1";
         assert!(contexts.add(url, "[]").is_err());
         contexts.add(url, r#"{"@context": {"favouriteColour": "https://example.org/colour#favourite"}}"#).unwrap();
-        let doc = vc(serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", url],
+        let doc = vc(&serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", url],
             "favouriteColour": "green"}));
         let nquads = contexts.canonical_nquads(&doc).unwrap();
         assert!(nquads.contains("<https://example.org/colour#favourite> \"green\""), "{nquads}");

@@ -1,10 +1,10 @@
 //! Open Badges 2.0 assertions (1EdTech Open Badges 2.0, section "Verification"), the badges most people already
 //! hold (Badgr, Canvas Credentials, Credly exports, SURF edubadges before OB 3.0). An assertion names its
-//! BadgeClass and, through it, its Issuer by URL; it is either **signed** (a compact JWS, RS256, whose key the
+//! `BadgeClass` and, through it, its `Issuer` by URL; it is either **signed** (a compact JWS, RS256, whose key the
 //! issuer's profile lists as a `CryptographicKey` it owns) or **hosted** (no signature: the issuer's own server
 //! vouches for the assertion at its `id`, within the origins the issuer allows).
 //!
-//! The documents the assertion names (the hosted assertion itself, the BadgeClass, the Issuer, its keys and
+//! The documents the assertion names (the hosted assertion itself, the `BadgeClass`, the `Issuer`, its keys and
 //! revocation list) are fetched by the verifier through the guarded fetcher before these checks, or given as
 //! files offline; they arrive here in [`LinkedData::documents`](super::data_integrity::LinkedData), by URL. A
 //! hosted assertion is never trusted from the copy presented (or baked in an image): the copy at its `id` is the
@@ -43,7 +43,7 @@ pub fn is_v2(document: &Value) -> bool {
 }
 
 /// The documents an Open Badges 2.0 object links to that verification reads: an assertion's `badge` and
-/// `verification.creator`, a BadgeClass's `issuer`, an Issuer's `publicKey`s and `revocationList` (URLs only;
+/// `verification.creator`, a `BadgeClass`'s `issuer`, an `Issuer`'s `publicKey`s and `revocationList` (URLs only;
 /// embedded objects need no fetching).
 #[must_use]
 pub fn links(document: &Value) -> Vec<String> {
@@ -222,7 +222,7 @@ fn resolve(
     }
 }
 
-/// The assertion's Issuer and BadgeClass.
+/// The assertion's `Issuer` and `BadgeClass`.
 fn badge_and_issuer(
     assertion: &Value,
     documents: &std::collections::HashMap<String, Value>,

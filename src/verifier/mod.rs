@@ -315,7 +315,7 @@ impl Verifier {
     }
 
     /// An Open Badges 2.0 assertion's documents: the hosted assertion at its id (or the URL baked in an image),
-    /// then what each document links to (BadgeClass, Issuer, keys, revocation list), through the guarded fetcher;
+    /// then what each document links to (`BadgeClass`, `Issuer`, keys, revocation list), through the guarded fetcher;
     /// at most [`MAX_OB2_DOCUMENTS`].
     async fn fetch_open_badges_v2(
         &self,
@@ -342,12 +342,12 @@ impl Verifier {
             return;
         }
         pending.extend(start.iter().flat_map(ob2::links));
-        let mut fetched = 0;
+        let mut downloads = 0;
         while let Some(url) = pending.pop() {
-            if linked.documents.contains_key(&url) || fetched >= MAX_OB2_DOCUMENTS {
+            if linked.documents.contains_key(&url) || downloads >= MAX_OB2_DOCUMENTS {
                 continue;
             }
-            fetched += 1;
+            downloads += 1;
             let accept = "application/ld+json, application/json";
             let Ok(download) = fetcher.get(&url, accept, MAX_DID_DOCUMENT_BYTES).await else { continue };
             let Ok(document) = crate::core::encoding::parse_json(&download.body) else { continue };

@@ -272,7 +272,7 @@ impl Credential {
         }
     }
 
-    /// An Open Badges 2.0 assertion with its BadgeClass and Issuer (resolved): the badge is the achievement (its
+    /// An Open Badges 2.0 assertion with its `BadgeClass` and `Issuer` (resolved): the badge is the achievement (its
     /// alignments to ESCO are the skills), the recipient is an identity hash, not a DID.
     #[must_use]
     pub fn from_open_badges_v2(assertion: &Value, badge: &Value, issuer: &Value, format: Format) -> Self {
