@@ -64,7 +64,7 @@ fn skillspass_issue_and_verify(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, raw_ed25519, skillspass_issue_and_verify, verify_components, sd_jwt_vc);
+criterion_group!(benches, raw_ed25519, skillspass_issue_and_verify, verify_components, sd_jwt_vc, data_integrity);
 criterion_main!(benches);
 
 /// Where offline verification spends its time, step by step.
@@ -157,5 +157,52 @@ fn sd_jwt_vc(c: &mut Criterion) {
     });
     c.bench_function("sd-jwt/verify SD-JWT VC with 10 disclosures and key binding", |b| {
         b.iter(|| pipeline::check_token(black_box(&with_kb), &context, Some(policy)));
+    });
+}
+
+/// Issue 12: the 1EdTech `simple.json` badge (`eddsa-rdfc-2022`, read from `../shared/vectors`; skipped when absent)
+/// verified offline through the whole pipeline, and where the time goes: JSON-LD expansion to RDF, RDFC-1.0,
+/// hashing and the signature. Its issuer's key is published in a controller document, as the CLI test does.
+fn data_integrity(c: &mut Criterion) {
+    use sha2::{Digest as _, Sha256};
+    use skillspass::core::jsonld;
+    let path = std::env::var_os("SKILLSPASS_VECTORS")
+        .map_or_else(|| std::path::PathBuf::from("../shared/vectors"), Into::into)
+        .join("openbadges-3.0/simple.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("SKIPPED data_integrity benchmarks: {} is absent", path.display());
+        return;
+    };
+    let issuer = "https://example.com/issuers/876543";
+    let key = "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi";
+    let controller = serde_json::json!({"id": issuer, "verificationMethod": [{"id": format!("{issuer}#{key}"),
+        "type": "Multikey", "controller": issuer, "publicKeyMultibase": key}], "assertionMethod": [format!("{issuer}#{key}")]});
+    let mut verifier = Verifier::new(Policy::default()).unwrap();
+    verifier.add_did_document(controller.to_string().as_bytes()).unwrap();
+    let now = Utc::now();
+    assert!(verifier.verify_offline(&text, now).is_verified());
+    c.bench_function("data-integrity/verify simple.json (eddsa-rdfc-2022) offline (full pipeline)", |b| {
+        b.iter(|| verifier.verify_offline(black_box(&text), now));
+    });
+    let mut unsecured: serde_json::Value = serde_json::from_str(&text).unwrap();
+    unsecured.as_object_mut().unwrap().remove("proof");
+    let contexts = jsonld::Contexts::embedded();
+    c.bench_function("data-integrity/component: JSON-LD expansion to RDF (document)", |b| {
+        b.iter(|| contexts.dataset(black_box(&unsecured)).unwrap());
+    });
+    let dataset = contexts.dataset(&unsecured).unwrap();
+    c.bench_function("data-integrity/component: RDFC-1.0 canonicalization (document)", |b| {
+        b.iter(|| jsonld::canonicalize(black_box(&dataset)).unwrap());
+    });
+    let canonical = jsonld::canonicalize(&dataset).unwrap();
+    c.bench_function("data-integrity/component: SHA-256 of the canonical document", |b| {
+        b.iter(|| Sha256::digest(black_box(canonical.as_bytes())));
+    });
+    let signing = SigningKey::from_bytes(&[7; 32]);
+    let message = [0x5a_u8; 64];
+    let signature = signing.sign(&message);
+    let public = signing.verifying_key();
+    c.bench_function("data-integrity/component: ed25519 verify_strict of the 64-byte hashData", |b| {
+        b.iter(|| public.verify_strict(black_box(&message), black_box(&signature)));
     });
 }

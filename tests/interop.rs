@@ -826,3 +826,74 @@ fn a_badge_signed_by_digitalbazaar_vc_verifies_and_tampering_is_refused_by_both_
         report["checks"].as_array().unwrap().iter().filter(|c| c["status"] == "failed").map(|c| &c["check"]).collect();
     assert_eq!(failed, [&serde_json::json!("signature")], "{report:#}");
 }
+
+/// Open Badges 2.0 (issue 12): the 1EdTech validator's signed assertion verifies with PyPI `jwcrypto` following
+/// the OB 2.0 signed-verification steps (key named by `verification.creator`, owned by the badge's issuer) and
+/// with `skillspass verify`; the assertion with one claim changed is refused by both.
+#[test]
+fn a_signed_open_badges_2_assertion_verifies_with_jwcrypto_and_tampering_is_refused_by_both_issue_12() {
+    let Some(python) = python() else { return };
+    let vectors = std::env::var_os("SKILLSPASS_VECTORS")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"), PathBuf::from)
+        .join("openbadges-2.0");
+    if !vectors.is_dir() {
+        assert!(!required(), "vectors missing");
+        return;
+    }
+    let assets = vectors.join("assets");
+    let token = std::fs::read_to_string(vectors.join("simple.jwt")).unwrap().trim().to_owned();
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut payload: serde_json::Value = serde_json::from_slice(&b64url_decode(parts[1]).unwrap()).unwrap();
+    payload["issuedOn"] = serde_json::json!("2017-01-01T00:00:00Z");
+    let tampered = format!("{}.{}.{}", parts[0], b64url(serde_json::to_vec(&payload).unwrap()), parts[2]);
+    let work = tempfile::tempdir().unwrap();
+    let ours = |jws: &str| -> serde_json::Value {
+        let file = work.path().join("assertion.jwt");
+        std::fs::write(&file, jws).unwrap();
+        let mut args = vec!["verify".to_owned(), file.display().to_string(), "--offline".into(), "--json".into()];
+        for (url, name) in [
+            ("https://example.org/robotics-badge.json", "robotics-badge.json"),
+            ("https://example.org/organization.json", "organization.json"),
+            ("http://example.org/key1.json", "key1.json"),
+        ] {
+            args.extend(["--document".to_owned(), format!("{url}={}", assets.join(name).display())]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        serde_json::from_slice(&skillspass(&args).stdout).unwrap()
+    };
+    let theirs = |jws: &str| ask(&python, "ob2_verify.py", &serde_json::json!({"token": jws, "assets": assets})).0;
+    assert!(theirs(&token), "jwcrypto verifies the 1EdTech assertion");
+    let report = ours(&token);
+    assert_eq!(report["verified"], true, "{report:#}");
+    assert_eq!(report["format"], "openbadges-v2-signed");
+    assert!(!theirs(&tampered), "jwcrypto refuses the changed assertion");
+    let report = ours(&tampered);
+    assert_eq!(report["verified"], false);
+    assert!(report["checks"].as_array().unwrap().iter().any(|c| c["check"] == "signature" && c["status"] == "failed"));
+}
+
+/// RDFC-1.0 (issue 12): the canonical N-Quads skillspass signs over for the 1EdTech `complete.json` badge (its
+/// endorsements hold several identical proof graphs, the hard case for blank-node labelling) and for the W3C
+/// vector document are byte for byte those of jsonld.js (rdf-canonize), with the same embedded contexts.
+#[test]
+fn canonical_nquads_agree_with_jsonld_js_issue_12() {
+    let Some(node) = node() else { return };
+    let vectors = std::env::var_os("SKILLSPASS_VECTORS")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"), PathBuf::from);
+    let fixture = vectors.join("openbadges-3.0/complete.json");
+    if !fixture.is_file() {
+        assert!(!required(), "vectors missing");
+        return;
+    }
+    let mut document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    document.as_object_mut().unwrap().remove("proof");
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("unsigned.json");
+    std::fs::write(&file, document.to_string()).unwrap();
+    let theirs =
+        Command::new(&node).arg(interop_dir().join("data_integrity.mjs")).arg("canonize").arg(&file).output().unwrap();
+    assert!(theirs.status.success(), "{}", String::from_utf8_lossy(&theirs.stderr));
+    let ours = skillspass::core::jsonld::Contexts::embedded().canonical_nquads(&document).unwrap();
+    assert_eq!(ours.lines().count(), 356);
+    assert_eq!(ours, String::from_utf8(theirs.stdout).unwrap());
+}

@@ -497,3 +497,31 @@ fn eddsa_proof_sets_and_chains_vectors() {
     }
     assert!(checked >= 10, "{checked} proofs checked");
 }
+
+/// The JSON-LD contexts compiled into skillspass (`data/jsonld-contexts`, from npm packages) say what the copies
+/// in the specifications' own repositories say, as JSON. The one exception is known: W3C vc-di-eddsa keeps an older
+/// copy of the Ed25519Signature2020 context than the one w3id.org serves, which we ship.
+#[test]
+fn embedded_contexts_equal_the_specifications_copies() {
+    let Some(dir) = vectors("jsonld-contexts") else { return };
+    let ours = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/jsonld-contexts");
+    let pairs = [
+        ("credentials-v1.jsonld", "w3c-vc-data-model/credentials/v1"),
+        ("credentials-v2.jsonld", "w3c-vc-data-model/credentials/v2"),
+        ("data-integrity-v1.jsonld", "w3c-vc-data-integrity/data-integrity/v1"),
+        ("data-integrity-v2.jsonld", "w3c-vc-data-integrity/data-integrity/v2"),
+        ("multikey-v1.jsonld", "w3c-vc-data-integrity/multikey/v1"),
+        ("ob-v3p0-context-3.0.0.json", "openbadges-specification/ob_v3p0/context.json"),
+        ("ob-v3p0-context-3.0.1.json", "openbadges-specification/ob_v3p0/context-3.0.1.json"),
+        ("ob-v3p0-context-3.0.2.json", "openbadges-specification/ob_v3p0/context-3.0.2.json"),
+        ("ob-v3p0-context-3.0.3.json", "openbadges-specification/ob_v3p0/context-3.0.3.json"),
+        ("ob-v3p0-extensions.json", "public-validator/ob-v3p0-extensions.json"),
+    ];
+    for (embedded, published) in pairs {
+        let a: Value = serde_json::from_str(&read(&ours.join(embedded))).unwrap();
+        let b: Value = serde_json::from_str(&read(&dir.join(published))).unwrap();
+        assert_eq!(a, b, "{embedded} differs from {published}");
+    }
+    let held = skillspass::core::jsonld::Contexts::embedded();
+    assert_eq!(held.urls().len(), 11);
+}

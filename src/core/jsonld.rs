@@ -160,6 +160,15 @@ impl Contexts {
     /// # Errors
     /// [`JsonLdError`]: an unknown context, data loss, or invalid JSON-LD.
     pub fn canonical_nquads(&self, document: &Value) -> Result<String, JsonLdError> {
+        canonicalize(&self.dataset(document)?)
+    }
+
+    /// `document` expanded with the contexts held and turned into an RDF dataset (JSON-LD 1.1 Deserialize JSON-LD
+    /// to RDF), with the strict expansion policy; the first half of [`Contexts::canonical_nquads`].
+    ///
+    /// # Errors
+    /// [`JsonLdError`]: an unknown context, data loss, or invalid JSON-LD.
+    pub fn dataset(&self, document: &Value) -> Result<oxrdf::Dataset, JsonLdError> {
         if let Some(url) = self.first_unknown(document) {
             return Err(JsonLdError::UnknownContext(url));
         }
@@ -180,15 +189,24 @@ impl Contexts {
         let dataset: LightDataset = futures_executor::block_on(parser.async_parse_str(&text))
             .collect_quads()
             .map_err(|e| classify(&e.to_string()))?;
-        let canonical =
-            rdf_canon::canonicalize(&to_oxrdf(&dataset)?).map_err(|e| JsonLdError::Invalid(e.to_string()))?;
-        // With no base IRI a relative IRI must be dropped, and dropped data is an error (Data Integrity 4.4); the
-        // processor resolves it against a placeholder base instead, which we refuse here.
-        if canonical.contains(PLACEHOLDER_BASE) {
-            return Err(JsonLdError::DataLoss("a relative IRI has no base to resolve against".into()));
-        }
-        Ok(canonical)
+        to_oxrdf(&dataset)
     }
+}
+
+/// RDF Dataset Canonicalization (RDFC-1.0, SHA-256) of a dataset, serialized as canonical N-Quads; the second half
+/// of [`Contexts::canonical_nquads`].
+///
+/// # Errors
+/// [`JsonLdError::Invalid`] when RDFC-1.0 refuses the dataset (for example a poisoned one), or
+/// [`JsonLdError::DataLoss`] for a relative IRI.
+pub fn canonicalize(dataset: &oxrdf::Dataset) -> Result<String, JsonLdError> {
+    let canonical = rdf_canon::canonicalize(dataset).map_err(|e| JsonLdError::Invalid(e.to_string()))?;
+    // With no base IRI a relative IRI must be dropped, and dropped data is an error (Data Integrity 4.4); the
+    // processor resolves it against a placeholder base instead, which we refuse here.
+    if canonical.contains(PLACEHOLDER_BASE) {
+        return Err(JsonLdError::DataLoss("a relative IRI has no base to resolve against".into()));
+    }
+    Ok(canonical)
 }
 
 /// The processor's dataset in `oxrdf` terms, which `rdf-canon` canonicalizes.

@@ -3,6 +3,7 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly on purpose")]
 
 mod attacks;
+mod badges;
 mod crash;
 mod fake_issuer;
 mod flow;

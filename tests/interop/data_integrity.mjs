@@ -3,9 +3,11 @@
 // (data/jsonld-contexts), and the issuer is a did:key, so nothing is fetched.
 //   node data_integrity.mjs sign <seed-hex> <credential.json>   -> the signed credential on stdout
 //   node data_integrity.mjs verify <signed.json>                -> {"verified": true|false, "errors": [...]}
+//   node data_integrity.mjs canonize <document.json>            -> its RDFC-1.0 N-Quads (jsonld.js, rdf-canonize)
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import jsonld from 'jsonld';
 import * as vc from '@digitalbazaar/vc';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
@@ -59,7 +61,13 @@ if (mode === 'sign') {
   const result = await vc.verifyCredential({ credential, suite, documentLoader: loader(), checkStatus: undefined });
   const errors = [result.error, ...(result.results || []).map((r) => r.error)].filter(Boolean).map((e) => e.message || String(e));
   process.stdout.write(JSON.stringify({ verified: result.verified, errors }));
+} else if (mode === 'canonize') {
+  const document = JSON.parse(readFileSync(args[0], 'utf8'));
+  const canonical = await jsonld.canonize(document, {
+    algorithm: 'RDFC-1.0', format: 'application/n-quads', documentLoader: loader(), safe: true,
+  });
+  process.stdout.write(canonical);
 } else {
-  console.error('usage: data_integrity.mjs sign <seed-hex> <credential.json> | verify <signed.json>');
+  console.error('usage: data_integrity.mjs sign <seed-hex> <credential.json> | verify <signed.json> | canonize <document.json>');
   process.exit(2);
 }

@@ -55,6 +55,9 @@ pub fn check(
 fn parse(text: &str) -> Result<Map<String, Value>, String> {
     match parse_json(text.trim().as_bytes()).map_err(|e| e.to_string())? {
         Value::Object(map) if map.contains_key("proof") => Ok(map),
+        Value::Object(map) if map.contains_key("payload") && !map.contains_key("@context") => {
+            Err(crate::core::jose::JoseError::JsonSerialization.to_string())
+        }
         Value::Object(_) => Err("the credential has no proof: an unsigned credential cannot be verified".into()),
         _ => Err("a Data Integrity credential is a JSON object".into()),
     }
