@@ -827,7 +827,7 @@ fn a_badge_signed_by_digitalbazaar_vc_verifies_and_tampering_is_refused_by_both_
     assert_eq!(failed, [&serde_json::json!("signature")], "{report:#}");
 }
 
-/// Open Badges 2.0 (issue 12): the 1EdTech validator's signed assertion verifies with PyPI `jwcrypto` following
+/// Open Badges 2.0 (issue 12): the 1EdTech validator's signed assertion verifies with `jwcrypto` (from `PyPI`) following
 /// the OB 2.0 signed-verification steps (key named by `verification.creator`, owned by the badge's issuer) and
 /// with `skillspass verify`; the assertion with one claim changed is refused by both.
 #[test]

@@ -500,7 +500,7 @@ fn eddsa_proof_sets_and_chains_vectors() {
 
 /// The JSON-LD contexts compiled into skillspass (`data/jsonld-contexts`, from npm packages) say what the copies
 /// in the specifications' own repositories say, as JSON. The one exception is known: W3C vc-di-eddsa keeps an older
-/// copy of the Ed25519Signature2020 context than the one w3id.org serves, which we ship.
+/// copy of the `Ed25519Signature2020` context than the one `w3id.org` serves, which we ship.
 #[test]
 fn embedded_contexts_equal_the_specifications_copies() {
     let Some(dir) = vectors("jsonld-contexts") else { return };
