@@ -420,3 +420,22 @@ fn open_badges_2_fixtures_verify_or_are_refused_for_their_reason_issue_12() {
     }
     println!("{}", table.join("\n"));
 }
+
+/// An Open Badges JWT whose `jwk` header carries a private key (`d`) is refused at parse, naming why: a key in a
+/// header is public or it is an accident waiting to be copied.
+#[test]
+fn an_open_badges_jwt_with_a_private_jwk_header_is_refused_issue_12() {
+    let Some(dir) = fixtures() else { return };
+    let baked = skillspass::core::baking::extract(&std::fs::read(dir.join("simple-jwt.png")).unwrap()).unwrap();
+    let jwt = baked.content.credential_text().to_owned();
+    let (mut header, _, _) = crate::helpers::decode(&jwt);
+    header["jwk"]["d"] = json!("AQAB");
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let forged = format!("{}.{}.{}", crate::helpers::segment(&header), parts[1], parts[2]);
+    let setup = Setup::new();
+    let file = setup.path("private.jwt");
+    std::fs::write(&file, forged).unwrap();
+    let report = verify_with(&file, &[]);
+    assert_eq!(failed_checks(&report), ["parse"], "{report:#}");
+    assert!(report["errors"][0]["detail"].as_str().unwrap().contains("private key material"), "{report:#}");
+}
