@@ -82,26 +82,26 @@ fn hostile_badge_images_are_refused_with_a_clear_error_issue_12() {
 /// A 1x1 PNG with one `iTXt` `openbadgecredential` chunk per credential, each with a correct CRC (so only the
 /// baking rules can refuse it).
 fn png_with_credential_chunks(credentials: &[&[u8]]) -> Vec<u8> {
-    fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    fn chunk(kind: [u8; 4], data: &[u8]) -> Vec<u8> {
         let mut out = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
-        out.extend_from_slice(kind);
+        out.extend_from_slice(&kind);
         out.extend_from_slice(data);
         let mut crc = crc32fast::Hasher::new();
-        crc.update(kind);
+        crc.update(&kind);
         crc.update(data);
         out.extend_from_slice(&crc.finalize().to_be_bytes());
         out
     }
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]));
+    png.extend(chunk(*b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]));
     for credential in credentials {
         let mut text = b"openbadgecredential\0\0\0\0\0".to_vec();
         text.extend_from_slice(credential);
-        png.extend(chunk(b"iTXt", &text));
+        png.extend(chunk(*b"iTXt", &text));
     }
     let mut pixels = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     std::io::Write::write_all(&mut pixels, &[0, 0, 0, 0, 0]).unwrap();
-    png.extend(chunk(b"IDAT", &pixels.finish().unwrap()));
-    png.extend(chunk(b"IEND", &[]));
+    png.extend(chunk(*b"IDAT", &pixels.finish().unwrap()));
+    png.extend(chunk(*b"IEND", &[]));
     png
 }
