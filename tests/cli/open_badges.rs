@@ -216,6 +216,12 @@ fn foreign_badges_are_refused_for_named_reasons_issue_12() {
     let report = verify(&write("unknown-context.json", &unknown), &documents);
     assert_eq!(failed_checks(&report), ["context"]);
     assert!(report["errors"][0]["detail"].as_str().unwrap().contains("https://evil.example/context.json"));
+    // A proof value that is not 64 bytes of base58btc fails the signature, saying so.
+    let mut garbled = simple.clone();
+    garbled["proof"][0]["proofValue"] = json!("z0OIl");
+    let report = verify(&write("garbled.json", &garbled), &documents);
+    assert_eq!(failed_checks(&report), ["signature"], "{report:#}");
+    assert!(report["errors"][0]["detail"].as_str().unwrap().contains("base58btc"), "{report:#}");
     // A verification method whose controller is another party than the issuer.
     let mut stranger = simple.clone();
     stranger["issuer"]["id"] = json!(STATE_GOV);

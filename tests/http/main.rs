@@ -7,6 +7,7 @@ mod badges;
 mod crash;
 mod fake_issuer;
 mod flow;
+mod foreign_online;
 mod hardening;
 mod helpers;
 mod openid4vc;

@@ -93,6 +93,7 @@ fn prove(
     };
     let mut keyed = Vec::new();
     let mut first_error = None;
+    let mut bad_value = None;
     for proof in known {
         match proof {
             Ok(proof) => match methods.method_key(&issuer, &proof.verification_method) {
@@ -101,12 +102,20 @@ fn prove(
                     first_error.get_or_insert(VerifyError::IssuerKey(why));
                 }
             },
+            Err(DataIntegrityError::ProofValue(why)) => {
+                bad_value.get_or_insert(why);
+            }
             Err(e) => {
-                first_error.get_or_insert(VerifyError::Parse(e.to_string()));
+                first_error.get_or_insert(VerifyError::IssuerKey(format!("a proof cannot be used: {e}")));
             }
         }
     }
     if keyed.is_empty() {
+        if let (None, Some(why)) = (&first_error, bad_value) {
+            record.skip("issuer-key", "not run: the proof's value is malformed");
+            record.fail("signature", Problem::new("signature", "Signature invalid", why));
+            return None;
+        }
         let error = first_error.unwrap_or_else(|| VerifyError::IssuerKey("no usable proof".into()));
         fail(record, error.check(), &error);
         return skip_from(record, "signature", "issuer-key failed");
