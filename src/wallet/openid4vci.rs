@@ -63,6 +63,16 @@ impl Offer {
     }
 }
 
+/// The type a configuration announces: an SD-JWT VC's `vct`, or the most specific of a W3C credential's
+/// `credential_definition.type` (OpenID4VCI 1.0 appendix A.1 and A.2); the credential received must carry it.
+fn expected_type(configuration: &Value) -> Option<&str> {
+    if let Some(vct) = configuration.get("vct").and_then(Value::as_str) {
+        return Some(vct);
+    }
+    let types = configuration.pointer("/credential_definition/type")?.as_array()?;
+    types.iter().filter_map(Value::as_str).rfind(|t| *t != "VerifiableCredential")
+}
+
 /// A credential received, verified and stored.
 #[derive(Debug, Clone)]
 pub struct Accepted {
@@ -90,10 +100,13 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         for id in &offer.credential_configuration_ids {
             let configuration = metadata.pointer("/credential_configurations_supported").and_then(|c| c.get(id));
             let format = configuration.and_then(|c| c.get("format")).and_then(Value::as_str);
-            if format.and_then(Format::from_protocol_identifier) != Some(Format::SdJwtVc) {
+            if !matches!(
+                format.and_then(Format::from_protocol_identifier),
+                Some(Format::SdJwtVc | Format::JwtVcJson | Format::DataIntegrity)
+            ) {
                 return Err(ProtocolError::new(
                     "invalid_credential_offer",
-                    format!("{id:?}: not a dc+sd-jwt configuration"),
+                    format!("{id:?}: not a dc+sd-jwt, jwt_vc_json or ldp_vc configuration"),
                 )
                 .into());
             }
@@ -154,15 +167,21 @@ impl<V: CredentialVerifier> Agent<'_, V> {
             return Err(answer_error(&answer, "invalid_credential_request").into());
         }
         let body = answer.json();
-        let credential = body.pointer("/credentials/0/credential").and_then(Value::as_str).ok_or_else(|| {
-            ProtocolError::new(
-                "invalid_credential_request",
-                "the answer holds no credential (deferred issuance is not supported)",
-            )
-        })?;
+        // A compact credential (dc+sd-jwt, jwt_vc_json) is a string; an ldp_vc credential is the JSON-LD object.
+        let credential = match body.pointer("/credentials/0/credential") {
+            Some(Value::String(compact)) => compact.clone(),
+            Some(object @ Value::Object(_)) => object.to_string(),
+            _ => {
+                return Err(ProtocolError::new(
+                    "invalid_credential_request",
+                    "the answer holds no credential (deferred issuance is not supported)",
+                )
+                .into());
+            }
+        };
         let notification = body.get("notification_id").and_then(Value::as_str).map(str::to_owned);
-        let expected_vct = offer.configuration(configuration).and_then(|c| c.get("vct")).and_then(Value::as_str);
-        let stored = self.store(credential, expected_vct, now).await;
+        let expected_type = offer.configuration(configuration).and_then(expected_type);
+        let stored = self.store(&credential, expected_type, now).await;
         let event = if stored.is_ok() { "credential_accepted" } else { "credential_failure" };
         if let (Some(id), Some(endpoint)) =
             (notification, offer.metadata.get("notification_endpoint").and_then(Value::as_str))
@@ -181,10 +200,10 @@ impl<V: CredentialVerifier> Agent<'_, V> {
     async fn store(
         &self,
         credential: &str,
-        expected_vct: Option<&str>,
+        expected_type: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Accepted, WalletError> {
-        let receipt = Receipt { consent: super::Consent::default(), expected_type: expected_vct };
+        let receipt = Receipt { consent: super::Consent::default(), expected_type };
         Ok(match self.wallet.receive(self.verifier, credential, receipt, now).await? {
             ImportOutcome::Stored(stored) => Accepted { stored: *stored, already_stored: false },
             ImportOutcome::AlreadyStored(id) => {

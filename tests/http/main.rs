@@ -10,6 +10,7 @@ mod flow;
 mod foreign_online;
 mod hardening;
 mod helpers;
+mod jwt_vc_offer;
 mod openid4vc;
 mod rejections;
 mod wallet;
