@@ -53,15 +53,7 @@ pub fn is_plain_jwt(jws: &CompactJws<'_>) -> bool {
 pub fn check(token: &str, parsed: Result<Parsed<'_>, ParseError>, ctx: &VerifyContext<'_>) -> Checked<Credential> {
     let mut checked = Checked::new(Format::JwtVcJson, token.trim());
     if let Err(error) = run(parsed, ctx, &mut checked) {
-        let failed = error.check();
-        if matches!(error, VerifyError::Schema(_)) {
-            checked.record.fail_policy(failed, error.problem());
-        } else {
-            checked.record.fail(failed, error.problem());
-        }
-        for check in CHECKS.iter().skip_while(|c| **c != failed).skip(1) {
-            checked.record.skip(check, &format!("not run: {failed} failed"));
-        }
+        super::vc_jose::record_failure(&mut checked.record, &error, &CHECKS);
     }
     checked
 }
@@ -71,10 +63,7 @@ fn run(
     ctx: &VerifyContext<'_>,
     checked: &mut Checked<Credential>,
 ) -> Result<(), VerifyError> {
-    let parsed = parsed.map_err(|e| match e {
-        ParseError::Algorithm(jose) => VerifyError::Algorithm(jose),
-        ParseError::Malformed(why) => VerifyError::Parse(why),
-    })?;
+    let parsed = parsed.map_err(super::vc_jose::parse_failure)?;
     let jws = &parsed.jws;
     if let Some(extra) = jws.header().keys().find(|k| !HEADER_MEMBERS.contains(&k.as_str())) {
         return Err(VerifyError::Parse(format!("the header member {extra:?} is not allowed in an Open Badges JWT")));

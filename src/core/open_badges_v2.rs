@@ -87,9 +87,7 @@ pub fn check(token: &str, presented: &Presented<'_, '_>, ctx: &VerifyContext<'_>
     if let Err(error) = run(presented, ctx, &mut checked) {
         let failed = error.check;
         checked.record.fail(failed, Problem::new(failed, error.title, error.detail));
-        for check in CHECKS.iter().skip_while(|c| **c != failed).skip(1) {
-            checked.record.skip(check, &format!("not run: {failed} failed"));
-        }
+        checked.record.skip_after(&CHECKS, failed);
     }
     checked
 }

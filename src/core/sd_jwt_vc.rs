@@ -151,9 +151,7 @@ pub fn check(
     let mut checked = Checked::new(format, token.trim());
     if let Err(Failure(check, detail)) = run(parsed, ctx, kb, &mut checked) {
         checked.record.fail(check, Problem::new(check, "SD-JWT VC refused", Some(detail)));
-        for later in CHECKS.iter().skip_while(|c| **c != check).skip(1) {
-            checked.record.skip(later, &format!("not run: {check} failed"));
-        }
+        checked.record.skip_after(&CHECKS, check);
     }
     checked
 }

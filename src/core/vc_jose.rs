@@ -235,17 +235,28 @@ fn payload_with_claims(credential: &Value, now: DateTime<Utc>) -> Result<Vec<u8>
 pub fn check(token: &str, parsed: Result<Parsed<'_>, ParseError>, ctx: &VerifyContext<'_>) -> Checked<Credential> {
     let mut checked = Checked::new(Format::VcJwt, token.trim());
     if let Err(error) = run_checks(parsed, ctx, &mut checked) {
-        let failed = error.check();
-        if matches!(error, VerifyError::Schema(_)) {
-            checked.record.fail_policy(failed, error.problem());
-        } else {
-            checked.record.fail(failed, error.problem());
-        }
-        for check in CHECKS.iter().skip_while(|c| **c != failed).skip(1) {
-            checked.record.skip(check, &format!("not run: {failed} failed"));
-        }
+        record_failure(&mut checked.record, &error, &CHECKS);
     }
     checked
+}
+
+/// Records the check `error` fails (schema conformance as policy) and every later one of `checks` as not run.
+pub(crate) fn record_failure(record: &mut Record, error: &VerifyError, checks: &[&str]) {
+    let failed = error.check();
+    if matches!(error, VerifyError::Schema(_)) {
+        record.fail_policy(failed, error.problem());
+    } else {
+        record.fail(failed, error.problem());
+    }
+    record.skip_after(checks, failed);
+}
+
+/// A token that could not be parsed, as the check it fails (`alg` for a refused algorithm, else `parse`).
+pub(crate) fn parse_failure(error: ParseError) -> VerifyError {
+    match error {
+        ParseError::Algorithm(jose) => VerifyError::Algorithm(jose),
+        ParseError::Malformed(why) => VerifyError::Parse(why),
+    }
 }
 
 fn run_checks(
@@ -253,10 +264,7 @@ fn run_checks(
     ctx: &VerifyContext<'_>,
     checked: &mut Checked<Credential>,
 ) -> Result<(), VerifyError> {
-    let parsed = parsed.map_err(|e| match e {
-        ParseError::Algorithm(jose) => VerifyError::Algorithm(jose),
-        ParseError::Malformed(why) => VerifyError::Parse(why),
-    });
+    let parsed = parsed.map_err(parse_failure);
     if !matches!(parsed, Err(VerifyError::Parse(_))) {
         checked.record.pass("parse", None);
     }

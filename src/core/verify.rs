@@ -128,6 +128,13 @@ impl Record {
         self.push(check, CheckStatus::Skipped, Some(why.into()), CheckKind::Verification);
     }
 
+    /// Records every check of `checks` after `failed` as not run because `failed` failed.
+    pub fn skip_after(&mut self, checks: &[&str], failed: &str) {
+        for check in checks.iter().skip_while(|c| **c != failed).skip(1) {
+            self.skip(check, &format!("not run: {failed} failed"));
+        }
+    }
+
     /// Records a policy check that did not run or was advisory.
     pub fn skip_policy(&mut self, check: &str, why: &str) {
         self.push(check, CheckStatus::Skipped, Some(why.into()), CheckKind::Policy);
