@@ -16,7 +16,7 @@ pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every environment variable skillspass reads.
-pub const KNOWN_ENV: [&str; 23] = [
+pub const KNOWN_ENV: [&str; 24] = [
     "SKILLSPASS_WALLET",
     "SKILLSPASS_PASSPHRASE",
     "SKILLSPASS_EXPORT_PASSPHRASE",
@@ -34,6 +34,7 @@ pub const KNOWN_ENV: [&str; 23] = [
     "SKILLSPASS_TOKEN_FILE",
     "SKILLSPASS_LOG",
     "SKILLSPASS_VECTORS",
+    "SKILLSPASS_ESCO_DOWNLOAD",
     "SKILLSPASS_INTEROP",
     "SKILLSPASS_VERIFIER",
     "SKILLSPASS_REQUIRE",

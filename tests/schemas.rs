@@ -249,6 +249,9 @@ fn docs_examples_validate() {
     assert!(credential::missing_micro_credential_elements(&example).is_empty());
     for entry in std::fs::read_dir(docs.join("examples")).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") || path.to_string_lossy().contains("profile") {
+            continue;
+        }
         let description: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let issuer = skillspass::issuer::Issuer::with_did_key(skillspass::core::keys::SigningKey::generate(
             &mut rand::rngs::OsRng,
@@ -278,4 +281,62 @@ fn context_defines_every_extension_term() {
     rust_terms.push("@protected".into());
     rust_terms.sort();
     assert_eq!(element_terms, rust_terms, "context and MicroCredentialElements differ");
+}
+
+/// The vacancy profile's JSON Schema and the Rust type agree: the same members, the shipped example and a profile
+/// made from an ESCO occupation validate, and what the Rust check refuses for its form the schema refuses too.
+#[test]
+fn the_vacancy_profile_schema_matches_the_rust_type() {
+    use skillspass::core::esco::Esco;
+    use skillspass::core::vacancy::VacancyProfile;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("schemas/vacancy-profile.schema.json")).unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let esco = Esco::embedded();
+    let example = VacancyProfile::parse(
+        &std::fs::read_to_string(root.join("docs/examples/data-analyst-profile.toml")).unwrap(),
+        &esco,
+    )
+    .unwrap();
+    let mut full =
+        VacancyProfile::from_occupation(&esco, esco.occupation(example.occupation.as_deref().unwrap()).unwrap(), "en");
+    full.employer = Some("Acme BV".into());
+    full.min_eqf = Some(4);
+    full.essential[0].min_eqf = Some(5);
+    full.max_evidence_age_months = Some(60);
+    full.trusted_issuers = vec!["did:web:academy.example".into()];
+    for profile in [&example, &full] {
+        let value = serde_json::to_value(profile).unwrap();
+        assert!(
+            validator.is_valid(&value),
+            "{:?}",
+            validator.iter_errors(&value).map(|e| e.to_string()).collect::<Vec<_>>()
+        );
+    }
+    let value = serde_json::to_value(&full).unwrap();
+    assert_eq!(keys(&value), keys(&schema["properties"]), "every member in both");
+    assert_eq!(keys(&value["evidenceWeights"]), keys(&schema["properties"]["evidenceWeights"]["properties"]));
+    assert_eq!(keys(&value["microCredentials"]), keys(&schema["properties"]["microCredentials"]["properties"]));
+    let mut skill_keys = keys(&value["essential"][0]);
+    skill_keys.sort();
+    assert_eq!(skill_keys, keys(&schema["$defs"]["requiredSkill"]["properties"]));
+    for (change, path) in [
+        (serde_json::json!({"salary": 1}), "unknown member"),
+        (serde_json::json!({"minEqf": 9}), "EQF 9"),
+        (serde_json::json!({"essential": []}), "no essential skill"),
+        (serde_json::json!({"evidenceWeights": {"formal": 1.5}}), "weight above 1"),
+    ] {
+        let mut bad = value.clone();
+        bad.as_object_mut().unwrap().extend(change.as_object().unwrap().clone());
+        assert!(!validator.is_valid(&bad), "the schema accepts {path}");
+        assert!(
+            serde_json::from_value::<VacancyProfile>(bad)
+                .map_err(|e| e.to_string())
+                .and_then(|p| p.check(&esco).map_err(|e| e.to_string()))
+                .is_err(),
+            "the Rust check accepts {path}"
+        );
+    }
 }

@@ -45,6 +45,10 @@ pub struct RequestArgs {
     /// A DCQL query file instead of skills.
     #[arg(long, conflicts_with = "skills")]
     dcql: Option<PathBuf>,
+    /// A vacancy profile (JSON or TOML) instead: the request asks for exactly its skills, and the result carries
+    /// the gap report.
+    #[arg(long, conflicts_with_all = ["skills", "dcql"])]
+    profile: Option<PathBuf>,
     /// Sign the request (`decentralized_identifier:` client id, the verifier's did:web) instead of sending it
     /// unsigned (`redirect_uri:`).
     #[arg(long)]
@@ -105,13 +109,25 @@ pub fn request(args: &RequestArgs) -> Result<u8, CliError> {
         "client_id_prefix": if args.signed { "decentralized_identifier" } else { "redirect_uri" },
         "client_name": args.name,
     });
-    match &args.dcql {
-        Some(file) => {
+    match (&args.dcql, &args.profile) {
+        (Some(file), _) => {
             body["dcql_query"] = serde_json::from_str(&read_input(file, 256 * 1024)?)
                 .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
         }
-        None if args.skills.is_empty() => return Err(CliError::input("give --skill URI (repeatable) or --dcql FILE")),
-        None => body["skills"] = json!(args.skills),
+        (None, Some(file)) => {
+            let data = std::env::var_os("SKILLSPASS_DATA")
+                .map_or_else(|| PathBuf::from(crate::config::DEFAULT_DATA_DIR), PathBuf::from);
+            let esco = crate::store::esco::load(&data).map_err(CliError::input)?;
+            let profile = super::profile::read_profile(file, &esco)?;
+            if args.name.is_none() {
+                body["client_name"] = json!(profile.employer.clone().unwrap_or_else(|| profile.title.clone()));
+            }
+            body["profile"] = serde_json::to_value(profile).map_err(CliError::input)?;
+        }
+        (None, None) if args.skills.is_empty() => {
+            return Err(CliError::input("give --skill URI (repeatable), --profile FILE or --dcql FILE"));
+        }
+        (None, None) => body["skills"] = json!(args.skills),
     }
     let base = args.verifier.trim_end_matches('/');
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;

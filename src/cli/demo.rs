@@ -25,6 +25,9 @@ use crate::wallet::{Passphrase, Wallet};
 /// The example descriptions shipped in `docs/examples/`.
 const MICRO_CREDENTIAL: &str = include_str!("../../docs/examples/micro-credential.json");
 const COURSE_BADGE: &str = include_str!("../../docs/examples/course-badge.json");
+const DATA_PRACTICE: &str = include_str!("../../docs/examples/data-practice-statement.json");
+/// The employer's vacancy: "Data analyst", four essential skills from (and beside) the ESCO occupation.
+const VACANCY: &str = include_str!("../../docs/examples/data-analyst-profile.toml");
 /// The skills the employer asks for: Python (from the micro-credential) and the course badge's skill.
 const PYTHON: &str = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
 const COURSE_SKILL: &str = "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a";
@@ -46,7 +49,11 @@ pub fn run() -> Result<u8, CliError> {
     let holds = outcome?;
     outln!(
         "{}",
-        if holds { "The story holds: earned, moved, proven, revoked." } else { "A step did not behave as expected." }
+        if holds {
+            "The story holds: earned, moved, proven, matched, revoked."
+        } else {
+            "A step did not behave as expected."
+        }
     );
     Ok(if holds { EXIT_OK } else { EXIT_NOT_VERIFIED })
 }
@@ -136,9 +143,9 @@ async fn steps(
     );
     let (micro_id, notified) = issued_id(issuer, token, &micro).await?;
     outln!("4. The provider also offers a course badge; the wallet accepts it the same way.");
-    let badge = offer(issuer, token, COURSE_BADGE, false).await?;
-    let read = agent.read_offer(badge["offer_uri"].as_str().unwrap_or_default()).await.map_err(CliError::input)?;
-    agent.accept(&read, None, SystemClock.now()).await.map_err(CliError::input)?;
+    accept_offer(&agent, issuer, token, COURSE_BADGE).await?;
+    outln!("   A former employer attests on-the-job data work (a practice statement); the wallet accepts that too.");
+    accept_offer(&agent, issuer, token, DATA_PRACTICE).await?;
     let earned = wallet.list().map_err(CliError::input)?.len();
     outln!("   The wallet now holds {earned} credentials.");
 
@@ -154,8 +161,11 @@ async fn steps(
     let replay = replay(&tools, &proven.2).await?;
     outln!("   {replay}");
 
+    outln!("MATCH");
+    let (private, employer) = vacancy(&tools, &moved, verifier, token).await?;
+
     outln!("REVOKE");
-    outln!("7. The provider revokes the micro-credential; the employer asks again, and the proof now fails:");
+    outln!("10. The provider revokes the micro-credential; the employer asks again, and the proof now fails:");
     let revoke = json!({"credentialId": micro_id,
         "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}]});
     post_json(&format!("{}/credentials/status", issuer.url()), &revoke, Some(token)).await?;
@@ -164,11 +174,13 @@ async fn steps(
     let after = respond(&tools, &moved, verifier, &second).await?;
     let checks = [
         ("a wrong transaction code is refused", wrong.is_err()),
-        ("two credentials earned", earned == 2),
+        ("three credentials earned", earned == 3),
         ("the provider saw the wallet's notification", notified),
         ("the wallet moved byte for byte", moved_intact),
         ("two skills proven, the rest withheld", proof_ok),
         ("the replayed answer is refused", replay.contains("already answered")),
+        ("the worker's private gap shows 3 of 4 essential skills", private == Some((3, 4))),
+        ("the employer's report shows the same coverage", employer == private),
         ("after revocation the proof fails", !after.0),
     ];
     for (step, held) in &checks {
@@ -177,6 +189,89 @@ async fn steps(
         }
     }
     Ok(checks.iter().all(|(_, held)| *held))
+}
+
+/// The vacancy story: the worker's private gap in the wallet, then the employer's profile-based request and its
+/// gap report. Returns the essential coverage (proven, required) each side computed.
+async fn vacancy(
+    tools: &Tools,
+    wallet: &Wallet,
+    verifier: &Server,
+    token: &str,
+) -> Result<(Option<(usize, usize)>, Option<(usize, usize)>), CliError> {
+    let esco = crate::core::esco::Esco::embedded();
+    let profile = crate::core::vacancy::VacancyProfile::parse(VACANCY, &esco).map_err(CliError::input)?;
+    outln!(
+        "7. Example Employer BV posts a vacancy, \"{}\", built from the ESCO occupation \"data analyst\". Before applying,",
+        profile.title
+    );
+    outln!("   the worker asks their own wallet how they match. It computes this on the device and sends nothing:");
+    let report = wallet.match_profile(&profile, &esco, "en", SystemClock.now()).map_err(CliError::input)?;
+    for line in gap_lines(&serde_json::to_value(&report).map_err(CliError::input)?) {
+        outln!("     {line}");
+    }
+    let private = Some((report.essential.proven, report.essential.total));
+    outln!(
+        "8. The worker applies; the employer's verifier asks for exactly the profile's skills (one query per skill):"
+    );
+    let body = json!({"profile": profile, "client_id_prefix": "decentralized_identifier",
+        "client_name": "Example Employer BV", "redirect_uri": format!("{}/done", verifier.url())});
+    let created = post_json(&format!("{}/verifier/requests", verifier.url()), &body, Some(token)).await?;
+    let (_, _, _, result) = respond_full(tools, wallet, verifier, &created).await?;
+    outln!("9. The employer's report, from the verified presentation alone:");
+    let gap = &result["gap"];
+    for line in gap_lines(gap) {
+        outln!("     {line}");
+    }
+    let employer = gap["essential"]["proven"]
+        .as_u64()
+        .zip(gap["essential"]["total"].as_u64())
+        .and_then(|(p, t)| Some((usize::try_from(p).ok()?, usize::try_from(t).ok()?)));
+    Ok((private, employer))
+}
+
+/// A gap report (as JSON) in a few lines.
+fn gap_lines(gap: &Value) -> Vec<String> {
+    let count = |part: &str, key: &str| gap[part][key].as_u64().unwrap_or(0);
+    let mut lines = vec![format!(
+        "essential {} of {}, optional {} of {}, score {}",
+        count("essential", "proven"),
+        count("essential", "total"),
+        count("optional", "proven"),
+        count("optional", "total"),
+        gap["score"]
+    )];
+    for skill in gap["skills"].as_array().into_iter().flatten() {
+        let best = skill["evidence"].as_array().and_then(|e| e.iter().find(|e| e["counts"] == true));
+        let by = best.map_or_else(String::new, |e| {
+            let via = e["via"]["label"].as_str().map(|l| format!(" via {l}")).unwrap_or_default();
+            format!(
+                " by {}{via} ({})",
+                e["issuerName"].as_str().or(e["issuer"].as_str()).unwrap_or(""),
+                e["evidence"].as_str().unwrap_or("")
+            )
+        });
+        lines.push(format!(
+            "{:15} {}{}",
+            skill["outcome"].as_str().unwrap_or(""),
+            skill["label"].as_str().unwrap_or(""),
+            by
+        ));
+    }
+    lines
+}
+
+/// Offers a description without a transaction code and accepts it into the wallet.
+async fn accept_offer(
+    agent: &Agent<'_, Verifier>,
+    issuer: &Server,
+    token: &str,
+    description: &str,
+) -> Result<(), CliError> {
+    let offered = offer(issuer, token, description, false).await?;
+    let read = agent.read_offer(offered["offer_uri"].as_str().unwrap_or_default()).await.map_err(CliError::input)?;
+    agent.accept(&read, None, SystemClock.now()).await.map_err(CliError::input)?;
+    Ok(())
 }
 
 /// `POST /offers` (admin) for an example description.
@@ -233,6 +328,17 @@ async fn respond(
     verifier: &Server,
     created: &Value,
 ) -> Result<(bool, usize, Vec<(String, String)>), CliError> {
+    let (passed, proven, form, _) = respond_full(tools, wallet, verifier, created).await?;
+    Ok((passed, proven, form))
+}
+
+/// As [`respond`], with the verifier's result.
+async fn respond_full(
+    tools: &Tools,
+    wallet: &Wallet,
+    verifier: &Server,
+    created: &Value,
+) -> Result<(bool, usize, Vec<(String, String)>, Value), CliError> {
     let agent = tools.agent(wallet);
     let uri = created["authorization_request_uri"].as_str().unwrap_or_default();
     let request = agent.read_request(uri).await.map_err(CliError::input)?;
@@ -258,7 +364,7 @@ async fn respond(
     let code = redirect.split_once("#response_code=").map(|(_, c)| c).unwrap_or_default();
     let id = created["id"].as_str().unwrap_or_default();
     let status = get_json(&format!("{}/verifier/requests/{id}?response_code={code}", verifier.url()), None).await?;
-    let result = &status["result"];
+    let result = status["result"].clone();
     let passed = result["verified"].as_bool().unwrap_or(false);
     let skills = result["proven_skills"].as_array().cloned().unwrap_or_default();
     outln!(
@@ -266,9 +372,10 @@ async fn respond(
         if passed { "VERIFIED" } else { "NOT VERIFIED" }
     );
     for skill in &skills {
-        outln!("     proven: {} <{}>", skill["label"].as_str().unwrap_or(""), skill["id"].as_str().unwrap_or(""));
+        let label = skill["escoLabel"].as_str().or(skill["label"].as_str()).unwrap_or("");
+        outln!("     proven: {label} (issuer: \"{}\")", skill["label"].as_str().unwrap_or(""));
     }
-    for problem in failures(result) {
+    for problem in failures(&result) {
         outln!("     {problem}");
     }
     let form = vec![
@@ -276,7 +383,7 @@ async fn respond(
         ("state".to_owned(), request.request.state.clone().unwrap_or_default()),
         ("response_uri".to_owned(), request.request.response_uri.clone()),
     ];
-    Ok((passed && withheld, skills.len(), form))
+    Ok((passed && withheld, skills.len(), form, result))
 }
 
 /// Why presentations failed, from the result's reports.

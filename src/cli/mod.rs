@@ -17,8 +17,10 @@ macro_rules! out {
 
 mod admin;
 mod demo;
+mod esco;
 mod exchange;
 mod issue;
+mod profile;
 mod render;
 pub mod serve;
 mod status;
@@ -74,6 +76,10 @@ enum Command {
     Offer(admin::OfferArgs),
     /// Make an `OpenID4VP` presentation request for skills (verifier admin; prints the URI and a QR code).
     Request(admin::RequestArgs),
+    /// ESCO, the skills language: search and show skills and occupations, import other languages (`--about`).
+    Esco(esco::EscoArgs),
+    /// Vacancy profiles: what a job needs in ESCO skills (`new --occupation`, `check`).
+    Profile(profile::ProfileArgs),
     /// Run the end-to-end story on this machine: an issuer and a verifier on loopback, issue, verify, revoke.
     Demo,
 }
@@ -171,6 +177,8 @@ fn dispatch(command: Command) -> Result<u8, CliError> {
         Command::Wallet(args) => wallet::run(&args),
         Command::Offer(args) => admin::offer(&args),
         Command::Request(args) => admin::request(&args),
+        Command::Esco(args) => esco::run(&args),
+        Command::Profile(args) => profile::run(&args),
         Command::Demo => demo::run(),
     }
 }

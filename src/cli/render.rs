@@ -37,7 +37,12 @@ pub fn report(report: &Value) -> String {
     for skill in items(&report["skills"]) {
         let eqf = skill["eqfLevel"].as_u64().map(|l| format!("EQF {l}, ")).unwrap_or_default();
         let setting = skill["learningSetting"].as_str().unwrap_or("setting unknown");
-        let _ = writeln!(out, "  skill    {}  <{}>  ({eqf}{setting})", text(&skill["label"]), text(&skill["id"]));
+        let label = match (skill["escoLabel"].as_str(), text(&skill["label"])) {
+            (Some(esco), theirs) if theirs.is_empty() || theirs.eq_ignore_ascii_case(esco) => esco.to_owned(),
+            (Some(esco), theirs) => format!("{esco} (issuer: \"{theirs}\")"),
+            (None, theirs) => format!("{theirs} [not an ESCO skill]"),
+        };
+        let _ = writeln!(out, "  skill    {label}  <{}>  ({eqf}{setting})", text(&skill["id"]));
     }
     for (label, list) in [("error", &report["errors"]), ("warning", &report["warnings"])] {
         for problem in items(list) {

@@ -219,7 +219,8 @@ fn build_state(
         _ => AdminToken::new(&SecretString::new(random_b64url(32))),
     };
     let admin = Arc::new(std::sync::RwLock::new(admin));
-    Ok(AppState { clock: Arc::new(SystemClock), admin, throttles, admin_file, issuer, verifier, wallet })
+    let esco = Arc::new(crate::store::esco::LazyEsco::new(data));
+    Ok(AppState { clock: Arc::new(SystemClock), admin, throttles, admin_file, issuer, verifier, wallet, esco })
 }
 
 fn build_verifier(config: &Config, fetcher: &Fetcher) -> Result<Verifier, CliError> {

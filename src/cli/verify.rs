@@ -70,6 +70,9 @@ pub struct VerifyArgs {
     /// Ask this remote verifier (`POST <URL>/credentials/verify`) instead of verifying here.
     #[arg(long, env = "SKILLSPASS_VERIFIER")]
     verifier: Option<String>,
+    /// ESCO labels in the report: the language, and the data folder holding imported languages.
+    #[command(flatten)]
+    esco: super::esco::EscoData,
 }
 
 /// Runs `verify`.
@@ -90,7 +93,11 @@ pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
         } else {
             runtime.block_on(verifier.verify(token, at))
         };
-        serde_json::to_value(Report::into_credential(verification)).map_err(CliError::input)?
+        let mut report = Report::into_credential(verification);
+        if args.esco.lang != crate::core::esco::DEFAULT_LANG {
+            report.relabel(&*args.esco.load()?, &args.esco.lang);
+        }
+        serde_json::to_value(report).map_err(CliError::input)?
     };
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&report).map_err(CliError::input)?);

@@ -9,11 +9,15 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use zeroize::Zeroizing;
 
+use super::esco::EscoData;
 use super::exchange::Exchange;
 use super::issue::parse_time;
 use super::{CliError, EXIT_NOT_VERIFIED, EXIT_OK, read_credential};
 use crate::core::clock::Clock as _;
+use crate::core::esco::Esco;
+use crate::core::gap::{GapReport, KnownStatus, Outcome};
 use crate::core::jose::MAX_TOKEN_BYTES;
+use crate::core::vacancy::VacancyProfile;
 use crate::net::Fetcher;
 use crate::system::SystemClock;
 use crate::verifier::{Policy, Verifier};
@@ -32,6 +36,8 @@ pub struct WalletArgs {
     /// Print JSON for scripts.
     #[arg(long, global = true)]
     json: bool,
+    #[command(flatten)]
+    esco: EscoData,
     #[command(subcommand)]
     command: WalletCommand,
 }
@@ -87,6 +93,22 @@ enum WalletCommand {
     },
     /// Every proven skill with its evidence.
     Skills,
+    /// Your skills gap for a vacancy, computed here and sent nowhere: which skills you prove, how strongly, and
+    /// what is missing.
+    Match {
+        /// A vacancy profile (JSON or TOML; `skillspass profile new` makes one).
+        #[arg(required_unless_present = "occupation", conflicts_with = "occupation")]
+        profile: Option<PathBuf>,
+        /// Or an ESCO occupation (URI or words): its essential and optional skills.
+        #[arg(long)]
+        occupation: Option<String>,
+    },
+    /// Check every credential's status again online (revoked, suspended) and remember it for `wallet match`.
+    Refresh {
+        /// Development only: allow plain http to loopback for did:web and status lists.
+        #[arg(long, env = "SKILLSPASS_ALLOW_LOOPBACK_HTTP")]
+        allow_loopback_http: bool,
+    },
     /// Delete a credential.
     Delete {
         /// The credential id.
@@ -172,7 +194,7 @@ pub fn run(args: &WalletArgs) -> Result<u8, CliError> {
             let wallet =
                 Wallet::unlock(&db, LOCAL_HOLDER, &passphrase("SKILLSPASS_PASSPHRASE", "Wallet passphrase: ")?)
                     .map_err(wallet_error)?;
-            let code = dispatch(&wallet, command, args.json, now);
+            let code = dispatch(&wallet, command, &Output { json: args.json, esco: &args.esco }, now);
             // Whatever was stored and flushed is acknowledged, also when a later step failed.
             crate::wallet::local::acknowledge(&dir, &wallet).map_err(wallet_error)?;
             code
@@ -180,7 +202,14 @@ pub fn run(args: &WalletArgs) -> Result<u8, CliError> {
     }
 }
 
-fn dispatch(wallet: &Wallet, command: &WalletCommand, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
+/// How to show things: JSON or text, and ESCO labels in which language.
+struct Output<'a> {
+    json: bool,
+    esco: &'a EscoData,
+}
+
+fn dispatch(wallet: &Wallet, command: &WalletCommand, output: &Output<'_>, now: DateTime<Utc>) -> Result<u8, CliError> {
+    let json = output.json;
     match command {
         WalletCommand::Import { input, other_subject, bearer, offline, allow_loopback_http } => {
             let consent = Consent { bearer: *bearer, other_subject: *other_subject };
@@ -197,7 +226,7 @@ fn dispatch(wallet: &Wallet, command: &WalletCommand, json: bool, now: DateTime<
             };
             let found: Vec<_> =
                 wallet.list().map_err(wallet_error)?.into_iter().filter(|c| filter.matches(c)).collect();
-            print_list(&found, json, now)
+            print_list(&found, output, now)
         }
         WalletCommand::Show { id, badge } => {
             let credential = wallet.get_credential(id).map_err(wallet_error)?;
@@ -206,7 +235,11 @@ fn dispatch(wallet: &Wallet, command: &WalletCommand, json: bool, now: DateTime<
             }
             show(&credential, json)
         }
-        WalletCommand::Skills => skills(wallet, json, now),
+        WalletCommand::Skills => skills(wallet, output, now),
+        WalletCommand::Match { profile, occupation } => {
+            match_profile(wallet, profile.as_deref(), occupation.as_deref(), output, now)
+        }
+        WalletCommand::Refresh { allow_loopback_http } => refresh(wallet, *allow_loopback_http, json),
         WalletCommand::Delete { id } => {
             let deleted = wallet.delete(id).map_err(wallet_error)?;
             wallet.flush().map_err(wallet_error)?;
@@ -349,11 +382,12 @@ fn print_import(outcome: &ImportOutcome, json: bool) {
     let _ = std::io::stdout().flush();
 }
 
-fn print_list(found: &[StoredCredential], json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
-    if json {
+fn print_list(found: &[StoredCredential], output: &Output<'_>, now: DateTime<Utc>) -> Result<u8, CliError> {
+    if output.json {
         outln!("{}", serde_json::to_string_pretty(found).map_err(CliError::input)?);
         return Ok(EXIT_OK);
     }
+    let esco = output.esco.load()?;
     for credential in found {
         let state = if within_validity(credential, now) { "valid" } else { "outside validity" };
         let name = credential.name.as_deref().unwrap_or("(unnamed)");
@@ -364,6 +398,9 @@ fn print_list(found: &[StoredCredential], json: bool, now: DateTime<Utc>) -> Res
             credential.skills.len(),
             credential.format
         );
+        for skill in &credential.skills {
+            outln!("    {}", skill_line(&esco, &output.esco.lang, &skill.id, &skill.label));
+        }
     }
     eprintln!("{} credential(s)", found.len());
     Ok(EXIT_OK)
@@ -424,14 +461,32 @@ fn show(credential: &StoredCredential, json: bool) -> Result<u8, CliError> {
     Ok(EXIT_OK)
 }
 
-fn skills(wallet: &Wallet, json: bool, now: DateTime<Utc>) -> Result<u8, CliError> {
-    let overview = skills_overview(&wallet.list().map_err(wallet_error)?, now);
-    if json {
+/// A skill as people read it: ESCO's label in their language beside the issuer's own, or a flag when the URI is
+/// not an ESCO skill.
+fn skill_line(esco: &Esco, lang: &str, uri: &str, issuer_label: &str) -> String {
+    match esco.skill(uri) {
+        Some(skill) => {
+            let label = esco.skill_label(skill, lang);
+            let theirs = if issuer_label.is_empty() || issuer_label.eq_ignore_ascii_case(&label) {
+                String::new()
+            } else {
+                format!("  (issuer: \"{issuer_label}\")")
+            };
+            format!("{label}{theirs}  <{uri}>")
+        }
+        None => format!("{issuer_label}  <{uri}>  [not an ESCO {} skill]", esco.version()),
+    }
+}
+
+fn skills(wallet: &Wallet, output: &Output<'_>, now: DateTime<Utc>) -> Result<u8, CliError> {
+    let esco = output.esco.load()?;
+    let overview = skills_overview(&wallet.list().map_err(wallet_error)?, &esco, &output.esco.lang, now);
+    if output.json {
         outln!("{}", serde_json::to_string_pretty(&overview).map_err(CliError::input)?);
         return Ok(EXIT_OK);
     }
     for skill in &overview {
-        outln!("{}  <{}>", skill.label, skill.id);
+        outln!("{}", skill_line(&esco, &output.esco.lang, &skill.id, &skill.label));
         for evidence in &skill.evidence {
             let setting = evidence.learning_setting.as_deref().unwrap_or("setting unknown");
             let eqf = evidence.eqf_level.map(|l| format!(", EQF {l}")).unwrap_or_default();
@@ -488,6 +543,94 @@ fn restore(dir: &Path, file: &Path, json: bool, now: DateTime<Utc>) -> Result<u8
         outln!("{}", json!({"restored": count}));
     } else {
         outln!("restored {count} credential(s)");
+    }
+    Ok(EXIT_OK)
+}
+
+fn match_profile(
+    wallet: &Wallet,
+    file: Option<&Path>,
+    occupation: Option<&str>,
+    output: &Output<'_>,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
+    let esco = output.esco.load()?;
+    let lang = output.esco.lang.as_str();
+    let profile = match (file, occupation) {
+        (Some(file), _) => super::profile::read_profile(file, &esco)?,
+        (None, Some(occupation)) => {
+            let occupation = esco.resolve_occupation(occupation, lang).map_err(CliError::input)?;
+            VacancyProfile::from_occupation(&esco, occupation, lang)
+        }
+        (None, None) => return Err(CliError::input("give a profile file or --occupation")),
+    };
+    let report = wallet.match_profile(&profile, &esco, lang, now).map_err(wallet_error)?;
+    if output.json {
+        outln!("{}", serde_json::to_string_pretty(&report).map_err(CliError::input)?);
+    } else {
+        print_gap(&report);
+    }
+    Ok(EXIT_OK)
+}
+
+/// The gap report as text.
+pub fn print_gap(report: &GapReport) {
+    let employer = report.employer.as_deref().map(|e| format!(" at {e}")).unwrap_or_default();
+    outln!("{}{employer}", report.title);
+    outln!(
+        "essential: {} of {} proven · optional: {} of {} · score {:.1} / 100",
+        report.essential.proven,
+        report.essential.total,
+        report.optional.proven,
+        report.optional.total,
+        report.score
+    );
+    for skill in &report.skills {
+        let kind = if skill.essential { "essential" } else { "optional" };
+        let mark = match skill.outcome {
+            Outcome::Proven => "✓ proven",
+            Outcome::ProvenNarrower => "≈ proven through a narrower skill",
+            Outcome::Missing => "✗ missing",
+        };
+        outln!("\n{mark}: {} [{kind}]  strength {:.2}", skill.label, skill.strength);
+        for evidence in &skill.evidence {
+            let issuer = evidence.issuer_name.as_deref().unwrap_or(&evidence.issuer);
+            let name = evidence.credential_name.as_deref().unwrap_or(&evidence.credential_id);
+            let via = evidence.via.as_ref().map(|v| format!(" for {}", v.label)).unwrap_or_default();
+            let eqf = evidence.eqf_level.map(|l| format!(", EQF {l}")).unwrap_or_default();
+            let setting = serde_json::to_value(evidence.evidence).ok().and_then(|v| v.as_str().map(str::to_owned));
+            let status = match evidence.status {
+                KnownStatus::Valid { checked_at } => format!("status valid as of {}", checked_at.date_naive()),
+                KnownStatus::Revoked { .. } => "revoked".into(),
+                KnownStatus::Suspended { .. } => "suspended".into(),
+                KnownStatus::Unchecked => "status not checked".into(),
+            };
+            let verdict = evidence.reason.as_deref().map_or_else(String::new, |r| format!(" — does not count: {r}"));
+            outln!("    {name}{via} from {issuer} ({}{eqf}, {status}){verdict}", setting.unwrap_or_default());
+        }
+        for related in &skill.related {
+            outln!("    you have {} ({}): {}", related.label, related.relation, related.credentials.join(", "));
+        }
+    }
+    eprintln!("computed in this wallet; nothing was sent ({})", report.esco);
+}
+
+fn refresh(wallet: &Wallet, loopback: bool, json: bool) -> Result<u8, CliError> {
+    let verifier = Verifier::online(Policy::for_holder(), Fetcher::new(loopback).map_err(CliError::input)?)
+        .map_err(CliError::input)?;
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
+    let results = runtime.block_on(wallet.refresh_status(&verifier, SystemClock.now())).map_err(wallet_error)?;
+    if json {
+        let list: Vec<_> =
+            results.iter().map(|(id, status, note)| json!({"id": id, "status": status, "note": note})).collect();
+        outln!("{}", serde_json::to_string_pretty(&list).map_err(CliError::input)?);
+        return Ok(EXIT_OK);
+    }
+    for (id, status, note) in &results {
+        let state =
+            serde_json::to_value(status).ok().and_then(|v| v.get("state").and_then(|s| s.as_str().map(str::to_owned)));
+        let note = note.as_deref().map(|n| format!("  ({n})")).unwrap_or_default();
+        outln!("{id}  {}{note}", state.unwrap_or_default());
     }
     Ok(EXIT_OK)
 }

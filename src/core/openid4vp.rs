@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::dcql::{DcqlError, DcqlQuery};
+use super::esco::Esco;
 use super::format::Format;
 use super::jose::{self, AlgorithmPolicy, CompactJws, HeaderSpec, TokenKind};
 use super::keys::{SigningKey, VerifyingKey};
 use super::openid4vci::ProtocolError;
 use super::sd_jwt_vc::{VCT_MICRO_CREDENTIAL, VCT_SKILL};
+use super::vacancy::VacancyProfile;
 
 /// The custom scheme wallets are invoked with.
 pub const WALLET_SCHEME: &str = "openid4vp://";
@@ -307,16 +309,54 @@ pub fn dcql_for_skills(skills: &[String]) -> Value {
     let credentials: Vec<Value> = skills
         .iter()
         .enumerate()
-        .map(|(i, skill)| {
-            json!({
-                "id": format!("skill_{}", i + 1),
-                "format": Format::SdJwtVc.protocol_identifier(),
-                "meta": {"vct_values": [VCT_SKILL, VCT_MICRO_CREDENTIAL]},
-                "claims": [{"path": ["skills", null, "id"], "values": [skill]}],
-            })
-        })
+        .map(|(i, skill)| skill_query(&format!("skill_{}", i + 1), std::slice::from_ref(skill)))
         .collect();
     json!({"credentials": credentials})
+}
+
+/// Most narrower skills a profile request lists as alternatives for one skill (the DCQL `values` of its second
+/// query); ESCO has skills with hundreds of narrower ones, and a request must stay small enough for a QR code's
+/// request object.
+pub const MAX_ALTERNATIVES: usize = 60;
+
+/// A DCQL query asking for exactly a vacancy profile's skills (DESIGN.md section 10): per required skill one
+/// credential query for the skill itself (`s<n>`) and, when ESCO has narrower skills, one for any of them
+/// (`s<n>_narrower`), offered as the two options of that skill's credential set. Essential skills' sets are
+/// required unless the profile lets the holder answer with gaps; optional skills' sets never are. Each query's
+/// `values` select only the matching element of the `skills` array, so the holder discloses one skill per query.
+#[must_use]
+pub fn dcql_for_profile(profile: &VacancyProfile, esco: &Esco) -> Value {
+    let mut credentials = Vec::new();
+    let mut sets = Vec::new();
+    for (n, (required, essential)) in profile.required().enumerate() {
+        let id = format!("s{}", n + 1);
+        credentials.push(skill_query(&id, std::slice::from_ref(&required.skill)));
+        let mut options = vec![json!([id.clone()])];
+        let narrower: Vec<String> = esco
+            .skill(&required.skill)
+            .map(|s| esco.descendants(s, crate::core::gap::NARROWER_DEPTH))
+            .unwrap_or_default()
+            .into_iter()
+            .take(MAX_ALTERNATIVES)
+            .map(|s| esco.skill_uri(s))
+            .collect();
+        if !narrower.is_empty() {
+            let alternative = format!("{id}_narrower");
+            credentials.push(skill_query(&alternative, &narrower));
+            options.push(json!([alternative]));
+        }
+        sets.push(json!({"options": options, "required": essential && !profile.answer_with_gaps}));
+    }
+    json!({"credentials": credentials, "credential_sets": sets})
+}
+
+fn skill_query(id: &str, skills: &[String]) -> Value {
+    json!({
+        "id": id,
+        "format": Format::SdJwtVc.protocol_identifier(),
+        "meta": {"vct_values": [VCT_SKILL, VCT_MICRO_CREDENTIAL]},
+        "claims": [{"path": ["skills", null, "id"], "values": skills}],
+    })
 }
 
 #[cfg(test)]

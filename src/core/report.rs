@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::credential::claims::{Credential, EuCompleteness, EuElement, EvidenceStrength};
+use super::esco::{Esco, SkillKind};
 pub use super::verify::{Check, CheckKind, CheckStatus, PROBLEM_BASE, Problem};
 use super::verify::{
     PolicyOutcome, Presentation, PresentationVerification, Record, Requirement, TrustOutcome, Verification,
@@ -38,8 +39,14 @@ pub struct IssuerInfo {
 pub struct ProvenSkill {
     /// ESCO URI.
     pub id: String,
-    /// Label given by the issuer.
+    /// Label given by the issuer (its `targetName`).
     pub label: String,
+    /// ESCO's preferred label, in the report's language (English unless relabelled); absent when the URI is not
+    /// an ESCO skill.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub esco_label: Option<String>,
+    /// Whether the URI is an ESCO skill of the ESCO version on board.
+    pub in_esco: bool,
     /// EQF level of the achievement.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eqf_level: Option<u8>,
@@ -154,6 +161,7 @@ impl Report {
             report.describe(credential, verification.policy());
             if verified {
                 report.skills = proven_skills(credential);
+                report.flag_unknown_skills();
             }
         }
         if let (Some(issuer), Some(key)) = (report.issuer.as_mut(), verification.issuer_key()) {
@@ -229,6 +237,27 @@ impl Report {
         self.valid_until = credential.valid_until.map(super::vc_jose::rfc3339);
     }
 
+    /// Shows ESCO's labels in `lang` (falling back to English) for every skill, this report's and its
+    /// credentials'.
+    pub fn relabel(&mut self, esco: &Esco, lang: &str) {
+        for skill in &mut self.skills {
+            skill.esco_label = esco_skill(esco, &skill.id).map(|s| esco.skill_label(s, lang));
+            skill.in_esco = skill.esco_label.is_some();
+        }
+        for credential in &mut self.credentials {
+            credential.relabel(esco, lang);
+        }
+    }
+
+    /// A warning naming the aligned skills that are not ESCO skills (a typo in a URI, another framework).
+    fn flag_unknown_skills(&mut self) {
+        let unknown: Vec<&str> = self.skills.iter().filter(|s| !s.in_esco).map(|s| s.id.as_str()).collect();
+        if !unknown.is_empty() {
+            let detail = format!("not an ESCO {} skill: {}", Esco::embedded().version(), unknown.join(", "));
+            self.warnings.push(Problem::new("not-an-esco-skill", "Skill not in ESCO", Some(detail)));
+        }
+    }
+
     /// The status of a named check, if it ran.
     #[must_use]
     pub fn check(&self, name: &str) -> Option<CheckStatus> {
@@ -240,13 +269,21 @@ fn eu_report(eu: &EuCompleteness) -> EuReport {
     EuReport { complete: eu.is_complete(), missing: eu.missing().to_vec() }
 }
 
+/// A skill (not a group) of ESCO by URI.
+fn esco_skill(esco: &Esco, uri: &str) -> Option<u32> {
+    esco.skill(uri).filter(|&s| esco.skill_kind(s).0 != SkillKind::Group)
+}
+
 fn proven_skills(credential: &Credential) -> Vec<ProvenSkill> {
+    let esco = Esco::embedded();
     credential
         .skills()
         .iter()
         .map(|skill| ProvenSkill {
             id: skill.id.clone(),
             label: skill.label.clone(),
+            esco_label: esco_skill(&esco, &skill.id).map(|s| esco.skill_label(s, super::esco::DEFAULT_LANG)),
+            in_esco: esco_skill(&esco, &skill.id).is_some(),
             eqf_level: skill.eqf_level,
             learning_setting: skill.learning_setting.clone(),
             credential_id: credential.id.clone(),

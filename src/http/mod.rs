@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod esco;
 pub mod exchange;
 pub mod issuer;
 pub mod oauth;
@@ -108,6 +109,8 @@ pub struct AppState {
     pub verifier: Option<Arc<VerifierRole>>,
     /// The wallet role, when served.
     pub wallet: Option<Arc<WalletRole>>,
+    /// ESCO (embedded, with the data folder's imports), decoded on first use.
+    pub esco: Arc<crate::store::esco::LazyEsco>,
 }
 
 impl AppState {
@@ -154,7 +157,10 @@ impl std::fmt::Debug for AppState {
 
 /// The router for the configured roles.
 pub fn app(state: AppState, body_limit: usize) -> Router {
-    let mut router = Router::new().route("/health", get(health)).route("/openapi.json", get(openapi::document));
+    let mut router = Router::new()
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi::document))
+        .merge(esco::routes());
     if state.issuer.is_some() || state.verifier.is_some() {
         router = router.route("/.well-known/did.json", get(did_document)).merge(admin::routes());
     }

@@ -17,6 +17,7 @@ use super::auth::Bearer;
 use super::oauth::{OAuthError, no_store, svg};
 use super::{AppState, HttpProblem};
 use crate::core::openid4vci::ProtocolError;
+use crate::core::vacancy::VacancyProfile;
 use crate::verifier::openid4vp::{ClientIdPrefix, NewRequest, PresentationDesk};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -42,6 +43,11 @@ pub struct CreateRequest {
     /// ESCO skill URIs (or `dcql_query`).
     #[serde(default)]
     skills: Vec<String>,
+    /// A vacancy profile (`schemas/vacancy-profile.schema.json`; or `skills`, or `dcql_query`): the request asks
+    /// for exactly its skills and the result carries the employer's gap report.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    profile: Option<Value>,
     /// How the verifier identifies itself to the wallet.
     #[serde(default)]
     client_id_prefix: Option<ClientIdPrefixName>,
@@ -69,7 +75,7 @@ pub enum ClientIdPrefixName {
 /// An error answer naming what went wrong.
 #[utoipa::path(post, path = "/verifier/requests", tag = "OpenID4VP", request_body = CreateRequest, security(("admin" = [])),
     responses((status = 201, description = "the openid4vp:// URI and QR URL", content_type = "application/json"),
-        (status = 422, description = "invalid-query: no skills and no DCQL query, an unknown skill, a DCQL query or redirect URI this verifier cannot use")))]
+        (status = 422, description = "invalid-query: not exactly one of skills, DCQL query or profile, an unknown skill, a DCQL query or redirect URI this verifier cannot use; invalid-profile: a profile that is not valid")))]
 pub async fn create_request(
     State(state): State<AppState>,
     _admin: super::auth::Admin,
@@ -81,9 +87,20 @@ pub async fn create_request(
         None | Some(ClientIdPrefixName::RedirectUri) => ClientIdPrefix::RedirectUri,
         Some(ClientIdPrefixName::DecentralizedIdentifier) => ClientIdPrefix::DecentralizedIdentifier,
     };
+    let profile = match body.profile {
+        Some(profile) => {
+            let esco = state.esco.get().map_err(|e| HttpProblem::internal(&e))?;
+            let profile: VacancyProfile = serde_json::from_value(profile)
+                .map_err(|e| HttpProblem::InvalidProfile(Some(format!("vacancy profile: {e}"))))?;
+            profile.check(&esco).map_err(|e| HttpProblem::InvalidProfile(Some(e.to_string())))?;
+            Some((profile, esco))
+        }
+        None => None,
+    };
     let new = NewRequest {
         dcql_query: body.dcql_query,
         skills: body.skills,
+        profile,
         prefix,
         redirect_uri: body.redirect_uri,
         client_name: body.client_name,
@@ -171,7 +188,9 @@ pub async fn response(
     let role = state.verifier.as_deref().ok_or_else(|| OAuthError::invalid_request("no verifier here"))?;
     let (desk, verifier) = (&role.desk, &role.verifier);
     let Form(form) = form.map_err(|e| OAuthError::new(400, ProtocolError::new("invalid_request", e.body_text())))?;
-    let answer =
-        desk.respond(verifier, &id, &form, state.now()).await.map_err(|e| OAuthError::new(e.status, e.error))?;
+    let answer = desk
+        .respond(verifier, &id, &form, &state.esco, state.now())
+        .await
+        .map_err(|e| OAuthError::new(e.status, e.error))?;
     Ok(no_store(StatusCode::OK, answer))
 }

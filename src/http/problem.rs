@@ -4,7 +4,7 @@
 //! `docs/problems.md`. A 5xx says only that something failed; its cause is logged once, here.
 
 use axum::Json;
-use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -67,6 +67,7 @@ problems! {
     InvalidSession => "invalid-session", "Missing, unknown or expired session", 401;
     NotFound => "not-found", "No such resource", 404;
     UnknownCredential => "unknown-credential", "No such credential", 404;
+    UnknownEscoConcept => "unknown-esco-concept", "No such ESCO skill or occupation", 404;
     UnknownStatusList => "unknown-status-list", "No such status list", 404;
     WalletNotFound => "wallet-not-found", "No such wallet", 404;
     MethodNotAllowed => "method-not-allowed", "Method not allowed", 405;
@@ -86,6 +87,7 @@ problems! {
     CannotPresent => "cannot-present", "The wallet cannot make this presentation", 422;
     InvalidQuery => "invalid-query", "The presentation request cannot be made", 422;
     InvalidDecision => "invalid-decision", "Consent and decline exclude each other", 422;
+    InvalidProfile => "invalid-profile", "The vacancy profile is not valid", 422;
     Internal => "internal", "Internal error", 500;
 }
 
@@ -154,6 +156,12 @@ impl From<FormRejection> for HttpProblem {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(detail),
             _ => Self::InvalidRequest(detail),
         }
+    }
+}
+
+impl From<QueryRejection> for HttpProblem {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::InvalidRequest(Some(rejection.body_text()))
     }
 }
 

@@ -16,8 +16,10 @@ use super::auth::Bearer;
 use super::server::ClientAddress;
 use super::{AppState, HttpProblem};
 use crate::core::encoding::{b64url, b64url_decode};
+use crate::core::esco::DEFAULT_LANG;
 use crate::core::format::Format;
 use crate::core::secret::SecretString;
+use crate::core::vacancy::VacancyProfile;
 use crate::wallet::passport::{Filter, skills_overview};
 use crate::wallet::{Consent, ImportOutcome, Passphrase, Receipt, Wallet};
 
@@ -30,6 +32,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/wallet/credentials", get(list).post(import))
         .route("/wallet/credentials/{id}", get(show).delete(delete))
         .route("/wallet/skills", get(skills))
+        .route("/wallet/match", post(match_profile))
         .route("/wallet/presentations", post(present))
         .route("/wallet/export", post(export))
         .route("/wallet/restore", post(restore))
@@ -250,7 +253,60 @@ pub async fn delete(Session(wallet): Session, Path(id): Path<String>) -> Result<
 #[utoipa::path(get, path = "/wallet/skills", tag = "Hosted wallet", security(("session" = [])),
     responses((status = 200, description = "`{skills: [...]}`", content_type = "application/json")))]
 pub async fn skills(State(state): State<AppState>, Session(wallet): Session) -> Result<Json<Value>, HttpProblem> {
-    Ok(Json(json!({"skills": skills_overview(&wallet.list()?, state.now())})))
+    let esco = state.esco.get().map_err(|e| HttpProblem::internal(&e))?;
+    Ok(Json(json!({"skills": skills_overview(&wallet.list()?, &esco, DEFAULT_LANG, state.now())})))
+}
+
+/// `POST /wallet/match`: a vacancy profile, or an ESCO occupation to start from.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRequest {
+    /// A vacancy profile (`schemas/vacancy-profile.schema.json`).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    profile: Option<Value>,
+    /// Or an ESCO occupation URI: its essential and optional skills.
+    #[serde(default)]
+    occupation: Option<String>,
+    /// Label language (falls back to English).
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// The holder's skills gap for a vacancy, computed inside this wallet session from what it holds: no request
+/// leaves the server, nothing is stored.
+///
+/// # Errors
+/// `invalid-profile` for a profile that is not valid, `unknown-esco-concept` for an unknown occupation.
+#[utoipa::path(post, path = "/wallet/match", tag = "Hosted wallet", security(("session" = [])), request_body = MatchRequest,
+    responses((status = 200, description = "the gap report (`docs/skills-gap.md`)", content_type = "application/json"),
+        (status = 404, description = "unknown-esco-concept: the occupation"),
+        (status = 422, description = "invalid-profile: the profile is not valid, or neither or both of profile and occupation")))]
+pub async fn match_profile(
+    State(state): State<AppState>,
+    Session(wallet): Session,
+    body: JsonBody<MatchRequest>,
+) -> Result<Json<Value>, HttpProblem> {
+    let Json(body) = body?;
+    let esco = state.esco.get().map_err(|e| HttpProblem::internal(&e))?;
+    let lang = body.lang.as_deref().unwrap_or(DEFAULT_LANG);
+    let profile = match (body.profile, body.occupation) {
+        (Some(profile), None) => {
+            let profile: VacancyProfile = serde_json::from_value(profile)
+                .map_err(|e| HttpProblem::InvalidProfile(Some(format!("vacancy profile: {e}"))))?;
+            profile.check(&esco).map_err(|e| HttpProblem::InvalidProfile(Some(e.to_string())))?;
+            profile
+        }
+        (None, Some(uri)) => {
+            let occupation = esco.occupation(&uri).ok_or_else(|| {
+                HttpProblem::UnknownEscoConcept(Some(format!("{uri:?} is not an ESCO occupation URI")))
+            })?;
+            VacancyProfile::from_occupation(&esco, occupation, lang)
+        }
+        _ => return Err(HttpProblem::InvalidProfile(Some("give either profile or occupation".into()))),
+    };
+    let report = wallet.match_profile(&profile, &esco, lang, state.now())?;
+    Ok(Json(serde_json::to_value(report).map_err(|e| HttpProblem::internal(&e))?))
 }
 
 /// `POST /wallet/presentations`.

@@ -2,6 +2,7 @@
 //! records, and secret files (keys, admin token, protocol key) written with mode 0600.
 
 pub mod db;
+pub mod esco;
 pub mod expiring;
 pub mod issuer_keys;
 pub mod key_file;

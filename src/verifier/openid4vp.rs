@@ -11,6 +11,7 @@
 //! answers cannot both be taken.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -22,7 +23,9 @@ use crate::core::credential::claims::Credential;
 use crate::core::dcql::{Candidate, DcqlQuery};
 use crate::core::did::{Did, VerificationMethod};
 use crate::core::encoding::{b64url, sha256};
+use crate::core::esco::{DEFAULT_LANG, Esco};
 use crate::core::format::Format;
+use crate::core::gap::{self, Evidence, KnownStatus};
 use crate::core::keys::SigningKey;
 use crate::core::openid4vci::ProtocolError;
 use crate::core::openid4vp::{
@@ -30,8 +33,10 @@ use crate::core::openid4vp::{
 };
 use crate::core::report::{ProvenSkill, Report};
 use crate::core::sd_jwt_vc::KeyBindingPolicy;
+use crate::core::vacancy::VacancyProfile;
 use crate::core::verify::{Checked, PolicyOutcome, Problem, Verification};
 use crate::store::StoreError;
+use crate::store::esco::LazyEsco;
 use crate::store::expiring::Expiring;
 use crate::system::random_b64url;
 
@@ -61,6 +66,8 @@ pub struct NewRequest {
     pub dcql_query: Option<Value>,
     /// ESCO skill URIs, turned into DCQL.
     pub skills: Vec<String>,
+    /// A vacancy profile (checked), turned into DCQL; the result then carries the employer's gap report.
+    pub profile: Option<(VacancyProfile, Arc<Esco>)>,
     /// The client identifier prefix.
     pub prefix: ClientIdPrefix,
     /// Where the wallet sends the person's browser afterwards (`#response_code=` is appended).
@@ -115,6 +122,9 @@ struct Session {
     response_code: Option<String>,
     result: Option<Value>,
     uri: String,
+    /// The vacancy profile the request was made from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    profile: Option<VacancyProfile>,
 }
 
 impl Session {
@@ -234,10 +244,11 @@ impl PresentationDesk {
     /// # Errors
     /// [`ProtocolError`] `invalid_request` for an invalid query, no query, or too many open requests.
     pub fn create(&self, new: NewRequest, now: DateTime<Utc>) -> Result<CreatedRequest, ProtocolError> {
-        let query = match (new.dcql_query, new.skills.is_empty()) {
-            (Some(query), true) => query,
-            (None, false) => openid4vp::dcql_for_skills(&new.skills),
-            _ => return Err(ProtocolError::new("invalid_request", "give either dcql_query or skills")),
+        let query = match (new.dcql_query, new.skills.is_empty(), &new.profile) {
+            (Some(query), true, None) => query,
+            (None, false, None) => openid4vp::dcql_for_skills(&new.skills),
+            (None, true, Some((profile, esco))) => openid4vp::dcql_for_profile(profile, esco),
+            _ => return Err(ProtocolError::new("invalid_request", "give one of dcql_query, skills or profile")),
         };
         if let Some(skill) = new.skills.iter().find(|s| crate::core::credential::EscoSkill::parse(s).is_none()) {
             return Err(ProtocolError::new("invalid_request", format!("{skill:?} is not an ESCO skill URI")));
@@ -295,6 +306,7 @@ impl PresentationDesk {
             response_code: None,
             result: None,
             uri: uri.clone(),
+            profile: new.profile.map(|(profile, _)| profile),
         };
         self.sessions
             .insert(id.as_bytes(), &session, now + RESULT_RETENTION)
@@ -355,9 +367,10 @@ impl PresentationDesk {
         verifier: &Verifier,
         id: &str,
         form: &HashMap<String, String>,
+        esco: &LazyEsco,
         now: DateTime<Utc>,
     ) -> Result<Value, ResponseError> {
-        let (request, query) = self.open_session(id, form.get("state").map(String::as_str), now)?;
+        let (request, query, profile) = self.open_session(id, form.get("state").map(String::as_str), now)?;
         let outcome = if let Some(error) = form.get("error") {
             let description = form.get("error_description").cloned().unwrap_or_default();
             Outcome {
@@ -367,7 +380,13 @@ impl PresentationDesk {
         } else {
             let token = form.get("vp_token").ok_or_else(|| invalid(400, "vp_token is missing"))?;
             match openid4vp::parse_vp_token(token) {
-                Ok(token) => check_vp_token(verifier, &request, &query, &token, now).await,
+                Ok(token) => {
+                    let (mut outcome, evidence) = check_vp_token(verifier, &request, &query, &token, now).await;
+                    if let Some(profile) = &profile {
+                        outcome.result["gap"] = employer_gap(profile, &evidence, esco, now);
+                    }
+                    outcome
+                }
                 Err(e) => Outcome {
                     status: RequestStatus::Failed,
                     result: json!({"verified": false, "error": e.description}),
@@ -400,7 +419,7 @@ impl PresentationDesk {
         id: &str,
         state: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<(AuthorizationRequest, DcqlQuery), ResponseError> {
+    ) -> Result<(AuthorizationRequest, DcqlQuery, Option<VacancyProfile>), ResponseError> {
         let opened = self
             .sessions
             .update(id.as_bytes(), now, |session| {
@@ -415,13 +434,14 @@ impl PresentationDesk {
                     return (Err(invalid(400, "state does not match this request")), false);
                 }
                 session.status = RequestStatus::Failed;
-                (Ok(session.request.clone()), true)
+                (Ok((session.request.clone(), session.profile.clone())), true)
             })
             .map_err(|e| ResponseError { status: 500, error: ProtocolError::new("server_error", e.to_string()) })?
             .ok_or_else(|| invalid(404, "no such presentation request"))??;
+        let (opened, profile) = opened;
         let query = DcqlQuery::parse(&opened.dcql_query)
             .map_err(|e| ResponseError { status: 500, error: ProtocolError::new("server_error", e.to_string()) })?;
-        Ok((opened, query))
+        Ok((opened, query, profile))
     }
 }
 
@@ -448,7 +468,8 @@ async fn check_vp_token(
     query: &DcqlQuery,
     token: &BTreeMap<String, Vec<String>>,
     now: DateTime<Utc>,
-) -> Outcome {
+) -> (Outcome, Vec<Evidence>) {
+    let mut evidence = Vec::new();
     let mut answered = HashSet::new();
     let mut reports = Map::new();
     let mut skills: Vec<ProvenSkill> = Vec::new();
@@ -465,8 +486,12 @@ async fn check_vp_token(
         let mut all_ok = true;
         let mut these = Vec::new();
         for presentation in presentations {
-            let report =
-                Report::into_credential(verify_one(verifier, request, credential_query, presentation, now).await);
+            let verification = verify_one(verifier, request, credential_query, presentation, now).await;
+            if let (true, Some(credential)) = (verification.is_verified(), verification.value()) {
+                let status = KnownStatus::after_verification(&credential.status, verification.record().warnings(), now);
+                evidence.extend(gap::evidence_of(credential, status));
+            }
+            let report = Report::into_credential(verification);
             all_ok &= report.verified;
             if report.verified {
                 skills.extend(report.skills.iter().cloned());
@@ -488,7 +513,17 @@ async fn check_vp_token(
         "presentations": reports,
         "problems": problems,
     });
-    Outcome { status: if satisfied { RequestStatus::Verified } else { RequestStatus::Failed }, result }
+    (Outcome { status: if satisfied { RequestStatus::Verified } else { RequestStatus::Failed }, result }, evidence)
+}
+
+/// The employer's gap report: the profile against what the presentation disclosed and verified, nothing else.
+fn employer_gap(profile: &VacancyProfile, evidence: &[Evidence], esco: &LazyEsco, now: DateTime<Utc>) -> Value {
+    match esco.get() {
+        Ok(esco) => {
+            serde_json::to_value(gap::compute(profile, evidence, &esco, DEFAULT_LANG, now)).unwrap_or(Value::Null)
+        }
+        Err(e) => json!({"error": format!("ESCO could not be loaded: {e}")}),
+    }
 }
 
 async fn verify_one(

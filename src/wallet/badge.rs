@@ -140,6 +140,8 @@ mod tests {
             valid_until: None,
             skills: vec![],
             warnings: vec![],
+            micro: None,
+            status: crate::core::gap::KnownStatus::Unchecked,
         }
     }
 

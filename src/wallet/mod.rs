@@ -20,6 +20,7 @@ pub mod badge;
 pub mod export;
 pub mod hosted;
 pub mod local;
+pub mod matching;
 pub mod openid4vci;
 pub mod openid4vp;
 pub mod passphrase;
@@ -38,6 +39,7 @@ use zeroize::Zeroizing;
 use crate::core::credential::claims::Credential;
 use crate::core::did::Did;
 use crate::core::encoding::{b64url, b64url_decode, parse_json};
+use crate::core::gap::KnownStatus;
 use crate::core::keys::SigningKey;
 use crate::core::openid4vci::ProtocolError;
 use crate::core::vc_jose::rfc3339;
@@ -500,6 +502,33 @@ impl Wallet {
         if matches.len() == 1 { Ok(matches.remove(0)) } else { Err(WalletError::UnknownCredential(id.to_owned())) }
     }
 
+    /// Checks every credential again (signature, validity, status) and records the status found, so the private
+    /// match knows what was revoked or suspended without going online itself. Returns each credential's id with
+    /// its new status; a credential whose issuer cannot be reached keeps its last known status.
+    ///
+    /// # Errors
+    /// Storage or decryption failures.
+    pub async fn refresh_status(
+        &self,
+        checker: &impl CredentialVerifier,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, KnownStatus, Option<String>)>, WalletError> {
+        let mut results = Vec::new();
+        for summary in self.list()? {
+            let (key, mut stored) = self.find(&summary.id)?;
+            let token = self.get_credential(&summary.id)?.token;
+            let verification = checker.verify_credential(&token, now).await;
+            let (status, note) = status_after(&verification, &stored, now);
+            if status != stored.status {
+                stored.status = status;
+                self.put(&self.trees.credentials, &key, &stored)?;
+            }
+            results.push((stored.id, status, note));
+        }
+        self.flush()?;
+        Ok(results)
+    }
+
     /// Deletes a credential.
     ///
     /// # Errors
@@ -564,6 +593,8 @@ fn summarize(verified: &Verified<Credential>, now: DateTime<Utc>) -> StoredCrede
         valid_from: credential.valid_from.map(rfc3339),
         valid_until: credential.valid_until.map(rfc3339),
         skills: credential.skills().to_vec(),
+        micro: credential.micro_facts(),
+        status: KnownStatus::after_verification(&credential.status, verified.warnings(), now),
         // Trust is the verifier's business when the holder presents; keep only what concerns the credential.
         warnings: verified
             .warnings()
@@ -571,6 +602,31 @@ fn summarize(verified: &Verified<Credential>, now: DateTime<Utc>) -> StoredCrede
             .filter(|w| !w.is("issuer-unknown"))
             .map(|w| w.detail.clone().unwrap_or_else(|| w.title.clone()))
             .collect(),
+    }
+}
+
+/// The status after checking again: revoked or suspended when the status check says so, valid when it passed,
+/// else the last known status with a note on why it was not checked.
+fn status_after(
+    verification: &crate::core::verify::Verification<Credential>,
+    stored: &StoredCredential,
+    now: DateTime<Utc>,
+) -> (KnownStatus, Option<String>) {
+    let failed_status = verification.record().errors().iter().find(|p| p.is("status")).and_then(|p| p.detail.clone());
+    match failed_status {
+        Some(detail) if detail.contains("revoked") => (KnownStatus::Revoked { checked_at: now }, Some(detail)),
+        Some(detail) if detail.contains("suspended") => (KnownStatus::Suspended { checked_at: now }, Some(detail)),
+        Some(detail) => (stored.status, Some(detail)),
+        None if verification.is_verified() => {
+            let status = verification.value().map_or(&[][..], |c| c.status.as_slice());
+            let checked = KnownStatus::after_verification(status, verification.record().warnings(), now);
+            (if checked == KnownStatus::Unchecked { stored.status } else { checked }, None)
+        }
+        None => {
+            let why =
+                verification.record().errors().iter().map(|p| p.detail.clone().unwrap_or_else(|| p.title.clone()));
+            (stored.status, Some(why.collect::<Vec<_>>().join("; ")))
+        }
     }
 }
 

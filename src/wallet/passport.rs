@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::StoredCredential;
+use crate::core::esco::Esco;
 use crate::core::vc_jose::parse_date;
 
 /// Search criteria; all given ones must match.
@@ -64,18 +65,27 @@ pub struct Evidence {
 
 /// A skill and everything that proves it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SkillOverview {
     /// ESCO URI.
     pub id: String,
-    /// Label.
+    /// The label the (first) issuer gave.
     pub label: String,
+    /// ESCO's preferred label in the holder's language; absent when the URI is not an ESCO skill.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub esco_label: Option<String>,
     /// The evidence, strongest setting first.
     pub evidence: Vec<Evidence>,
 }
 
 /// Groups every proven skill with its evidence, skills sorted by label.
 #[must_use]
-pub fn skills_overview(credentials: &[StoredCredential], now: DateTime<Utc>) -> Vec<SkillOverview> {
+pub fn skills_overview(
+    credentials: &[StoredCredential],
+    esco: &Esco,
+    lang: &str,
+    now: DateTime<Utc>,
+) -> Vec<SkillOverview> {
     let mut skills: BTreeMap<String, SkillOverview> = BTreeMap::new();
     for credential in credentials {
         let valid = within_validity(credential, now);
@@ -83,6 +93,7 @@ pub fn skills_overview(credentials: &[StoredCredential], now: DateTime<Utc>) -> 
             let entry = skills.entry(skill.id.clone()).or_insert_with(|| SkillOverview {
                 id: skill.id.clone(),
                 label: skill.label.clone(),
+                esco_label: esco.skill(&skill.id).map(|s| esco.skill_label(s, lang)),
                 evidence: Vec::new(),
             });
             entry.evidence.push(Evidence {
@@ -99,7 +110,7 @@ pub fn skills_overview(credentials: &[StoredCredential], now: DateTime<Utc>) -> 
     for skill in &mut overview {
         skill.evidence.sort_by_key(|e| (setting_rank(e.learning_setting.as_deref()), std::cmp::Reverse(e.eqf_level)));
     }
-    overview.sort_by_key(|skill| skill.label.to_lowercase());
+    overview.sort_by_key(|skill| skill.esco_label.as_deref().unwrap_or(&skill.label).to_lowercase());
     overview
 }
 

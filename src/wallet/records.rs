@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::credential::SkillClaim;
+use crate::core::credential::claims::MicroFacts;
 use crate::core::format::Format;
+use crate::core::gap::KnownStatus;
 
 /// Header of a wallet: how to unwrap its data key. Not secret, not sealed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +76,16 @@ pub struct StoredCredential {
     pub skills: Vec<SkillClaim>,
     /// Warnings at import (e.g. status not reachable).
     pub warnings: Vec<String>,
+    /// For micro-credentials: what an employer's policy looks at (absent in records stored before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub micro: Option<MicroFacts>,
+    /// The status as last checked (at import, or by `wallet refresh`).
+    #[serde(default = "unchecked")]
+    pub status: KnownStatus,
+}
+
+fn unchecked() -> KnownStatus {
+    KnownStatus::Unchecked
 }
 
 crate::store::db::versioned_record!(StoredCredential, 1);

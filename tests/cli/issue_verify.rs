@@ -117,7 +117,13 @@ fn demo_tells_the_story_and_exits_zero() {
     assert!(stdout(&out).contains("VERIFIED"));
     assert!(stdout(&out).contains("NOT VERIFIED"));
     assert!(stdout(&out).contains("Python (computer programming)"));
-    assert!(stdout(&out).contains("The story holds: earned, moved, proven, revoked."));
+    assert!(stdout(&out).contains("The story holds: earned, moved, proven, matched, revoked."));
+    assert_eq!(
+        stdout(&out).matches("essential 3 of 4, optional 1 of 2").count(),
+        2,
+        "the wallet's and the employer's gap"
+    );
+    assert!(stdout(&out).contains("proven-narrower computer programming"), "{}", stdout(&out));
 }
 
 #[test]

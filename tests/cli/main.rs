@@ -2,6 +2,7 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly on purpose")]
 
 mod badges;
+mod esco;
 mod hardening;
 mod helpers;
 mod issue_verify;

@@ -396,3 +396,53 @@ fn weak_passphrases_are_refused_on_init_export_and_restore_issue_10() {
     }
     assert_eq!(code(&restore(EXPORT_PASSPHRASE, PASSPHRASE)), 0, "the good passphrases still restore");
 }
+
+/// Issue 13: the private match from the command line, offline: a credential for Python proves "computer
+/// programming" through the narrower skill; once the credential expires it proves nothing and says why.
+#[test]
+fn wallet_match_counts_a_narrower_skill_and_not_an_expired_credential() {
+    let (setup, dir, _) = wallet_with_issuer();
+    let expiry = chrono::Utc::now() + chrono::Duration::seconds(20);
+    let soon = expiry.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let expiring = setup.issue("micro-credential.json", &["--valid-until", &soon]);
+    let lasting = setup.issue("course-badge.json", &[]);
+    for token in [&expiring, &lasting] {
+        let out = wallet(&dir, PASSPHRASE, &["import", token.to_str().unwrap(), "--offline"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    let profile = setup.path("profile.toml");
+    std::fs::write(
+        &profile,
+        "title = \"Web developer\"\n\
+         [[essential]]\nskill = \"http://data.europa.eu/esco/skill/21d2f96d-35f7-4e3f-9745-c533d2dd6e97\"\n\
+         [[essential]]\nskill = \"http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a\"\n",
+    )
+    .unwrap();
+    let matched = |at: &str| {
+        let out = wallet(&dir, PASSPHRASE, &["match", profile.to_str().unwrap(), "--json"]);
+        assert_eq!(code(&out), 0, "{at}: {}", stderr(&out));
+        serde_json::from_str::<Value>(&stdout(&out)).unwrap()
+    };
+    let before = matched("before");
+    assert_eq!(before["essential"], serde_json::json!({"proven": 2, "total": 2}), "{before:#}");
+    assert_eq!(before["skills"][0]["outcome"], "proven-narrower");
+    assert_eq!(before["skills"][0]["evidence"][0]["via"]["label"], "Python (computer programming)");
+    let out = wallet(&dir, PASSPHRASE, &["skills"]);
+    assert!(
+        stdout(&out).contains("Python (computer programming)  <http://data.europa.eu/esco/skill/ccd0a1d9"),
+        "{}",
+        stdout(&out)
+    );
+
+    let left = (expiry - chrono::Utc::now()).to_std().unwrap_or_default();
+    std::thread::sleep(left + std::time::Duration::from_secs(1));
+    let after = matched("after");
+    assert_eq!(after["essential"], serde_json::json!({"proven": 1, "total": 2}), "{after:#}");
+    assert_eq!(after["missingEssential"][0], "http://data.europa.eu/esco/skill/21d2f96d-35f7-4e3f-9745-c533d2dd6e97");
+    let evidence = &after["skills"][0]["evidence"][0];
+    assert_eq!(evidence["counts"], false);
+    assert!(evidence["reason"].as_str().unwrap().starts_with("expired on"), "{evidence:#}");
+    let out = wallet(&dir, PASSPHRASE, &["match", "--occupation", "qqqq zzzz"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("is not an ESCO occupation"), "{}", stderr(&out));
+}

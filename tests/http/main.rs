@@ -13,4 +13,5 @@ mod helpers;
 mod jwt_vc_offer;
 mod openid4vc;
 mod rejections;
+mod skills_gap;
 mod wallet;

@@ -16,16 +16,16 @@ use skillspass::wallet::agent::Agent;
 
 use super::helpers::{AFTER_TTL, ServerProcess, client, set_status};
 
-const MICRO: &str = include_str!("../../docs/examples/micro-credential.json");
+pub(super) const MICRO: &str = include_str!("../../docs/examples/micro-credential.json");
 const BADGE: &str = include_str!("../../docs/examples/course-badge.json");
-const PYTHON: &str = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
-const OTHER_MICRO_SKILL: &str = "http://data.europa.eu/esco/skill/326809fc-238d-40c2-881e-40042f7f2f0d";
+pub(super) const PYTHON: &str = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
+pub(super) const OTHER_MICRO_SKILL: &str = "http://data.europa.eu/esco/skill/326809fc-238d-40c2-881e-40042f7f2f0d";
 const BADGE_SKILL: &str = "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a";
 const NOT_HELD: &str = "http://data.europa.eu/esco/skill/00000000-0000-0000-0000-000000000000";
-const PASSPHRASE: &str = "correct horse battery";
+pub(super) const PASSPHRASE: &str = "correct horse battery";
 
 /// `skillspass wallet <args>` on the wallet in `dir`; returns (exit code, stdout, stderr).
-fn wallet_cli(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+pub(super) fn wallet_cli(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_skillspass"))
         .arg("wallet")
         .args(args)
@@ -39,14 +39,14 @@ fn wallet_cli(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     (output.status.code().unwrap(), text(output.stdout), text(output.stderr))
 }
 
-fn servers(dir: &std::path::Path) -> (ServerProcess, ServerProcess) {
+pub(super) fn servers(dir: &std::path::Path) -> (ServerProcess, ServerProcess) {
     let issuer = ServerProcess::start(&dir.join("issuer"), "issuer", "127.0.0.1:0", &[]);
     let verifier = ServerProcess::start(&dir.join("verifier"), "verifier", "127.0.0.1:0", &["--allow-loopback-http"]);
     (issuer, verifier)
 }
 
 /// `POST /offers` (admin).
-async fn offer(issuer: &ServerProcess, description: &str, extra: Value) -> Value {
+pub(super) async fn offer(issuer: &ServerProcess, description: &str, extra: Value) -> Value {
     let mut body = json!({"achievement": serde_json::from_str::<Value>(description).unwrap()});
     body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
     let response =
@@ -57,7 +57,7 @@ async fn offer(issuer: &ServerProcess, description: &str, extra: Value) -> Value
 }
 
 /// `POST /verifier/requests` (admin).
-async fn request(verifier: &ServerProcess, body: Value) -> Value {
+pub(super) async fn request(verifier: &ServerProcess, body: Value) -> Value {
     let response = client()
         .post(format!("{}/verifier/requests", verifier.url))
         .bearer_auth(verifier.admin_token())
@@ -69,7 +69,7 @@ async fn request(verifier: &ServerProcess, body: Value) -> Value {
     response.json().await.unwrap()
 }
 
-async fn get(url: &str, bearer: Option<&str>) -> (u16, Value) {
+pub(super) async fn get(url: &str, bearer: Option<&str>) -> (u16, Value) {
     let mut request = client().get(url);
     if let Some(token) = bearer {
         request = request.bearer_auth(token);

@@ -113,6 +113,37 @@ impl EvidenceStrength {
     }
 }
 
+/// What a micro-credential shows about its quality (Council Recommendation 2022/C 243/02).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MicroFacts {
+    /// All eleven mandatory elements.
+    pub complete_eu_elements: bool,
+    /// Element 11 stated.
+    pub quality_assurance: bool,
+    /// The assessment was supervised.
+    pub supervised_assessment: bool,
+}
+
+impl EvidenceStrength {
+    /// From what a wallet record or a report keeps: the format, `achievementType` and learning setting.
+    #[must_use]
+    pub fn from_parts(format: Format, achievement_type: Option<&str>, setting: Option<&str>) -> Self {
+        if format == Format::OpenBadgesV2Hosted {
+            return Self::Hosted;
+        }
+        if achievement_type == Some(PRACTICE_STATEMENT) {
+            return Self::PracticeStatement;
+        }
+        match setting {
+            Some("formal") => Self::Formal,
+            Some("non-formal") => Self::NonFormal,
+            Some("informal") => Self::Informal,
+            _ => Self::Unstated,
+        }
+    }
+}
+
 /// One mandatory EU element of a micro-credential (Annex I of Council Recommendation 2022/C 243/02).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct EuElement {
@@ -349,6 +380,22 @@ impl Credential {
             return EvidenceStrength::Hosted;
         }
         EvidenceStrength::of(self.achievement.as_ref())
+    }
+
+    /// For a micro-credential: what an employer's micro-credential policy looks at.
+    #[must_use]
+    pub fn micro_facts(&self) -> Option<MicroFacts> {
+        let achievement = self.achievement.as_ref()?;
+        let eu = achievement.eu.as_ref()?;
+        let supervision =
+            ["/credentialSubject/achievement/microCredential/supervision", "/micro_credential/supervision"]
+                .iter()
+                .find_map(|pointer| self.claims.pointer(pointer).and_then(Value::as_str));
+        Some(MicroFacts {
+            complete_eu_elements: eu.is_complete(),
+            quality_assurance: !eu.missing().iter().any(|e| e.number == 11),
+            supervised_assessment: supervision.is_some_and(|s| s.starts_with("supervised")),
+        })
     }
 
     /// Whether the credential claims our JSON-LD context (and so our extension schemas apply).
