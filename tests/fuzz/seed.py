@@ -117,6 +117,16 @@ def main():
     put("trust_list", 'require_trust = true\nrequire = ["eu-micro-credential"]\n\n[[issuer]]\n'
         'did = "did:web:academy.example"\nname = "Example Academy"\naccreditation = "NVAO"\n'
         'identifiers = { kvk = "12345678", brin = "99XX" }\n')
+    python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
+    put("skills", b"\x00conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,description\r\n"
+        b"KnowledgeSkillCompetence," + python.encode() + b",knowledge,sector-specific,Python,\"Python3\nPy\",Taal\r\n")
+    put("skills", b"\x01conceptUri,iscoGroup,preferredLabel,altLabels,description,code\r\n"
+        b"http://data.europa.eu/esco/occupation/d3edb8f8-3a06-47a0-8fb9-9b212c006aa2,2511,data-analist,\"a\nb\",x,2511.3\r\n")
+    with open(os.path.join(ROOT, "docs/examples/data-analyst-profile.toml"), "rb") as f:
+        put("skills", b"\x02" + f.read())
+    put("skills", b"\x02" + json.dumps({"title": "x", "essential": [{"skill": python, "minEqf": 5}]}).encode())
+    for query in ["python", "data analist", "comp prog", "manage"]:
+        put("skills", b"\x03" + query.encode())
     for pattern in ["openbadges-3.0/*.png", "openbadges-3.0/*.svg", "openbadges-2.0/*.png", "openbadges-bakery/*"]:
         for _, data in vector(pattern):
             put("baking", data)
