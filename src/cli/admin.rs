@@ -49,6 +49,9 @@ pub struct RequestArgs {
     /// the gap report.
     #[arg(long, conflicts_with_all = ["skills", "dcql"])]
     profile: Option<PathBuf>,
+    /// Where imported ESCO versions live (the profile is checked against them).
+    #[command(flatten)]
+    esco: super::esco::EscoData,
     /// Sign the request (`decentralized_identifier:` client id, the verifier's did:web) instead of sending it
     /// unsigned (`redirect_uri:`).
     #[arg(long)]
@@ -115,9 +118,7 @@ pub fn request(args: &RequestArgs) -> Result<u8, CliError> {
                 .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
         }
         (None, Some(file)) => {
-            let data = std::env::var_os("SKILLSPASS_DATA")
-                .map_or_else(|| PathBuf::from(crate::config::DEFAULT_DATA_DIR), PathBuf::from);
-            let esco = crate::store::esco::load(&data).map_err(CliError::input)?;
+            let esco = args.esco.load()?;
             let profile = super::profile::read_profile(file, &esco)?;
             if args.name.is_none() {
                 body["client_name"] = json!(profile.employer.clone().unwrap_or_else(|| profile.title.clone()));

@@ -372,8 +372,8 @@ async fn respond_full(
         if passed { "VERIFIED" } else { "NOT VERIFIED" }
     );
     for skill in &skills {
-        let label = skill["escoLabel"].as_str().or(skill["label"].as_str()).unwrap_or("");
-        outln!("     proven: {label} (issuer: \"{}\")", skill["label"].as_str().unwrap_or(""));
+        let label = super::render::skill_name(skill["escoLabel"].as_str(), skill["label"].as_str().unwrap_or(""));
+        outln!("     proven: {label}");
     }
     for problem in failures(&result) {
         outln!("     {problem}");

@@ -37,11 +37,7 @@ pub fn report(report: &Value) -> String {
     for skill in items(&report["skills"]) {
         let eqf = skill["eqfLevel"].as_u64().map(|l| format!("EQF {l}, ")).unwrap_or_default();
         let setting = skill["learningSetting"].as_str().unwrap_or("setting unknown");
-        let label = match (skill["escoLabel"].as_str(), text(&skill["label"])) {
-            (Some(esco), theirs) if theirs.is_empty() || theirs.eq_ignore_ascii_case(esco) => esco.to_owned(),
-            (Some(esco), theirs) => format!("{esco} (issuer: \"{theirs}\")"),
-            (None, theirs) => format!("{theirs} [not an ESCO skill]"),
-        };
+        let label = skill_name(skill["escoLabel"].as_str(), &text(&skill["label"]));
         let _ = writeln!(out, "  skill    {label}  <{}>  ({eqf}{setting})", text(&skill["id"]));
     }
     for (label, list) in [("error", &report["errors"]), ("warning", &report["warnings"])] {
@@ -78,5 +74,15 @@ fn mark(status: &str) -> &'static str {
         "passed" => "ok",
         "failed" => "FAILED",
         _ => "skipped",
+    }
+}
+
+/// A skill as people read it: ESCO's preferred label, with the issuer's own `targetName` beside it when that
+/// differs, or the issuer's label flagged when the URI is not an ESCO skill.
+pub fn skill_name(esco_label: Option<&str>, issuer_label: &str) -> String {
+    match esco_label {
+        Some(esco) if issuer_label.is_empty() || issuer_label.eq_ignore_ascii_case(esco) => esco.to_owned(),
+        Some(esco) => format!("{esco}  (issuer: \"{issuer_label}\")"),
+        None => format!("{issuer_label}  [not an ESCO skill]"),
     }
 }

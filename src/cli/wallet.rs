@@ -461,21 +461,10 @@ fn show(credential: &StoredCredential, json: bool) -> Result<u8, CliError> {
     Ok(EXIT_OK)
 }
 
-/// A skill as people read it: ESCO's label in their language beside the issuer's own, or a flag when the URI is
-/// not an ESCO skill.
+/// A skill line: ESCO's label in the holder's language beside the issuer's own (`render::skill_name`), and the URI.
 fn skill_line(esco: &Esco, lang: &str, uri: &str, issuer_label: &str) -> String {
-    match esco.skill(uri) {
-        Some(skill) => {
-            let label = esco.skill_label(skill, lang);
-            let theirs = if issuer_label.is_empty() || issuer_label.eq_ignore_ascii_case(&label) {
-                String::new()
-            } else {
-                format!("  (issuer: \"{issuer_label}\")")
-            };
-            format!("{label}{theirs}  <{uri}>")
-        }
-        None => format!("{issuer_label}  <{uri}>  [not an ESCO {} skill]", esco.version()),
-    }
+    let esco_label = esco.skill(uri).map(|skill| esco.skill_label(skill, lang));
+    format!("{}  <{uri}>", super::render::skill_name(esco_label.as_deref(), issuer_label))
 }
 
 fn skills(wallet: &Wallet, output: &Output<'_>, now: DateTime<Utc>) -> Result<u8, CliError> {

@@ -191,6 +191,16 @@ impl VacancyProfile {
         Ok(profile)
     }
 
+    /// Reads a profile sent as JSON (the `profile` member of an HTTP request) and checks it against ESCO.
+    ///
+    /// # Errors
+    /// [`ProfileError`] naming what is wrong.
+    pub fn from_json(value: serde_json::Value, esco: &Esco) -> Result<Self, ProfileError> {
+        let profile: Self = serde_json::from_value(value).map_err(|e| ProfileError(e.to_string()))?;
+        profile.check(esco)?;
+        Ok(profile)
+    }
+
     /// Checks a profile built in code or read from JSON.
     ///
     /// # Errors

@@ -90,9 +90,8 @@ pub async fn create_request(
     let profile = match body.profile {
         Some(profile) => {
             let esco = state.esco.get().map_err(|e| HttpProblem::internal(&e))?;
-            let profile: VacancyProfile = serde_json::from_value(profile)
-                .map_err(|e| HttpProblem::InvalidProfile(Some(format!("vacancy profile: {e}"))))?;
-            profile.check(&esco).map_err(|e| HttpProblem::InvalidProfile(Some(e.to_string())))?;
+            let profile = VacancyProfile::from_json(profile, &esco)
+                .map_err(|e| HttpProblem::InvalidProfile(Some(e.to_string())))?;
             Some((profile, esco))
         }
         None => None,

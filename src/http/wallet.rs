@@ -292,10 +292,7 @@ pub async fn match_profile(
     let lang = body.lang.as_deref().unwrap_or(DEFAULT_LANG);
     let profile = match (body.profile, body.occupation) {
         (Some(profile), None) => {
-            let profile: VacancyProfile = serde_json::from_value(profile)
-                .map_err(|e| HttpProblem::InvalidProfile(Some(format!("vacancy profile: {e}"))))?;
-            profile.check(&esco).map_err(|e| HttpProblem::InvalidProfile(Some(e.to_string())))?;
-            profile
+            VacancyProfile::from_json(profile, &esco).map_err(|e| HttpProblem::InvalidProfile(Some(e.to_string())))?
         }
         (None, Some(uri)) => {
             let occupation = esco.occupation(&uri).ok_or_else(|| {

@@ -514,10 +514,14 @@ impl Wallet {
         now: DateTime<Utc>,
     ) -> Result<Vec<(String, KnownStatus, Option<String>)>, WalletError> {
         let mut results = Vec::new();
-        for summary in self.list()? {
-            let (key, mut stored) = self.find(&summary.id)?;
-            let token = self.get_credential(&summary.id)?.token;
-            let verification = checker.verify_credential(&token, now).await;
+        let tree = &self.trees.credentials;
+        for entry in tree {
+            let (key, bytes) = entry?;
+            let mut stored: StoredCredential = self.open_record(tree, &key, &bytes)?;
+            let token: TokenRecord = self
+                .get(&self.trees.tokens, &key)?
+                .ok_or_else(|| WalletError::Corrupt(format!("token of {} missing", stored.id)))?;
+            let verification = checker.verify_credential(&token.token, now).await;
             let (status, note) = status_after(&verification, &stored, now);
             if status != stored.status {
                 stored.status = status;
