@@ -26,3 +26,4 @@ pub mod store;
 pub mod system;
 pub mod verifier;
 pub mod wallet;
+pub mod web;

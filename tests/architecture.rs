@@ -8,7 +8,7 @@
 //! - `config` imports only `core`;
 //! - the roles (`issuer`, `verifier`, `wallet`) import `core`, `system`, `store` and `net`, never each other and
 //!   never a front door;
-//! - `http` never imports `cli`;
+//! - `http` never imports `cli`, and `web` (the pages, a front door beside the API) imports `http` but never `cli`;
 //! - a [`Verification`] is concluded only by the verifier role (`Verification::conclude` is called nowhere else).
 //!
 //! Unit tests (`#[cfg(test)]` items) may use anything.
@@ -161,6 +161,8 @@ fn allowed(layer: &str) -> Option<&'static [&'static str]> {
         "verifier" => &["core", "system", "store", "net", "verifier"],
         "wallet" => &["core", "system", "store", "net", "wallet"],
         "http" => &["core", "system", "store", "net", "config", "issuer", "verifier", "wallet", "http"],
+        // The pages are a front door beside the API: they render what the roles (through the API's state) do.
+        "web" => &["core", "system", "store", "net", "config", "issuer", "verifier", "wallet", "http", "web"],
         // The crate root, main and cli may use everything.
         _ => return None,
     })

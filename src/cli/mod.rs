@@ -17,6 +17,7 @@ macro_rules! out {
 
 mod admin;
 mod demo;
+mod demo_web;
 mod esco;
 mod exchange;
 mod issue;
@@ -81,7 +82,22 @@ enum Command {
     /// Vacancy profiles: what a job needs in ESCO skills (`new --occupation`, `check`).
     Profile(profile::ProfileArgs),
     /// Run the end-to-end story on this machine: an issuer and a verifier on loopback, issue, verify, revoke.
-    Demo,
+    Demo(DemoArgs),
+}
+
+/// `skillspass demo`.
+#[derive(Debug, clap::Args)]
+struct DemoArgs {
+    /// Leave the issuer, verifier and a worker's wallet running with the story's data, to click through in a
+    /// browser (the pages).
+    #[arg(long)]
+    web: bool,
+    /// The data folder of --web (kept; default ./skillspass-demo).
+    #[arg(long, requires = "web")]
+    data: Option<std::path::PathBuf>,
+    /// Where --web listens (default 127.0.0.1:8080).
+    #[arg(long, requires = "web")]
+    addr: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,7 +195,8 @@ fn dispatch(command: Command) -> Result<u8, CliError> {
         Command::Request(args) => admin::request(&args),
         Command::Esco(args) => esco::run(&args),
         Command::Profile(args) => profile::run(&args),
-        Command::Demo => demo::run(),
+        Command::Demo(DemoArgs { web: false, .. }) => demo::run(),
+        Command::Demo(DemoArgs { web: true, data, addr }) => demo_web::run(data, addr),
     }
 }
 

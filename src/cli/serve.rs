@@ -16,7 +16,7 @@ use crate::core::keys::SigningKey;
 use crate::core::secret::SecretString;
 use crate::core::verify::Requirement;
 use crate::http::server::Limits;
-use crate::http::{AdminToken, AppState, IssuerRole, VerifierRole, WalletRole, app};
+use crate::http::{AdminToken, AppState, IssuerRole, VerifierRole, WalletRole};
 use crate::issuer::openid4vci::CredentialIssuance;
 use crate::issuer::service::{IssuerService, ServiceConfig};
 use crate::net::Fetcher;
@@ -107,9 +107,18 @@ pub struct Server {
     pub public_url: String,
     /// The issuer, when served.
     pub issuer: Option<Arc<IssuerRole>>,
+    roles: Roles,
     db: sled::Db,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// The roles a server runs.
+#[derive(Debug, Clone, Copy)]
+struct Roles {
+    issuer: bool,
+    verifier: bool,
+    wallet: bool,
 }
 
 impl Server {
@@ -131,7 +140,12 @@ impl Server {
         let state = build_state(&config, &data, &db, &public_url, args.admin_token.as_ref())?;
         let issuer = state.issuer.clone();
         let janitor = tokio::spawn(purge_expired(state.clone()));
-        let router = app(state, config.body_limit);
+        let roles = Roles {
+            issuer: state.issuer.is_some(),
+            verifier: state.verifier.is_some(),
+            wallet: state.wallet.is_some(),
+        };
+        let router = crate::web::app(state, config.body_limit, &public_url);
         let limits = Limits {
             max_connections: config.max_connections,
             header_timeout: Duration::from_millis(config.header_timeout_ms.max(1)),
@@ -146,7 +160,23 @@ impl Server {
             janitor.abort();
             result
         });
-        Ok(Self { addr, public_url, issuer, db, shutdown, task })
+        Ok(Self { addr, public_url, issuer, roles, db, shutdown, task })
+    }
+
+    /// The pages this server serves, by the roles it runs: (what, path).
+    #[must_use]
+    pub fn consoles(&self) -> Vec<(&'static str, &'static str)> {
+        let mut consoles = Vec::new();
+        if self.roles.wallet {
+            consoles.push(("worker's wallet   ", "/app"));
+        }
+        if self.roles.issuer {
+            consoles.push(("provider's console", "/provider"));
+        }
+        if self.roles.verifier {
+            consoles.push(("employer's console", "/employer"));
+        }
+        consoles
     }
 
     /// The base URL to reach it on loopback.
@@ -320,6 +350,9 @@ pub fn run(args: &ServeArgs) -> Result<u8, CliError> {
         if let Some(issuer) = &server.issuer {
             outln!("issuer {} published at {}", issuer.service.did(), server.public_url);
         }
+        for (name, path) in server.consoles() {
+            outln!("{name}: {}{path}", server.public_url);
+        }
         shutdown_signal().await;
         server.stop().await?;
         eprintln!("stopped; data flushed");
@@ -327,7 +360,8 @@ pub fn run(args: &ServeArgs) -> Result<u8, CliError> {
     })
 }
 
-async fn shutdown_signal() {
+/// Waits for SIGINT or SIGTERM.
+pub(super) async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     let terminate = async {

@@ -134,7 +134,7 @@ pub async fn create_offer(
     let ttl = request.expires_in.map_or(DEFAULT_OFFER_TTL, chrono::Duration::seconds);
     let description = serde_json::from_value(request.achievement)
         .map_err(|e| HttpProblem::InvalidCredential(Some(format!("achievement description: {e}"))))?;
-    let created = service.create_offer(OfferRequest { description, tx_code_length, ttl }, state.now())?;
+    let created = service.create_offer(OfferRequest { description, tx_code_length, ttl, label: None }, state.now())?;
     let mut body = serde_json::to_value(&created).map_err(|e| HttpProblem::internal(&e))?;
     body["qr_svg_uri"] = Value::String(format!("{}/qr.svg", created.credential_offer_uri));
     Ok(no_store(StatusCode::CREATED, body))

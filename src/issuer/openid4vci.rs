@@ -87,6 +87,8 @@ pub struct OfferRequest {
     pub tx_code_length: Option<u32>,
     /// How long the offer lives.
     pub ttl: Duration,
+    /// The provider's own label for the learner (kept with the issued credential's record, never in it).
+    pub label: Option<String>,
 }
 
 /// An offer as created, for the admin to hand to the learner.
@@ -119,6 +121,9 @@ struct OfferRecord {
     state: OfferState,
     credential_id: Option<String>,
     notification_id: Option<String>,
+    /// The provider's label for the learner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
 }
 
 /// An access token's grant.
@@ -315,6 +320,7 @@ impl CredentialIssuance {
             state: OfferState::Offered,
             credential_id: None,
             notification_id: None,
+            label: request.label,
         };
         let store = |e: StoreError| IssueError::Store(e.to_string());
         self.offers.insert(id.as_bytes(), &record, expires + OFFER_RETENTION).map_err(store)?;
@@ -433,6 +439,9 @@ impl CredentialIssuance {
         self.claim(&offer_id, now)?;
         match self.sign_for(&record.description, &proven.key, now) {
             Ok((credential_id, compact)) => {
+                if record.label.is_some() {
+                    self.service.label(&credential_id, record.label.clone()).map_err(|e| storage(&e))?;
+                }
                 let notification_id = random_b64url(16);
                 self.offers
                     .update(offer_id.as_bytes(), now, |offer| {
@@ -666,7 +675,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let service = service(dir.path());
         let now = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
-        let request = OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL };
+        let request =
+            OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL, label: None };
         let created = service.create_offer(request, now).unwrap();
         let code = service.offer(&created.id, now).unwrap().pre_authorized_code().unwrap().code.clone();
         let form = HashMap::from([
@@ -703,7 +713,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let service = service(dir.path());
         let now = Utc::now();
-        let request = OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL };
+        let request =
+            OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL, label: None };
         let created = service.create_offer(request, now).unwrap();
         let token = redeem_code(&service, &created.id, now);
         let holder = SigningKey::generate(&mut rand::rngs::OsRng);
@@ -730,7 +741,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let service = service(dir.path());
         let now = Utc::now();
-        let request = OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL };
+        let request =
+            OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL, label: None };
         let created = service.create_offer(request, now).unwrap();
         let code = service.offer(&created.id, now).unwrap().pre_authorized_code().unwrap().code.clone();
         let mut form = HashMap::from([
@@ -752,7 +764,8 @@ mod tests {
         let now = Utc::now();
         let (id, code) = {
             let service = on(&db);
-            let request = OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL };
+            let request =
+                OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL, label: None };
             let id = service.create_offer(request, now).unwrap().id;
             (id.clone(), service.offer(&id, now).unwrap().pre_authorized_code().unwrap().code.clone())
         };
@@ -776,7 +789,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let service = service(dir.path());
         let now = Utc::now();
-        let request = OfferRequest { description: description(), tx_code_length: Some(12), ttl: DEFAULT_OFFER_TTL };
+        let request =
+            OfferRequest { description: description(), tx_code_length: Some(12), ttl: DEFAULT_OFFER_TTL, label: None };
         let created = service.create_offer(request, now).unwrap();
         let tx_code = created.tx_code.as_ref().unwrap().expose().to_owned();
         let served = service.offer(&created.id, now).unwrap();
@@ -793,9 +807,11 @@ mod tests {
         let service = service(dir.path());
         let mut incomplete = description();
         incomplete.achievement.micro_credential = None;
-        let request = OfferRequest { description: incomplete, tx_code_length: None, ttl: DEFAULT_OFFER_TTL };
+        let request =
+            OfferRequest { description: incomplete, tx_code_length: None, ttl: DEFAULT_OFFER_TTL, label: None };
         assert!(matches!(service.create_offer(request, Utc::now()), Err(IssueError::Invalid { .. })));
-        let request = OfferRequest { description: description(), tx_code_length: Some(2), ttl: DEFAULT_OFFER_TTL };
+        let request =
+            OfferRequest { description: description(), tx_code_length: Some(2), ttl: DEFAULT_OFFER_TTL, label: None };
         assert!(service.create_offer(request, Utc::now()).is_err(), "a 2-digit code is too weak");
     }
 }

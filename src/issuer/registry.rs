@@ -69,6 +69,12 @@ pub struct CredentialRecord {
     pub revoked: bool,
     /// Suspended (reversible).
     pub suspended: bool,
+    /// The credential's display name (absent in records kept before it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The provider's own label for the learner (an e-mail or name typed in the console); never in the credential.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 crate::store::db::versioned_record!(CredentialRecord, 1);
@@ -190,6 +196,36 @@ impl Registry {
     /// [`StoreError`].
     pub fn get(&self, id: &str) -> Result<Option<CredentialRecord>, StoreError> {
         self.credentials.get(id.as_bytes())
+    }
+
+    /// Every credential's record, newest first.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn all(&self) -> Result<Vec<CredentialRecord>, StoreError> {
+        let mut records = self
+            .credentials
+            .tree()
+            .iter()
+            .map(|entry| {
+                let (key, bytes) = entry?;
+                crate::store::db::decode::<CredentialRecord>(&key, &bytes)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        records.sort_by(|a, b| b.issued_at.cmp(&a.issued_at));
+        Ok(records)
+    }
+
+    /// Replaces a credential's record without touching its status bits (its name or label).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn relabel(&self, id: &str, label: Option<String>) -> Result<(), StoreError> {
+        if let Some(mut record) = self.get(id)? {
+            record.label = label;
+            self.credentials.insert(id.as_bytes(), &record)?;
+        }
+        Ok(())
     }
 
     /// Updates a credential's state and the status bits of its lists.
@@ -329,6 +365,8 @@ mod tests {
             status: vec![StatusRef { purpose: Purpose::Suspension, list: list.id.clone(), index }],
             revoked: false,
             suspended: true,
+            name: None,
+            label: None,
         };
         registry.set_state(&record).unwrap();
         assert_eq!(registry.set_indexes(&list.id).unwrap(), [index]);

@@ -313,6 +313,8 @@ impl IssuerService {
             status: entries,
             revoked: false,
             suspended: false,
+            name: display_name(&credential),
+            label: None,
         };
         self.registry.insert(&record).map_err(|e| IssueError::Store(e.to_string()))?;
         Ok(IssuedCredential { id, token, credential })
@@ -371,6 +373,8 @@ impl IssuerService {
             status: vec![StatusRef { purpose: Purpose::Token, list: list.id, index }],
             revoked: false,
             suspended: false,
+            name: Some(typed.name.clone()),
+            label: None,
         };
         self.registry.insert(&record).map_err(|e| IssueError::Store(e.to_string()))?;
         Ok((typed.id, issued.serialize()))
@@ -570,11 +574,35 @@ impl IssuerService {
         self.config.status_ttl_ms
     }
 
+    /// Every credential issued here, newest first (the provider's console).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn issued(&self) -> Result<Vec<CredentialRecord>, StoreError> {
+        self.registry.all()
+    }
+
+    /// Sets the provider's own label for the learner of a credential (kept in the registry only).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn label(&self, id: &str, label: Option<String>) -> Result<(), StoreError> {
+        self.registry.relabel(id, label)
+    }
+
     /// Number of credentials in the registry.
     #[must_use]
     pub fn issued_count(&self) -> usize {
         self.registry.len()
     }
+}
+
+/// The display name of a credential document: its `name`, else its achievement's.
+fn display_name(credential: &Value) -> Option<String> {
+    credential["name"]
+        .as_str()
+        .or_else(|| credential.pointer("/credentialSubject/achievement/name").and_then(Value::as_str))
+        .map(str::to_owned)
 }
 
 fn string_list(value: &Value) -> Vec<String> {

@@ -503,8 +503,14 @@ async fn check_vp_token(
         }
         reports.insert(id.clone(), Value::Array(these));
     }
-    let satisfied = query.satisfied_by(&answered);
-    if !satisfied {
+    // A presentation that does not verify (a revoked credential, a wrong holder) fails the answer, even when the
+    // query would be satisfied without it: the holder offered it as proof.
+    let all_verified = reports.values().flat_map(|r| r.as_array().into_iter().flatten()).all(|r| r["verified"] == true);
+    if !all_verified {
+        problems.push("a presented credential did not verify (see its report)".into());
+    }
+    let satisfied = query.satisfied_by(&answered) && all_verified;
+    if !query.satisfied_by(&answered) {
         problems.push("the verified presentations do not satisfy the query".into());
     }
     let result = json!({

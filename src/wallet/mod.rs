@@ -18,6 +18,7 @@
 pub mod agent;
 pub mod badge;
 pub mod export;
+pub mod history;
 pub mod hosted;
 pub mod local;
 pub mod matching;
@@ -176,6 +177,7 @@ struct Trees {
     tokens: sled::Tree,
     ids: sled::Tree,
     keys: sled::Tree,
+    history: sled::Tree,
 }
 
 impl Trees {
@@ -187,6 +189,7 @@ impl Trees {
             tokens: db.open_tree(format!("{prefix}.tokens"))?,
             ids: db.open_tree(format!("{prefix}.ids"))?,
             keys: db.open_tree(format!("{prefix}.keys"))?,
+            history: db.open_tree(format!("{prefix}.history"))?,
         })
     }
 }

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::WalletError;
 use super::agent::{Agent, MAX_DOCUMENT_BYTES, answer_error};
+use super::history::{self, SharedCredential, SharedOutcome};
 use super::selective::Disclosable;
 use crate::core::dcql::{Candidate, DcqlQuery};
 use crate::core::did::{Did, Relationship};
@@ -72,6 +73,71 @@ fn describe(claims: &Value, path: &[Value]) -> String {
 }
 
 impl Request {
+    /// Whether the holder may leave out the planned presentation at `index`: the query is still satisfied
+    /// without it (it answers only an optional credential set, or another presentation answers the same query).
+    #[must_use]
+    pub fn optional(&self, index: usize) -> bool {
+        self.satisfied_without(&[index])
+    }
+
+    fn satisfied_without(&self, left_out: &[usize]) -> bool {
+        let Some(plan) = &self.plan else { return false };
+        let answered: std::collections::HashSet<String> =
+            plan.iter().enumerate().filter(|(i, _)| !left_out.contains(i)).map(|(_, p)| p.query_id.clone()).collect();
+        self.query.satisfied_by(&answered)
+    }
+
+    /// Leaves out the planned presentations at `indexes` (the holder unticked them).
+    ///
+    /// # Errors
+    /// [`WalletError::Presentation`] when the request would no longer be satisfied: a required item.
+    pub fn leave_out(&mut self, indexes: &[usize]) -> Result<(), WalletError> {
+        if indexes.is_empty() {
+            return Ok(());
+        }
+        if !self.satisfied_without(indexes) {
+            return Err(WalletError::Presentation("a required item cannot be left out; decline instead".into()));
+        }
+        if let Some(plan) = &mut self.plan {
+            let mut index = 0;
+            plan.retain(|_| {
+                let keep = !indexes.contains(&index);
+                index += 1;
+                keep
+            });
+        }
+        Ok(())
+    }
+
+    /// What the plan shares, per credential, for the history.
+    fn shared(&self) -> Vec<SharedCredential> {
+        self.plan
+            .iter()
+            .flatten()
+            .map(|p| SharedCredential {
+                id: p.credential.id.clone(),
+                name: p.credential.name.clone(),
+                issuer: p.credential.issuer.clone(),
+                disclosed: p.described(),
+            })
+            .collect()
+    }
+
+    /// The name the verifier gives itself (`client_metadata.client_name`), as it states it.
+    #[must_use]
+    pub fn client_name(&self) -> Option<&str> {
+        self.request.client_metadata.as_ref().and_then(|m| m.get("client_name")).and_then(Value::as_str)
+    }
+
+    /// Who the request identifies: the verified DID, or the response URI of an unsigned request.
+    #[must_use]
+    pub fn client_identity(&self) -> String {
+        match &self.client {
+            Client::Did(did) => did.clone(),
+            Client::RedirectUri(uri) => uri.clone(),
+        }
+    }
+
     /// Who asks, for people: the verified DID, or the (unverified) response URI, and the self-asserted name.
     #[must_use]
     pub fn verifier_label(&self) -> String {
@@ -239,6 +305,7 @@ impl<V: CredentialVerifier> Agent<'_, V> {
 
     /// Carries out the holder's decision on a request they were shown: with consent, sends the plan (or answers
     /// `access_denied` when nothing in the wallet satisfies the query); without, declines with `access_denied`.
+    /// Either way the answer goes into the wallet's sealed [`history`](super::history).
     ///
     /// # Errors
     /// [`WalletError`] when the verifier refuses or cannot be reached.
@@ -248,18 +315,27 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         decision: Decision,
         now: DateTime<Utc>,
     ) -> Result<Answered, WalletError> {
-        match (decision, &request.plan) {
-            (Decision::Consent, Some(_)) => Ok(Answered::Sent(self.present(request, now).await?)),
+        let answered = match (decision, &request.plan) {
+            (Decision::Consent, Some(_)) => Answered::Sent(self.present(request, now).await?),
             (Decision::Consent, None) => {
                 self.decline(&request.request, "access_denied", "the wallet holds no credential satisfying the query")
                     .await?;
-                Ok(Answered::NothingMatched)
+                Answered::NothingMatched
             }
             (Decision::Decline, _) => {
                 self.decline(&request.request, "access_denied", "the holder declined").await?;
-                Ok(Answered::Declined)
+                Answered::Declined
             }
-        }
+        };
+        let (outcome, credentials) = match &answered {
+            Answered::Sent(_) => (SharedOutcome::Sent, request.shared()),
+            Answered::Declined => (SharedOutcome::Declined, Vec::new()),
+            Answered::NothingMatched => (SharedOutcome::NothingMatched, Vec::new()),
+        };
+        let name = request.client_name().map_or_else(|| request.client_identity(), str::to_owned);
+        let entry = history::record(name, request.request.client_id.clone(), outcome, credentials, now);
+        self.wallet.record_shared(&entry)?;
+        Ok(answered)
     }
 
     /// Answers with an error (`access_denied` when the person declines or nothing matches).

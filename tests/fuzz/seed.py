@@ -39,6 +39,15 @@ def payload(token):
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
+def checkerboard_png(side):
+    """A greyscale PNG of 4-pixel black and white squares (the shapes a QR finder looks for)."""
+    rows = b"".join(b"\x00" + bytes(0 if (x // 4 + y // 4) % 2 else 255 for x in range(side)) for y in range(side))
+    def chunk(kind, data):
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+    header = side.to_bytes(4, "big") * 2 + bytes([8, 0, 0, 0, 0])
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
 def run(*args, env=None):
     return subprocess.run([BIN, *args], check=True, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
@@ -130,6 +139,11 @@ def main():
     for pattern in ["openbadges-3.0/*.png", "openbadges-3.0/*.svg", "openbadges-2.0/*.png", "openbadges-bakery/*"]:
         for _, data in vector(pattern):
             put("baking", data)
+    # Pictures for the web wallet's QR reader: the badge PNGs, and a small checkerboard PNG made here.
+    for pattern in ["openbadges-3.0/*.png", "openbadges-2.0/*.png"]:
+        for _, data in vector(pattern):
+            put("qr_picture", data)
+    put("qr_picture", checkerboard_png(48))
     for target in sorted(os.listdir(CORPUS)):
         print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")
 

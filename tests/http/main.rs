@@ -12,6 +12,7 @@ mod hardening;
 mod helpers;
 mod jwt_vc_offer;
 mod openid4vc;
+mod pages;
 mod rejections;
 mod skills_gap;
 mod wallet;
