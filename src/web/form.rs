@@ -65,7 +65,7 @@ impl FromRequest<Web> for Posted {
     type Rejection = Response;
 
     async fn from_request(request: Request, web: &Web) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = request.into_parts();
+        let (parts, body) = request.into_parts();
         let visitor = Visitor::read(&parts, web);
         let cross_site = parts
             .headers
@@ -96,7 +96,6 @@ impl FromRequest<Web> for Posted {
             read_multipart(form).await.map_err(bad_form)?
         } else {
             let bytes = axum::body::to_bytes(body, MAX_UPLOAD_BYTES).await.map_err(|_| bad_form(()))?;
-            parts.extensions.clear();
             let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| bad_form(()))?;
             (fields, Vec::new())
         };

@@ -125,7 +125,8 @@ fn description(posted: &Posted, picked: &Picked) -> Result<AchievementDescriptio
         })
         .collect();
     if let Some(level) = posted.text("eqf") {
-        let level: u8 = level.parse().ok().filter(|l| (1..=8).contains(l)).ok_or("EQF level 1 to 8")?;
+        let level: u8 =
+            level.parse().ok().filter(|l| (1..=8).contains(l)).ok_or("the EQF level is a number from 1 to 8")?;
         alignment.push(json!({"type": ["Alignment"], "targetName": format!("Level {level}"),
             "targetUrl": format!("http://data.europa.eu/snb/eqf/{level}"), "targetFramework": "EQF",
             "targetCode": level.to_string()}));
@@ -143,22 +144,18 @@ fn description(posted: &Posted, picked: &Picked) -> Result<AchievementDescriptio
         achievement["inLanguage"] = json!(language);
     }
     if let Some(credits) = posted.text("credits") {
-        achievement["creditsAvailable"] = json!(credits.replace(',', ".").parse::<f64>().map_err(|_| "credits")?);
+        achievement["creditsAvailable"] = json!(
+            credits.replace(',', ".").parse::<f64>().map_err(|_| "ECTS credits are a number, for example 2 or 1.5")?
+        );
     }
     if posted.text("kind") == Some("micro") {
         achievement["achievementType"] = json!(MICRO_CREDENTIAL);
         achievement["microCredential"] = micro_elements(posted)?;
     }
-    let issuer = json!({"name": text("provider_name"), "url": text("provider_url")});
-    let issuer = Value::Object(
-        issuer
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    );
+    let mut issuer = json!({"name": text("provider_name")});
+    if let Some(url) = text("provider_url") {
+        issuer["url"] = json!(url);
+    }
     let description = json!({"issuer": issuer, "achievement": achievement});
     serde_json::from_value(description).map_err(|e| e.to_string())
 }
@@ -176,7 +173,7 @@ fn micro_elements(posted: &Posted) -> Result<Value, String> {
         "learningOutcomes": outcomes,
     });
     if let Some(hours) = posted.text("workload") {
-        micro["workloadHours"] = json!(hours.parse::<u32>().map_err(|_| "workload in whole hours")?);
+        micro["workloadHours"] = json!(hours.parse::<u32>().map_err(|_| "the workload is a whole number of hours")?);
     }
     for (field, name) in [
         ("assessment", "assessmentType"),

@@ -127,37 +127,33 @@ async fn sign_in_page(State(web): State<Web>, visitor: Visitor, Query(ended): Qu
 async fn sign_in(State(web): State<Web>, posted: Posted) -> Response {
     let visitor = &posted.visitor;
     let account = posted.text("account").unwrap_or_default().to_owned();
-    let again = |status: StatusCode, message: &str, detail: Option<String>| {
+    let again = |status: StatusCode, message: &str, detail: Option<String>, seconds: Option<u64>| {
         web.shared.pages.render(
             visitor,
             status,
             "sign_in.html",
-            context! { section => "wallet", account, error_id => message, detail },
+            context! { section => "wallet", account, error_id => message, detail, seconds },
         )
     };
     let Ok(role) = web.app.wallet() else { return see_other("/") };
     let Ok(attempt) = web.app.throttles.sessions.begin(&visitor.client) else {
-        return again(StatusCode::TOO_MANY_REQUESTS, "error-throttled", None);
+        return again(StatusCode::TOO_MANY_REQUESTS, "error-throttled", None, None);
     };
     let passphrase = SecretString::new(posted.raw("passphrase").unwrap_or_default().to_owned());
     match role.wallets.open_session(&account, passphrase).await {
         Ok((token, ttl)) => {
             attempt.succeeded();
-            let mut response = see_other("/app");
-            let max_age = i64::try_from(ttl.as_secs()).unwrap_or(900);
-            let cookie = set_cookie(&web, WALLET_COOKIE, Some(token.expose()), max_age);
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-            response
+            session_started(&web, &token, ttl, "/app")
         }
         Err(SessionError::Throttled(wait)) => {
-            again(StatusCode::TOO_MANY_REQUESTS, "error-throttled-wait", Some(format!("{} s", wait.as_secs().max(1))))
+            again(StatusCode::TOO_MANY_REQUESTS, "error-throttled-wait", None, Some(wait.as_secs().max(1)))
         }
         Err(SessionError::InvalidAccount | SessionError::InvalidSession) => {
-            again(StatusCode::UNAUTHORIZED, "wallet-error-passphrase", None)
+            again(StatusCode::UNAUTHORIZED, "wallet-error-passphrase", None, None)
         }
         Err(SessionError::Wallet(error)) => {
             let (status, message, detail) = wallet_failure(&error);
-            again(status, message, detail)
+            again(status, message, detail, None)
         }
     }
 }
@@ -202,16 +198,17 @@ async fn sign_up(State(web): State<Web>, posted: Posted) -> Response {
     }
     let passphrase = SecretString::new(first.to_owned());
     match role.wallets.open_session(&account, passphrase).await {
-        Ok((token, ttl)) => {
-            let mut response = see_other("/app?welcome=1");
-            let max_age = i64::try_from(ttl.as_secs()).unwrap_or(900);
-            response
-                .headers_mut()
-                .append(header::SET_COOKIE, set_cookie(&web, WALLET_COOKIE, Some(token.expose()), max_age));
-            response
-        }
+        Ok((token, ttl)) => session_started(&web, &token, ttl, "/app?welcome=1"),
         Err(_) => see_other("/app/sign-in"),
     }
+}
+
+/// The way into the wallet after signing in or up: the session cookie, and on to `to`.
+fn session_started(web: &Web, token: &SecretString, ttl: std::time::Duration, to: &str) -> Response {
+    let mut response = see_other(to);
+    let max_age = i64::try_from(ttl.as_secs()).unwrap_or(900);
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(web, WALLET_COOKIE, Some(token.expose()), max_age));
+    response
 }
 
 async fn sign_out(State(web): State<Web>, posted: Posted) -> Response {
@@ -572,7 +569,8 @@ async fn accept(State(web): State<Web>, Holder(wallet): Holder, posted: Posted) 
             let id = crate::web::url_escape(&accepted.stored.id);
             see_other(&format!("/app/credentials/{id}?added=1"))
         }
-        Err(WalletError::Protocol(error)) if error.code == "invalid_grant" || error.code == "invalid_request" => {
+        // The issuer says the code was wrong (and how many tries are left): say so in the person's language.
+        Err(WalletError::Protocol(error)) if error.code == "invalid_grant" && error.description.contains("tx_code") => {
             web.shared.pages.message(
                 visitor,
                 StatusCode::UNPROCESSABLE_ENTITY,

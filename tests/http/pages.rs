@@ -218,3 +218,69 @@ async fn the_web_demo_leaves_the_story_running() {
     let _ = child.wait();
     assert!(data.join("admin-token").exists(), "the demo's data folder is kept");
 }
+
+/// Signs in to a console over plain HTTP as a browser would; returns the cookies and the CSRF token.
+async fn console_session(base: &str, token: &str) -> (String, String) {
+    let (browser, csrf) = browser_and_token(base, "/console/sign-in?to=provider").await;
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let form = [("csrf", csrf.as_str()), ("to", "provider"), ("admin_token", token)];
+    let answer = no_redirects
+        .post(format!("{base}/console/sign-in"))
+        .header("cookie", browser.as_str())
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 303);
+    let session = set_cookies(&answer).into_iter().find(|c| c.starts_with("sp_console=")).unwrap();
+    (format!("{browser}; {}", session.split(';').next().unwrap()), csrf)
+}
+
+#[tokio::test]
+async fn a_micro_credential_offer_needs_the_eu_elements() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(dir.path(), "issuer", "127.0.0.1:0", &[]);
+    let base = &server.url;
+    let (cookies, csrf) = console_session(base, &server.admin_token()).await;
+    let python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("action", "create"),
+        ("provider_name", "Example Academy"),
+        ("name", "Data analysis with Python"),
+        ("description", "Cleaning and exploring data."),
+        ("kind", "micro"),
+        ("skill", python),
+        ("eqf", "5"),
+        ("setting", "non-formal"),
+        ("tx_code", "on"),
+    ];
+    let post = |form: Vec<(&'static str, &str)>| {
+        client().post(format!("{base}/provider/offers/new")).header("cookie", cookies.as_str()).form(&form).send()
+    };
+    let incomplete = post(form.clone()).await.unwrap();
+    assert_eq!(incomplete.status(), 422);
+    let page = incomplete.text().await.unwrap();
+    assert!(page.contains("This would not make a valid credential."), "{page}");
+    assert!(page.contains("Data analysis with Python"), "the form keeps what was typed");
+    form.extend([
+        ("outcomes", "Cleans data with pandas.\nExplains a finding."),
+        ("workload", "56"),
+        ("credits", "2"),
+        ("assessment", "Project work"),
+        ("participation", "blended"),
+        ("quality", "Internal quality assurance"),
+        ("supervision", "supervised-id-check-onsite"),
+        ("language", "nl"),
+        ("country", "NL"),
+    ]);
+    let bad_eqf = post(form.iter().map(|&(k, v)| (k, if k == "eqf" { "9" } else { v })).collect()).await.unwrap();
+    assert_eq!(bad_eqf.status(), 422, "an EQF level outside 1 to 8 is refused");
+    let created = post(form).await.unwrap();
+    assert_eq!(created.status(), 201);
+    let page = created.text().await.unwrap();
+    assert!(page.contains("The offer is ready") && page.contains("credential_offer_uri="), "{page}");
+    assert!(page.contains("src=\"data:image"), "the QR code is on the page");
+    let issued = client().get(format!("{base}/provider")).header("cookie", cookies.as_str()).send().await.unwrap();
+    assert!(issued.text().await.unwrap().contains("Nothing issued yet."), "an offer is not yet a credential");
+}

@@ -32,7 +32,7 @@ error-csrf = This form has expired or did not come from this site. Nothing was c
 error-cross-site = This form was sent from another site. Nothing was changed.
 error-form-unreadable = The form could not be read. Nothing was changed.
 error-throttled = Too many attempts. Wait a while and try again.
-error-throttled-wait = Too many attempts. Try again in
+error-throttled-wait = Too many attempts. Try again in { $seconds } seconds.
 session-ended = Your session has ended. Sign in again to continue; nothing was lost.
 
 console-sign-in-title = Sign in to the console

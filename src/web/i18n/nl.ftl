@@ -32,7 +32,7 @@ error-csrf = Dit formulier is verlopen of kwam niet van deze site. Er is niets v
 error-cross-site = Dit formulier werd vanaf een andere site verstuurd. Er is niets veranderd.
 error-form-unreadable = Het formulier kon niet worden gelezen. Er is niets veranderd.
 error-throttled = Te veel pogingen. Wacht even en probeer het opnieuw.
-error-throttled-wait = Te veel pogingen. Probeer het opnieuw over
+error-throttled-wait = Te veel pogingen. Probeer het over { $seconds } seconden opnieuw.
 session-ended = Je sessie is afgelopen. Log opnieuw in om verder te gaan; er is niets verloren gegaan.
 
 console-sign-in-title = Inloggen bij de omgeving
