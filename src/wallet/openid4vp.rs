@@ -87,7 +87,8 @@ impl Request {
         self.query.satisfied_by(&answered)
     }
 
-    /// Leaves out the planned presentations at `indexes` (the holder unticked them).
+    /// Leaves out the planned presentations at `indexes` (the holder unticked them). Leaving out everything leaves
+    /// nothing to send: the plan becomes `None`, and consenting then answers `access_denied`.
     ///
     /// # Errors
     /// [`WalletError::Presentation`] when the request would no longer be satisfied: a required item.
@@ -105,6 +106,9 @@ impl Request {
                 index += 1;
                 keep
             });
+            if plan.is_empty() {
+                self.plan = None;
+            }
         }
         Ok(())
     }

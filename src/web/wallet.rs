@@ -676,9 +676,14 @@ async fn answer(State(web): State<Web>, Holder(wallet): Holder, posted: Posted) 
     let offered: Vec<usize> = posted.all("offered").iter().filter_map(|i| i.parse().ok()).collect();
     let included: Vec<usize> = posted.all("include").iter().filter_map(|i| i.parse().ok()).collect();
     let left_out: Vec<usize> = offered.into_iter().filter(|i| !included.contains(i)).collect();
-    if decision == Decision::Consent {
+    let mut decision = decision;
+    if decision == Decision::Consent && !left_out.is_empty() {
         if let Err(error) = asked.leave_out(&left_out) {
             return failed(&web, visitor, &error);
+        }
+        if asked.plan.is_none() {
+            // Every item was optional and the holder unticked them all: that is declining.
+            decision = Decision::Decline;
         }
     }
     match agent.answer(&asked, decision, web.app.now()).await {

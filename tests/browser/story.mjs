@@ -255,6 +255,26 @@ try {
   await audit(page, "employer-request-verified");
   await shoot(page, "employer-request-verified");
 
+  // ---------- Leaving out the optional item sends nothing ----------
+  page = employer.page;
+  await page.goto(`${base}/employer`);
+  await page.fill("#client_name", "Example Employer BV");
+  await page.fill("#profile", PROFILE);
+  await page.click("button[value=profile]");
+  const optionalLink = await page.inputValue("#request-link");
+  page = worker.page;
+  await page.goto(`${base}/app/share`);
+  await page.fill("#request", optionalLink);
+  await page.click("button[type=submit]");
+  const box = page.locator("input[name=include]");
+  check((await box.count()) === 1 && (await box.isChecked()), "an optional item has a ticked box (the profile lets the worker answer with gaps)");
+  await box.uncheck();
+  await page.click("button[value=consent]");
+  check((await text(page)).includes("Je hebt geweigerd"), "with every optional item unticked nothing is sent: it is a decline");
+  page = employer.page;
+  await page.waitForFunction(() => document.body.textContent.includes("The candidate declined"), null, { timeout: 20000 });
+  check(true, "the employer's page says declined, and nothing was disclosed");
+
   // ---------- The provider revokes ----------
   page = provider.page;
   await page.goto(`${base}/provider`);
