@@ -515,20 +515,24 @@ async fn receive_page(State(web): State<Web>, _: Holder, visitor: Visitor) -> Re
     )
 }
 
-/// The link a form gives: typed or pasted, else read from the uploaded picture of its QR code.
-fn link_of(posted: &Posted, field: &str, picture: &str) -> Result<String, (&'static str, Option<String>)> {
+/// The link a form gives: typed or pasted, else read from the uploaded picture of its QR code (decoding a photo
+/// takes a while: on the blocking pool, not an async worker).
+async fn link_of(posted: &Posted, field: &str, picture: &str) -> Result<String, (&'static str, Option<String>)> {
     if let Some(link) = posted.text(field) {
         return Ok(link.to_owned());
     }
-    match posted.file(picture) {
-        Some(bytes) => crate::core::qr::read_picture(bytes).map_err(|e| ("wallet-error-qr", Some(e.to_string()))),
-        None => Err(("wallet-error-no-link", None)),
+    let Some(bytes) = posted.file(picture).map(<[u8]>::to_vec) else { return Err(("wallet-error-no-link", None)) };
+    let read = tokio::task::spawn_blocking(move || crate::core::qr::read_picture(&bytes)).await;
+    match read {
+        Ok(Ok(link)) => Ok(link),
+        Ok(Err(error)) => Err(("wallet-error-qr", Some(error.to_string()))),
+        Err(error) => Err(("wallet-error-qr", Some(error.to_string()))),
     }
 }
 
 async fn read_offer(State(web): State<Web>, Holder(wallet): Holder, posted: Posted) -> Response {
     let visitor = &posted.visitor;
-    let link = match link_of(&posted, "offer", "picture") {
+    let link = match link_of(&posted, "offer", "picture").await {
         Ok(link) => link,
         Err((message, detail)) => return web.fail(visitor, StatusCode::BAD_REQUEST, message, detail),
     };
@@ -621,7 +625,7 @@ fn disclosed(line: &str, esco: Option<&Esco>) -> Disclosed {
 
 async fn read_request(State(web): State<Web>, Holder(wallet): Holder, posted: Posted) -> Response {
     let visitor = &posted.visitor;
-    let link = match link_of(&posted, "request", "picture") {
+    let link = match link_of(&posted, "request", "picture").await {
         Ok(link) => link,
         Err((message, detail)) => return web.fail(visitor, StatusCode::BAD_REQUEST, message, detail),
     };
