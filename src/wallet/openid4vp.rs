@@ -309,7 +309,7 @@ impl<V: CredentialVerifier> Agent<'_, V> {
 
     /// Carries out the holder's decision on a request they were shown: with consent, sends the plan (or answers
     /// `access_denied` when nothing in the wallet satisfies the query); without, declines with `access_denied`.
-    /// Either way the answer goes into the wallet's sealed [`history`](super::history).
+    /// Either way the answer goes into the wallet's sealed [`history`].
     ///
     /// # Errors
     /// [`WalletError`] when the verifier refuses or cannot be reached.
