@@ -582,6 +582,14 @@ impl IssuerService {
         self.registry.all()
     }
 
+    /// One issued credential's record, if it was issued here.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn issued_record(&self, id: &str) -> Result<Option<CredentialRecord>, StoreError> {
+        self.registry.get(id)
+    }
+
     /// Sets the provider's own label for the learner of a credential (kept in the registry only).
     ///
     /// # Errors

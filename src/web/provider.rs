@@ -264,7 +264,7 @@ async fn confirm(
     if status_change(&action).is_none() {
         return web.fail(&visitor, StatusCode::NOT_FOUND, "error-not-found", None);
     }
-    match issuer.service.issued().map(|all| all.into_iter().find(|r| r.id == id)) {
+    match issuer.service.issued_record(&id) {
         Ok(Some(record)) => web.shared.pages.render(
             &visitor,
             StatusCode::OK,

@@ -94,6 +94,14 @@ async function person(lang) {
   return { context, page };
 }
 
+/** The employer asks by the vacancy profile, from the console's request form. */
+async function askByProfile(page) {
+  await page.goto(`${base}/employer`);
+  await page.fill("#client_name", "Example Employer BV");
+  await page.fill("#profile", PROFILE);
+  await page.click("button[value=profile]");
+}
+
 async function text(page) {
   return (await page.textContent("main")) || "";
 }
@@ -194,7 +202,7 @@ try {
   await audit(page, "wallet-passport");
   await shoot(page, "wallet-passport");
 
-  // The private gap against an ESCO occupation.
+  // The private gap against the vacancy profile.
   await page.click("nav.sub >> text=Vacaturematch");
   await page.fill("#profile", PROFILE);
   await page.click("button[type=submit]");
@@ -257,10 +265,7 @@ try {
 
   // ---------- Leaving out the optional item sends nothing ----------
   page = employer.page;
-  await page.goto(`${base}/employer`);
-  await page.fill("#client_name", "Example Employer BV");
-  await page.fill("#profile", PROFILE);
-  await page.click("button[value=profile]");
+  await askByProfile(page);
   const optionalLink = await page.inputValue("#request-link");
   page = worker.page;
   await page.goto(`${base}/app/share`);
@@ -289,10 +294,7 @@ try {
 
   // ---------- A new request fails, and says why ----------
   page = employer.page;
-  await page.goto(`${base}/employer`);
-  await page.fill("#client_name", "Example Employer BV");
-  await page.fill("#profile", PROFILE);
-  await page.click("button[value=profile]");
+  await askByProfile(page);
   const secondLink = await page.inputValue("#request-link");
   const secondPicture = path.join(pictures, "request-qr.png");
   await page.locator("img.qr").screenshot({ path: secondPicture });
