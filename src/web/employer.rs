@@ -91,8 +91,8 @@ async fn request(State(web): State<Web>, _: Staff, visitor: Visitor, Path(id): P
     };
     let link = role.desk.invocation_uri(&id, now);
     let qr = link.as_deref().and_then(super::qr_image);
-    let state = status["status"].as_str().unwrap_or("pending").to_owned();
-    let waiting = matches!(state.as_str(), "pending" | "request_fetched");
+    let state = shown_state(&status).to_owned();
+    let waiting = matches!(state.as_str(), "pending" | "request_fetched" | "checking");
     web.shared.pages.render(
         &visitor,
         StatusCode::OK,
@@ -103,14 +103,25 @@ async fn request(State(web): State<Web>, _: Staff, visitor: Visitor, Path(id): P
     )
 }
 
+/// Where a request stands for the page: the desk's status, except `checking` between the answer's arrival (the
+/// request is closed at once, against replays) and its result being stored, so the page keeps following it.
+fn shown_state(status: &Value) -> &str {
+    let state = status["status"].as_str().unwrap_or("pending");
+    match state {
+        "pending" | "request_fetched" => state,
+        _ if status.get("result").is_none() => "checking",
+        _ => state,
+    }
+}
+
 /// `GET /employer/requests/{id}/state`: where the request stands, for the page's script.
 async fn state(State(web): State<Web>, visitor: Visitor, Path(id): Path<String>) -> Response {
     if console::require(&web, &visitor, "employer").is_err() {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     let Some(role) = web.app.verifier.as_deref() else { return StatusCode::NOT_FOUND.into_response() };
-    match role.desk.status(&id, None, false, web.app.now()) {
-        Some(status) => Json(json!({"status": status["status"]})).into_response(),
+    match role.desk.status(&id, None, true, web.app.now()) {
+        Some(status) => Json(json!({"status": shown_state(&status)})).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

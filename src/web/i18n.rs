@@ -204,7 +204,7 @@ mod tests {
             (&["strength-"], &["formal", "non-formal", "informal", "practice-statement", "unstated", "hosted"]),
             (&["status-"], &["valid", "revoked", "suspended", "unchecked"]),
             (&["kind-"], &["skill", "micro"]),
-            (&["state-"], &["pending", "request_fetched", "verified", "failed", "declined"]),
+            (&["state-"], &["pending", "request_fetched", "checking", "verified", "failed", "declined"]),
             (&["shared-title-", "shared-", "history-"], &["sent", "declined", "nothing-matched"]),
             (&["action-", "confirm-", "confirm-button-"], &["suspend", "revoke", "reinstate"]),
             (&["outcome-"], &["proven", "proven-narrower", "missing"]),

@@ -369,6 +369,7 @@ qr-alt-request = QR code of the request link
 qr-caption-request = The candidate scans this with their wallet.
 state-pending = Waiting for the candidate's wallet.
 state-request_fetched = The candidate's wallet has opened the request.
+state-checking = The answer has arrived and is being checked.
 state-verified = Answered and verified.
 state-failed = Answered, but the answer does not prove what was asked.
 state-declined = The candidate declined.

@@ -369,6 +369,7 @@ qr-alt-request = QR-code van de verzoeklink
 qr-caption-request = De kandidaat scant dit met de eigen wallet.
 state-pending = Wacht op de wallet van de kandidaat.
 state-request_fetched = De wallet van de kandidaat heeft het verzoek geopend.
+state-checking = Het antwoord is binnen en wordt gecontroleerd.
 state-verified = Beantwoord en gecontroleerd.
 state-failed = Beantwoord, maar het antwoord bewijst niet wat gevraagd werd.
 state-declined = De kandidaat heeft geweigerd.
