@@ -53,7 +53,7 @@ async fn main() {
         ..ServeArgs::default()
     };
     let server = Server::start(&args).await.unwrap();
-    let db = skillspass::store::db::open(&dir.path().join("wallet")).unwrap();
+    let db = skillspass::store::Database::open_folder(&dir.path().join("wallet")).unwrap();
     let passphrase = Passphrase::new("bench passphrase").unwrap();
     let wallet = Wallet::create(&db, "bench", &passphrase, chrono::Utc::now()).unwrap();
     let fetcher = Fetcher::new(true).unwrap();

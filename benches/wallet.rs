@@ -46,7 +46,7 @@ fn folder_size(path: &std::path::Path) -> u64 {
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let db = skillspass::store::db::open(dir.path()).unwrap();
+    let db = skillspass::store::Database::open_folder(dir.path()).unwrap();
     let now = Utc::now();
     let wallet = Wallet::create(&db, "bench", &Passphrase::new("bench passphrase").unwrap(), now).unwrap();
     let unlocks: Vec<Duration> =

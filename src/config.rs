@@ -16,7 +16,7 @@ pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every environment variable skillspass reads.
-pub const KNOWN_ENV: [&str; 24] = [
+pub const KNOWN_ENV: [&str; 28] = [
     "SKILLSPASS_WALLET",
     "SKILLSPASS_PASSPHRASE",
     "SKILLSPASS_EXPORT_PASSPHRASE",
@@ -41,7 +41,14 @@ pub const KNOWN_ENV: [&str; 24] = [
     "SKILLSPASS_MAX_CONNECTIONS",
     "SKILLSPASS_HEADER_TIMEOUT_MS",
     "SKILLSPASS_REQUEST_TIMEOUT_MS",
+    "SKILLSPASS_DATABASE",
+    "SKILLSPASS_DATABASE_POOL",
+    "SKILLSPASS_TEST_DATABASE",
+    "SKILLSPASS_POSTGRES",
 ];
+
+/// Connections each node keeps to PostgreSQL unless told otherwise.
+pub const DEFAULT_DATABASE_POOL: usize = 16;
 
 /// The server's settings after layering.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -73,6 +80,48 @@ pub struct Config {
     pub header_timeout_ms: u64,
     /// Time for a request's body to arrive and its answer to be made, milliseconds.
     pub request_timeout_ms: u64,
+    /// A PostgreSQL database shared by several nodes; none: sled in the data folder.
+    pub database: Option<DatabaseUrl>,
+    /// Connections each node keeps to PostgreSQL.
+    pub database_pool: usize,
+}
+
+/// A `postgres://` URL; its password never shows in `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The URL itself, to connect with.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err("the database is a postgres:// URL (leave it out to keep sled in the data folder)".into())
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match url::Url::parse(&self.0) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("redacted"));
+                write!(f, "{url}")
+            }
+            Ok(url) => write!(f, "{url}"),
+            Err(_) => f.write_str("[unparsable database URL]"),
+        }
+    }
 }
 
 impl Default for Config {
@@ -91,6 +140,8 @@ impl Default for Config {
             max_connections: 1024,
             header_timeout_ms: 10_000,
             request_timeout_ms: 30_000,
+            database: None,
+            database_pool: DEFAULT_DATABASE_POOL,
         }
     }
 }
@@ -128,6 +179,17 @@ pub fn unknown_env() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn database_urls_hide_their_password() {
+        let url: DatabaseUrl = "postgres://skills:s3cret@db.example:5432/skillspass".parse().unwrap();
+        let shown = format!("{url:?}");
+        assert!(!shown.contains("s3cret") && shown.contains("db.example"), "{shown}");
+        assert!("mysql://x".parse::<DatabaseUrl>().is_err());
+        let config: Config = toml::from_str("database = \"postgres://a@b/c\"\ndatabase-pool = 4\n").unwrap();
+        assert_eq!(config.database.map(|d| d.expose().to_owned()).as_deref(), Some("postgres://a@b/c"));
+        assert_eq!(config.database_pool, 4);
+    }
 
     #[test]
     fn file_layer_overrides_defaults_and_refuses_typos() {

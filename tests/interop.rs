@@ -161,7 +161,7 @@ fn status_lists_decode_with_independent_libraries() {
 
     let Some(node) = node() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let db = skillspass::store::db::open(dir.path()).unwrap();
+    let db = skillspass::store::Database::open_folder(dir.path()).unwrap();
     let key = skillspass::core::keys::SigningKey::generate(&mut rand::rngs::OsRng);
     let public = key.verifying_key();
     let config = ServiceConfig {
@@ -335,7 +335,7 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
 fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
     let Some(node) = node() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let db = skillspass::store::db::open(dir.path()).unwrap();
+    let db = skillspass::store::Database::open_folder(dir.path()).unwrap();
     let now = chrono::Utc::now();
     let wallet = skillspass::wallet::Wallet::create(
         &db,
@@ -503,7 +503,7 @@ async fn the_owf_openid4vp_library_reads_our_requests_and_accepts_our_wallets_re
     let Some(node) = node() else { return };
     let services = Services::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let db = skillspass::store::db::open(dir.path()).unwrap();
+    let db = skillspass::store::Database::open_folder(dir.path()).unwrap();
     let wallet = skillspass::wallet::Wallet::create(
         &db,
         "worker",

@@ -117,7 +117,7 @@ async fn steps(
         issuer.url(),
         verifier.url()
     );
-    let wallet_db = crate::store::db::open(&base.join("wallet")).map_err(CliError::input)?;
+    let wallet_db = crate::store::Database::open_folder(&base.join("wallet")).map_err(CliError::input)?;
     let passphrase = Passphrase::new(WALLET_PASSPHRASE).map_err(CliError::input)?;
     let wallet = Wallet::create(&wallet_db, "worker", &passphrase, SystemClock.now()).map_err(CliError::input)?;
     outln!("2. A worker creates a wallet on their own device, encrypted under a passphrase only they know.");
@@ -299,7 +299,7 @@ async fn issued_id(issuer: &Server, token: &str, offer: &Value) -> Result<(Strin
 fn move_wallet(wallet: &Wallet, base: &std::path::Path) -> Result<(Wallet, bool), CliError> {
     let export_passphrase = Passphrase::new(EXPORT_PASSPHRASE).map_err(CliError::input)?;
     let file = wallet.export(&export_passphrase, SystemClock.now()).map_err(CliError::input)?;
-    let new_db = crate::store::db::open(&base.join("new-wallet")).map_err(CliError::input)?;
+    let new_db = crate::store::Database::open_folder(&base.join("new-wallet")).map_err(CliError::input)?;
     let passphrase = Passphrase::new(WALLET_PASSPHRASE).map_err(CliError::input)?;
     let moved = Wallet::create(&new_db, "worker", &passphrase, SystemClock.now()).map_err(CliError::input)?;
     let count = moved.restore(&file, &export_passphrase, false).map_err(CliError::input)?;

@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use super::{CliError, EXIT_OK};
-use crate::config::{Config, DEFAULT_DATA_DIR, unknown_env};
+use crate::config::{Config, DEFAULT_DATA_DIR, DatabaseUrl, unknown_env};
 use crate::core::keys::SigningKey;
 use crate::core::secret::SecretString;
 use crate::core::verify::Requirement;
@@ -20,6 +20,7 @@ use crate::http::{AdminToken, AppState, IssuerRole, VerifierRole, WalletRole};
 use crate::issuer::openid4vci::CredentialIssuance;
 use crate::issuer::service::{IssuerService, ServiceConfig};
 use crate::net::Fetcher;
+use crate::store::Database;
 use crate::system::{SystemClock, random_b64url};
 use crate::verifier::openid4vp::PresentationDesk;
 use crate::verifier::{Policy, TrustList, Verifier};
@@ -70,6 +71,13 @@ pub struct ServeArgs {
     /// Time for a request's body to arrive and its answer to be made, milliseconds (default 30000).
     #[arg(long, env = "SKILLSPASS_REQUEST_TIMEOUT_MS")]
     pub request_timeout_ms: Option<u64>,
+    /// A PostgreSQL database shared by several nodes (`postgres://user:password@host/db`); default: sled in the data
+    /// folder.
+    #[arg(long, env = "SKILLSPASS_DATABASE", hide_env_values = true)]
+    pub database: Option<DatabaseUrl>,
+    /// Connections each node keeps to PostgreSQL (default 16).
+    #[arg(long, env = "SKILLSPASS_DATABASE_POOL")]
+    pub database_pool: Option<usize>,
     /// An admin token given by the embedding program (the demo); not a flag, so it never shows in `ps`.
     #[arg(skip)]
     pub admin_token: Option<SecretString>,
@@ -95,6 +103,8 @@ impl ServeArgs {
         config.max_connections = self.max_connections.unwrap_or(config.max_connections);
         config.header_timeout_ms = self.header_timeout_ms.unwrap_or(config.header_timeout_ms);
         config.request_timeout_ms = self.request_timeout_ms.unwrap_or(config.request_timeout_ms);
+        config.database = self.database.clone().or(config.database);
+        config.database_pool = self.database_pool.unwrap_or(config.database_pool);
         config
     }
 }
@@ -108,7 +118,7 @@ pub struct Server {
     /// The issuer, when served.
     pub issuer: Option<Arc<IssuerRole>>,
     roles: Roles,
-    db: sled::Db,
+    db: Database,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -134,9 +144,7 @@ impl Server {
             .map_err(|e| CliError::input(format!("cannot listen on {}: {e}", config.addr)))?;
         let addr = listener.local_addr().map_err(CliError::input)?;
         let public_url = config.public_url.clone().unwrap_or_else(|| default_public_url(addr));
-        let db = crate::store::db::open(&data).map_err(|e| {
-            CliError::input(format!("{e} (data folder {}; is another server using it?)", data.display()))
-        })?;
+        let db = open_database(&config, &data)?;
         let state = build_state(&config, &data, &db, &public_url, args.admin_token.as_ref())?;
         let issuer = state.issuer.clone();
         let janitor = tokio::spawn(purge_expired(state.clone()));
@@ -197,6 +205,18 @@ impl Server {
     }
 }
 
+/// The configured PostgreSQL database, else sled in the data folder.
+fn open_database(config: &Config, data: &Path) -> Result<Database, CliError> {
+    // The folder holds the keys and the admin token whichever engine keeps the rest.
+    std::fs::create_dir_all(data).map_err(|e| CliError::input(format!("{}: {e}", data.display())))?;
+    match &config.database {
+        Some(url) => Database::connect(url.expose(), config.database_pool)
+            .map_err(|e| CliError::input(format!("{e}; check --database / SKILLSPASS_DATABASE"))),
+        None => Database::open_folder(data)
+            .map_err(|e| CliError::input(format!("{e} (data folder {}; is another server using it?)", data.display()))),
+    }
+}
+
 fn default_public_url(addr: SocketAddr) -> String {
     if addr.ip().is_loopback() { format!("http://localhost:{}", addr.port()) } else { format!("http://{addr}") }
 }
@@ -204,7 +224,7 @@ fn default_public_url(addr: SocketAddr) -> String {
 fn build_state(
     config: &Config,
     data: &Path,
-    db: &sled::Db,
+    db: &Database,
     public_url: &str,
     given_token: Option<&SecretString>,
 ) -> Result<AppState, CliError> {
@@ -234,7 +254,11 @@ fn build_state(
     };
     let wallet = if config.serves("wallet") {
         let holder = Verifier::online(Policy::for_holder(), fetcher.clone()).map_err(CliError::input)?;
-        Some(Arc::new(WalletRole { wallets: HostedWallets::new(db.clone()), verifier: holder, fetcher }))
+        Some(Arc::new(WalletRole {
+            wallets: HostedWallets::new(db.clone()).map_err(CliError::input)?,
+            verifier: holder,
+            fetcher,
+        }))
     } else {
         None
     };
@@ -250,7 +274,18 @@ fn build_state(
     };
     let admin = Arc::new(std::sync::RwLock::new(admin));
     let esco = Arc::new(crate::store::esco::LazyEsco::new(data));
-    Ok(AppState { clock: Arc::new(SystemClock), admin, throttles, admin_file, issuer, verifier, wallet, esco })
+    let database = db.clone();
+    Ok(AppState {
+        clock: Arc::new(SystemClock),
+        admin,
+        throttles,
+        admin_file,
+        issuer,
+        verifier,
+        wallet,
+        esco,
+        database,
+    })
 }
 
 fn build_verifier(config: &Config, fetcher: &Fetcher) -> Result<Verifier, CliError> {
@@ -312,6 +347,9 @@ async fn purge_expired(state: AppState) {
         if let Some(verifier) = &state.verifier {
             verifier.desk.purge(now).map_or_else(|e| failed = Some(e), |n| removed += n);
             verifier.verifier.purge(now).map_or_else(|e| failed = Some(e), |n| removed += n);
+        }
+        if let Some(wallet) = &state.wallet {
+            wallet.wallets.purge(now).map_or_else(|e| failed = Some(e), |n| removed += n);
         }
         match failed {
             Some(error) => tracing::error!(%error, "removing expired protocol state"),

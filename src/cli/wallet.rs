@@ -172,7 +172,7 @@ enum WalletCommand {
 /// Runs a wallet command.
 pub fn run(args: &WalletArgs) -> Result<u8, CliError> {
     let dir = wallet_dir(args.wallet.as_deref())?;
-    let opened = |db: Result<sled::Db, WalletError>| {
+    let opened = |db: Result<crate::store::Database, WalletError>| {
         db.map_err(|e| match e {
             WalletError::Damaged(_) | WalletError::NotFound => wallet_error(e),
             other => CliError::input(format!("{other} (wallet {}; is another process using it?)", dir.display())),
@@ -297,7 +297,12 @@ fn wallet_error(error: WalletError) -> CliError {
     CliError::input(format!("{error}{hint}"))
 }
 
-fn init(db: &sled::Db, passphrase: &Passphrase, json: bool, now: DateTime<Utc>) -> Result<Wallet, CliError> {
+fn init(
+    db: &crate::store::Database,
+    passphrase: &Passphrase,
+    json: bool,
+    now: DateTime<Utc>,
+) -> Result<Wallet, CliError> {
     if Wallet::exists(db, LOCAL_HOLDER).map_err(wallet_error)? {
         return Err(CliError::input("a wallet already exists here"));
     }

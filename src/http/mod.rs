@@ -22,6 +22,8 @@ pub mod wallet;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
@@ -111,6 +113,8 @@ pub struct AppState {
     pub wallet: Option<Arc<WalletRole>>,
     /// ESCO (embedded, with the data folder's imports), decoded on first use.
     pub esco: Arc<crate::store::esco::LazyEsco>,
+    /// Where the roles keep their state (for `/health`).
+    pub database: crate::store::Database,
 }
 
 impl AppState {
@@ -180,9 +184,12 @@ pub fn app(state: AppState, body_limit: usize) -> Router {
         .with_state(state)
 }
 
-/// Liveness: `{"status": "ok", "roles": [...]}` with the roles this server serves.
-#[utoipa::path(get, path = "/health", tag = "Server", responses((status = 200, description = "the server answers, with its roles", content_type = "application/json")))]
-pub async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Json<serde_json::Value> {
+/// Liveness and readiness: `{"status": "ok", "roles": [...], "database": {"engine", "reachable"}}`; 503 with
+/// `"status": "unavailable"` when the database does not answer, so a load balancer takes the node out.
+#[utoipa::path(get, path = "/health", tag = "Server", responses(
+    (status = 200, description = "the server answers, with its roles and its database", content_type = "application/json"),
+    (status = 503, description = "the database does not answer", content_type = "application/json")))]
+pub async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
     let mut roles = Vec::new();
     if state.issuer.is_some() {
         roles.push("issuer");
@@ -193,7 +200,19 @@ pub async fn health(axum::extract::State(state): axum::extract::State<AppState>)
     if state.wallet.is_some() {
         roles.push("wallet");
     }
-    Json(json!({"status": "ok", "roles": roles}))
+    let database = state.database.clone();
+    let reachable = tokio::task::spawn_blocking(move || database.ping()).await.map_err(|e| e.to_string());
+    let (status, label, problem) = match reachable {
+        Ok(Ok(())) => (StatusCode::OK, "ok", None),
+        Ok(Err(e)) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", Some(e.to_string())),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", Some(e)),
+    };
+    let mut database = json!({"engine": state.database.engine(), "reachable": problem.is_none()});
+    if let Some(problem) = problem {
+        tracing::warn!(%problem, "health: the database does not answer");
+        database["problem"] = json!("the database does not answer");
+    }
+    (status, Json(json!({"status": label, "roles": roles, "database": database})))
 }
 
 /// The organisation's `did:web` document: the issuer's key under `assertionMethod` (and the other relationships)

@@ -124,7 +124,7 @@ pub async fn open_session(
     responses((status = 204, description = "closed")))]
 pub async fn close_session(State(state): State<AppState>, Bearer(token): Bearer) -> Result<StatusCode, HttpProblem> {
     if let Some(token) = token {
-        state.wallet()?.wallets.close(token.expose());
+        state.wallet()?.wallets.close(token.expose()).map_err(|e| HttpProblem::internal(&e))?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -31,8 +31,8 @@ use crate::core::openid4vci::{
 };
 use crate::core::sd_jwt_vc::{VCT_MICRO_CREDENTIAL, VCT_SKILL};
 use crate::core::secret::SecretString;
-use crate::store::StoreError;
 use crate::store::expiring::Expiring;
+use crate::store::{Database, StoreError};
 use crate::system::random_b64url;
 
 /// The configuration id of skill credentials as SD-JWT VCs.
@@ -185,7 +185,7 @@ impl CredentialIssuance {
     ///
     /// # Errors
     /// [`StoreError`] when the trees cannot be opened.
-    pub fn open(service: Arc<IssuerService>, db: &sled::Db, key: Zeroizing<[u8; 32]>) -> Result<Self, StoreError> {
+    pub fn open(service: Arc<IssuerService>, db: &Database, key: Zeroizing<[u8; 32]>) -> Result<Self, StoreError> {
         Ok(Self {
             service,
             key,
@@ -414,7 +414,8 @@ impl CredentialIssuance {
     /// # Errors
     /// [`EndpointError`] 503 when [`MAX_NONCES`] unexpired nonces are outstanding, or storage failures.
     pub fn c_nonce(&self, now: DateTime<Utc>) -> Result<String, EndpointError> {
-        if self.nonces.len() >= MAX_NONCES && self.nonces.purge(now).map_err(|e| storage(&e))? == 0 {
+        let full = self.nonces.holds_at_least(MAX_NONCES).map_err(|e| storage(&e))?;
+        if full && self.nonces.purge(now).map_err(|e| storage(&e))? == 0 {
             let error = ProtocolError::new("temporarily_unavailable", "too many outstanding nonces; try again later");
             return Err(EndpointError { status: 503, error });
         }
@@ -650,11 +651,11 @@ mod tests {
     use crate::issuer::service::ServiceConfig;
 
     fn service(dir: &std::path::Path) -> CredentialIssuance {
-        on(&crate::store::db::open(dir).unwrap())
+        on(&crate::store::Database::open_folder(dir).unwrap())
     }
 
     /// A fresh protocol object over `db`: nothing carried over in memory, as after a restart.
-    fn on(db: &sled::Db) -> CredentialIssuance {
+    fn on(db: &Database) -> CredentialIssuance {
         let db = db.clone();
         let key = Zeroizing::new([9u8; 32]);
         let config = ServiceConfig {
@@ -760,7 +761,7 @@ mod tests {
     #[test]
     fn offers_and_used_codes_survive_a_restart_issue_11() {
         let dir = tempfile::tempdir().unwrap();
-        let db = crate::store::db::open(dir.path()).unwrap();
+        let db = crate::store::Database::open_folder(dir.path()).unwrap();
         let now = Utc::now();
         let (id, code) = {
             let service = on(&db);

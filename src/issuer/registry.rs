@@ -9,7 +9,7 @@
 use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Records, StoreError};
+use crate::store::{Database, Records, StoreError, Tree};
 
 /// How many random draws may hit taken indexes before the list counts as full.
 const DRAWS_BEFORE_ROLLOVER: usize = 32;
@@ -99,9 +99,9 @@ crate::store::db::versioned_record!(ListRecord, 1);
 pub struct Registry {
     credentials: Records<CredentialRecord>,
     lists: Records<ListRecord>,
-    allocations: sled::Tree,
-    status_bits: sled::Tree,
-    meta: sled::Tree,
+    allocations: Tree,
+    status_bits: Tree,
+    meta: Tree,
     entries_per_list: u32,
 }
 
@@ -110,13 +110,13 @@ impl Registry {
     ///
     /// # Errors
     /// [`StoreError`].
-    pub fn open(db: &sled::Db, entries_per_list: u32) -> Result<Self, StoreError> {
+    pub fn open(db: &Database, entries_per_list: u32) -> Result<Self, StoreError> {
         Ok(Self {
             credentials: Records::open(db, "issuer.credentials")?,
             lists: Records::open(db, "issuer.lists")?,
-            allocations: db.open_tree("issuer.allocations")?,
-            status_bits: db.open_tree("issuer.status_bits")?,
-            meta: db.open_tree("issuer.meta")?,
+            allocations: db.tree("issuer.allocations")?,
+            status_bits: db.tree("issuer.status_bits")?,
+            meta: db.tree("issuer.meta")?,
             entries_per_list,
         })
     }
@@ -139,8 +139,7 @@ impl Registry {
         let mut rng = rand::thread_rng();
         for _ in 0..DRAWS_BEFORE_ROLLOVER {
             let index = rng.gen_range(0..list.entries);
-            let claimed = self.allocations.compare_and_swap(index_key(&list.id, index), None::<&[u8]>, Some(&[]))?;
-            if claimed.is_ok() {
+            if self.allocations.compare_and_swap(index_key(&list.id, index), None, Some(&[]), None)? {
                 return Ok(Some(index));
             }
         }
@@ -162,15 +161,14 @@ impl Registry {
 
     /// Replaces `full` as the current list of `purpose` with a new one (unless another thread already did).
     fn roll_over(&self, purpose: Purpose, full: &ListRecord) -> Result<(), StoreError> {
-        let number = self.meta.update_and_fetch(format!("count/{}", purpose.as_str()), |old| Some(increment(old)))?;
-        let number = number.as_deref().map_or(1, be_u64);
+        let number = self.meta.increment(format!("count/{}", purpose.as_str()))?;
         let list =
             ListRecord { v: 1, id: format!("{}-{number}", purpose.as_str()), purpose, entries: self.entries_per_list };
         self.lists.insert(list.id.as_bytes(), &list)?;
         let pointer = format!("current/{}", purpose.as_str());
         let expected = (!full.id.is_empty()).then(|| full.id.as_bytes().to_vec());
         // A lost race means another thread installed its own new list; ours stays unused, which is harmless.
-        let _ = self.meta.compare_and_swap(pointer, expected, Some(list.id.as_bytes()))?;
+        let _ = self.meta.compare_and_swap(pointer, expected.as_deref(), Some(list.id.as_bytes()), None)?;
         Ok(())
     }
 
@@ -187,7 +185,7 @@ impl Registry {
     /// # Errors
     /// [`StoreError`].
     pub fn contains(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.credentials.tree().contains_key(id.as_bytes())?)
+        self.credentials.tree().contains_key(id.as_bytes())
     }
 
     /// A credential's record.
@@ -203,15 +201,7 @@ impl Registry {
     /// # Errors
     /// [`StoreError`].
     pub fn all(&self) -> Result<Vec<CredentialRecord>, StoreError> {
-        let mut records = self
-            .credentials
-            .tree()
-            .iter()
-            .map(|entry| {
-                let (key, bytes) = entry?;
-                crate::store::db::decode::<CredentialRecord>(&key, &bytes)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut records = self.credentials.all()?;
         records.sort_by(|a, b| b.issued_at.cmp(&a.issued_at));
         Ok(records)
     }
@@ -251,10 +241,20 @@ impl Registry {
             if value == 0 {
                 self.status_bits.remove(key)?;
             } else {
-                self.status_bits.insert(key, &[value])?;
+                self.status_bits.insert(key, [value])?;
             }
+            self.meta.increment(generation_key(&entry.list))?;
         }
         self.credentials.insert(record.id.as_bytes(), record)
+    }
+
+    /// How many times a list changed: every node compares it with the list it published last, so a revocation
+    /// made at one node is in the list every other node serves next.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn list_generation(&self, list: &str) -> Result<u64, StoreError> {
+        self.meta.counter(generation_key(list))
     }
 
     /// A status list record.
@@ -280,9 +280,9 @@ impl Registry {
     pub fn set_values(&self, list: &str) -> Result<Vec<(u32, u8)>, StoreError> {
         let prefix = format!("{list}/");
         self.status_bits
-            .scan_prefix(prefix.as_bytes())
-            .map(|entry| {
-                let (key, value) = entry?;
+            .scan_prefix(prefix.as_bytes())?
+            .into_iter()
+            .map(|(key, value)| {
                 let raw: [u8; 4] = key[prefix.len()..].try_into().map_err(|_| StoreError::Corrupt {
                     key: String::from_utf8_lossy(&key).into_owned(),
                     reason: "status key without a 4-byte index".into(),
@@ -293,16 +293,24 @@ impl Registry {
     }
 
     /// Number of credentials issued.
-    #[must_use]
-    pub fn len(&self) -> usize {
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn len(&self) -> Result<usize, StoreError> {
         self.credentials.len()
     }
 
     /// True before the first credential.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.credentials.is_empty()
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.len()? == 0)
     }
+}
+
+fn generation_key(list: &str) -> String {
+    format!("generation/{list}")
 }
 
 fn index_key(list: &str, index: u32) -> Vec<u8> {
@@ -313,21 +321,13 @@ fn index_key(list: &str, index: u32) -> Vec<u8> {
     key
 }
 
-fn be_u64(bytes: &[u8]) -> u64 {
-    bytes.try_into().map_or(0, u64::from_be_bytes)
-}
-
-fn increment(old: Option<&[u8]>) -> Vec<u8> {
-    (old.map_or(0, be_u64) + 1).to_be_bytes().to_vec()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn registry(entries: u32) -> (tempfile::TempDir, Registry) {
         let dir = tempfile::tempdir().unwrap();
-        let db = crate::store::db::open(dir.path()).unwrap();
+        let db = Database::open_folder(dir.path()).unwrap();
         let registry = Registry::open(&db, entries).unwrap();
         (dir, registry)
     }

@@ -21,9 +21,9 @@ use crate::core::keys::{SigningKey, VerifyingKey};
 use crate::core::status_list::bitstring::{Bitstring, MIN_ENTRIES};
 use crate::core::status_list::token::TokenStatusList;
 use crate::core::vc_jose::{self, rfc3339};
-use crate::store::StoreError;
 use crate::store::db::GroupCommit;
 use crate::store::issuer_keys::{IssuerKeyFiles, KeyState};
+use crate::store::{Database, StoreError};
 use crate::system::OsRng;
 
 /// The `kid` of the issuer key in its JWT VC Issuer Metadata.
@@ -120,7 +120,7 @@ impl IssuerService {
     ///
     /// # Errors
     /// [`IssueError`] for a public URL that is not a did:web host, or storage failures.
-    pub fn open(db: sled::Db, key: SigningKey, config: ServiceConfig) -> Result<Self, IssueError> {
+    pub fn open(db: Database, key: SigningKey, config: ServiceConfig) -> Result<Self, IssueError> {
         Self::with_keys(db, &[(1, key)], 1, None, config)
     }
 
@@ -128,14 +128,14 @@ impl IssuerService {
     ///
     /// # Errors
     /// [`IssueError`] for unreadable key files, a bad public URL or storage failures.
-    pub fn open_with_key_files(db: sled::Db, files: IssuerKeyFiles, config: ServiceConfig) -> Result<Self, IssueError> {
+    pub fn open_with_key_files(db: Database, files: IssuerKeyFiles, config: ServiceConfig) -> Result<Self, IssueError> {
         let (keys, state) = files.load().map_err(|e| IssueError::Store(e.to_string()))?;
         let published: Vec<_> = keys.into_iter().filter(|(n, _)| !state.retired.contains(n)).collect();
         Self::with_keys(db, &published, state.active, Some(files), config)
     }
 
     fn with_keys(
-        db: sled::Db,
+        db: Database,
         keys: &[(u32, SigningKey)],
         active: u32,
         files: Option<IssuerKeyFiles>,
@@ -416,7 +416,8 @@ impl IssuerService {
     pub fn token_status_list(&self, list: &str, now: DateTime<Utc>) -> Result<Arc<PublishedList>, StatusError> {
         let record = self.registry.list(list)?.filter(|l| l.purpose == Purpose::Token);
         let record = record.ok_or_else(|| StatusError::UnknownList(list.to_owned()))?;
-        self.publisher.get_or_build(list, || self.build_token_list(&record, now))
+        let generation = self.registry.list_generation(list)?;
+        self.publisher.get_or_build(list, generation, || self.build_token_list(&record, now))
     }
 
     fn build_token_list(&self, list: &ListRecord, now: DateTime<Utc>) -> Result<PublishedList, StatusError> {
@@ -519,7 +520,6 @@ impl IssuerService {
         }
         self.registry.set_state(&record)?;
         for entry in &record.status {
-            self.publisher.invalidate(&entry.list);
             if let Some(cache) = &self.cache {
                 let url = if entry.purpose == Purpose::Token {
                     self.token_list_url(&entry.list)
@@ -539,7 +539,8 @@ impl IssuerService {
     pub fn status_list(&self, list: &str, now: DateTime<Utc>) -> Result<Arc<PublishedList>, StatusError> {
         let record = self.registry.list(list)?.filter(|l| l.purpose != Purpose::Token);
         let record = record.ok_or_else(|| StatusError::UnknownList(list.to_owned()))?;
-        self.publisher.get_or_build(list, || self.build_list(&record, now))
+        let generation = self.registry.list_generation(list)?;
+        self.publisher.get_or_build(list, generation, || self.build_list(&record, now))
     }
 
     fn build_list(&self, list: &ListRecord, now: DateTime<Utc>) -> Result<PublishedList, StatusError> {
@@ -599,8 +600,10 @@ impl IssuerService {
     }
 
     /// Number of credentials in the registry.
-    #[must_use]
-    pub fn issued_count(&self) -> usize {
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn issued_count(&self) -> Result<usize, StoreError> {
         self.registry.len()
     }
 }

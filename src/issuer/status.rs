@@ -32,50 +32,35 @@ impl PublishedList {
     }
 }
 
-#[derive(Debug, Default)]
-struct Slot {
-    generation: u64,
-    published: Option<(u64, Arc<PublishedList>)>,
-}
-
-/// The in-memory cache of published lists, invalidated per list.
+/// The in-memory cache of published lists. Each is kept with the list's generation (its change counter in the
+/// registry, shared by every node), so a change made at any node is built into the next list served here.
 #[derive(Debug, Default)]
 pub struct Publisher {
-    slots: Mutex<HashMap<String, Slot>>,
+    slots: Mutex<HashMap<String, (u64, Arc<PublishedList>)>>,
 }
 
 impl Publisher {
-    /// Marks a list as changed: the next read rebuilds it.
-    pub fn invalidate(&self, list: &str) {
-        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        slots.entry(list.to_owned()).or_default().generation += 1;
-    }
-
-    /// The published list, building it with `build` when it changed since the last build.
+    /// The published list at `generation`, building it with `build` when the one kept is older. `generation` is
+    /// read before `build` reads the bits, so a change during the build makes the next read rebuild.
     ///
     /// # Errors
     /// Whatever `build` returns.
     pub fn get_or_build<E>(
         &self,
         list: &str,
+        generation: u64,
         build: impl FnOnce() -> Result<PublishedList, E>,
     ) -> Result<Arc<PublishedList>, E> {
-        let generation = {
-            let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-            let slot = slots.entry(list.to_owned()).or_default();
-            if let Some((built, published)) = &slot.published {
-                if *built == slot.generation {
-                    return Ok(Arc::clone(published));
-                }
+        if let Some((built, published)) = self.slots.lock().unwrap_or_else(PoisonError::into_inner).get(list) {
+            if *built == generation {
+                return Ok(Arc::clone(published));
             }
-            slot.generation
-        };
+        }
         let published = Arc::new(build()?);
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        let slot = slots.entry(list.to_owned()).or_default();
-        // Only cache what is still current: a change during the build leaves the slot stale for the next read.
-        if slot.generation == generation {
-            slot.published = Some((generation, Arc::clone(&published)));
+        let newer_kept = slots.get(list).is_some_and(|(built, _)| *built > generation);
+        if !newer_kept {
+            slots.insert(list.to_owned(), (generation, Arc::clone(&published)));
         }
         Ok(published)
     }
@@ -93,11 +78,10 @@ mod tests {
             builds += 1;
             Ok(PublishedList::new(format!("token-{builds}"), Utc::now()))
         };
-        let first = publisher.get_or_build("revocation-1", &mut build).unwrap();
-        let again = publisher.get_or_build("revocation-1", &mut build).unwrap();
+        let first = publisher.get_or_build("revocation-1", 0, &mut build).unwrap();
+        let again = publisher.get_or_build("revocation-1", 0, &mut build).unwrap();
         assert_eq!(first.token, again.token);
-        publisher.invalidate("revocation-1");
-        let rebuilt = publisher.get_or_build("revocation-1", &mut build).unwrap();
+        let rebuilt = publisher.get_or_build("revocation-1", 1, &mut build).unwrap();
         assert_ne!(first.etag, rebuilt.etag);
         assert_eq!(builds, 2);
     }

@@ -8,6 +8,8 @@ use std::path::Path;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::database::{Database, Tree};
+
 /// Why storage failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -28,6 +30,9 @@ pub enum StoreError {
     /// A file next to the database.
     #[error("{0}")]
     File(String),
+    /// PostgreSQL failed or is unreachable.
+    #[error("database: {0}")]
+    Postgres(String),
 }
 
 /// A versioned record type.
@@ -55,15 +60,15 @@ pub(crate) use versioned_record;
 ///
 /// # Errors
 /// [`StoreError::Sled`] when the folder cannot be opened (e.g. another process holds it).
-pub fn open(dir: &Path) -> Result<sled::Db, StoreError> {
+pub(super) fn open(dir: &Path) -> Result<sled::Db, StoreError> {
     std::fs::create_dir_all(dir).map_err(|e| StoreError::File(format!("{}: {e}", dir.display())))?;
     Ok(sled::Config::new().path(dir.join("db")).flush_every_ms(Some(200)).open()?)
 }
 
-/// A sled tree holding records of one kind.
+/// A tree holding records of one kind.
 #[derive(Debug, Clone)]
 pub struct Records<T> {
-    tree: sled::Tree,
+    tree: Tree,
     kind: PhantomData<fn() -> T>,
 }
 
@@ -72,13 +77,13 @@ impl<T: Record> Records<T> {
     ///
     /// # Errors
     /// [`StoreError::Sled`].
-    pub fn open(db: &sled::Db, name: &str) -> Result<Self, StoreError> {
-        Ok(Self { tree: db.open_tree(name)?, kind: PhantomData })
+    pub fn open(db: &Database, name: &str) -> Result<Self, StoreError> {
+        Ok(Self { tree: db.tree(name)?, kind: PhantomData })
     }
 
-    /// The underlying tree (for transactions).
+    /// The underlying tree.
     #[must_use]
-    pub fn tree(&self) -> &sled::Tree {
+    pub fn tree(&self) -> &Tree {
         &self.tree
     }
 
@@ -99,15 +104,27 @@ impl<T: Record> Records<T> {
         Ok(())
     }
 
+    /// Every record, in key order.
+    ///
+    /// # Errors
+    /// [`StoreError`] when storage fails or a record is unreadable.
+    pub fn all(&self) -> Result<Vec<T>, StoreError> {
+        self.tree.entries()?.into_iter().map(|(key, bytes)| decode(&key, &bytes)).collect()
+    }
+
     /// Number of records.
-    #[must_use]
-    pub fn len(&self) -> usize {
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn len(&self) -> Result<usize, StoreError> {
         self.tree.len()
     }
 
-    /// True when empty.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
+    /// Whether there are none.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
         self.tree.is_empty()
     }
 }
@@ -138,7 +155,7 @@ pub fn decode<T: Record>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
 /// of queueing one each (sled's own `flush_async` stalls under many concurrent callers).
 #[derive(Debug)]
 pub struct GroupCommit {
-    db: sled::Db,
+    db: Database,
     requested: std::sync::atomic::AtomicU64,
     flushed: std::sync::atomic::AtomicU64,
     flusher: tokio::sync::Mutex<()>,
@@ -147,7 +164,7 @@ pub struct GroupCommit {
 impl GroupCommit {
     /// Group commit for a database.
     #[must_use]
-    pub fn new(db: sled::Db) -> Self {
+    pub fn new(db: Database) -> Self {
         Self {
             db,
             requested: std::sync::atomic::AtomicU64::new(0),
@@ -162,13 +179,15 @@ impl GroupCommit {
     /// [`StoreError`] when the flush fails.
     pub async fn persist(&self) -> Result<(), StoreError> {
         use std::sync::atomic::Ordering::SeqCst;
+        // PostgreSQL made each statement durable when it answered.
+        let Database::Sled(db) = &self.db else { return Ok(()) };
         let ticket = self.requested.fetch_add(1, SeqCst) + 1;
         let _turn = self.flusher.lock().await;
         if self.flushed.load(SeqCst) >= ticket {
             return Ok(());
         }
         let covered = self.requested.load(SeqCst);
-        let db = self.db.clone();
+        let db = db.clone();
         tokio::task::spawn_blocking(move || db.flush())
             .await
             .map_err(|e| StoreError::Transaction(format!("flush task: {e}")))??;

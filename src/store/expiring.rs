@@ -1,6 +1,6 @@
 //! Short-lived protocol state that must survive a restart (issue 11): offers and their pre-authorized codes,
 //! transaction-code attempts, access tokens, `c_nonce`s, presentation requests and their results, consumed nonces.
-//! Each is a record with an expiry in its own sled tree; reads ignore expired records, [`Expiring::purge`] removes
+//! Each is a record with an expiry in its own tree (sled or PostgreSQL); reads ignore expired records, [`Expiring::purge`] removes
 //! them (the server runs it in the background), and every state change is atomic: [`Expiring::insert_new`] and
 //! [`Expiring::take`] make single use hold under concurrency and across restarts, [`Expiring::update`] is a
 //! compare-and-swap loop, so two requests can never both move a record out of the same state.
@@ -12,11 +12,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;
+use super::database::{Database, Tree};
 
 /// A tree of records that expire.
 #[derive(Debug, Clone)]
 pub struct Expiring<T> {
-    tree: sled::Tree,
+    tree: Tree,
     kind: PhantomData<fn() -> T>,
 }
 
@@ -32,8 +33,8 @@ impl<T: Serialize + DeserializeOwned> Expiring<T> {
     ///
     /// # Errors
     /// [`StoreError::Sled`].
-    pub fn open(db: &sled::Db, name: &str) -> Result<Self, StoreError> {
-        Ok(Self { tree: db.open_tree(name)?, kind: PhantomData })
+    pub fn open(db: &Database, name: &str) -> Result<Self, StoreError> {
+        Ok(Self { tree: db.tree(name)?, kind: PhantomData })
     }
 
     fn encode(record: &T, expires: DateTime<Utc>) -> Result<Vec<u8>, StoreError> {
@@ -53,8 +54,7 @@ impl<T: Serialize + DeserializeOwned> Expiring<T> {
     /// # Errors
     /// [`StoreError`].
     pub fn insert(&self, key: &[u8], record: &T, expires: DateTime<Utc>) -> Result<(), StoreError> {
-        self.tree.insert(key, Self::encode(record, expires)?)?;
-        Ok(())
+        self.tree.insert_expiring(key, Self::encode(record, expires)?, Some(expires.timestamp()))
     }
 
     /// Stores `record` only if `key` holds nothing live; false when it does (a nonce seen before).
@@ -76,7 +76,7 @@ impl<T: Serialize + DeserializeOwned> Expiring<T> {
                     return Ok(false);
                 }
             }
-            if self.tree.compare_and_swap(key, current, Some(new.clone()))?.is_ok() {
+            if self.tree.compare_and_swap(key, current.as_deref(), Some(&new), Some(expires.timestamp()))? {
                 return Ok(true);
             }
         }
@@ -126,7 +126,7 @@ impl<T: Serialize + DeserializeOwned> Expiring<T> {
             }
             let new = serde_json::to_vec(&envelope)
                 .map_err(|e| StoreError::Corrupt { key: String::new(), reason: e.to_string() })?;
-            if self.tree.compare_and_swap(key, Some(bytes), Some(new))?.is_ok() {
+            if self.tree.compare_and_swap(key, Some(&bytes), Some(&new), Some(envelope.expires))? {
                 return Ok(Some(answer));
             }
         }
@@ -146,26 +146,30 @@ impl<T: Serialize + DeserializeOwned> Expiring<T> {
     /// # Errors
     /// [`StoreError`].
     pub fn purge(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        let mut removed = 0;
-        for entry in &self.tree {
-            let (key, bytes) = entry?;
-            let expired = Self::decode(&key, &bytes).map_or(true, |e| e.expires <= now.timestamp());
-            if expired && self.tree.compare_and_swap(&key, Some(bytes), None::<&[u8]>)?.is_ok() {
-                removed += 1;
-            }
-        }
-        Ok(removed)
+        self.tree.purge(now.timestamp(), |bytes| Self::decode(b"", bytes).ok().map(|e| e.expires))
+    }
+
+    /// Whether at least `limit` records are stored, live or expired.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn holds_at_least(&self, limit: usize) -> Result<bool, StoreError> {
+        self.tree.holds_at_least(limit)
     }
 
     /// Number of records, live or expired.
-    #[must_use]
-    pub fn len(&self) -> usize {
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn len(&self) -> Result<usize, StoreError> {
         self.tree.len()
     }
 
     /// Whether there are none.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
         self.tree.is_empty()
     }
 }
@@ -177,7 +181,7 @@ mod tests {
     use super::*;
 
     fn tree() -> Expiring<u32> {
-        let db = sled::Config::new().temporary(true).open().unwrap();
+        let db = Database::temporary().unwrap();
         Expiring::open(&db, "test").unwrap()
     }
 
@@ -219,6 +223,6 @@ mod tests {
         );
         assert_eq!(store.get(b"new", now).unwrap(), Some(3));
         assert_eq!(store.purge(now + Duration::minutes(2)).unwrap(), 2);
-        assert!(store.is_empty());
+        assert_eq!(store.len().unwrap(), 0);
     }
 }

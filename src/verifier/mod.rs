@@ -91,7 +91,7 @@ impl Verifier {
     ///
     /// # Errors
     /// [`crate::store::StoreError`] when the tree cannot be opened.
-    pub fn with_durable_nonces(mut self, db: &sled::Db) -> Result<Self, crate::store::StoreError> {
+    pub fn with_durable_nonces(mut self, db: &crate::store::Database) -> Result<Self, crate::store::StoreError> {
         self.nonces = presentation::NonceLedger::durable(db)?;
         Ok(self)
     }

@@ -177,7 +177,7 @@ impl PresentationDesk {
     ///
     /// # Errors
     /// [`DeskError`] when the URL cannot be a did:web or the tree cannot be opened.
-    pub fn open(key: SigningKey, public_url: &str, db: &sled::Db) -> Result<Self, DeskError> {
+    pub fn open(key: SigningKey, public_url: &str, db: &crate::store::Database) -> Result<Self, DeskError> {
         let public_url = public_url.trim_end_matches('/').to_owned();
         let did = Did::web_from_url(&public_url)?;
         Ok(Self { key, did, public_url, sessions: Expiring::open(db, "verifier.requests")? })
@@ -293,7 +293,11 @@ impl PresentationDesk {
                 (openid4vp::uri_by_reference(&client_id, &request_uri), Some(request_uri))
             }
         };
-        if self.sessions.len() >= MAX_STORED_REQUESTS && self.purge(now).unwrap_or(0) == 0 {
+        let full = self
+            .sessions
+            .holds_at_least(MAX_STORED_REQUESTS)
+            .map_err(|e| ProtocolError::new("server_error", e.to_string()))?;
+        if full && self.purge(now).unwrap_or(0) == 0 {
             return Err(ProtocolError::new("invalid_request", "too many stored requests; try again later"));
         }
         let session = Session {

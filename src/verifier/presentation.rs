@@ -42,7 +42,7 @@ impl NonceLedger {
     ///
     /// # Errors
     /// [`StoreError`] when the tree cannot be opened.
-    pub fn durable(db: &sled::Db) -> Result<Self, StoreError> {
+    pub fn durable(db: &crate::store::Database) -> Result<Self, StoreError> {
         Ok(Self { used: Mutex::default(), durable: Some(Expiring::open(db, "verifier.nonces")?) })
     }
 

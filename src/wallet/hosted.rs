@@ -1,6 +1,8 @@
-//! Hosted mode: many holders' wallets in one sled database, opened through short-lived sessions. A session is a
-//! random bearer token; the server keeps only its SHA-256 and, in memory only, the unwrapped data key of that one
-//! wallet. Nothing on disk lets the operator read a wallet.
+//! Hosted mode: many holders' wallets in one database (sled, or PostgreSQL shared by several nodes), opened
+//! through short-lived sessions. A session is a random bearer token; the server stores, under the token's SHA-256,
+//! the holder and the unwrapped data key of that one wallet sealed under a second key derived from the token
+//! itself. So any node can open the session (the record is in the shared database), and nothing stored lets the
+//! operator read a wallet: without the token, which is never stored, the session record is ciphertext too.
 //!
 //! Everything that derives a key from a passphrase (creating an account, opening a session, exporting,
 //! restoring) runs on the blocking pool, at most [`KDF_CONCURRENCY`] at a time: an Argon2id derivation takes 64 MiB
@@ -8,19 +10,22 @@
 //! passphrases for an account are throttled: counted when the attempt starts, so parallel guesses do not slip
 //! through, and after [`FREE_ATTEMPTS`] each further one waits longer ([`SessionError::Throttled`]).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use rand::RngCore as _;
 use zeroize::Zeroizing;
 
 use super::{Passphrase, Wallet, WalletError};
-use crate::core::encoding::b64url;
-use crate::core::encoding::sha256;
+use crate::core::encoding::{b64url, b64url_decode, sha256};
 use crate::core::secret::SecretString;
 use crate::net::throttle::Throttle;
+use crate::store::expiring::Expiring;
+use crate::store::{Database, StoreError, sealed};
+
+/// The associated data of a sealed session record.
+const SESSION_AAD: &[u8] = b"skillspass hosted session";
 
 /// How long a session lives.
 pub const SESSION_TTL: Duration = Duration::from_secs(15 * 60);
@@ -50,16 +55,25 @@ pub enum SessionError {
     Wallet(#[from] WalletError),
 }
 
+/// What a session opens, sealed under [`session_key`] before it is stored.
+#[derive(serde::Serialize, serde::Deserialize, zeroize::ZeroizeOnDrop)]
 struct Session {
     holder: String,
-    data_key: Zeroizing<[u8; 32]>,
-    expires: Instant,
+    data_key: [u8; 32],
+}
+
+/// The stored session: the sealed [`Session`] (base64url).
+type SealedSession = String;
+
+/// The key a session's record is sealed under: derived from the bearer token, which only the holder has.
+fn session_key(token: &str) -> Zeroizing<[u8; 32]> {
+    Zeroizing::new(sha256(&format!("skillspass hosted session key\0{token}")))
 }
 
 /// The hosted wallets.
 pub struct HostedWallets {
-    db: sled::Db,
-    sessions: Mutex<HashMap<[u8; 32], Session>>,
+    db: Database,
+    sessions: Expiring<SealedSession>,
     attempts: Throttle,
     kdf: Arc<tokio::sync::Semaphore>,
 }
@@ -81,14 +95,16 @@ async fn derive<T: Send + 'static>(
 
 impl HostedWallets {
     /// Hosted wallets in `db`.
-    #[must_use]
-    pub fn new(db: sled::Db) -> Self {
-        Self {
+    ///
+    /// # Errors
+    /// [`StoreError`] when the sessions' tree cannot be opened.
+    pub fn new(db: Database) -> Result<Self, StoreError> {
+        Ok(Self {
+            sessions: Expiring::open(&db, "wallet-sessions")?,
             db,
-            sessions: Mutex::new(HashMap::new()),
             attempts: Throttle::new(FREE_ATTEMPTS, FIRST_WAIT, MAX_WAIT, MAX_WAIT),
             kdf: Arc::new(tokio::sync::Semaphore::new(KDF_CONCURRENCY)),
-        }
+        })
     }
 
     /// Creates an account's wallet; returns its holder DID.
@@ -123,11 +139,11 @@ impl HostedWallets {
         let mut raw = Zeroizing::new([0u8; 32]);
         rand::rngs::OsRng.fill_bytes(raw.as_mut_slice());
         let token = SecretString::new(b64url(raw.as_slice()));
-        let session =
-            Session { holder: account.to_owned(), data_key: wallet.data_key(), expires: Instant::now() + SESSION_TTL };
-        let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
-        sessions.retain(|_, s| s.expires > Instant::now());
-        sessions.insert(sha256(token.expose()), session);
+        let session = Session { holder: account.to_owned(), data_key: *wallet.data_key() };
+        let plain = Zeroizing::new(serde_json::to_vec(&session).map_err(|e| WalletError::Corrupt(e.to_string()))?);
+        let sealed = b64url(sealed::seal(&session_key(token.expose()), SESSION_AAD, &plain));
+        let expires = Utc::now() + chrono::Duration::from_std(SESSION_TTL).unwrap_or(chrono::Duration::MAX);
+        self.sessions.insert(&sha256(token.expose()), &sealed, expires).map_err(WalletError::Store)?;
         Ok((token, SESSION_TTL))
     }
 
@@ -136,10 +152,20 @@ impl HostedWallets {
     /// # Errors
     /// [`SessionError::InvalidSession`].
     pub fn wallet(&self, token: &str) -> Result<Wallet, SessionError> {
-        let sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
-        let session =
-            sessions.get(&sha256(token)).filter(|s| s.expires > Instant::now()).ok_or(SessionError::InvalidSession)?;
-        Ok(Wallet::with_data_key(&self.db, &session.holder, session.data_key.clone())?)
+        let sealed = self.sessions.get(&sha256(token), Utc::now()).map_err(WalletError::Store)?;
+        let sealed = sealed.ok_or(SessionError::InvalidSession)?;
+        let bytes = b64url_decode(&sealed).map_err(|_| SessionError::InvalidSession)?;
+        let plain = sealed::open(&session_key(token), SESSION_AAD, &bytes).map_err(|_| SessionError::InvalidSession)?;
+        let session: Session = serde_json::from_slice(&plain).map_err(|_| SessionError::InvalidSession)?;
+        Ok(Wallet::with_data_key(&self.db, &session.holder, Zeroizing::new(session.data_key))?)
+    }
+
+    /// Removes expired sessions; returns how many.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn purge(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.sessions.purge(now)
     }
 
     /// The session's wallet exported under `passphrase` (the derivation on the blocking pool).
@@ -169,9 +195,12 @@ impl HostedWallets {
         derive(&self.kdf, move || wallet.restore(&file, &passphrase, merge)).await
     }
 
-    /// Ends a session.
-    pub fn close(&self, token: &str) {
-        self.sessions.lock().unwrap_or_else(PoisonError::into_inner).remove(&sha256(token));
+    /// Ends a session, at every node.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn close(&self, token: &str) -> Result<(), StoreError> {
+        self.sessions.remove(&sha256(token))
     }
 }
 
@@ -190,8 +219,8 @@ mod tests {
 
     #[tokio::test]
     async fn wrong_passphrases_are_throttled_and_a_success_resets() {
-        let db = sled::Config::new().temporary(true).open().unwrap();
-        let wallets = HostedWallets::new(db);
+        let db = Database::temporary().unwrap();
+        let wallets = HostedWallets::new(db).unwrap();
         let passphrase = Passphrase::new("erin's long passphrase").unwrap();
         wallets.create("erin", passphrase, Utc::now()).await.unwrap();
         for _ in 0..FREE_ATTEMPTS {
@@ -203,7 +232,7 @@ mod tests {
         tokio::time::sleep(FIRST_WAIT).await;
         let (token, _) = wallets.open_session("erin", "erin's long passphrase".into()).await.unwrap();
         assert!(wallets.wallet(token.expose()).is_ok());
-        wallets.close(token.expose());
+        wallets.close(token.expose()).unwrap();
         assert!(matches!(wallets.wallet(token.expose()), Err(SessionError::InvalidSession)));
         assert!(wallets.open_session("erin", "wrong".into()).await.is_err());
         let (again, _) = wallets.open_session("erin", "erin's long passphrase".into()).await.unwrap();

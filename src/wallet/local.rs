@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Wallet, WalletError};
-use crate::store::StoreError;
+use crate::store::{Database, StoreError};
 
 /// The marker file: the generation of the last acknowledged write, as decimal text.
 pub const MARKER: &str = "wallet-generation";
@@ -24,12 +24,12 @@ fn store_error(e: impl std::fmt::Display) -> WalletError {
 ///
 /// # Errors
 /// [`WalletError::Damaged`], or storage failures.
-pub fn open(dir: &Path) -> Result<sled::Db, WalletError> {
+pub fn open(dir: &Path) -> Result<Database, WalletError> {
     let acknowledged = read_marker(dir)?;
     if acknowledged > 0 {
         check_copy(dir, acknowledged)?;
     }
-    Ok(crate::store::db::open(dir)?)
+    Ok(Database::open_folder(dir)?)
 }
 
 /// Opens an existing wallet folder's database: a folder without one is [`WalletError::NotFound`], and is left as it
@@ -37,7 +37,7 @@ pub fn open(dir: &Path) -> Result<sled::Db, WalletError> {
 ///
 /// # Errors
 /// [`WalletError::NotFound`], [`WalletError::Damaged`], or storage failures.
-pub fn open_existing(dir: &Path) -> Result<sled::Db, WalletError> {
+pub fn open_existing(dir: &Path) -> Result<Database, WalletError> {
     if !dir.join("db").is_dir() {
         return Err(if read_marker(dir)? > 0 {
             WalletError::Damaged(dir.display().to_string())
@@ -70,7 +70,7 @@ pub fn acknowledge(dir: &Path, wallet: &Wallet) -> Result<(), WalletError> {
 /// [`WalletError::Exists`] when `dir` already holds a wallet, what `build` returns, or storage failures.
 pub fn create_atomically<T>(
     dir: &Path,
-    build: impl FnOnce(&sled::Db) -> Result<T, WalletError>,
+    build: impl FnOnce(&Database) -> Result<T, WalletError>,
 ) -> Result<T, WalletError> {
     if dir.join("db").exists() {
         return Err(WalletError::Exists);
@@ -86,7 +86,7 @@ pub fn create_atomically<T>(
     }
     let staging = tempfile::Builder::new().prefix(&prefix).tempdir_in(parent).map_err(store_error)?;
     let (value, generation) = {
-        let db = crate::store::db::open(staging.path())?;
+        let db = Database::open_folder(staging.path())?;
         let value = build(&db)?;
         db.flush()?;
         (value, Wallet::stored_generation(&db)?)
@@ -143,7 +143,7 @@ fn check_copy(dir: &Path, acknowledged: u64) -> Result<(), WalletError> {
     }
     let scratch = tempfile::Builder::new().prefix("skillspass-check").tempdir().map_err(store_error)?;
     copy_tree(&source, &scratch.path().join("db")).map_err(store_error)?;
-    let copy = crate::store::db::open(scratch.path()).map_err(|_| damaged())?;
+    let copy = Database::open_folder(scratch.path()).map_err(|_| damaged())?;
     let found = Wallet::stored_generation(&copy).map_err(|_| damaged())?;
     drop(copy);
     if found < acknowledged { Err(damaged()) } else { Ok(()) }

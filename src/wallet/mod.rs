@@ -47,7 +47,7 @@ use crate::core::vc_jose::rfc3339;
 use crate::core::verify::{CredentialVerifier, Verified};
 use crate::net::FetchError;
 use crate::store::sealed::{self, KdfParams, SealError};
-use crate::store::{Record, StoreError};
+use crate::store::{Database, Record, StoreError, Tree};
 pub use passphrase::Passphrase;
 pub use records::{HolderKey, StoredCredential, WalletHeader};
 
@@ -126,12 +126,6 @@ pub enum WalletError {
     Store(#[from] StoreError),
 }
 
-impl From<sled::Error> for WalletError {
-    fn from(e: sled::Error) -> Self {
-        Self::Store(StoreError::Sled(e))
-    }
-}
-
 impl From<SealError> for WalletError {
     fn from(e: SealError) -> Self {
         match e {
@@ -172,24 +166,24 @@ pub enum ImportOutcome {
 /// The trees of one holder.
 #[derive(Debug, Clone)]
 struct Trees {
-    meta: sled::Tree,
-    credentials: sled::Tree,
-    tokens: sled::Tree,
-    ids: sled::Tree,
-    keys: sled::Tree,
-    history: sled::Tree,
+    meta: Tree,
+    credentials: Tree,
+    tokens: Tree,
+    ids: Tree,
+    keys: Tree,
+    history: Tree,
 }
 
 impl Trees {
-    fn open(db: &sled::Db, holder: &str) -> Result<Self, WalletError> {
+    fn open(db: &Database, holder: &str) -> Result<Self, WalletError> {
         let prefix = format!("wallet.{}", &b64url(Sha256::digest(holder.as_bytes()))[..22]);
         Ok(Self {
-            meta: db.open_tree(format!("{prefix}.meta"))?,
-            credentials: db.open_tree(format!("{prefix}.credentials"))?,
-            tokens: db.open_tree(format!("{prefix}.tokens"))?,
-            ids: db.open_tree(format!("{prefix}.ids"))?,
-            keys: db.open_tree(format!("{prefix}.keys"))?,
-            history: db.open_tree(format!("{prefix}.history"))?,
+            meta: db.tree(&format!("{prefix}.meta"))?,
+            credentials: db.tree(&format!("{prefix}.credentials"))?,
+            tokens: db.tree(&format!("{prefix}.tokens"))?,
+            ids: db.tree(&format!("{prefix}.ids"))?,
+            keys: db.tree(&format!("{prefix}.keys"))?,
+            history: db.tree(&format!("{prefix}.history"))?,
         })
     }
 }
@@ -197,7 +191,7 @@ impl Trees {
 /// An unlocked wallet (cheap to clone: the database handle and the data key).
 #[derive(Clone)]
 pub struct Wallet {
-    db: sled::Db,
+    db: Database,
     trees: Trees,
     data_key: Zeroizing<[u8; 32]>,
 }
@@ -213,7 +207,7 @@ impl Wallet {
     ///
     /// # Errors
     /// Storage failures.
-    pub fn exists(db: &sled::Db, holder: &str) -> Result<bool, WalletError> {
+    pub fn exists(db: &Database, holder: &str) -> Result<bool, WalletError> {
         Ok(Trees::open(db, holder)?.meta.contains_key(b"header")?)
     }
 
@@ -222,7 +216,7 @@ impl Wallet {
     /// # Errors
     /// [`WalletError::Exists`] or storage failures.
     pub fn create(
-        db: &sled::Db,
+        db: &Database,
         holder: &str,
         passphrase: &Passphrase,
         now: DateTime<Utc>,
@@ -239,7 +233,9 @@ impl Wallet {
         let wallet = Self { db: db.clone(), trees, data_key };
         wallet.new_key("primary", now)?;
         let bytes = crate::store::db::encode(&header)?;
-        wallet.trees.meta.compare_and_swap(b"header", None::<&[u8]>, Some(bytes))?.map_err(|_| WalletError::Exists)?;
+        if !wallet.trees.meta.compare_and_swap(b"header", None, Some(&bytes), None)? {
+            return Err(WalletError::Exists);
+        }
         wallet.flush()?;
         Ok(wallet)
     }
@@ -248,7 +244,7 @@ impl Wallet {
     ///
     /// # Errors
     /// [`WalletError::NotFound`], [`WalletError::WrongPassphrase`] or storage failures.
-    pub fn unlock(db: &sled::Db, holder: &str, passphrase: &str) -> Result<Self, WalletError> {
+    pub fn unlock(db: &Database, holder: &str, passphrase: &str) -> Result<Self, WalletError> {
         let trees = Trees::open(db, holder)?;
         let header = Self::header(&trees)?;
         let wrapping = header.kdf.derive(passphrase)?;
@@ -259,7 +255,7 @@ impl Wallet {
     ///
     /// # Errors
     /// Storage failures.
-    pub fn with_data_key(db: &sled::Db, holder: &str, data_key: Zeroizing<[u8; 32]>) -> Result<Self, WalletError> {
+    pub fn with_data_key(db: &Database, holder: &str, data_key: Zeroizing<[u8; 32]>) -> Result<Self, WalletError> {
         Ok(Self { db: db.clone(), trees: Trees::open(db, holder)?, data_key })
     }
 
@@ -287,8 +283,11 @@ impl Wallet {
     /// # Errors
     /// Storage failures.
     pub fn flush(&self) -> Result<(), WalletError> {
-        let next = self.generation()? + 1;
-        self.db.open_tree(GENERATION_TREE)?.insert(GENERATION_KEY, &next.to_be_bytes())?;
+        // Only a local (sled) wallet keeps a marker to compare the generation with.
+        if let Database::Sled(_) = &self.db {
+            let next = self.generation()? + 1;
+            self.db.tree(GENERATION_TREE)?.insert(GENERATION_KEY, next.to_be_bytes())?;
+        }
         self.db.flush()?;
         Ok(())
     }
@@ -305,33 +304,29 @@ impl Wallet {
     ///
     /// # Errors
     /// Storage failures, or a malformed counter.
-    pub fn stored_generation(db: &sled::Db) -> Result<u64, WalletError> {
-        let Some(bytes) = db.open_tree(GENERATION_TREE)?.get(GENERATION_KEY)? else { return Ok(0) };
+    pub fn stored_generation(db: &Database) -> Result<u64, WalletError> {
+        let Some(bytes) = db.tree(GENERATION_TREE)?.get(GENERATION_KEY)? else { return Ok(0) };
         let bytes: [u8; 8] =
-            bytes.as_ref().try_into().map_err(|_| WalletError::Corrupt("the generation counter".into()))?;
+            bytes.as_slice().try_into().map_err(|_| WalletError::Corrupt("the generation counter".into()))?;
         Ok(u64::from_be_bytes(bytes))
     }
 
-    fn put<T: Record>(&self, tree: &sled::Tree, key: &[u8], record: &T) -> Result<(), WalletError> {
+    fn put<T: Record>(&self, tree: &Tree, key: &[u8], record: &T) -> Result<(), WalletError> {
         let plain = Zeroizing::new(crate::store::db::encode(record)?);
         tree.insert(key, sealed::seal(&self.data_key, &aad(tree, key), &plain))?;
         Ok(())
     }
 
-    fn get<T: Record + DeserializeOwned + Serialize>(
-        &self,
-        tree: &sled::Tree,
-        key: &[u8],
-    ) -> Result<Option<T>, WalletError> {
+    fn get<T: Record + DeserializeOwned + Serialize>(&self, tree: &Tree, key: &[u8]) -> Result<Option<T>, WalletError> {
         let Some(bytes) = tree.get(key)? else { return Ok(None) };
         let plain = sealed::open(&self.data_key, &aad(tree, key), &bytes)?;
         Ok(Some(crate::store::db::decode(b"sealed", &plain)?))
     }
 
-    fn all<T: Record>(&self, tree: &sled::Tree) -> Result<Vec<T>, WalletError> {
-        tree.iter()
-            .map(|entry| {
-                let (key, bytes) = entry?;
+    fn all<T: Record>(&self, tree: &Tree) -> Result<Vec<T>, WalletError> {
+        tree.entries()?
+            .into_iter()
+            .map(|(key, bytes)| {
                 let plain = sealed::open(&self.data_key, &aad(tree, &key), &bytes)?;
                 Ok(crate::store::db::decode(b"sealed", &plain)?)
             })
@@ -453,11 +448,9 @@ impl Wallet {
     pub fn list(&self) -> Result<Vec<StoredCredential>, WalletError> {
         let tree = &self.trees.credentials;
         let mut all = tree
-            .iter()
-            .map(|entry| {
-                let (key, bytes) = entry?;
-                self.open_record::<StoredCredential>(tree, &key, &bytes)
-            })
+            .entries()?
+            .into_iter()
+            .map(|(key, bytes)| self.open_record::<StoredCredential>(tree, &key, &bytes))
             .collect::<Result<Vec<_>, _>>()?;
         all.sort_by(|a, b| b.imported_at.cmp(&a.imported_at).then_with(|| a.id.cmp(&b.id)));
         Ok(all)
@@ -475,7 +468,7 @@ impl Wallet {
         Ok(StoredCredential { token: token.token, ..summary })
     }
 
-    fn open_record<T: Record>(&self, tree: &sled::Tree, key: &[u8], bytes: &[u8]) -> Result<T, WalletError> {
+    fn open_record<T: Record>(&self, tree: &Tree, key: &[u8], bytes: &[u8]) -> Result<T, WalletError> {
         let plain = sealed::open(&self.data_key, &aad(tree, key), bytes)?;
         Ok(crate::store::db::decode(b"sealed", &plain)?)
     }
@@ -484,15 +477,14 @@ impl Wallet {
         sealed::index_key(&self.data_key, "id", id.as_bytes())
     }
 
-    fn find(&self, id: &str) -> Result<(sled::IVec, StoredCredential), WalletError> {
+    fn find(&self, id: &str) -> Result<(Vec<u8>, StoredCredential), WalletError> {
         if let Some(key) = self.trees.ids.get(self.id_key(id))? {
             if let Some(summary) = self.get::<StoredCredential>(&self.trees.credentials, &key)? {
                 return Ok((key, summary));
             }
         }
         let mut matches = Vec::new();
-        for entry in &self.trees.credentials {
-            let (key, bytes) = entry?;
+        for (key, bytes) in self.trees.credentials.entries()? {
             let plain = sealed::open(&self.data_key, &aad(&self.trees.credentials, &key), &bytes)?;
             let summary: StoredCredential = crate::store::db::decode(b"sealed", &plain)?;
             if summary.id == id {
@@ -518,8 +510,7 @@ impl Wallet {
     ) -> Result<Vec<(String, KnownStatus, Option<String>)>, WalletError> {
         let mut results = Vec::new();
         let tree = &self.trees.credentials;
-        for entry in tree {
-            let (key, bytes) = entry?;
+        for (key, bytes) in tree.entries()? {
             let mut stored: StoredCredential = self.open_record(tree, &key, &bytes)?;
             let token: TokenRecord = self
                 .get(&self.trees.tokens, &key)?
@@ -571,8 +562,8 @@ struct TokenRecord {
 
 crate::store::db::versioned_record!(TokenRecord, 1);
 
-fn aad(tree: &sled::Tree, key: &[u8]) -> Vec<u8> {
-    let mut aad = tree.name().to_vec();
+fn aad(tree: &Tree, key: &[u8]) -> Vec<u8> {
+    let mut aad = tree.name();
     aad.push(0);
     aad.extend_from_slice(key);
     aad

@@ -213,7 +213,10 @@ fn session_started(web: &Web, token: &SecretString, ttl: std::time::Duration, to
 
 async fn sign_out(State(web): State<Web>, posted: Posted) -> Response {
     if let (Ok(role), Some(token)) = (web.app.wallet(), posted.visitor.cookie(WALLET_COOKIE)) {
-        role.wallets.close(token);
+        if let Err(error) = role.wallets.close(token) {
+            // The cookie is cleared below; the stored session still ends at its expiry.
+            tracing::error!(%error, "closing a wallet session");
+        }
     }
     let mut response = see_other("/app/sign-in?signed_out=1");
     response.headers_mut().append(header::SET_COOKIE, set_cookie(&web, WALLET_COOKIE, None, 0));

@@ -22,7 +22,7 @@ struct Acknowledged {
     imported: HashSet<String>,
 }
 
-fn status_indexes(token: &str) -> Vec<String> {
+pub(super) fn status_indexes(token: &str) -> Vec<String> {
     let payload: Value = serde_json::from_slice(&b64url_decode(token.split('.').nth(1).unwrap()).unwrap()).unwrap();
     let entries = match &payload["credentialStatus"] {
         Value::Array(entries) => entries.clone(),

@@ -11,8 +11,12 @@ mod foreign_online;
 mod hardening;
 mod helpers;
 mod jwt_vc_offer;
+mod nodes;
 mod openid4vc;
 mod pages;
+#[path = "../common/postgres.rs"]
+#[allow(dead_code, reason = "the table reader serves tests/storage.rs")]
+mod postgres;
 mod rejections;
 mod skills_gap;
 mod wallet;

@@ -78,7 +78,7 @@ pub(super) async fn get(url: &str, bearer: Option<&str>) -> (u16, Value) {
     (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
-async fn post_form(url: &str, form: &[(&str, &str)]) -> (u16, Value) {
+pub(super) async fn post_form(url: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let response = client().post(url).form(form).send().await.unwrap();
     (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
@@ -332,15 +332,15 @@ async fn key_proofs_are_checked_before_anything_is_issued() {
 }
 
 /// A wallet of the library's holder agent, for tests that keep what it sent.
-struct LibraryWallet {
+pub(super) struct LibraryWallet {
     wallet: Wallet,
     verifier: Verifier,
     fetcher: Fetcher,
 }
 
 impl LibraryWallet {
-    fn new(dir: &std::path::Path) -> Self {
-        let db = skillspass::store::db::open(dir).unwrap();
+    pub(super) fn new(dir: &std::path::Path) -> Self {
+        let db = skillspass::store::Database::open_folder(dir).unwrap();
         let wallet =
             Wallet::create(&db, "worker", &skillspass::wallet::Passphrase::new(PASSPHRASE).unwrap(), SystemClock.now())
                 .unwrap();
@@ -349,7 +349,7 @@ impl LibraryWallet {
         Self { wallet, verifier: Verifier::online(policy, fetcher.clone()).unwrap(), fetcher }
     }
 
-    fn agent(&self) -> Agent<'_, Verifier> {
+    pub(super) fn agent(&self) -> Agent<'_, Verifier> {
         Agent::new(&self.wallet, &self.verifier, &self.fetcher)
     }
 }
