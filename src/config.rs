@@ -16,7 +16,7 @@ pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every environment variable skillspass reads.
-pub const KNOWN_ENV: [&str; 28] = [
+pub const KNOWN_ENV: [&str; 29] = [
     "SKILLSPASS_WALLET",
     "SKILLSPASS_PASSPHRASE",
     "SKILLSPASS_EXPORT_PASSPHRASE",
@@ -45,6 +45,7 @@ pub const KNOWN_ENV: [&str; 28] = [
     "SKILLSPASS_DATABASE_POOL",
     "SKILLSPASS_TEST_DATABASE",
     "SKILLSPASS_POSTGRES",
+    "SKILLSPASS_PUBLISH_STATUS_LISTS",
 ];
 
 /// Connections each node keeps to PostgreSQL unless told otherwise.
@@ -84,6 +85,8 @@ pub struct Config {
     pub database: Option<DatabaseUrl>,
     /// Connections each node keeps to PostgreSQL.
     pub database_pool: usize,
+    /// A folder the status lists are also written to as static files, on every change.
+    pub publish_status_lists: Option<PathBuf>,
 }
 
 /// A `postgres://` URL; its password never shows in `Debug` output or logs.
@@ -142,6 +145,7 @@ impl Default for Config {
             request_timeout_ms: 30_000,
             database: None,
             database_pool: DEFAULT_DATABASE_POOL,
+            publish_status_lists: None,
         }
     }
 }

@@ -92,6 +92,7 @@ fn suite_check(dir: &std::path::Path, token: &str) -> Record {
         now,
         skew: chrono::Duration::seconds(60),
         linked_data: &linked_data,
+        set_aside: None,
     };
     skillspass::core::pipeline::check_token(token, &context, None).record
 }

@@ -25,6 +25,7 @@ mod profile;
 mod render;
 pub mod serve;
 mod status;
+mod status_lists;
 mod verify;
 mod wallet;
 
@@ -81,6 +82,8 @@ enum Command {
     Esco(esco::EscoArgs),
     /// Vacancy profiles: what a job needs in ESCO skills (`new --occupation`, `check`).
     Profile(profile::ProfileArgs),
+    /// Status lists as static files for a CDN or nginx (`publish DIR`).
+    StatusLists(status_lists::StatusListsArgs),
     /// Run the end-to-end story on this machine: an issuer and a verifier on loopback, issue, verify, revoke.
     Demo(DemoArgs),
 }
@@ -194,6 +197,7 @@ fn dispatch(command: Command) -> Result<u8, CliError> {
         Command::Offer(args) => admin::offer(&args),
         Command::Request(args) => admin::request(&args),
         Command::Esco(args) => esco::run(&args),
+        Command::StatusLists(args) => status_lists::run(&args),
         Command::Profile(args) => profile::run(&args),
         Command::Demo(DemoArgs { web: false, .. }) => demo::run(),
         Command::Demo(DemoArgs { web: true, data, addr }) => demo_web::run(data, addr),

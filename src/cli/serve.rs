@@ -78,6 +78,9 @@ pub struct ServeArgs {
     /// Connections each node keeps to PostgreSQL (default 16).
     #[arg(long, env = "SKILLSPASS_DATABASE_POOL")]
     pub database_pool: Option<usize>,
+    /// Also write the status lists as static files under this folder, again on every change (for a CDN or nginx).
+    #[arg(long, env = "SKILLSPASS_PUBLISH_STATUS_LISTS")]
+    pub publish_status_lists: Option<PathBuf>,
     /// An admin token given by the embedding program (the demo); not a flag, so it never shows in `ps`.
     #[arg(skip)]
     pub admin_token: Option<SecretString>,
@@ -105,6 +108,7 @@ impl ServeArgs {
         config.request_timeout_ms = self.request_timeout_ms.unwrap_or(config.request_timeout_ms);
         config.database = self.database.clone().or(config.database);
         config.database_pool = self.database_pool.unwrap_or(config.database_pool);
+        config.publish_status_lists = self.publish_status_lists.clone().or(config.publish_status_lists);
         config
     }
 }
@@ -206,7 +210,7 @@ impl Server {
 }
 
 /// The configured PostgreSQL database, else sled in the data folder.
-fn open_database(config: &Config, data: &Path) -> Result<Database, CliError> {
+pub(super) fn open_database(config: &Config, data: &Path) -> Result<Database, CliError> {
     // The folder holds the keys and the admin token whichever engine keeps the rest.
     std::fs::create_dir_all(data).map_err(|e| CliError::input(format!("{}: {e}", data.display())))?;
     match &config.database {
@@ -237,6 +241,14 @@ fn build_state(
             status_ttl_ms: config.status_ttl_ms,
         };
         let service = IssuerService::open_with_key_files(db.clone(), files, service_config).map_err(CliError::input)?;
+        let service = match &config.publish_status_lists {
+            Some(dir) => {
+                let service = service.with_publish_dir(dir.clone());
+                crate::issuer::publish::publish_all(&service, dir, chrono::Utc::now()).map_err(CliError::input)?;
+                service
+            }
+            None => service,
+        };
         let service = Arc::new(service.with_cache(fetcher.cache().clone()));
         let issuance =
             CredentialIssuance::open(Arc::clone(&service), db, protocol_key(data)?).map_err(CliError::input)?;

@@ -24,7 +24,12 @@ use crate::verifier::{Policy, TrustList, Verifier};
 #[expect(clippy::struct_excessive_bools, reason = "independent command-line switches")]
 pub struct VerifyArgs {
     /// The credential file, or `-` for standard input.
-    input: PathBuf,
+    #[arg(required_unless_present = "batch")]
+    input: Option<PathBuf>,
+    /// Verify many: one compact credential per line of FILE (`-`: standard input), one JSON report per line out,
+    /// in order (blank lines are skipped). Issuer signatures are checked 64 at a time as one batch.
+    #[arg(long, value_name = "FILE", conflicts_with = "input")]
+    batch: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -77,10 +82,15 @@ pub struct VerifyArgs {
 
 /// Runs `verify`.
 pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
+    let input = match (&args.input, &args.batch) {
+        (_, Some(batch)) => return run_batch(args, batch),
+        (Some(input), None) => input,
+        (None, None) => return Err(CliError::input("name the credential file, or --batch FILE")),
+    };
     // Read up to four times the token cap so a merely oversized token gets a report (exit 1) from the verifier's
     // own size check; anything larger is refused as unreadable input (exit 2). A baked badge image gives up the
     // credential it carries.
-    let token = read_credential(&args.input, 4 * MAX_TOKEN_BYTES)?;
+    let token = read_credential(input, 4 * MAX_TOKEN_BYTES)?;
     let token = token.trim();
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
     let report = if let Some(url) = &args.verifier {
@@ -105,6 +115,86 @@ pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
         out!("{}", render::report(&report));
     }
     Ok(if report["verified"] == true { EXIT_OK } else { EXIT_NOT_VERIFIED })
+}
+
+/// Credentials verified together in `--batch`.
+const BATCH: usize = 64;
+
+/// `verify --batch`: reads lines, verifies them [`BATCH`] at a time, writes one compact JSON report per line.
+fn run_batch(args: &VerifyArgs, path: &std::path::Path) -> Result<u8, CliError> {
+    use std::io::BufRead as _;
+    let reader: Box<dyn std::io::BufRead> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file =
+            std::fs::File::open(path).map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+        Box::new(std::io::BufReader::new(file))
+    };
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
+    let verifier = if args.verifier.is_some() { None } else { Some(local_verifier(args)?) };
+    let at = args.at.unwrap_or_else(|| SystemClock.now());
+    let (mut all_verified, mut chunk) = (true, Vec::with_capacity(BATCH));
+    let mut lines = reader.lines().enumerate().peekable();
+    while let Some((number, line)) = lines.next() {
+        let line = line.map_err(|e| CliError::input(format!("{} line {}: {e}", path.display(), number + 1)))?;
+        if !line.trim().is_empty() {
+            chunk.push(line.trim().to_owned());
+        }
+        if chunk.len() == BATCH || (lines.peek().is_none() && !chunk.is_empty()) {
+            let tokens: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            let reports = match (&verifier, &args.verifier) {
+                (Some(verifier), _) => local_batch(verifier, &tokens, at, args, &runtime)?,
+                (None, Some(url)) => runtime.block_on(remote_batch(url, &tokens))?,
+                (None, None) => Vec::new(),
+            };
+            for report in reports {
+                all_verified &= report["verified"] == true;
+                outln!("{}", serde_json::to_string(&report).map_err(CliError::input)?);
+            }
+            chunk.clear();
+        }
+    }
+    Ok(if all_verified { EXIT_OK } else { EXIT_NOT_VERIFIED })
+}
+
+fn local_batch(
+    verifier: &Verifier,
+    tokens: &[&str],
+    at: DateTime<Utc>,
+    args: &VerifyArgs,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Vec<serde_json::Value>, CliError> {
+    let esco = if args.esco.lang == crate::core::esco::DEFAULT_LANG { None } else { Some(args.esco.load()?) };
+    runtime
+        .block_on(verifier.verify_batch(tokens, at))
+        .into_iter()
+        .map(|verification| {
+            let mut report = Report::into_credential(verification);
+            if let Some(esco) = &esco {
+                report.relabel(esco, &args.esco.lang);
+            }
+            serde_json::to_value(report).map_err(CliError::input)
+        })
+        .collect()
+}
+
+async fn remote_batch(url: &str, tokens: &[&str]) -> Result<Vec<serde_json::Value>, CliError> {
+    let credentials: Vec<serde_json::Value> = tokens.iter().map(|token| enveloped(token)).collect();
+    let body = json!({ "verifiableCredentials": credentials });
+    let url = format!("{}/credentials/verify/batch", url.trim_end_matches('/'));
+    let answer = super::post_json(&url, &body, None).await?;
+    match answer.get("reports").and_then(serde_json::Value::as_array) {
+        Some(reports) if reports.len() == tokens.len() => Ok(reports.clone()),
+        _ => Err(CliError::input(format!("the verifier at {url} did not answer with one report per credential"))),
+    }
+}
+
+fn enveloped(token: &str) -> serde_json::Value {
+    json!({
+        "@context": [crate::core::credential::VC2_CONTEXT],
+        "type": "EnvelopedVerifiableCredential",
+        "id": Format::of_credential(token).data_url(token),
+    })
 }
 
 fn local_verifier(args: &VerifyArgs) -> Result<Verifier, CliError> {
@@ -171,13 +261,7 @@ fn trust_list(args: &VerifyArgs) -> Result<Option<TrustList>, CliError> {
 }
 
 async fn remote(url: &str, token: &str) -> Result<serde_json::Value, CliError> {
-    let body = json!({
-        "verifiableCredential": {
-            "@context": [crate::core::credential::VC2_CONTEXT],
-            "type": "EnvelopedVerifiableCredential",
-            "id": Format::of_credential(token).data_url(token),
-        }
-    });
+    let body = json!({ "verifiableCredential": enveloped(token) });
     let answer = super::post_json(&format!("{}/credentials/verify", url.trim_end_matches('/')), &body, None).await?;
     if answer.get("verified").and_then(serde_json::Value::as_bool).is_none() {
         return Err(CliError::input(format!("the verifier at {url} did not answer with a report")));

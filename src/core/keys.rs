@@ -177,6 +177,12 @@ impl VerifyingKey {
         self.0.to_bytes()
     }
 
+    /// The ed25519-dalek key (for batch verification).
+    #[must_use]
+    pub(crate) fn dalek(&self) -> &ed25519_dalek::VerifyingKey {
+        &self.0
+    }
+
     /// Verifies with `verify_strict` (no small-order keys, canonical `S` only).
     #[must_use]
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {

@@ -28,6 +28,7 @@ pub mod report;
 pub mod sd_jwt;
 pub mod sd_jwt_vc;
 pub mod secret;
+pub mod signature_batch;
 pub mod status_list;
 pub mod vacancy;
 pub mod vc_jose;

@@ -195,8 +195,8 @@ pub async fn status_list(
     Ok(response)
 }
 
-/// An IETF Token Status List (`application/statuslist+jwt`) for SD-JWT VCs, with `Cache-Control: max-age` = its
-/// `ttl`.
+/// An IETF Token Status List (`application/statuslist+jwt`) for SD-JWT VCs, with `ETag` and `Cache-Control:
+/// max-age` = its `ttl`.
 ///
 /// # Errors
 /// A problem+json response for unknown lists.
@@ -211,6 +211,7 @@ pub async fn token_status_list(
     let mut response = published.token.clone().into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(Format::TokenStatusList.media_type()));
+    headers.insert(header::ETAG, HeaderValue::from_str(&published.etag).map_err(|e| HttpProblem::internal(&e))?);
     let cache_control = format!("max-age={}", (service.status_ttl_ms() / 1000).max(1));
     headers
         .insert(header::CACHE_CONTROL, HeaderValue::from_str(&cache_control).map_err(|e| HttpProblem::internal(&e))?);

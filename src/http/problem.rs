@@ -190,7 +190,7 @@ impl From<StatusError> for HttpProblem {
             StatusError::UnknownCredential(_) => Self::UnknownCredential(detail),
             StatusError::AlreadyRevoked(_) => Self::CredentialRevoked(detail),
             StatusError::UnknownList(_) => Self::UnknownStatusList(detail),
-            StatusError::Store(_) | StatusError::Signing(_) => Self::internal(&error),
+            StatusError::Store(_) | StatusError::Signing(_) | StatusError::Publish(_) => Self::internal(&error),
         }
     }
 }

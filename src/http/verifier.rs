@@ -1,4 +1,5 @@
-//! Verifier routes: `POST /credentials/verify` (W3C VC API) returning the verification report.
+//! Verifier routes: `POST /credentials/verify` (W3C VC API) returning the verification report, and our extension
+//! `POST /credentials/verify/batch` for many credentials at once (issue 15).
 
 use axum::extract::State;
 use axum::routing::post;
@@ -11,7 +12,10 @@ use crate::core::format::Format;
 use crate::core::report::Report;
 
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/credentials/verify", post(verify)).route("/presentations/verify", post(verify_presentation))
+    Router::new()
+        .route("/credentials/verify", post(verify))
+        .route("/credentials/verify/batch", post(verify_batch))
+        .route("/presentations/verify", post(verify_presentation))
 }
 
 /// VC API `VerifyPresentationRequest`: the `vp+jwt` (enveloped or compact) and the `challenge` (nonce) and
@@ -58,6 +62,66 @@ pub async fn verify_presentation(
     Ok(Json(Report::presentation(&verification)))
 }
 
+/// Most credentials in one batch request.
+pub const MAX_BATCH: usize = 1000;
+
+/// Our extension of the VC API: many credentials, each as `verifiableCredential` of a `VerifyCredentialRequest`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyBatchRequest {
+    /// The credentials (at most 1,000), each enveloped or compact.
+    #[schema(value_type = Vec<Object>)]
+    pub verifiable_credentials: Vec<Value>,
+}
+
+/// The reports of a batch, in the order of the request.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BatchReports {
+    /// One report per credential, each what `POST /credentials/verify` answers for it.
+    #[schema(value_type = Vec<Object>)]
+    pub reports: Vec<Report>,
+}
+
+/// Verifies many credentials at once (our extension of the VC API): the issuer signatures are checked together
+/// (Ed25519 batch verification), each report is exactly the single verification's. Always 200 when the request was
+/// well-formed.
+///
+/// # Errors
+/// A problem+json response for a malformed request, an entry that is not a credential (naming its position), or
+/// more than [`MAX_BATCH`] entries.
+#[utoipa::path(post, path = "/credentials/verify/batch", tag = "Verifier", request_body = VerifyBatchRequest,
+    responses((status = 200, description = "one report per credential, in order", body = BatchReports),
+        (status = 400, description = "invalid-request: not a list of credentials, or more than 1,000")))]
+pub async fn verify_batch(
+    State(state): State<AppState>,
+    body: Result<Json<VerifyBatchRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<BatchReports>, HttpProblem> {
+    let verifier = &state.verifier()?.verifier;
+    let Json(request) = body?;
+    if request.verifiable_credentials.len() > MAX_BATCH {
+        let detail = format!("at most {MAX_BATCH} credentials per batch");
+        return Err(HttpProblem::InvalidRequest(Some(detail)));
+    }
+    let tokens = request
+        .verifiable_credentials
+        .iter()
+        .enumerate()
+        .map(|(position, credential)| {
+            compact_credential(credential).ok_or_else(|| {
+                let detail =
+                    format!("verifiableCredentials[{position}] is not a vc+jwt or dc+sd-jwt, compact or enveloped");
+                HttpProblem::InvalidRequest(Some(detail))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let verifications = verifier.verify_batch(&tokens, state.now()).await;
+    Ok(Json(BatchReports { reports: verifications.into_iter().map(Report::into_credential).collect() }))
+}
+
+fn compact_credential(credential: &Value) -> Option<&str> {
+    super::compact(credential, Format::VcJwt).or_else(|| super::compact(credential, Format::SdJwtVc))
+}
+
 /// VC API `VerifyCredentialRequest`: `verifiableCredential` is an `EnvelopedVerifiableCredential` with a
 /// `data:application/vc+jwt,` id, or the compact `vc+jwt` itself.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -86,9 +150,7 @@ pub async fn verify(
 ) -> Result<Json<Report>, HttpProblem> {
     let verifier = &state.verifier()?.verifier;
     let Json(request) = body?;
-    let token = super::compact(&request.verifiable_credential, Format::VcJwt)
-        .or_else(|| super::compact(&request.verifiable_credential, Format::SdJwtVc))
-        .ok_or_else(|| {
+    let token = compact_credential(&request.verifiable_credential).ok_or_else(|| {
             let detail = "verifiableCredential must be a vc+jwt, or an EnvelopedVerifiableCredential with a data:application/vc+jwt, id";
             HttpProblem::InvalidRequest(Some(detail.into()))
         })?;

@@ -4,6 +4,7 @@
 
 pub mod achievement;
 pub mod openid4vci;
+pub mod publish;
 pub mod registry;
 pub mod service;
 pub mod status;

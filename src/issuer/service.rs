@@ -69,6 +69,9 @@ pub enum StatusError {
     /// Signing the list failed.
     #[error("signing the status list: {0}")]
     Signing(String),
+    /// Writing the published files failed.
+    #[error("publishing the status lists: {0}")]
+    Publish(String),
 }
 
 /// The issuer's keys: the one that signs, and every one still published in the DID document (so credentials
@@ -113,6 +116,10 @@ pub struct IssuerService {
     publisher: Publisher,
     config: ServiceConfig,
     cache: Option<crate::net::Cache>,
+    /// Where the status lists are also written as static files ([`super::publish`]), and whether a list changed or
+    /// appeared since they were last written.
+    publish_dir: Option<std::path::PathBuf>,
+    lists_changed: std::sync::atomic::AtomicBool,
 }
 
 impl IssuerService {
@@ -158,6 +165,8 @@ impl IssuerService {
             publisher: Publisher::default(),
             config,
             cache: None,
+            publish_dir: None,
+            lists_changed: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
@@ -353,6 +362,7 @@ impl IssuerService {
         let holder =
             did.resolve()?.key_for(did.as_str(), &did.default_kid(), crate::core::did::Relationship::Authentication)?;
         let (list, index) = self.registry.allocate(Purpose::Token).map_err(|e| IssueError::Store(e.to_string()))?;
+        self.note_list(&list.id);
         let valid_for = typed.valid_until.as_deref().and_then(vc_jose::parse_date).map(|until| until - now);
         let (mut claims, paths) = crate::core::sd_jwt_vc::project(&typed, &holder, now, valid_for);
         claims["status"] = json!({"status_list": {"idx": index, "uri": self.token_list_url(&list.id)}});
@@ -441,12 +451,36 @@ impl IssuerService {
         Ok(PublishedList::new(token, now))
     }
 
-    /// Flushes sled to disk (group commit): call before a credential or a status change is acknowledged.
+    /// Flushes sled to disk (group commit): call before a credential or a status change is acknowledged. When
+    /// status lists are published as files and one changed or appeared, they are written again first.
+    ///
+    /// # Errors
+    /// [`StoreError`]; a failed publication is logged, not refused (the service still serves the lists).
+    pub async fn persist(&self) -> Result<(), StoreError> {
+        if let Some(dir) = &self.publish_dir {
+            if self.lists_changed.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                if let Err(error) = super::publish::publish_all(self, dir, Utc::now()) {
+                    self.lists_changed.store(true, std::sync::atomic::Ordering::SeqCst);
+                    tracing::error!(%error, "publishing the status lists as files");
+                }
+            }
+        }
+        self.commit.persist().await
+    }
+
+    /// Also writes the status lists as static files under `dir` whenever one changes ([`super::publish`]).
+    #[must_use]
+    pub fn with_publish_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.publish_dir = Some(dir);
+        self
+    }
+
+    /// Every status list, in id order.
     ///
     /// # Errors
     /// [`StoreError`].
-    pub async fn persist(&self) -> Result<(), StoreError> {
-        self.commit.persist().await
+    pub fn status_lists(&self) -> Result<Vec<ListRecord>, StoreError> {
+        self.registry.lists()
     }
 
     fn prepare(&self, credential: Value, now: DateTime<Utc>) -> Result<Value, IssueError> {
@@ -482,9 +516,20 @@ impl IssuerService {
             .iter()
             .map(|purpose| {
                 let (list, index) = self.registry.allocate(*purpose).map_err(|e| IssueError::Store(e.to_string()))?;
+                self.note_list(&list.id);
                 Ok(StatusRef { purpose: *purpose, list: list.id, index })
             })
             .collect()
+    }
+
+    /// Marks the files for rewriting when `list` has not been published as a file yet.
+    fn note_list(&self, list: &str) {
+        if let Some(dir) = &self.publish_dir {
+            let path = if list.starts_with(Purpose::Token.as_str()) { "statuslists" } else { "status" };
+            if !dir.join(path).join(list).exists() {
+                self.lists_changed.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
     }
 
     /// The URL a list is published at.
@@ -519,6 +564,7 @@ impl IssuerService {
             StatusChange::Reinstate => record.suspended = false,
         }
         self.registry.set_state(&record)?;
+        self.lists_changed.store(true, std::sync::atomic::Ordering::SeqCst);
         for entry in &record.status {
             if let Some(cache) = &self.cache {
                 let url = if entry.purpose == Purpose::Token {

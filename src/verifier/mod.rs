@@ -29,6 +29,7 @@ use crate::core::jsonld::JsonLdError;
 use crate::core::keys::VerifyingKey;
 use crate::core::pipeline::{self, Parsed};
 pub use crate::core::sd_jwt_vc::KeyBindingPolicy;
+use crate::core::signature_batch::{self, SetAside};
 use crate::core::vc_jose::{IssuerKeyResolver, LocalResolver, VerifyContext};
 use crate::core::verify::{Checked, CredentialVerifier, Verification};
 use crate::net::cache::Kind;
@@ -153,6 +154,11 @@ impl Verifier {
     #[must_use]
     pub fn verify_offline(&self, token: &str, at: DateTime<Utc>) -> Verification<Credential> {
         let checked = pipeline::check_token(token, &self.context(&self.keys, at), None);
+        self.conclude_offline(checked, at)
+    }
+
+    /// Offline status (pinned lists only), then the conclusion.
+    fn conclude_offline(&self, checked: Checked<Credential>, at: DateTime<Utc>) -> Verification<Credential> {
         let findings = match checked.value.as_ref().filter(|_| checked.record.passed()) {
             Some(credential) if self.pins_every_list(credential) => {
                 StatusFindings::Checked(self.check_pinned_status(credential, &self.context(&self.keys, at)), at)
@@ -218,6 +224,71 @@ impl Verifier {
             let checked = pipeline::check_token(token, &self.context(&self.keys, at), kb);
             return self.conclude(checked, StatusFindings::NotChecked("this verifier has no network"));
         };
+        let (parsed, keys, linked) = self.prepare(token, fetcher).await;
+        let mut ctx = self.context(&keys, at);
+        ctx.linked_data = &linked;
+        let checked = pipeline::check(token, parsed, &ctx, kb);
+        self.finish(checked, fetcher, &keys, &linked, at).await
+    }
+
+    /// Verifies many compact credentials (`vc+jwt`, `dc+sd-jwt`), each exactly as [`Verifier::verify`] would (or,
+    /// without a network, as [`Verifier::verify_offline`]), with
+    /// their issuer signatures checked together ([`crate::core::signature_batch`]): each credential's offline
+    /// checks run with its signature set aside, one batch equation checks them all, and a credential whose
+    /// signature the batch does not confirm is verified again alone, so its report names the bad signature.
+    /// Status and policy run only for credentials whose signature holds.
+    pub async fn verify_batch(&self, tokens: &[&str], at: DateTime<Utc>) -> Vec<Verification<Credential>> {
+        let slots: Vec<SetAside> = tokens.iter().map(|_| SetAside::new()).collect();
+        let Some(fetcher) = &self.fetcher else {
+            let checked: Vec<_> = tokens
+                .iter()
+                .zip(&slots)
+                .map(|(token, slot)| {
+                    let mut ctx = self.context(&self.keys, at);
+                    ctx.set_aside = Some(slot);
+                    pipeline::check_token(token, &ctx, None)
+                })
+                .collect();
+            let confirmed = signature_batch::check_all(&slots);
+            return tokens
+                .iter()
+                .zip(checked)
+                .zip(confirmed)
+                .map(
+                    |((token, checked), holds)| {
+                        if holds { self.conclude_offline(checked, at) } else { self.verify_offline(token, at) }
+                    },
+                )
+                .collect();
+        };
+        let mut staged = Vec::with_capacity(tokens.len());
+        for (token, slot) in tokens.iter().zip(&slots) {
+            let (parsed, keys, linked) = self.prepare(token, fetcher).await;
+            let mut ctx = self.context(&keys, at);
+            ctx.linked_data = &linked;
+            ctx.set_aside = Some(slot);
+            let checked = pipeline::check(token, parsed, &ctx, None);
+            staged.push((checked, keys, linked));
+        }
+        let confirmed = signature_batch::check_all(&slots);
+        let mut verifications = Vec::with_capacity(tokens.len());
+        for ((token, (checked, keys, linked)), holds) in tokens.iter().zip(staged).zip(confirmed) {
+            verifications.push(if holds {
+                self.finish(checked, fetcher, &keys, &linked, at).await
+            } else {
+                self.verify(token, at).await
+            });
+        }
+        verifications
+    }
+
+    /// What a token's checks need from the network, fetched (or cached) once: the issuer's keys and the linked
+    /// documents (key documents, an Open Badges 2.0 assertion's documents).
+    async fn prepare<'t>(
+        &self,
+        token: &'t str,
+        fetcher: &Fetcher,
+    ) -> (Result<Parsed<'t>, pipeline::ParseError>, WebKeys<'_>, LinkedData) {
         let parsed = Parsed::parse(token);
         let references = KeyReferences::of(token, parsed.as_ref().ok());
         let keys = match &parsed {
@@ -236,15 +307,26 @@ impl Verifier {
         };
         let mut linked = self.fetch_key_documents(&references.documents, fetcher).await;
         self.fetch_open_badges_v2(token, parsed.as_ref().ok(), fetcher, &mut linked).await;
-        let mut ctx = self.context(&keys, at);
-        ctx.linked_data = &linked;
-        let checked = pipeline::check(token, parsed, &ctx, kb);
+        (parsed, keys, linked)
+    }
+
+    /// Status (pinned or fetched) for a credential whose offline checks passed, then the conclusion.
+    async fn finish(
+        &self,
+        checked: Checked<Credential>,
+        fetcher: &Fetcher,
+        keys: &WebKeys<'_>,
+        linked: &LinkedData,
+        at: DateTime<Utc>,
+    ) -> Verification<Credential> {
+        let mut ctx = self.context(keys, at);
+        ctx.linked_data = linked;
         let findings = match checked.value.as_ref().filter(|_| checked.record.passed()) {
             Some(credential) if self.pins_every_list(credential) => {
                 StatusFindings::Checked(self.check_pinned_status(credential, &ctx), at)
             }
             Some(credential) => {
-                StatusFindings::Checked(self.check_status(credential, fetcher, &keys, &linked, at).await, at)
+                StatusFindings::Checked(self.check_status(credential, fetcher, keys, linked, at).await, at)
             }
             None => StatusFindings::Checked(Vec::new(), at),
         };
@@ -252,7 +334,14 @@ impl Verifier {
     }
 
     fn context<'a>(&'a self, keys: &'a dyn IssuerKeyResolver, at: DateTime<Utc>) -> VerifyContext<'a> {
-        VerifyContext { keys, schemas: &self.schemas, now: at, skew: self.policy.skew, linked_data: &self.linked_data }
+        VerifyContext {
+            keys,
+            schemas: &self.schemas,
+            now: at,
+            skew: self.policy.skew,
+            linked_data: &self.linked_data,
+            set_aside: None,
+        }
     }
 
     /// Status, trust and policy, then the conclusion. The only place a [`Verification`] of a credential is made.

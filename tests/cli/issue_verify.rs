@@ -141,3 +141,52 @@ fn sd_jwt_vc_issues_and_verifies_from_the_cli() {
     assert_eq!(report["document"]["vct"], "https://w3id.org/skillspass/vct/micro-credential/v1");
     assert_eq!(report["document"]["grade"], "8.5");
 }
+
+#[test]
+fn verify_batch_reports_each_credential_and_finds_the_one_tampered_among_64() {
+    let setup = Setup::new();
+    let originals: Vec<String> = ["micro-credential.json", "course-badge.json", "practice-statement.json"]
+        .iter()
+        .map(|example| crate::helpers::read_token(&setup.issue(example, &[])))
+        .collect();
+    let (header, mut payload, parts) = crate::helpers::decode(&originals[1]);
+    payload["name"] = serde_json::json!("A badge the issuer never signed");
+    let tampered = format!("{}.{}.{}", crate::helpers::segment(&header), crate::helpers::segment(&payload), parts[2]);
+    let mut lines: Vec<String> = (0..64).map(|i| originals[i % 3].clone()).collect();
+    lines[40] = tampered;
+    let mut input = lines.join("\n");
+    input.push_str("\n\n");
+    let file = setup.path("batch.txt");
+    std::fs::write(&file, &input).unwrap();
+
+    let at = "2027-01-01T00:00:00Z";
+    let out = run(&["verify", "--batch", file.to_str().unwrap(), "--trust", &setup.issuer, "--at", at]);
+    assert_eq!(code(&out), 1, "one credential does not verify: {}", stderr(&out));
+    let reports: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(reports.len(), 64, "one report per line, blank lines skipped");
+    let failed: Vec<usize> = (0..64).filter(|i| reports[*i]["verified"] != true).collect();
+    assert_eq!(failed, [40]);
+    let signature = reports[40]["checks"].as_array().unwrap().iter().find(|c| c["check"] == "signature").unwrap();
+    assert_eq!(signature["status"], "failed", "{:#}", reports[40]);
+    // Each report is the single verification's.
+    for i in [0, 1, 2, 40] {
+        let single = setup.verify_token(&lines[i], &["--json", "--trust", &setup.issuer, "--at", at]);
+        let single: serde_json::Value = serde_json::from_str(&stdout(&single)).unwrap();
+        assert_eq!(single["checks"], reports[i]["checks"], "report {i}");
+        assert_eq!(single["errors"], reports[i]["errors"], "report {i}");
+    }
+    let piped = crate::helpers::bin()
+        .args(["verify", "--batch", "-", "--trust", &setup.issuer])
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&piped).lines().count(), 64, "standard input works the same");
+
+    let neither = run(&["verify"]);
+    assert_eq!(code(&neither), 2);
+    let both = run(&["verify", file.to_str().unwrap(), "--batch", file.to_str().unwrap()]);
+    assert_eq!(code(&both), 2, "a file and a batch at once is refused: {}", stderr(&both));
+    let missing = run(&["verify", "--batch", setup.path("nope.txt").to_str().unwrap()]);
+    assert_eq!(code(&missing), 2);
+    assert!(stderr(&missing).contains("nope.txt"), "{}", stderr(&missing));
+}

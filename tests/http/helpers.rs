@@ -108,6 +108,13 @@ pub fn micro_credential(issuer_did: &str) -> Value {
     serde_json::to_value(credential).unwrap()
 }
 
+/// A credential like `template` under a new id (building one from scratch is slow in a debug build).
+pub fn fresh(template: &Value) -> Value {
+    let mut credential = template.clone();
+    credential["id"] = json!(format!("urn:uuid:{}", uuid::Uuid::new_v4()));
+    credential
+}
+
 /// POSTs `/credentials/issue`; returns (status, body).
 pub async fn issue(server: &ServerProcess, credential: &Value, token: Option<&str>) -> (u16, Value) {
     let mut request =

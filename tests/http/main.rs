@@ -4,6 +4,7 @@
 
 mod attacks;
 mod badges;
+mod batch;
 mod crash;
 mod fake_issuer;
 mod flow;
@@ -17,6 +18,7 @@ mod pages;
 #[path = "../common/postgres.rs"]
 #[allow(dead_code, reason = "the table reader serves tests/storage.rs")]
 mod postgres;
+mod publish;
 mod rejections;
 mod skills_gap;
 mod wallet;

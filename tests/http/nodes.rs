@@ -14,7 +14,7 @@ use skillspass::core::status_list::bitstring::Bitstring;
 use skillspass::system::SystemClock;
 
 use super::crash::status_indexes;
-use super::helpers::{ServerProcess, client, free_port, jwt_of, micro_credential, set_status};
+use super::helpers::{ServerProcess, client, free_port, fresh, jwt_of, micro_credential, set_status};
 use super::openid4vc::{LibraryWallet, MICRO, PYTHON, get, offer, post_form, request};
 use super::postgres::TestDatabase;
 
@@ -34,13 +34,6 @@ fn two_nodes(dir: &Path, pg: &TestDatabase) -> (ServerProcess, ServerProcess) {
     }
     let second = ServerProcess::start(&dir.join("b"), roles, "127.0.0.1:0", &flags);
     (first, second)
-}
-
-/// The example micro-credential for `did` under a new id (building one from scratch is slow in a debug build).
-fn fresh(template: &Value) -> Value {
-    let mut credential = template.clone();
-    credential["id"] = json!(format!("urn:uuid:{}", uuid::Uuid::new_v4()));
-    credential
 }
 
 /// Issues `count` credentials at `node` with `workers` concurrent clients; returns the compact credentials.
