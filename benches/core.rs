@@ -59,6 +59,8 @@ fn skillspass_issue_and_verify(c: &mut Criterion) {
     let trust = Some(TrustList::of_dids(&[issuer.did().to_string()]));
     let verifier = Verifier::new(Policy { trust, ..Policy::default() }).unwrap();
     assert!(verifier.verify_offline(&sample.token, now).is_verified());
+    write_artifact("vc.jwt", &sample.token);
+    write_artifact("issuer.jwk", &key.verifying_key().to_jwk().to_value().to_string());
     c.bench_function("skillspass/verify micro-credential offline (full pipeline)", |b| {
         b.iter(|| verifier.verify_offline(black_box(&sample.token), now));
     });
@@ -119,6 +121,16 @@ fn bulk_verification(c: &mut Criterion) {
     });
 }
 criterion_main!(benches);
+
+/// With `SKILLSPASS_BENCH_ARTIFACTS=DIR`, writes what is verified here to DIR, for the side-by-side run against npm
+/// `jose` and `@sd-jwt/sd-jwt-vc` (`benches/side_by_side.sh`) on the same artifacts.
+fn write_artifact(name: &str, text: &str) {
+    if let Some(dir) = std::env::var_os("SKILLSPASS_BENCH_ARTIFACTS") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
 
 /// Where offline verification spends its time, step by step.
 fn verify_components(c: &mut Criterion) {
@@ -206,6 +218,7 @@ fn sd_jwt_vc(c: &mut Criterion) {
     };
     let policy = KeyBindingPolicy { required: true, aud: "https://employer.example", nonce: "n" };
     assert!(pipeline::check_token(&with_kb, &context, Some(policy)).record.passed());
+    write_artifact("sd-jwt-kb.txt", &with_kb);
     c.bench_function("sd-jwt/verify SD-JWT VC with 10 disclosures", |b| {
         b.iter(|| pipeline::check_token(black_box(&compact), &context, None));
     });

@@ -244,6 +244,13 @@ pub fn enveloped_credential() -> RefOr<Schema> {
     enveloped(r"(vc\+jwt|dc\+sd-jwt)", "VerifiableCredential")
 }
 
+/// `verifiableCredentials` of a batch: at most 1,000 credentials, each as [`enveloped_credential`] allows.
+#[must_use]
+pub fn enveloped_credentials() -> RefOr<Schema> {
+    let items = utoipa::openapi::schema::ArrayBuilder::new().items(enveloped_credential()).max_items(Some(1000));
+    RefOr::T(Schema::Array(items.build()))
+}
+
 /// `verifiablePresentation`: a compact `vp+jwt` (or SD-JWT with Key Binding), or an
 /// `EnvelopedVerifiablePresentation`.
 #[must_use]

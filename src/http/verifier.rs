@@ -70,7 +70,7 @@ pub const MAX_BATCH: usize = 1000;
 #[serde(rename_all = "camelCase")]
 pub struct VerifyBatchRequest {
     /// The credentials (at most 1,000), each enveloped or compact.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(schema_with = super::openapi::enveloped_credentials)]
     pub verifiable_credentials: Vec<Value>,
 }
 
