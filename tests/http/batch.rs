@@ -85,3 +85,32 @@ async fn a_batch_of_64_finds_the_tampered_and_the_revoked_and_reports_like_singl
         client().get(format!("{}/openapi.json", server.url)).send().await.unwrap().json().await.unwrap();
     assert!(document["paths"]["/credentials/verify/batch"]["post"].is_object(), "documented in /openapi.json");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_sends_a_batch_to_a_remote_verifier() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(dir.path(), "issuer,verifier", "127.0.0.1:0", &["--allow-loopback-http"]);
+    let template = micro_credential(&server.did());
+    let mut lines = Vec::new();
+    for _ in 0..3 {
+        let (_, answer) = issue(&server, &fresh(&template), Some(&server.admin_token())).await;
+        lines.push(jwt_of(&answer));
+    }
+    lines[1] = tampered(&lines[1]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_skillspass"))
+        .args(["verify", "--batch", "-", "--verifier", &server.url])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(lines.join("\n").as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "one of three does not verify");
+    let verified: Vec<bool> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap()["verified"] == true)
+        .collect();
+    assert_eq!(verified, [true, false, true], "the remote verifier's reports, in order");
+}
