@@ -16,7 +16,7 @@ pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every environment variable skillspass reads.
-pub const KNOWN_ENV: [&str; 29] = [
+pub const KNOWN_ENV: [&str; 30] = [
     "SKILLSPASS_WALLET",
     "SKILLSPASS_PASSPHRASE",
     "SKILLSPASS_EXPORT_PASSPHRASE",
@@ -46,6 +46,7 @@ pub const KNOWN_ENV: [&str; 29] = [
     "SKILLSPASS_TEST_DATABASE",
     "SKILLSPASS_POSTGRES",
     "SKILLSPASS_PUBLISH_STATUS_LISTS",
+    "SKILLSPASS_SLED_CACHE_MB",
 ];
 
 /// Connections each node keeps to PostgreSQL unless told otherwise.
@@ -87,6 +88,8 @@ pub struct Config {
     pub database_pool: usize,
     /// A folder the status lists are also written to as static files, on every change.
     pub publish_status_lists: Option<PathBuf>,
+    /// sled's page cache, MiB (bounds the server's memory with the embedded engine).
+    pub sled_cache_mb: u64,
 }
 
 /// A `postgres://` URL; its password never shows in `Debug` output or logs.
@@ -146,6 +149,7 @@ impl Default for Config {
             database: None,
             database_pool: DEFAULT_DATABASE_POOL,
             publish_status_lists: None,
+            sled_cache_mb: 64,
         }
     }
 }
@@ -193,6 +197,7 @@ mod tests {
         let config: Config = toml::from_str("database = \"postgres://a@b/c\"\ndatabase-pool = 4\n").unwrap();
         assert_eq!(config.database.map(|d| d.expose().to_owned()).as_deref(), Some("postgres://a@b/c"));
         assert_eq!(config.database_pool, 4);
+        assert_eq!(Config::default().sled_cache_mb, 64);
     }
 
     #[test]

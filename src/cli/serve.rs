@@ -78,6 +78,9 @@ pub struct ServeArgs {
     /// Connections each node keeps to PostgreSQL (default 16).
     #[arg(long, env = "SKILLSPASS_DATABASE_POOL")]
     pub database_pool: Option<usize>,
+    /// sled's page cache in MiB (default 64): bounds the server's memory with the embedded engine.
+    #[arg(long, env = "SKILLSPASS_SLED_CACHE_MB")]
+    pub sled_cache_mb: Option<u64>,
     /// Also write the status lists as static files under this folder, again on every change (for a CDN or nginx).
     #[arg(long, env = "SKILLSPASS_PUBLISH_STATUS_LISTS")]
     pub publish_status_lists: Option<PathBuf>,
@@ -109,6 +112,7 @@ impl ServeArgs {
         config.database = self.database.clone().or(config.database);
         config.database_pool = self.database_pool.unwrap_or(config.database_pool);
         config.publish_status_lists = self.publish_status_lists.clone().or(config.publish_status_lists);
+        config.sled_cache_mb = self.sled_cache_mb.unwrap_or(config.sled_cache_mb);
         config
     }
 }
@@ -216,7 +220,7 @@ pub(super) fn open_database(config: &Config, data: &Path) -> Result<Database, Cl
     match &config.database {
         Some(url) => Database::connect(url.expose(), config.database_pool)
             .map_err(|e| CliError::input(format!("{e}; check --database / SKILLSPASS_DATABASE"))),
-        None => Database::open_folder(data)
+        None => Database::open_folder_with_cache(data, config.sled_cache_mb.max(1).saturating_mul(1024 * 1024))
             .map_err(|e| CliError::input(format!("{e} (data folder {}; is another server using it?)", data.display()))),
     }
 }

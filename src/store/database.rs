@@ -32,7 +32,15 @@ impl Database {
     /// # Errors
     /// [`StoreError::Sled`] when the folder cannot be opened (e.g. another process holds it).
     pub fn open_folder(dir: &Path) -> Result<Self, StoreError> {
-        super::db::open(dir).map(Self::Sled)
+        Self::open_folder_with_cache(dir, super::db::DEFAULT_CACHE_BYTES)
+    }
+
+    /// [`Database::open_folder`] with sled's page cache bounded to `cache_bytes`.
+    ///
+    /// # Errors
+    /// [`StoreError::Sled`].
+    pub fn open_folder_with_cache(dir: &Path, cache_bytes: u64) -> Result<Self, StoreError> {
+        super::db::open(dir, cache_bytes).map(Self::Sled)
     }
 
     /// Connects to PostgreSQL and applies the schema migrations it lacks.

@@ -56,14 +56,18 @@ macro_rules! versioned_record {
 }
 pub(crate) use versioned_record;
 
-/// Opens (or creates) the database in `dir`.
+/// Opens (or creates) the database in `dir`, with a page cache of at most `cache_bytes`.
 ///
 /// # Errors
 /// [`StoreError::Sled`] when the folder cannot be opened (e.g. another process holds it).
-pub(super) fn open(dir: &Path) -> Result<sled::Db, StoreError> {
+pub(super) fn open(dir: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
     std::fs::create_dir_all(dir).map_err(|e| StoreError::File(format!("{}: {e}", dir.display())))?;
-    Ok(sled::Config::new().path(dir.join("db")).flush_every_ms(Some(200)).open()?)
+    Ok(sled::Config::new().path(dir.join("db")).cache_capacity(cache_bytes).flush_every_ms(Some(200)).open()?)
 }
+
+/// sled's page cache unless told otherwise: 64 MiB (sled's own default is 1 GiB, which a verifier under load
+/// grows towards without needing it).
+pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A tree holding records of one kind.
 #[derive(Debug, Clone)]
