@@ -362,7 +362,7 @@ impl IssuerService {
         let holder =
             did.resolve()?.key_for(did.as_str(), &did.default_kid(), crate::core::did::Relationship::Authentication)?;
         let (list, index) = self.registry.allocate(Purpose::Token).map_err(|e| IssueError::Store(e.to_string()))?;
-        self.note_list(&list.id);
+        self.note_list(&list);
         let valid_for = typed.valid_until.as_deref().and_then(vc_jose::parse_date).map(|until| until - now);
         let (mut claims, paths) = crate::core::sd_jwt_vc::project(&typed, &holder, now, valid_for);
         claims["status"] = json!({"status_list": {"idx": index, "uri": self.token_list_url(&list.id)}});
@@ -516,17 +516,16 @@ impl IssuerService {
             .iter()
             .map(|purpose| {
                 let (list, index) = self.registry.allocate(*purpose).map_err(|e| IssueError::Store(e.to_string()))?;
-                self.note_list(&list.id);
+                self.note_list(&list);
                 Ok(StatusRef { purpose: *purpose, list: list.id, index })
             })
             .collect()
     }
 
     /// Marks the files for rewriting when `list` has not been published as a file yet.
-    fn note_list(&self, list: &str) {
+    fn note_list(&self, list: &ListRecord) {
         if let Some(dir) = &self.publish_dir {
-            let path = if list.starts_with(Purpose::Token.as_str()) { "statuslists" } else { "status" };
-            if !dir.join(path).join(list).exists() {
+            if !dir.join(super::publish::list_path(list)).exists() {
                 self.lists_changed.store(true, std::sync::atomic::Ordering::SeqCst);
             }
         }

@@ -19,17 +19,23 @@ fn tampered(token: &str) -> String {
     format!("{}.{}.{}", parts[0], b64url(serde_json::to_vec(&payload).unwrap()), parts[2])
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_batch_of_64_finds_the_tampered_and_the_revoked_and_reports_like_single_verification() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = ServerProcess::start(dir.path(), "issuer,verifier", "127.0.0.1:0", &["--allow-loopback-http"]);
+/// A server with both roles and `n` micro-credentials it issued (compact).
+async fn issued(dir: &std::path::Path, n: usize) -> (ServerProcess, Vec<String>) {
+    let server = ServerProcess::start(dir, "issuer,verifier", "127.0.0.1:0", &["--allow-loopback-http"]);
     let template = micro_credential(&server.did());
-    let mut tokens = Vec::new();
-    for _ in 0..64 {
+    let mut tokens = Vec::with_capacity(n);
+    for _ in 0..n {
         let (status, answer) = issue(&server, &fresh(&template), Some(&server.admin_token())).await;
         assert_eq!(status, 201);
         tokens.push(jwt_of(&answer));
     }
+    (server, tokens)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_of_64_finds_the_tampered_and_the_revoked_and_reports_like_single_verification() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, mut tokens) = issued(dir.path(), 64).await;
     tokens[17] = tampered(&tokens[17]);
     let revoked: Value =
         serde_json::from_slice(&b64url_decode(tokens[50].split('.').nth(1).unwrap()).unwrap()).unwrap();
@@ -90,13 +96,7 @@ async fn a_batch_of_64_finds_the_tampered_and_the_revoked_and_reports_like_singl
 async fn the_cli_sends_a_batch_to_a_remote_verifier() {
     use std::io::Write as _;
     let dir = tempfile::tempdir().unwrap();
-    let server = ServerProcess::start(dir.path(), "issuer,verifier", "127.0.0.1:0", &["--allow-loopback-http"]);
-    let template = micro_credential(&server.did());
-    let mut lines = Vec::new();
-    for _ in 0..3 {
-        let (_, answer) = issue(&server, &fresh(&template), Some(&server.admin_token())).await;
-        lines.push(jwt_of(&answer));
-    }
+    let (server, mut lines) = issued(dir.path(), 3).await;
     lines[1] = tampered(&lines[1]);
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_skillspass"))
         .args(["verify", "--batch", "-", "--verifier", &server.url])
