@@ -17,6 +17,10 @@ use skillspass::core::vc_jose;
 use skillspass::issuer::Issuer;
 use skillspass::verifier::{Policy, TrustList, Verifier};
 
+/// The same allocator as the `skillspass` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const MICRO_CREDENTIAL: &str = include_str!("../docs/examples/micro-credential.json");
 
 /// The raw baseline signs and verifies exactly the bytes skillspass signs: the JWS signing input of the sample.

@@ -150,13 +150,41 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         let mut members = serde_json::Map::new();
         while let Some(name) = map.next_key::<String>()? {
             let Strict(value) = map.next_value()?;
-            if members.contains_key(&name) {
-                return Err(serde::de::Error::custom(format!("{DUPLICATE}{name}{DUPLICATE_END}")));
+            match members.entry(name) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Occupied(taken) => {
+                    let name = taken.key();
+                    return Err(serde::de::Error::custom(format!("{DUPLICATE}{name}{DUPLICATE_END}")));
+                }
             }
-            members.insert(name, value);
         }
         Ok(Value::Object(members))
     }
+}
+
+/// The value a JSON Pointer (RFC 6901) names, like [`Value::pointer`] but without allocating for pointers free of
+/// `~` escapes (the fixed paths the credential readers use on every verification).
+#[must_use]
+pub fn at_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.contains('~') {
+        return value.pointer(pointer);
+    }
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    pointer.strip_prefix('/')?.split('/').try_fold(value, |node, token| match node {
+        Value::Object(members) => members.get(token),
+        Value::Array(items) => array_index(token).and_then(|i| items.get(i)),
+        _ => None,
+    })
+}
+
+/// RFC 6901 section 4: an array index is `0` or digits without a leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    let canonical = token == "0" || (!token.starts_with('0') && token.bytes().all(|b| b.is_ascii_digit()));
+    if canonical { token.parse().ok() } else { None }
 }
 
 /// Nesting depth of a parsed value: a scalar is 0, `[]` and `{}` are 1.
@@ -189,6 +217,17 @@ pub fn sha256(text: &str) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointers_walk_like_serde_json() {
+        let document = serde_json::json!({"a": {"b": [1, {"c": 2}], "d~e": 3, "f/g": 4}, "": 5});
+        for pointer in [
+            "", "/a", "/a/b", "/a/b/0", "/a/b/1/c", "/a/b/01", "/a/b/+1", "/a/b/2", "/a/x", "/a/d~0e", "/a/f~1g", "/",
+            "a",
+        ] {
+            assert_eq!(at_pointer(&document, pointer), document.pointer(pointer), "{pointer}");
+        }
+    }
 
     #[test]
     fn rejects_padding_and_standard_alphabet() {

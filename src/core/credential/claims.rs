@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::model::LearningSetting;
 use super::{EQF_PREFIX, EscoSkill, MICRO_CREDENTIAL, PRACTICE_STATEMENT, SkillClaim};
 use crate::core::did::Did;
+use crate::core::encoding::at_pointer;
 use crate::core::format::Format;
 use crate::core::keys::VerifyingKey;
 
@@ -289,7 +290,7 @@ impl Credential {
             types: strings(document.get("type")),
             issuer: IssuerProfile {
                 id: super::issuer_id(&document).unwrap_or_default().to_owned(),
-                name: document.pointer("/issuer/name").and_then(Value::as_str).map(str::to_owned),
+                name: at_pointer(&document, "/issuer/name").and_then(Value::as_str).map(str::to_owned),
             },
             subject: super::subject(&document).and_then(|s| s.get("id")).and_then(Value::as_str).map(str::to_owned),
             holder_key: None,
@@ -348,7 +349,7 @@ impl Credential {
         let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
         // Read after the validity check refused malformed NumericDates.
         let time = |name: &str| crate::core::numeric_date::read_value(&claims, name).ok().flatten();
-        let holder_key = claims.pointer("/cnf/jwk").and_then(|jwk| VerifyingKey::from_jwk(jwk).ok());
+        let holder_key = at_pointer(&claims, "/cnf/jwk").and_then(|jwk| VerifyingKey::from_jwk(jwk).ok());
         let achievement = sd_jwt_achievement(&claims);
         Self {
             format: Format::SdJwtVc,
@@ -390,7 +391,7 @@ impl Credential {
         let supervision =
             ["/credentialSubject/achievement/microCredential/supervision", "/micro_credential/supervision"]
                 .iter()
-                .find_map(|pointer| self.claims.pointer(pointer).and_then(Value::as_str));
+                .find_map(|pointer| at_pointer(&self.claims, pointer).and_then(Value::as_str));
         Some(MicroFacts {
             complete_eu_elements: eu.is_complete(),
             quality_assurance: !eu.missing().iter().any(|e| e.number == 11),
@@ -443,15 +444,16 @@ fn sd_jwt_achievement(claims: &Value) -> AchievementClaims {
         })
         .collect();
     let achievement_type = text("achievement_type");
-    let eu = (achievement_type.as_deref() == Some(MICRO_CREDENTIAL))
-        .then(|| EuCompleteness::of(EU_ELEMENTS.into_iter().filter(|e| !present(claims.pointer(e.sd_jwt))).collect()));
+    let eu = (achievement_type.as_deref() == Some(MICRO_CREDENTIAL)).then(|| {
+        EuCompleteness::of(EU_ELEMENTS.into_iter().filter(|e| !present(at_pointer(claims, e.sd_jwt))).collect())
+    });
     AchievementClaims {
         id: text("achievement_id"),
         name: text("name"),
         achievement_type,
         learning_setting,
         eqf_level,
-        credits: claims.pointer("/workload/ects").and_then(Value::as_f64),
+        credits: at_pointer(claims, "/workload/ects").and_then(Value::as_f64),
         skills,
         eu,
     }
@@ -466,11 +468,9 @@ pub fn eu_completeness_w3c(document: &Value) -> EuCompleteness {
             if element.number == 8 {
                 return super::eqf_level(document).is_none();
             }
-            let value = match super::subject(document) {
-                Some(subject) if element.w3c.starts_with("/credentialSubject") => {
-                    subject.pointer(&element.w3c.replacen("/credentialSubject", "", 1))
-                }
-                _ => document.pointer(element.w3c),
+            let value = match (super::subject(document), element.w3c.strip_prefix("/credentialSubject")) {
+                (Some(subject), Some(inside)) => at_pointer(subject, inside),
+                _ => at_pointer(document, element.w3c),
             };
             !present(value)
         })
@@ -535,7 +535,7 @@ fn bitstring_entry(entry: &Value) -> StatusReference {
 }
 
 fn token_status(claims: &Value) -> Vec<StatusReference> {
-    let Some(reference) = claims.pointer("/status/status_list") else { return Vec::new() };
+    let Some(reference) = at_pointer(claims, "/status/status_list") else { return Vec::new() };
     let uri = reference.get("uri").and_then(Value::as_str);
     let index = reference.get("idx").and_then(Value::as_u64).and_then(|i| usize::try_from(i).ok());
     match (uri, index) {

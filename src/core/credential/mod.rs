@@ -42,7 +42,8 @@ impl EscoSkill {
     #[must_use]
     pub fn parse(uri: &str) -> Option<Self> {
         let id = uri.strip_prefix(ESCO_SKILL_PREFIX)?;
-        let canonical = uuid::Uuid::parse_str(id).ok()?.hyphenated().to_string();
+        let mut canonical = uuid::Uuid::encode_buffer();
+        let canonical = uuid::Uuid::parse_str(id).ok()?.hyphenated().encode_lower(&mut canonical);
         (canonical == id).then(|| Self(uri.to_owned()))
     }
 
