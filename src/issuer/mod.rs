@@ -95,7 +95,7 @@ pub struct Issuer {
     key: SigningKey,
     did: Did,
     kid: String,
-    schemas: Schemas,
+    schemas: std::sync::Arc<Schemas>,
 }
 
 impl Issuer {
@@ -106,7 +106,7 @@ impl Issuer {
     pub fn with_did_key(key: SigningKey) -> Result<Self, IssueError> {
         let did = Did::key(&key.verifying_key());
         let kid = did.default_kid();
-        Ok(Self { key, did, kid, schemas: Schemas::load()? })
+        Ok(Self { key, did, kid, schemas: Schemas::shared()? })
     }
 
     /// An issuer published under another DID (e.g. `did:web`) with the given key id.
@@ -114,7 +114,7 @@ impl Issuer {
     /// # Errors
     /// [`IssueError::Schemas`] if the compiled-in schemas are broken.
     pub fn with_did(key: SigningKey, did: Did, kid: String) -> Result<Self, IssueError> {
-        Ok(Self { key, did, kid, schemas: Schemas::load()? })
+        Ok(Self { key, did, kid, schemas: Schemas::shared()? })
     }
 
     /// The issuer's DID.

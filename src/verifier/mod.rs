@@ -45,7 +45,7 @@ pub const MAX_DID_DOCUMENT_BYTES: usize = 64 * 1024;
 /// A verifier.
 #[derive(Debug)]
 pub struct Verifier {
-    schemas: Schemas,
+    schemas: std::sync::Arc<Schemas>,
     keys: KeyCache,
     linked_data: LinkedData,
     /// Bitstring status lists given as files (offline verification checks status against them).
@@ -70,7 +70,7 @@ impl Verifier {
     /// [`SchemaLoadError`] if the compiled-in schemas are broken.
     pub fn new(policy: Policy) -> Result<Self, SchemaLoadError> {
         Ok(Self {
-            schemas: Schemas::load()?,
+            schemas: Schemas::shared()?,
             keys: KeyCache::new(LocalResolver::default()),
             linked_data: LinkedData::default(),
             pinned_lists: HashMap::new(),

@@ -4,7 +4,9 @@
 //! context adds the skill-credential schema, and `achievementType` `MicroCredential` or `ext:PracticeStatement`
 //! the micro-credential or practice-statement schema.
 
-use jsonschema::{Resource, Validator};
+use std::sync::{Arc, OnceLock};
+
+use jsonschema::{Registry, Validator};
 use serde_json::Value;
 
 use super::{MICRO_CREDENTIAL, OB3_CONTEXT_PREFIX, PRACTICE_STATEMENT, SKILLSPASS_CONTEXT, achievement_type, has_type};
@@ -62,17 +64,37 @@ impl Schemas {
                 serde_json::from_str::<Value>(text).map(|v| (*name, v)).map_err(|e| load_error(name, e))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut options = jsonschema::options().should_validate_formats(false);
-        for (name, document) in &documents {
-            let id = document.get("$id").and_then(Value::as_str).unwrap_or_default().to_owned();
-            let resource = Resource::from_contents(document.clone()).map_err(|e| load_error(name, e))?;
-            options = options.with_resource(id, resource);
-        }
-        let validators = documents
-            .iter()
-            .map(|(name, document)| options.build(document).map(|v| (*name, v)).map_err(|e| load_error(name, e)))
+        let named = documents.iter().map(|(name, document)| {
+            let id = document.get("$id").and_then(Value::as_str).unwrap_or_default();
+            (*name, id, document)
+        });
+        let registry = named
+            .clone()
+            .try_fold(Registry::new(), |builder, (name, id, document)| {
+                builder.add(id, document).map_err(|e| load_error(name, e))
+            })?
+            .prepare()
+            .map_err(|e| load_error("registry", e))?;
+        let options = jsonschema::options().should_validate_formats(false).with_registry(&registry);
+        let validators = named
+            .map(|(name, _, document)| options.build(document).map(|v| (name, v)).map_err(|e| load_error(name, e)))
             .collect::<Result<_, _>>()?;
         Ok(Self { validators })
+    }
+
+    /// The schemas compiled once for the whole process: every issuer and verifier (a server runs several) shares
+    /// them, since compiling them takes tens of MiB of temporaries (each `$ref` copies the schema it points into)
+    /// and milliseconds that a per-instance copy would spend again for nothing.
+    ///
+    /// # Errors
+    /// [`SchemaLoadError`] if a shipped schema is broken.
+    pub fn shared() -> Result<Arc<Self>, SchemaLoadError> {
+        static SHARED: OnceLock<Arc<Schemas>> = OnceLock::new();
+        if let Some(schemas) = SHARED.get() {
+            return Ok(Arc::clone(schemas));
+        }
+        let loaded = Arc::new(Self::load()?);
+        Ok(Arc::clone(SHARED.get_or_init(|| loaded)))
     }
 
     /// The names of the schemas that apply to this credential, most general first.
@@ -147,7 +169,7 @@ impl Schemas {
         let violations = validator
             .iter_errors(credential)
             .take(MAX_REPORTED_VIOLATIONS)
-            .map(|e| format!("{}: {e}", display_path(&e.instance_path.to_string())))
+            .map(|e| format!("{}: {e}", display_path(&e.instance_path().to_string())))
             .collect();
         Err(SchemaViolation { schema: name, violations })
     }
