@@ -222,3 +222,74 @@ async fn hosted_wallets_keep_only_ciphertext_in_postgres() {
     other_node.close(token.expose()).unwrap();
     assert!(wallets.wallet(token.expose()).is_err(), "a session closed at one node is closed at every node");
 }
+
+/// The wallet's blind kind index (what a DCQL request's `vct_values` is answered from): it finds exactly the
+/// SD-JWT VCs of the asked types among many other credentials, forgets deleted ones, is built once for a wallet
+/// written before it existed, and names no type in the clear.
+#[test]
+fn the_wallet_finds_credentials_by_kind_without_opening_the_others() {
+    use skillspass::core::sd_jwt_vc::{VCT_MICRO_CREDENTIAL, VCT_SKILL};
+    use skillspass::wallet::{Consent, Passphrase, Wallet};
+    let now = Utc::now();
+    let issuer =
+        skillspass::issuer::Issuer::with_did_key(skillspass::core::keys::SigningKey::from_seed(&[3; 32])).unwrap();
+    let verifier = skillspass::verifier::Verifier::new(skillspass::verifier::Policy::default()).unwrap();
+    let micro: skillspass::issuer::AchievementDescription =
+        serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
+    let course: skillspass::issuer::AchievementDescription =
+        serde_json::from_str(include_str!("../docs/examples/course-badge.json")).unwrap();
+    for nodes in engines("the_wallet_finds_credentials_by_kind_without_opening_the_others") {
+        let (db, engine) = (&nodes.first, nodes.engine);
+        let wallet = Wallet::create(db, "kinds", &Passphrase::new("kinds passphrase").unwrap(), now).unwrap();
+        let holder = wallet.primary_did().unwrap();
+        let import = |token: String| {
+            let checked = verifier.verify_offline(&token, now).into_verified().unwrap();
+            wallet.import(&checked, Consent::default(), now).unwrap();
+        };
+        for _ in 0..20 {
+            import(issuer.issue(&micro, &holder, None, now).unwrap().token);
+        }
+        for description in [&micro, &micro, &course] {
+            import(issuer.issue_sd_jwt(description, &holder, None, now).unwrap().serialize());
+        }
+        let found = |vcts: Option<&[&str]>| wallet.disclosable_credentials(vcts).unwrap();
+        assert_eq!(found(Some(&[VCT_MICRO_CREDENTIAL])).len(), 2, "{engine}");
+        assert_eq!(found(Some(&[VCT_SKILL])).len(), 1, "{engine}");
+        assert_eq!(found(Some(&[VCT_SKILL, VCT_MICRO_CREDENTIAL])).len(), 3, "{engine}");
+        assert_eq!(found(None).len(), 3, "{engine}: every SD-JWT VC, none of the 20 vc+jwt");
+        assert!(found(Some(&["https://example.com/vct/unknown"])).is_empty(), "{engine}");
+
+        let prefix = wallet_trees(db, "kinds");
+        let kinds = db.tree(&format!("{prefix}.kinds")).unwrap();
+        let entries = kinds.entries().unwrap();
+        assert_eq!(entries.len(), 20 * 3 + 3 * 2, "{engine}: an entry for the format and one per type");
+        for (key, value) in &entries {
+            assert!(value.is_empty(), "{engine}");
+            for plain in [VCT_MICRO_CREDENTIAL.as_bytes(), b"dc+sd-jwt", b"vc+jwt", b"VerifiableCredential"] {
+                assert!(!key.windows(plain.len()).any(|w| w == plain), "{engine}: a kind is readable in the index");
+            }
+        }
+
+        let skill = found(Some(&[VCT_SKILL])).remove(0);
+        wallet.delete(&skill.id).unwrap();
+        assert!(found(Some(&[VCT_SKILL])).is_empty(), "{engine}: a deleted credential leaves the index");
+        assert_eq!(kinds.len().unwrap(), entries.len() - 2, "{engine}");
+
+        // A wallet written before the index: no entries and no mark that it was built.
+        for (key, _) in kinds.entries().unwrap() {
+            kinds.remove(&key).unwrap();
+        }
+        db.tree(&format!("{prefix}.meta")).unwrap().remove(b"kinds-index").unwrap();
+        assert_eq!(found(Some(&[VCT_MICRO_CREDENTIAL])).len(), 2, "{engine}: the index is built on first use");
+        assert_eq!(kinds.len().unwrap(), 20 * 3 + 2 * 2, "{engine}");
+    }
+}
+
+/// The tree-name prefix of a holder's wallet (`wallet.` and 22 characters of the holder's SHA-256).
+fn wallet_trees(db: &Database, holder: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(holder.as_bytes());
+    let prefix = format!("wallet.{}", &skillspass::core::encoding::b64url(digest)[..22]);
+    assert!(db.tree(&format!("{prefix}.meta")).unwrap().contains_key(b"header").unwrap(), "the wallet's trees");
+    prefix
+}

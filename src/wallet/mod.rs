@@ -20,6 +20,7 @@ pub mod badge;
 pub mod export;
 pub mod history;
 pub mod hosted;
+mod kinds;
 pub mod local;
 pub mod matching;
 pub mod openid4vci;
@@ -170,6 +171,7 @@ struct Trees {
     credentials: Tree,
     tokens: Tree,
     ids: Tree,
+    kinds: Tree,
     keys: Tree,
     history: Tree,
 }
@@ -182,6 +184,7 @@ impl Trees {
             credentials: db.tree(&format!("{prefix}.credentials"))?,
             tokens: db.tree(&format!("{prefix}.tokens"))?,
             ids: db.tree(&format!("{prefix}.ids"))?,
+            kinds: db.tree(&format!("{prefix}.kinds"))?,
             keys: db.tree(&format!("{prefix}.keys"))?,
             history: db.tree(&format!("{prefix}.history"))?,
         })
@@ -426,6 +429,7 @@ impl Wallet {
         }
         self.put(&self.trees.tokens, &key, &TokenRecord { v: 1, token: token.to_owned() })?;
         self.put(&self.trees.credentials, &key, &stored)?;
+        self.index_kinds(&key, &stored)?;
         self.trees.ids.insert(self.id_key(&stored.id), key)?;
         Ok(ImportOutcome::Stored(Box::new(StoredCredential { token: token.to_owned(), ..stored })))
     }
@@ -452,7 +456,7 @@ impl Wallet {
             .into_iter()
             .map(|(key, bytes)| self.open_record::<StoredCredential>(tree, &key, &bytes))
             .collect::<Result<Vec<_>, _>>()?;
-        all.sort_by(|a, b| b.imported_at.cmp(&a.imported_at).then_with(|| a.id.cmp(&b.id)));
+        sort_as_listed(&mut all);
         Ok(all)
     }
 
@@ -462,9 +466,19 @@ impl Wallet {
     /// [`WalletError::UnknownCredential`].
     pub fn get_credential(&self, id: &str) -> Result<StoredCredential, WalletError> {
         let (key, summary) = self.find(id)?;
+        self.with_token(&key, summary)
+    }
+
+    /// The credential stored under record key `key`, with its token (`None` when the key names nothing).
+    fn stored_with_token(&self, key: &[u8]) -> Result<Option<StoredCredential>, WalletError> {
+        let Some(summary) = self.get::<StoredCredential>(&self.trees.credentials, key)? else { return Ok(None) };
+        self.with_token(key, summary).map(Some)
+    }
+
+    fn with_token(&self, key: &[u8], summary: StoredCredential) -> Result<StoredCredential, WalletError> {
         let token: TokenRecord = self
-            .get(&self.trees.tokens, &key)?
-            .ok_or_else(|| WalletError::Corrupt(format!("token of {id} missing")))?;
+            .get(&self.trees.tokens, key)?
+            .ok_or_else(|| WalletError::Corrupt(format!("token of {} missing", summary.id)))?;
         Ok(StoredCredential { token: token.token, ..summary })
     }
 
@@ -536,6 +550,7 @@ impl Wallet {
         self.trees.credentials.remove(&key)?;
         self.trees.tokens.remove(&key)?;
         self.trees.ids.remove(self.id_key(&summary.id))?;
+        self.unindex_kinds(&key, &summary)?;
         Ok(summary)
     }
 
@@ -543,7 +558,9 @@ impl Wallet {
     fn restore_credential(&self, credential: &StoredCredential) -> Result<(), WalletError> {
         let key = sealed::index_key(&self.data_key, "credential", credential.token.as_bytes());
         self.put(&self.trees.tokens, &key, &TokenRecord { v: 1, token: credential.token.clone() })?;
-        self.put(&self.trees.credentials, &key, &StoredCredential { token: String::new(), ..credential.clone() })?;
+        let stored = StoredCredential { token: String::new(), ..credential.clone() };
+        self.put(&self.trees.credentials, &key, &stored)?;
+        self.index_kinds(&key, &stored)?;
         self.trees.ids.insert(self.id_key(&credential.id), key)?;
         Ok(())
     }
@@ -551,6 +568,11 @@ impl Wallet {
     fn restore_key(&self, key: &HolderKey) -> Result<(), WalletError> {
         self.put(&self.trees.keys, &sealed::index_key(&self.data_key, "key", key.did.as_bytes()), key)
     }
+}
+
+/// The order the passport shows: newest first, then by id.
+fn sort_as_listed(credentials: &mut [StoredCredential]) {
+    credentials.sort_by(|a, b| b.imported_at.cmp(&a.imported_at).then_with(|| a.id.cmp(&b.id)));
 }
 
 /// The token, sealed separately so listing never decrypts or parses it.

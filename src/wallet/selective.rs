@@ -65,12 +65,13 @@ impl Wallet {
     /// # Errors
     /// Storage or decryption failures.
     pub fn disclosable_credentials(&self, vcts: Option<&[&str]>) -> Result<Vec<Disclosable>, WalletError> {
+        let mut wanted = Vec::new();
+        for key in self.keys_of_kind(Format::SdJwtVc, vcts)? {
+            wanted.extend(self.stored_with_token(&key)?);
+        }
+        super::sort_as_listed(&mut wanted);
         let mut found = Vec::new();
-        let wanted = |c: &super::StoredCredential| {
-            c.format == Format::SdJwtVc && vcts.is_none_or(|vcts| c.types.iter().any(|t| vcts.contains(&t.as_str())))
-        };
-        for summary in self.list()?.into_iter().filter(wanted) {
-            let stored = self.get_credential(&summary.id)?;
+        for stored in wanted {
             let corrupt = |e: &dyn std::fmt::Display| WalletError::Corrupt(format!("{}: {e}", stored.id));
             let decoded = Decoded::parse(&stored.token).map_err(|e| corrupt(&e))?;
             let payload = CompactJws::parse(&decoded.jwt).and_then(|j| j.claims()).map_err(|e| corrupt(&e))?;
