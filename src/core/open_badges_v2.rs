@@ -34,6 +34,12 @@ pub const CHECKS: [&str; 8] = ["parse", "alg", "issuer-key", "signature", "claim
 /// Whether a JSON document is an Open Badges 2.0 object (by its context, or an assertion's shape).
 #[must_use]
 pub fn is_v2(document: &Value) -> bool {
+    document.as_object().is_some_and(is_v2_members)
+}
+
+/// [`is_v2`] of a JSON object's members (a parsed JWT payload, read without copying it).
+#[must_use]
+pub fn is_v2_members(document: &serde_json::Map<String, Value>) -> bool {
     let context = match document.get("@context") {
         Some(Value::String(one)) => one == CONTEXT,
         Some(Value::Array(items)) => items.iter().any(|c| c == CONTEXT),

@@ -141,9 +141,8 @@ pub fn check(
     if trimmed.starts_with("https://") || trimmed.starts_with("http://") {
         return ob2::check(token, &Presented::HostedUrl(trimmed), ctx);
     }
-    let is_signed_v2 = |p: &&Parsed<'_>| {
-        p.sd_jwt.is_none() && super::jwt_vc::is_plain_jwt(&p.jws) && ob2::is_v2(&Value::Object(p.claims.clone()))
-    };
+    let is_signed_v2 =
+        |p: &&Parsed<'_>| p.sd_jwt.is_none() && super::jwt_vc::is_plain_jwt(&p.jws) && ob2::is_v2_members(&p.claims);
     if let Some(parsed) = parsed.as_ref().ok().filter(is_signed_v2) {
         return ob2::check(token, &Presented::Signed(parsed), ctx);
     }

@@ -420,7 +420,10 @@ impl Verifier {
         if token.starts_with("https://") || token.starts_with("http://") {
             pending.push(token.to_owned());
         } else if let Some(parsed) = parsed.filter(|p| p.sd_jwt.is_none()) {
-            start.push(Value::Object(parsed.claims.clone()));
+            // Copied only when it is an Open Badges 2.0 assertion: every other JWT's payload is left as it is.
+            if ob2::is_v2_members(&parsed.claims) {
+                start.push(Value::Object(parsed.claims.clone()));
+            }
         } else if let Ok(document) = crate::core::encoding::parse_json(token.as_bytes()) {
             if let Some(id) = document.get("id").and_then(Value::as_str) {
                 pending.push(id.to_owned());
