@@ -83,8 +83,8 @@ impl Schemas {
     }
 
     /// The schemas compiled once for the whole process: every issuer and verifier (a server runs several) shares
-    /// them, since compiling them takes tens of MiB of temporaries (each `$ref` copies the schema it points into)
-    /// and milliseconds that a per-instance copy would spend again for nothing.
+    /// them instead of compiling its own copy (a few milliseconds and MiB each; 0.8 s and 127 MiB with the
+    /// jsonschema 0.33 this crate used before, which copied every schema a `$ref` points into).
     ///
     /// # Errors
     /// [`SchemaLoadError`] if a shipped schema is broken.
