@@ -41,16 +41,14 @@ impl Wallet {
             None => vec![self.kind_key(format, None)],
             Some(types) => types.iter().map(|t| self.kind_key(format, Some(t))).collect(),
         };
-        let mut keys = Vec::new();
+        // A credential of several asked types is found once per type; the set keeps it once.
+        let mut keys = std::collections::BTreeSet::new();
         for prefix in prefixes {
             for (entry, _) in self.trees.kinds.scan_prefix(&prefix)? {
-                let key = entry[prefix.len()..].to_vec();
-                if !keys.contains(&key) {
-                    keys.push(key);
-                }
+                keys.insert(entry[prefix.len()..].to_vec());
             }
         }
-        Ok(keys)
+        Ok(keys.into_iter().collect())
     }
 
     /// Indexes every stored credential once, for wallets written before the index.
