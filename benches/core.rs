@@ -74,11 +74,111 @@ criterion_group!(
     benches,
     raw_ed25519,
     skillspass_issue_and_verify,
+    es256,
+    encrypted_response,
     bulk_verification,
     verify_components,
     sd_jwt_vc,
     data_integrity
 );
+
+/// Issue 16: ES256 (P-256) through our stack against raw `p256` over the same signing input, in the same run: the
+/// JWS alone (`jose::sign`, `CompactJws::parse` + `verify_signature`) and the whole micro-credential (issue, offline
+/// verify with the full pipeline).
+fn es256(c: &mut Criterion) {
+    use p256::ecdsa::signature::{Signer as _, Verifier as _};
+    let now = Utc::now();
+    let key = keys::SigningKey::generate_for(keys::KeyAlgorithm::Es256, &mut rand::rngs::OsRng);
+    let issuer = Issuer::with_did_key(key.clone()).unwrap();
+    let learner = Did::key(&keys::SigningKey::from_seed(&[9; 32]).verifying_key());
+    let description: serde_json::Value = serde_json::from_str(MICRO_CREDENTIAL).unwrap();
+    let sample = issuer.issue_json(&description, learner.as_str(), None, now).unwrap();
+    let message = sample.token.as_bytes()[..sample.token.rfind('.').unwrap()].to_vec();
+    let raw_key = p256::ecdsa::SigningKey::from_slice(&raw_secret(&key)).unwrap();
+    let raw_public = *raw_key.verifying_key();
+    let raw_signature: p256::ecdsa::Signature = raw_key.sign(&message);
+    c.bench_function("es256/raw p256 sign (same bytes as the JWS signing input)", |b| {
+        b.iter(|| -> p256::ecdsa::Signature { raw_key.sign(black_box(&message)) });
+    });
+    c.bench_function("es256/raw p256 verify (same bytes)", |b| {
+        b.iter(|| raw_public.verify(black_box(&message), black_box(&raw_signature)).is_ok());
+    });
+    let payload = skillspass::core::jose::CompactJws::parse(&sample.token).unwrap().payload_bytes().to_vec();
+    let header = skillspass::core::jose::HeaderSpec {
+        typ: Some(skillspass::core::jose::TokenKind::Credential),
+        kid: Some(issuer.kid()),
+        ..Default::default()
+    };
+    c.bench_function("es256/skillspass jose::sign (same payload)", |b| {
+        b.iter(|| skillspass::core::jose::sign(black_box(&payload), &header, &key).unwrap());
+    });
+    let public = key.verifying_key();
+    c.bench_function("es256/skillspass CompactJws parse + verify_signature (same token)", |b| {
+        b.iter(|| {
+            skillspass::core::jose::CompactJws::parse(black_box(&sample.token)).unwrap().verify_signature(&public)
+        });
+    });
+    c.bench_function("es256/skillspass issue micro-credential (build + validate + sign)", |b| {
+        b.iter(|| issuer.issue_json(black_box(&description), learner.as_str(), None, now).unwrap());
+    });
+    let trust = Some(TrustList::of_dids(&[issuer.did().to_string()]));
+    let verifier = Verifier::new(Policy { trust, ..Policy::default() }).unwrap();
+    assert!(verifier.verify_offline(&sample.token, now).is_verified());
+    c.bench_function("es256/skillspass verify micro-credential offline (full pipeline)", |b| {
+        b.iter(|| verifier.verify_offline(black_box(&sample.token), now));
+    });
+}
+
+/// Issue 16: one `direct_post.jwt` answer as a HAIP verifier gets it: a JWE (ECDH-ES on P-256, A256GCM) holding a
+/// `vp_token` with one SD-JWT VC (ES256 issuer, 10 disclosures) and its ES256 Key Binding JWT. Decrypting alone,
+/// decrypting and verifying (the answer's parameters read, the presentation checked offline with Key Binding),
+/// and the same presentation verified unencrypted, in the same run.
+fn encrypted_response(c: &mut Criterion) {
+    use skillspass::core::credential::schema::Schemas;
+    use skillspass::core::jwe::{self, EncryptionKey};
+    use skillspass::core::sd_jwt::key_binding;
+    use skillspass::core::sd_jwt_vc::KeyBindingPolicy;
+    use skillspass::core::vc_jose::LocalResolver;
+
+    let issuer = keys::SigningKey::generate_for(keys::KeyAlgorithm::Es256, &mut rand::rngs::OsRng);
+    let holder = keys::SigningKey::generate_for(keys::KeyAlgorithm::Es256, &mut rand::rngs::OsRng);
+    let now = Utc::now();
+    let compact = sd_jwt_sample(&issuer, &holder, now);
+    let kb = key_binding::create(&holder, &compact, "https://employer.example", "n", now).unwrap();
+    let presentation = format!("{compact}{kb}");
+    let key = EncryptionKey::from_scalar("response-bench", &[5; 32]).unwrap();
+    let plaintext = serde_json::json!({"vp_token": {"skill_1": [presentation]}, "state": "s"}).to_string();
+    let offered = [serde_json::json!("A128GCM"), serde_json::json!("A256GCM")];
+    let answer =
+        jwe::encrypt_to(&serde_json::json!({"keys": [key.public_jwk()]}), Some(&offered), plaintext.as_bytes())
+            .unwrap();
+    let schemas = Schemas::load().unwrap();
+    let resolver = skillspass::verifier::KeyCache::new(LocalResolver::default());
+    let linked_data = skillspass::core::data_integrity::LinkedData::default();
+    let context = offline_context(&resolver, &schemas, &linked_data, now);
+    let policy = KeyBindingPolicy { required: true, aud: "https://employer.example", nonce: "n" };
+    let verify_answer = |members: &serde_json::Map<String, serde_json::Value>| {
+        let token = skillspass::core::openid4vp::parse_vp_token(&members["vp_token"].to_string()).unwrap();
+        pipeline::check_token(&token["skill_1"][0], &context, Some(policy)).record.passed()
+    };
+    assert!(verify_answer(&key.decrypt(&answer, &jwe::ENC_VALUES).unwrap()));
+    c.bench_function("direct_post.jwt/decrypt one answer (ECDH-ES P-256, A256GCM)", |b| {
+        b.iter(|| key.decrypt(black_box(&answer), &jwe::ENC_VALUES).unwrap());
+    });
+    c.bench_function("direct_post.jwt/decrypt + verify one answer (SD-JWT VC + KB, ES256)", |b| {
+        b.iter(|| verify_answer(&key.decrypt(black_box(&answer), &jwe::ENC_VALUES).unwrap()));
+    });
+    let unencrypted: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&plaintext).unwrap();
+    c.bench_function("direct_post.jwt/verify the same answer unencrypted (direct_post)", |b| {
+        b.iter(|| verify_answer(black_box(&unencrypted)));
+    });
+}
+
+/// The private scalar of a P-256 key, read back from its key-file JWK (the only way out of a `SigningKey`).
+fn raw_secret(key: &keys::SigningKey) -> Vec<u8> {
+    let jwk: serde_json::Value = serde_json::from_str(&key.to_private_jwk_json()).unwrap();
+    skillspass::core::encoding::b64url_decode(jwk["d"].as_str().unwrap()).unwrap()
+}
 
 /// Issue 15: 64 micro-credentials of one issuer verified as one batch (`Verifier::verify_batch`, offline), against
 /// the same 64 verified one by one; the time per iteration is for 64 credentials.
@@ -180,46 +280,71 @@ fn verify_components(c: &mut Criterion) {
 }
 
 /// SD-JWT VC (issue #5): issue and verify with 10 disclosures, verification with Key Binding (two signatures).
-fn sd_jwt_vc(c: &mut Criterion) {
-    use skillspass::core::credential::schema::Schemas;
-    use skillspass::core::sd_jwt::issue::Step;
-    use skillspass::core::sd_jwt::key_binding;
-    use skillspass::core::sd_jwt_vc::{self, KeyBindingPolicy};
-    use skillspass::core::vc_jose::{LocalResolver, VerifyContext};
+/// An SD-JWT VC of the skill type with 10 disclosures (learner name, grade, 8 skills), issued by `issuer`'s did:key
+/// and bound to `holder`, as `<jwt>~<disclosures>~`.
+fn sd_jwt_sample(issuer: &keys::SigningKey, holder: &keys::SigningKey, now: chrono::DateTime<Utc>) -> String {
+    let (claims, paths, kid) = sd_jwt_claims(issuer, holder, now);
+    skillspass::core::sd_jwt_vc::issue(claims, &paths, issuer, &kid, 3, &mut rand::rngs::OsRng).unwrap().serialize()
+}
 
-    let issuer = keys::SigningKey::from_seed(&[7; 32]);
-    let holder = keys::SigningKey::from_seed(&[9; 32]);
+/// The claims, disclosable paths and `kid` of [`sd_jwt_sample`].
+fn sd_jwt_claims(
+    issuer: &keys::SigningKey,
+    holder: &keys::SigningKey,
+    now: chrono::DateTime<Utc>,
+) -> (serde_json::Value, Vec<Vec<skillspass::core::sd_jwt::issue::Step>>, String) {
+    use skillspass::core::sd_jwt::issue::Step;
     let did = Did::key(&issuer.verifying_key());
-    let now = Utc::now();
     let skills: Vec<serde_json::Value> = (0..8)
         .map(|i| serde_json::json!({"id": format!("http://data.europa.eu/esco/skill/00000000-0000-4000-8000-00000000000{i}"), "label": format!("skill {i}")}))
         .collect();
-    let claims = serde_json::json!({"iss": did.as_str(), "iat": now.timestamp(), "vct": sd_jwt_vc::VCT_SKILL,
+    let claims = serde_json::json!({"iss": did.as_str(), "iat": now.timestamp(), "vct": skillspass::core::sd_jwt_vc::VCT_SKILL,
         "cnf": {"jwk": holder.verifying_key().to_jwk().to_value()}, "learner_name": "Sanne", "grade": "8.5", "skills": skills});
     let mut paths = vec![vec![Step::Key("learner_name".into())], vec![Step::Key("grade".into())]];
     paths.extend((0..8).map(|i| vec![Step::Key("skills".into()), Step::Index(i)]));
-    let kid = did.default_kid();
+    (claims, paths, did.default_kid())
+}
+
+/// What the verifier role passes to the pipeline: issuer keys cached per kid, the compiled schemas.
+fn offline_context<'a>(
+    resolver: &'a skillspass::verifier::KeyCache,
+    schemas: &'a skillspass::core::credential::schema::Schemas,
+    linked_data: &'a skillspass::core::data_integrity::LinkedData,
+    now: chrono::DateTime<Utc>,
+) -> skillspass::core::vc_jose::VerifyContext<'a> {
+    skillspass::core::vc_jose::VerifyContext {
+        keys: resolver,
+        schemas,
+        now,
+        skew: chrono::Duration::seconds(60),
+        linked_data,
+        set_aside: None,
+    }
+}
+
+fn sd_jwt_vc(c: &mut Criterion) {
+    use skillspass::core::credential::schema::Schemas;
+    use skillspass::core::sd_jwt::key_binding;
+    use skillspass::core::sd_jwt_vc::{self, KeyBindingPolicy};
+    use skillspass::core::vc_jose::LocalResolver;
+
+    let issuer = keys::SigningKey::from_seed(&[7; 32]);
+    let holder = keys::SigningKey::from_seed(&[9; 32]);
+    let now = Utc::now();
+    let (claims, paths, kid) = sd_jwt_claims(&issuer, &holder, now);
     c.bench_function("sd-jwt/issue SD-JWT VC with 10 disclosures", |b| {
         b.iter(|| {
             sd_jwt_vc::issue(black_box(claims.clone()), &paths, &issuer, &kid, 3, &mut rand::rngs::OsRng).unwrap()
         });
     });
-    let compact =
-        sd_jwt_vc::issue(claims.clone(), &paths, &issuer, &kid, 3, &mut rand::rngs::OsRng).unwrap().serialize();
+    let compact = sd_jwt_sample(&issuer, &holder, now);
     let kb = key_binding::create(&holder, &compact, "https://employer.example", "n", now).unwrap();
     let with_kb = format!("{compact}{kb}");
     let schemas = Schemas::load().unwrap();
     // As the verifier role runs it: issuer keys cached per kid.
     let resolver = skillspass::verifier::KeyCache::new(LocalResolver::default());
     let linked_data = skillspass::core::data_integrity::LinkedData::default();
-    let context = VerifyContext {
-        keys: &resolver,
-        schemas: &schemas,
-        now,
-        skew: chrono::Duration::seconds(60),
-        linked_data: &linked_data,
-        set_aside: None,
-    };
+    let context = offline_context(&resolver, &schemas, &linked_data, now);
     let policy = KeyBindingPolicy { required: true, aud: "https://employer.example", nonce: "n" };
     assert!(pipeline::check_token(&with_kb, &context, Some(policy)).record.passed());
     write_artifact("sd-jwt-kb.txt", &with_kb);

@@ -16,7 +16,7 @@ pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every environment variable skillspass reads.
-pub const KNOWN_ENV: [&str; 30] = [
+pub const KNOWN_ENV: [&str; 31] = [
     "SKILLSPASS_WALLET",
     "SKILLSPASS_PASSPHRASE",
     "SKILLSPASS_EXPORT_PASSPHRASE",
@@ -47,6 +47,7 @@ pub const KNOWN_ENV: [&str; 30] = [
     "SKILLSPASS_POSTGRES",
     "SKILLSPASS_PUBLISH_STATUS_LISTS",
     "SKILLSPASS_SLED_CACHE_MB",
+    "SKILLSPASS_KEY_ALG",
 ];
 
 /// Connections each node keeps to PostgreSQL unless told otherwise.
@@ -90,6 +91,9 @@ pub struct Config {
     pub publish_status_lists: Option<PathBuf>,
     /// sled's page cache, MiB (bounds the server's memory with the embedded engine).
     pub sled_cache_mb: u64,
+    /// The algorithm of the issuer's and verifier's keys made on first start (`EdDSA` or `ES256`); existing keys
+    /// keep theirs.
+    pub key_alg: crate::core::keys::KeyAlgorithm,
 }
 
 /// A `postgres://` URL; its password never shows in `Debug` output or logs.
@@ -150,6 +154,7 @@ impl Default for Config {
             database_pool: DEFAULT_DATABASE_POOL,
             publish_status_lists: None,
             sled_cache_mb: 64,
+            key_alg: crate::core::keys::KeyAlgorithm::Ed25519,
         }
     }
 }
@@ -198,6 +203,9 @@ mod tests {
         assert_eq!(config.database.map(|d| d.expose().to_owned()).as_deref(), Some("postgres://a@b/c"));
         assert_eq!(config.database_pool, 4);
         assert_eq!(Config::default().sled_cache_mb, 64);
+        let config: Config = toml::from_str("key-alg = \"ES256\"\n").unwrap();
+        assert_eq!(config.key_alg, crate::core::keys::KeyAlgorithm::Es256);
+        assert!(toml::from_str::<Config>("key-alg = \"RS256\"\n").is_err());
     }
 
     #[test]

@@ -30,8 +30,8 @@ pub fn random_b64url(bytes: usize) -> String {
     b64url(buffer.as_slice())
 }
 
-/// A fresh Ed25519 signing key from the operating system's generator.
+/// A fresh signing key of `algorithm` from the operating system's generator.
 #[must_use]
-pub fn new_signing_key() -> crate::core::keys::SigningKey {
-    crate::core::keys::SigningKey::generate(&mut OsRng)
+pub fn new_signing_key(algorithm: crate::core::keys::KeyAlgorithm) -> crate::core::keys::SigningKey {
+    crate::core::keys::SigningKey::generate_for(algorithm, &mut OsRng)
 }

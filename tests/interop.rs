@@ -2,7 +2,7 @@
 //! credentials (and refuse tampered ones), and a `vc+jwt` signed by `jose` with a did:key issuer verifies with
 //! `skillspass verify` (issue #2); our Bitstring status list decodes with `@digitalbazaar/vc-bitstring-status-list`,
 //! our Token Status List with `@sd-jwt/jwt-status-list`, and our status list credential verifies with `jose`
-//! (issue #3); the OWF's `@openid4vc/openid4vci` client obtains a credential from our issuer, and
+//! (issue #3); the same with ES256 (P-256) keys for `jose` and `@sd-jwt/sd-jwt-vc`, both ways (issue 16); the OWF's `@openid4vc/openid4vci` client obtains a credential from our issuer, and
 //! `@openid4vc/openid4vp` resolves our verifier's requests (unsigned and signed) and validates our wallet's
 //! response (issue #6); `schemathesis` tests every route against `/openapi.json` with all its checks (issue 11).
 //!
@@ -17,6 +17,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use skillspass::core::encoding::{b64url, b64url_decode};
+use skillspass::core::keys::KeyAlgorithm;
 
 fn interop_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop")
@@ -99,11 +100,11 @@ fn tool_accepts(program: &Path, script: &str, token: &str) -> bool {
     output.status.success()
 }
 
-/// A micro-credential issued by skillspass (library API; the CLI path is covered in tests/cli).
-fn our_credential() -> String {
-    let issuer =
-        skillspass::issuer::Issuer::with_did_key(skillspass::core::keys::SigningKey::generate(&mut rand::rngs::OsRng))
-            .unwrap();
+/// A micro-credential issued by skillspass with a did:key of `algorithm` (library API; the CLI path is covered in
+/// tests/cli).
+fn our_credential(algorithm: KeyAlgorithm) -> String {
+    let key = skillspass::core::keys::SigningKey::generate_for(algorithm, &mut rand::rngs::OsRng);
+    let issuer = skillspass::issuer::Issuer::with_did_key(key).unwrap();
     let description = serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
     let learner = "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG";
     issuer.issue_json(&description, learner, None, chrono::Utc::now()).unwrap().token
@@ -119,15 +120,20 @@ fn tamper(token: &str) -> String {
 #[test]
 fn our_credential_verifies_with_npm_jose_and_tampering_is_refused() {
     let Some(node) = node() else { return };
-    let token = our_credential();
-    assert!(tool_accepts(&node, "jose_verify.mjs", &token), "jose refused a skillspass credential");
-    assert!(!tool_accepts(&node, "jose_verify.mjs", &tamper(&token)), "jose accepted a tampered credential");
+    for algorithm in [KeyAlgorithm::Ed25519, KeyAlgorithm::Es256] {
+        let token = our_credential(algorithm);
+        assert!(tool_accepts(&node, "jose_verify.mjs", &token), "jose refused a skillspass {algorithm} credential");
+        assert!(
+            !tool_accepts(&node, "jose_verify.mjs", &tamper(&token)),
+            "jose accepted a tampered {algorithm} credential"
+        );
+    }
 }
 
 #[test]
 fn our_credential_verifies_with_pypi_jwcrypto_and_tampering_is_refused() {
     let Some(python) = python() else { return };
-    let token = our_credential();
+    let token = our_credential(KeyAlgorithm::Ed25519);
     assert!(tool_accepts(&python, "jwcrypto_verify.py", &token), "jwcrypto refused a skillspass credential");
     assert!(!tool_accepts(&python, "jwcrypto_verify.py", &tamper(&token)), "jwcrypto accepted a tampered credential");
 }
@@ -135,10 +141,23 @@ fn our_credential_verifies_with_pypi_jwcrypto_and_tampering_is_refused() {
 #[test]
 fn credential_signed_by_npm_jose_verifies_with_skillspass() {
     let Some(node) = node() else { return };
-    let output =
-        Command::new(node).arg(interop_dir().join("jose_sign.mjs")).current_dir(interop_dir()).output().unwrap();
+    for alg in ["EdDSA", "ES256"] {
+        credential_signed_by_npm_jose_with(&node, alg);
+    }
+}
+
+fn credential_signed_by_npm_jose_with(node: &Path, alg: &str) {
+    let output = Command::new(node)
+        .arg(interop_dir().join("jose_sign.mjs"))
+        .arg(alg)
+        .current_dir(interop_dir())
+        .output()
+        .unwrap();
     assert!(output.status.success(), "jose_sign failed: {}", String::from_utf8_lossy(&output.stderr));
     let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    let header: serde_json::Value =
+        serde_json::from_slice(&b64url_decode(token.split('.').next().unwrap()).unwrap()).unwrap();
+    assert_eq!(header["alg"], alg);
     let dir = tempfile::tempdir().unwrap();
     let verify = |token: &str| {
         let file = dir.path().join("jose.jwt");
@@ -256,15 +275,26 @@ fn status_lists_decode_with_independent_libraries() {
 /// Key Binding JWT verifies and reveals only that skill; a tampered disclosure is refused.
 #[test]
 fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
+    let Some(node) = node() else { return };
+    sd_jwt_core_verifies_with_the_owf_library(&node, KeyAlgorithm::Ed25519);
+}
+
+/// The same with ES256 issuer and holder keys (HAIP's algorithm).
+#[test]
+fn es256_sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
+    let Some(node) = node() else { return };
+    sd_jwt_core_verifies_with_the_owf_library(&node, KeyAlgorithm::Es256);
+}
+
+fn sd_jwt_core_verifies_with_the_owf_library(node: &Path, algorithm: KeyAlgorithm) {
     use skillspass::core::did::Did;
     use skillspass::core::jose::{HeaderSpec, TokenKind};
     use skillspass::core::keys::SigningKey;
     use skillspass::core::sd_jwt::issue::{Step, conceal};
     use skillspass::core::sd_jwt::{Issued, key_binding};
 
-    let Some(node) = node() else { return };
-    let issuer = SigningKey::generate(&mut rand::rngs::OsRng);
-    let holder = SigningKey::generate(&mut rand::rngs::OsRng);
+    let issuer = SigningKey::generate_for(algorithm, &mut rand::rngs::OsRng);
+    let holder = SigningKey::generate_for(algorithm, &mut rand::rngs::OsRng);
     let did = Did::key(&issuer.verifying_key());
     let now = chrono::Utc::now();
     let claims = serde_json::json!({
@@ -287,7 +317,7 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
     let sd_jwt = Issued { jwt, disclosures };
     let issuer_jwk = issuer.verifying_key().to_jwk().to_value();
 
-    let run = |input: serde_json::Value| ask(&node, "sdjwt_verify.mjs", &input).1;
+    let run = |input: serde_json::Value| ask(node, "sdjwt_verify.mjs", &input).1;
 
     let full = run(serde_json::json!({"sdjwt": sd_jwt.serialize(), "issuerJwk": issuer_jwk}));
     assert_eq!(full["verified"], true, "{full:#}");
@@ -334,6 +364,17 @@ fn sd_jwt_core_verifies_with_the_owf_sd_jwt_library() {
 #[test]
 fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
     let Some(node) = node() else { return };
+    owf_sd_jwt_vc_through_our_wallet(&node, "EdDSA");
+}
+
+/// The same with an ES256 issuer: the wallet answers with its P-256 holder key, made when asked for ES256.
+#[test]
+fn es256_sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
+    let Some(node) = node() else { return };
+    owf_sd_jwt_vc_through_our_wallet(&node, "ES256");
+}
+
+fn owf_sd_jwt_vc_through_our_wallet(node: &Path, alg: &str) {
     let dir = tempfile::tempdir().unwrap();
     let db = skillspass::store::Database::open_folder(dir.path()).unwrap();
     let now = chrono::Utc::now();
@@ -344,9 +385,12 @@ fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
         now,
     )
     .unwrap();
-    let holder = skillspass::core::did::Did::parse(&wallet.primary_did().unwrap()).unwrap();
+    let holder = wallet.holder_did_for(&[alg.to_owned()], now).unwrap();
+    assert_eq!(holder == wallet.primary_did().unwrap(), alg == "EdDSA", "ES256 asks for the wallet's P-256 key");
+    let holder = skillspass::core::did::Did::parse(&holder).unwrap();
     let holder_key = holder.resolve().unwrap().verification_method[0].public_key_jwk.clone().unwrap();
-    let issued = feed(&node, "sdjwt_issue.mjs", &serde_json::json!({"holderJwk": holder_key}).to_string());
+    let request = serde_json::json!({"holderJwk": holder_key, "alg": alg}).to_string();
+    let issued = feed(node, "sdjwt_issue.mjs", &request);
     let (ok, stdout) = (issued.status.success(), issued.stdout);
     assert!(ok, "the OWF library could not issue");
     let compact = String::from_utf8(stdout).unwrap().trim().to_owned();
@@ -381,7 +425,7 @@ fn sd_jwt_vc_from_the_owf_library_goes_through_our_wallet() {
         .clone()
         .unwrap();
     let request = serde_json::json!({"sdjwt": presentation, "issuerJwk": issuer_jwk, "nonce": "nonce-9"});
-    let (ok, verdict) = ask(&node, "sdjwt_verify.mjs", &request);
+    let (ok, verdict) = ask(node, "sdjwt_verify.mjs", &request);
     assert!(ok, "the OWF library refused our wallet's presentation: {verdict:#}");
     assert_eq!(verdict["keyBinding"], true);
     assert_eq!(verdict["claims"]["skills"].as_array().unwrap().len(), 1);
@@ -519,10 +563,13 @@ async fn the_owf_openid4vp_library_reads_our_requests_and_accepts_our_wallets_re
     agent.accept(&read, None, chrono::Utc::now()).await.unwrap();
     let python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
 
-    for (prefix, signed) in [("redirect_uri", false), ("decentralized_identifier", true)] {
-        let created = services
-            .admin("/verifier/requests", &serde_json::json!({"skills": [python], "client_id_prefix": prefix}))
-            .await;
+    for (prefix, signed, method) in [
+        ("redirect_uri", false, "get"),
+        ("decentralized_identifier", true, "get"),
+        ("decentralized_identifier", true, "post"),
+    ] {
+        let body = serde_json::json!({"skills": [python], "client_id_prefix": prefix, "request_uri_method": method});
+        let created = services.admin("/verifier/requests", &body).await;
         let uri = created["authorization_request_uri"].as_str().unwrap();
         let (ok, resolved) =
             ask_async(node.clone(), "openid4vp.mjs", serde_json::json!({"mode": "resolve", "uri": uri})).await;
@@ -546,6 +593,83 @@ async fn the_owf_openid4vp_library_reads_our_requests_and_accepts_our_wallets_re
 }
 
 /// Runs the `skillspass` binary with a wallet passphrase in the environment.
+/// Issue 16, `direct_post.jwt` both ways with `@openid4vc/openid4vp` (JWE by npm `jose`): the library, as a wallet,
+/// answers our verifier's encrypted request with each GCM encryption (and its own `apu`/`apv`), and our verifier
+/// decrypts and verifies; as a verifier, it decrypts and validates what our wallet encrypts. npm `jose` also
+/// decrypts our wallet's JWE and our verifier decrypts `jose`'s, through those two paths.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_owf_openid4vp_library_exchanges_encrypted_responses_with_our_verifier_and_wallet() {
+    use skillspass::core::jwe;
+    use skillspass::net::Fetcher;
+    use skillspass::verifier::{Policy, Verifier};
+    use skillspass::wallet::agent::Agent;
+
+    let Some(node) = node() else { return };
+    let services = Services::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = skillspass::store::Database::open_folder(dir.path()).unwrap();
+    let passphrase = skillspass::wallet::Passphrase::new("interop passphrase").unwrap();
+    let wallet = skillspass::wallet::Wallet::create(&db, "worker", &passphrase, chrono::Utc::now()).unwrap();
+    let fetcher = Fetcher::new(true).unwrap();
+    let verifier = Verifier::online(Policy::for_holder(), fetcher.clone()).unwrap();
+    let agent = Agent::new(&wallet, &verifier, &fetcher);
+    let read = agent.read_offer(services.offer(false).await["offer_uri"].as_str().unwrap()).await.unwrap();
+    agent.accept(&read, None, chrono::Utc::now()).await.unwrap();
+    let python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
+    let encrypted = serde_json::json!({"skills": [python], "response_mode": "direct_post.jwt"});
+    let vp_token_for = |request: &skillspass::wallet::openid4vp::Request| {
+        let mut token = serde_json::Map::new();
+        for planned in request.plan.as_ref().unwrap() {
+            let (presentation, _) = wallet
+                .present_claims(
+                    &planned.credential,
+                    &planned.paths,
+                    &request.request.nonce,
+                    &request.request.client_id,
+                    chrono::Utc::now(),
+                )
+                .unwrap();
+            token.insert(planned.query_id.clone(), serde_json::json!([presentation]));
+        }
+        serde_json::Value::Object(token)
+    };
+
+    for enc in ["A128GCM", "A256GCM"] {
+        let created = services.admin("/verifier/requests", &encrypted).await;
+        let uri = created["authorization_request_uri"].as_str().unwrap();
+        let ours = agent.read_request(uri).await.unwrap();
+        let input =
+            serde_json::json!({"mode": "respond-encrypted", "uri": uri, "vpToken": vp_token_for(&ours), "enc": enc});
+        let (ok, answered) = ask_async(node.clone(), "openid4vp.mjs", input).await;
+        assert!(ok && answered["status"] == 200, "our verifier refused the library's {enc} response: {answered:#}");
+        assert_eq!(
+            (answered["header"]["alg"].as_str(), answered["header"]["enc"].as_str()),
+            (Some("ECDH-ES"), Some(enc))
+        );
+        assert!(answered["header"]["apu"].is_string() && answered["header"]["apv"].is_string(), "{answered:#}");
+        let status = services.get(&format!("/verifier/requests/{}", created["id"].as_str().unwrap())).await;
+        assert_eq!(status["status"], "verified", "{status:#}");
+    }
+
+    let created = services.admin("/verifier/requests", &encrypted).await;
+    let mut ours = agent.read_request(created["authorization_request_uri"].as_str().unwrap()).await.unwrap();
+    let scalar: [u8; 32] = rand::random();
+    let theirs = jwe::EncryptionKey::from_scalar("their-key", &scalar).unwrap();
+    let mut private_jwk = theirs.public_jwk().clone();
+    private_jwk["d"] = serde_json::json!(b64url(scalar));
+    ours.request.client_metadata.as_mut().unwrap()["jwks"] = serde_json::json!({"keys": [theirs.public_jwk()]});
+    let plaintext = serde_json::json!({"vp_token": vp_token_for(&ours), "state": ours.request.state});
+    let metadata = ours.request.client_metadata.as_ref().unwrap();
+    let offered = metadata["encrypted_response_enc_values_supported"].as_array().unwrap();
+    let response = jwe::encrypt_to(&metadata["jwks"], Some(offered), plaintext.to_string().as_bytes()).unwrap();
+    let issuer_jwk = services.get("/.well-known/did.json").await["verificationMethod"][0]["publicKeyJwk"].clone();
+    let input = serde_json::json!({"mode": "validate-encrypted", "request": ours.request, "response": response,
+        "privateJwk": private_jwk, "issuerJwk": issuer_jwk});
+    let (ok, validated) = ask_async(node.clone(), "openid4vp.mjs", input).await;
+    assert!(ok, "the library could not decrypt or validate our wallet's encrypted response: {validated:#}");
+    assert_eq!(validated["presentations"]["skill_1"][0]["claims"]["skills"][0]["id"], python);
+}
+
 fn skillspass(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_skillspass"))
         .args(args)
@@ -748,7 +872,7 @@ fn baked_badges_round_trip_with_the_openbadges_bakery() {
         return;
     }
     let work = tempfile::tempdir().unwrap();
-    let jws = our_credential();
+    let jws = our_credential(KeyAlgorithm::Ed25519);
     let unbake = |path: &Path| -> String {
         let (ok, answer) = ask(&python, "bakery.py", &serde_json::json!({"op": "unbake", "file": path}));
         assert!(ok, "the bakery read {}", path.display());

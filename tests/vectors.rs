@@ -4,7 +4,10 @@
 //!
 //! Sources:
 //! - w3c-ccg/did-method-key `test-vectors/ed25519-x25519.json` (seed -> did:key -> key);
-//! - w3c/vc-jose-cose-test-suite `tests/input/` and `tests/test-mapping.js` (cases 8, 9, 12, 13, 15 use Ed25519);
+//! - w3c-ccg/did-method-key `test-vectors/nist-curves.json` (P-256 did:key -> key);
+//! - quartzjer/did-jwk `spec.md` (the P-256 example DID);
+//! - w3c/vc-jose-cose-test-suite `tests/input/` and `tests/test-mapping.js` (cases 8, 9, 12, 13, 15 use Ed25519;
+//!   1, 3 and 6 use P-256; the P-384 and P-521 cases must be refused by the algorithm policy);
 //! - 1EdTech/digital-credentials-public-validator `inspector-vc/src/test/resources/ob30/` (good and `simple-err-*`
 //!   Open Badges 3.0 credentials).
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly on purpose")]
@@ -79,7 +82,11 @@ impl IssuerKeyResolver for SuiteKey {
 
 /// The offline checks of the VC-JOSE-COSE pipeline (status and trust are the verifier role's) on a compact token.
 fn suite_check(dir: &std::path::Path, token: &str) -> Record {
-    let vm: Value = serde_json::from_str(&read(&dir.join("vm-ed25519.json"))).unwrap();
+    suite_check_with(dir, "vm-ed25519.json", token)
+}
+
+fn suite_check_with(dir: &std::path::Path, vm_file: &str, token: &str) -> Record {
+    let vm: Value = serde_json::from_str(&read(&dir.join(vm_file))).unwrap();
     let key = VerifyingKey::from_jwk(&vm["publicKeyJwk"]).unwrap();
     assert_eq!(key.thumbprint(), vm["publicKeyJwk"]["kid"], "the suite's kid is the RFC 7638 thumbprint");
     let resolver = SuiteKey { kid: key.thumbprint(), key };
@@ -143,6 +150,99 @@ fn vc_jose_cose_negative_cases() {
         assert!(!report.passed(), "case {name} expects failure");
         assert_eq!(report.check(failed_check), Some(CheckStatus::Failed), "case {name}: {:?}", report.checks());
     }
+}
+
+/// The suite's secret key of `vm_file`, as a skillspass signing key.
+fn suite_signing_key(dir: &std::path::Path, vm_file: &str) -> SigningKey {
+    let vm: Value = serde_json::from_str(&read(&dir.join(vm_file))).unwrap();
+    let mut secret = vm["secretKeyJwk"].clone();
+    secret.as_object_mut().unwrap().retain(|k, _| matches!(k.as_str(), "kty" | "crv" | "x" | "y" | "d"));
+    SigningKey::from_jwk(&secret).unwrap()
+}
+
+/// Case 6 (verify `credential-jose-minimal.txt`, ES256 with `vm-p256.json`): the signature, the key and the claims
+/// pass; like case 8 the input's `iat` is an ISO string, which the validity check names. Re-signed with a
+/// NumericDate `iat` under the suite's P-256 key it verifies whole. Case 1 (issue `credential-minimal.json` with the
+/// P-256 key): our ES256 token verifies, and so does every other token whose payload differs by nothing.
+#[test]
+fn vc_jose_cose_p256_cases_1_and_6() {
+    let Some(dir) = vectors("vc-jose-cose") else { return };
+    let report = suite_check_with(&dir, "vm-p256.json", &read(&dir.join("credential-jose-minimal.txt")));
+    for check in ["alg", "typ", "issuer-key", "signature", "claims"] {
+        assert_eq!(report.check(check), Some(CheckStatus::Passed), "case 6 {check}: {:?}", report.checks());
+    }
+    assert!(report.detail("validity").unwrap().contains("iat is not a NumericDate"), "{:?}", report.checks());
+
+    let key = suite_signing_key(&dir, "vm-p256.json");
+    assert_eq!(key.verifying_key().thumbprint(), "73voMXFNmNlOEpuYCSJlh8eN0dscykoO6gBukgRS1uU");
+    let original = read(&dir.join("credential-jose-minimal.txt"));
+    let parts: Vec<&str> = original.trim().split('.').collect();
+    let mut payload: Value = serde_json::from_slice(&b64url_decode(parts[1]).unwrap()).unwrap();
+    payload["iat"] = serde_json::json!(1_262_373_804);
+    let kid = key.verifying_key().thumbprint();
+    let spec =
+        HeaderSpec { typ: Some(TokenKind::Credential), kid: Some(&kid), cty: Some("vc"), ..HeaderSpec::default() };
+    let resigned = skillspass::core::jose::sign(&serde_json::to_vec(&payload).unwrap(), &spec, &key).unwrap();
+    let report = suite_check_with(&dir, "vm-p256.json", &resigned);
+    assert!(report.passed(), "case 6 with a NumericDate iat: {:?}", report.errors());
+
+    let mut minimal: Value = serde_json::from_str(&read(&dir.join("credential-minimal.json"))).unwrap();
+    minimal["iss"] = minimal["issuer"].clone();
+    minimal["iat"] = serde_json::json!(1_262_373_804);
+    let issued = skillspass::core::jose::sign(&serde_json::to_vec(&minimal).unwrap(), &spec, &key).unwrap();
+    let report = suite_check_with(&dir, "vm-p256.json", &issued);
+    assert!(report.passed(), "case 1: {:?}", report.errors());
+    let header: Value = serde_json::from_slice(&b64url_decode(issued.split('.').next().unwrap()).unwrap()).unwrap();
+    assert_eq!(header["alg"], "ES256");
+}
+
+/// The suite's P-384 and P-521 inputs (cases 7 and 20 to 22 expect success from implementations that support those
+/// curves): skillspass accepts EdDSA and ES256 only, so each is refused by the algorithm check, by name.
+#[test]
+fn vc_jose_cose_other_curves_are_refused_by_the_algorithm_policy() {
+    let Some(dir) = vectors("vc-jose-cose") else { return };
+    for input in ["presentation-jose-multiple.txt", "credential-sdjwt-selective.txt", "credential-sdjwt-nested.txt"] {
+        let report = suite_verify(&dir, input);
+        assert_eq!(report.check("alg"), Some(CheckStatus::Failed), "{input}: {:?}", report.checks());
+        assert!(report.detail("alg").unwrap().contains("is not allowed"), "{input}: {:?}", report.checks());
+    }
+}
+
+#[test]
+fn did_key_p256_vectors() {
+    let Some(dir) = vectors("did-key") else { return };
+    let vectors: serde_json::Map<String, Value> = serde_json::from_str(&read(&dir.join("nist-curves.json"))).unwrap();
+    let p256: Vec<(&String, &Value)> = vectors.iter().filter(|(did, _)| did.starts_with("did:key:zDn")).collect();
+    assert!(p256.len() >= 3, "the file holds P-256 vectors");
+    for (did, vector) in p256 {
+        let method = &vector["verificationMethod"];
+        let published = if let Some(secret) = method.get("privateKeyJwk") {
+            SigningKey::from_jwk(secret).unwrap().verifying_key()
+        } else {
+            let bytes = bs58::decode(method["publicKeyBase58"].as_str().unwrap()).into_vec().unwrap();
+            VerifyingKey::from_p256_sec1(&bytes).unwrap()
+        };
+        assert_eq!(Did::key(&published).as_str(), did, "vector {did}: did:key of the published key");
+        let parsed = Did::parse(did).unwrap();
+        let kid = parsed.default_kid();
+        let resolved =
+            parsed.resolve().unwrap().key_for(did, &kid, skillspass::core::did::Relationship::AssertionMethod);
+        assert_eq!(resolved.unwrap(), published, "vector {did}: resolution");
+    }
+}
+
+/// quartzjer/did-jwk `spec.md`, the P-256 example: the DID decodes to the key, and the key encodes to the same DID.
+#[test]
+fn did_jwk_p256_example() {
+    let did = "did:jwk:eyJjcnYiOiJQLTI1NiIsImt0eSI6IkVDIiwieCI6ImFjYklRaXVNczNpOF91c3pFakoydHBUdFJNNEVVM3l6OTFQSDZDZEgyVjAiLCJ5IjoiX0tjeUxqOXZXTXB0bm1LdG00NkdxRHo4d2Y3NEk1TEtncmwyR3pIM25TRSJ9";
+    let parsed = Did::parse(did).unwrap();
+    let key = parsed
+        .resolve()
+        .unwrap()
+        .key_for(did, &parsed.default_kid(), skillspass::core::did::Relationship::Authentication)
+        .unwrap();
+    assert_eq!(key.to_jwk().x, "acbIQiuMs3i8_uszEjJ2tpTtRM4EU3yz91PH6CdH2V0");
+    assert_eq!(Did::jwk(&key).as_str(), did);
 }
 
 fn open_badge(dir: &std::path::Path, name: &str) -> Value {
@@ -531,4 +631,47 @@ fn embedded_contexts_equal_the_specifications_copies() {
     }
     let held = skillspass::core::jsonld::Contexts::embedded();
     assert_eq!(held.urls().len(), 11);
+}
+
+/// The issuer of the OpenID4VP example, by its URL.
+struct ExampleIssuer(VerifyingKey);
+impl IssuerKeyResolver for ExampleIssuer {
+    fn issuer_key(&self, issuer: &str, _kid: &str) -> Result<VerifyingKey, String> {
+        if issuer == "https://issuer.example.com" { Ok(self.0) } else { Err(format!("unknown issuer {issuer}")) }
+    }
+}
+
+/// openid/OpenID4VP `1.0/examples/sd_jwt_vcld/01` with the ES256 keys of its `settings.yml`: the issuer's
+/// signature, the disclosures and the holder's Key Binding JWT (aud `https://verifier.example.org`, nonce
+/// `1234567890`, `sd_hash` `BojpuMvN94GsIX3Vh5yeRPBp1M-DwCJ8kxpCjU07lnU`) verify through skillspass's SD-JWT VC
+/// checks. The credential is not a skills credential, which the claims check says; a changed nonce fails.
+#[test]
+fn openid4vp_sd_jwt_vc_es256_example_verifies() {
+    let Some(dir) = vectors("openid4vp-sd-jwt-vc-example") else { return };
+    let issuer = VerifyingKey::from_jwk(&serde_json::json!({"kty": "EC", "crv": "P-256",
+        "x": "b28d4MwZMjw8-00CG4xfnn9SLMVMM19SlqZpVb_uNtQ", "y": "Xv5zWwuoaTgdS6hV43yI6gBwTnjukmFQQnJ_kCxzqk8"}))
+    .unwrap();
+    let presentation: String = read(&dir.join("01/sd_jwt_presentation.txt")).split_whitespace().collect();
+    let schemas = Schemas::load().unwrap();
+    let linked_data = skillspass::core::data_integrity::LinkedData::default();
+    let resolver = ExampleIssuer(issuer);
+    let context = VerifyContext {
+        keys: &resolver,
+        schemas: &schemas,
+        now: chrono::DateTime::from_timestamp(1_744_743_394, 0).unwrap(),
+        skew: chrono::Duration::seconds(60),
+        linked_data: &linked_data,
+        set_aside: None,
+    };
+    let policy = |nonce| skillspass::core::sd_jwt_vc::KeyBindingPolicy {
+        required: true,
+        aud: "https://verifier.example.org",
+        nonce,
+    };
+    let report = skillspass::core::pipeline::check_token(&presentation, &context, Some(policy("1234567890"))).record;
+    for check in ["alg", "typ", "issuer-key", "signature", "disclosures", "validity", "key-binding"] {
+        assert_eq!(report.check(check), Some(CheckStatus::Passed), "{check}: {:?}", report.checks());
+    }
+    let report = skillspass::core::pipeline::check_token(&presentation, &context, Some(policy("1234567891"))).record;
+    assert_eq!(report.check("key-binding"), Some(CheckStatus::Failed), "{:?}", report.checks());
 }

@@ -56,6 +56,14 @@ pub struct RequestArgs {
     /// unsigned (`redirect_uri:`).
     #[arg(long)]
     signed: bool,
+    /// Have the wallet encrypt its answer (`direct_post.jwt`: ECDH-ES on a P-256 key made for this request, as the
+    /// EU wallet profile asks).
+    #[arg(long)]
+    encrypted: bool,
+    /// With --signed: how the wallet asks for the request object, `get` (the default) or `post` (with a nonce of
+    /// its own, `request_uri_method=post`).
+    #[arg(long, requires = "signed", value_parser = ["get", "post"])]
+    request_uri_method: Option<String>,
     /// The name wallets show.
     #[arg(long)]
     name: Option<String>,
@@ -111,6 +119,8 @@ pub fn request(args: &RequestArgs) -> Result<u8, CliError> {
     let mut body = json!({
         "client_id_prefix": if args.signed { "decentralized_identifier" } else { "redirect_uri" },
         "client_name": args.name,
+        "response_mode": if args.encrypted { "direct_post.jwt" } else { "direct_post" },
+        "request_uri_method": args.request_uri_method.as_deref().unwrap_or("get"),
     });
     match (&args.dcql, &args.profile) {
         (Some(file), _) => {

@@ -105,11 +105,14 @@ struct DemoArgs {
 
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
-    /// Create an Ed25519 key (private JWK file, mode 0600) and print its did:key.
+    /// Create a signing key (private JWK file, mode 0600) and print its did:key.
     New {
         /// Where to write the key file (never overwritten).
         #[arg(long, default_value = "skillspass-key.jwk")]
         out: PathBuf,
+        /// The algorithm: EdDSA (Ed25519, the default) or ES256 (P-256, as the EU wallet profile asks).
+        #[arg(long, default_value = "EdDSA")]
+        alg: crate::core::keys::KeyAlgorithm,
     },
     /// Rotate a running issuer's signing key: the new key signs from now on, the old ones stay published.
     Rotate(admin::ServerArgs),
@@ -183,7 +186,7 @@ pub(crate) fn write_out(text: &str) {
 
 fn dispatch(command: Command) -> Result<u8, CliError> {
     match command {
-        Command::Keys { command: KeysCommand::New { out } } => keys_new(&out),
+        Command::Keys { command: KeysCommand::New { out, alg } } => keys_new(&out, alg),
         Command::Keys { command: KeysCommand::Rotate(server) } => admin::rotate_key(&server),
         Command::Keys { command: KeysCommand::Retire { kid, server } } => admin::retire_key(&server, &kid),
         Command::Keys { command: KeysCommand::RotateAdminToken(server) } => admin::rotate_admin_token(&server),
@@ -204,8 +207,8 @@ fn dispatch(command: Command) -> Result<u8, CliError> {
     }
 }
 
-fn keys_new(out: &std::path::Path) -> Result<u8, CliError> {
-    let key = crate::system::new_signing_key();
+fn keys_new(out: &std::path::Path, algorithm: crate::core::keys::KeyAlgorithm) -> Result<u8, CliError> {
+    let key = crate::system::new_signing_key(algorithm);
     crate::store::write_key_file(out, &key).map_err(CliError::input)?;
     let did = crate::core::did::Did::key(&key.verifying_key());
     outln!("{did}");

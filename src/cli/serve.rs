@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 
 use super::{CliError, EXIT_OK};
 use crate::config::{Config, DEFAULT_DATA_DIR, DatabaseUrl, unknown_env};
-use crate::core::keys::SigningKey;
+use crate::core::keys::{KeyAlgorithm, SigningKey};
 use crate::core::secret::SecretString;
 use crate::core::verify::Requirement;
 use crate::http::server::Limits;
@@ -84,6 +84,10 @@ pub struct ServeArgs {
     /// Also write the status lists as static files under this folder, again on every change (for a CDN or nginx).
     #[arg(long, env = "SKILLSPASS_PUBLISH_STATUS_LISTS")]
     pub publish_status_lists: Option<PathBuf>,
+    /// The algorithm of the issuer's and verifier's keys made on first start: EdDSA (default) or ES256 (P-256, as
+    /// the EU wallet profile asks). Keys that exist keep theirs; `keys rotate` keeps the active key's.
+    #[arg(long, env = "SKILLSPASS_KEY_ALG")]
+    pub key_alg: Option<crate::core::keys::KeyAlgorithm>,
     /// An admin token given by the embedding program (the demo); not a flag, so it never shows in `ps`.
     #[arg(skip)]
     pub admin_token: Option<SecretString>,
@@ -113,6 +117,7 @@ impl ServeArgs {
         config.database_pool = self.database_pool.unwrap_or(config.database_pool);
         config.publish_status_lists = self.publish_status_lists.clone().or(config.publish_status_lists);
         config.sled_cache_mb = self.sled_cache_mb.unwrap_or(config.sled_cache_mb);
+        config.key_alg = self.key_alg.unwrap_or(config.key_alg);
         config
     }
 }
@@ -238,7 +243,7 @@ fn build_state(
 ) -> Result<AppState, CliError> {
     let fetcher = Fetcher::new(config.allow_loopback_http).map_err(CliError::input)?;
     let issuer = if config.serves("issuer") {
-        let files = crate::store::issuer_keys::IssuerKeyFiles::new(data);
+        let files = crate::store::issuer_keys::IssuerKeyFiles::new(data).with_new_key_algorithm(config.key_alg);
         let service_config = ServiceConfig {
             public_url: public_url.to_owned(),
             entries_per_list: config.status_list_entries,
@@ -261,8 +266,8 @@ fn build_state(
         None
     };
     let verifier = if config.serves("verifier") {
-        let key = load_or_create_key(&data.join("verifier-key.jwk"))?;
-        let desk = PresentationDesk::open(key, public_url, db).map_err(CliError::input)?;
+        let key = load_or_create_key(&data.join("verifier-key.jwk"), config.key_alg)?;
+        let desk = PresentationDesk::open(key, public_url, db, protocol_key(data)?).map_err(CliError::input)?;
         let verifier = build_verifier(config, &fetcher)?.with_durable_nonces(db).map_err(CliError::input)?;
         Some(Arc::new(VerifierRole { verifier, desk }))
     } else {
@@ -322,9 +327,9 @@ fn build_verifier(config: &Config, fetcher: &Fetcher) -> Result<Verifier, CliErr
     Verifier::online(policy, fetcher.clone()).map_err(CliError::input)
 }
 
-fn load_or_create_key(path: &Path) -> Result<SigningKey, CliError> {
+fn load_or_create_key(path: &Path, algorithm: KeyAlgorithm) -> Result<SigningKey, CliError> {
     if !path.exists() {
-        crate::store::write_key_file(path, &crate::system::new_signing_key()).map_err(CliError::input)?;
+        crate::store::write_key_file(path, &crate::system::new_signing_key(algorithm)).map_err(CliError::input)?;
     }
     crate::store::read_key_file(path).map_err(CliError::input)
 }

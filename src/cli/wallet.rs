@@ -45,7 +45,12 @@ pub struct WalletArgs {
 #[derive(Debug, clap::Subcommand)]
 enum WalletCommand {
     /// Create a wallet with a new holder key (did:key).
-    Init,
+    Init {
+        /// The algorithm of the primary holder key: EdDSA (Ed25519, the default) or ES256 (P-256, what EU wallets
+        /// use). Issuers that accept only the other get a key of theirs when asked.
+        #[arg(long, default_value = "EdDSA")]
+        key_alg: crate::core::keys::KeyAlgorithm,
+    },
     /// Verify credentials and store them (a file, or `-` for one credential per line on standard input).
     Import {
         /// The credential file, or `-`.
@@ -181,10 +186,10 @@ pub fn run(args: &WalletArgs) -> Result<u8, CliError> {
     let open = || opened(crate::wallet::local::open(&dir));
     let now = SystemClock.now();
     match &args.command {
-        WalletCommand::Init => {
+        WalletCommand::Init { key_alg } => {
             // The passphrase rule is checked before anything is created on disk.
             let passphrase = new_passphrase("SKILLSPASS_PASSPHRASE", "New wallet passphrase: ")?;
-            let wallet = init(&open()?, &passphrase, args.json, now)?;
+            let wallet = init(&open()?, &passphrase, *key_alg, args.json, now)?;
             crate::wallet::local::acknowledge(&dir, &wallet).map_err(wallet_error)?;
             Ok(EXIT_OK)
         }
@@ -266,7 +271,7 @@ fn dispatch(wallet: &Wallet, command: &WalletCommand, output: &Output<'_>, now: 
             let options = Exchange { loopback: *allow_loopback_http, json, tx_code: None, yes: *yes };
             super::exchange::respond(wallet, request, options)
         }
-        WalletCommand::Init | WalletCommand::Restore { .. } => Ok(EXIT_OK),
+        WalletCommand::Init { .. } | WalletCommand::Restore { .. } => Ok(EXIT_OK),
     }
 }
 
@@ -300,13 +305,14 @@ fn wallet_error(error: WalletError) -> CliError {
 fn init(
     db: &crate::store::Database,
     passphrase: &Passphrase,
+    key_algorithm: crate::core::keys::KeyAlgorithm,
     json: bool,
     now: DateTime<Utc>,
 ) -> Result<Wallet, CliError> {
     if Wallet::exists(db, LOCAL_HOLDER).map_err(wallet_error)? {
         return Err(CliError::input("a wallet already exists here"));
     }
-    let wallet = Wallet::create(db, LOCAL_HOLDER, passphrase, now).map_err(wallet_error)?;
+    let wallet = Wallet::create_with_key(db, LOCAL_HOLDER, passphrase, key_algorithm, now).map_err(wallet_error)?;
     let did = wallet.primary_did().map_err(wallet_error)?;
     if json {
         outln!("{}", json!({"did": did}));

@@ -1,7 +1,8 @@
 //! Decentralized identifiers: `did:key` and `did:jwk` (generative, resolved without network) and `did:web`
 //! (parsed here, mapped to its HTTPS URL; the document is fetched by the verifier, never by core).
 //!
-//! Specs: did:key (W3C CCG, Ed25519 multicodec `0xed01`, base58btc with multibase prefix `z`), did:jwk
+//! Specs: did:key (W3C CCG; Ed25519 multicodec `0xed01` and P-256 `0x1200` with the compressed point, base58btc
+//! with multibase prefix `z`), did:jwk
 //! (quartzjer/did-jwk, verification method `#0`), did:web (W3C CCG, section "Read (Resolve)"), and the
 //! kid-to-key rule of STANDARDS.md section 8.4: a token's `kid` must be a DID URL of the token's own issuer,
 //! and the method must be listed under the relationship the token needs (`assertionMethod` for credentials,
@@ -13,10 +14,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::encoding::{b64url, b64url_decode, parse_json};
-use super::keys::{KeyError, VerifyingKey};
+use super::keys::{KeyAlgorithm, KeyError, VerifyingKey};
 
 /// did:key spec, "Format": the unsigned-varint multicodec prefix of an Ed25519 public key (0xed).
 pub const ED25519_MULTICODEC: [u8; 2] = [0xed, 0x01];
+/// The multicodec table's `p256-pub` (0x1200) as an unsigned varint: the prefix of a compressed P-256 point.
+pub const P256_MULTICODEC: [u8; 2] = [0x80, 0x24];
 /// The longest DID we accept (a did:jwk of an Ed25519 key is about 100 characters).
 pub const MAX_DID_LEN: usize = 2048;
 
@@ -65,7 +68,7 @@ pub enum DidError {
         relationship: Relationship,
     },
     /// The verification method holds no key we can use.
-    #[error("verification method {0:?} has no usable Ed25519 key")]
+    #[error("verification method {0:?} has no usable Ed25519 or P-256 key")]
     NoUsableKey(String),
     /// A did:web document must be fetched first.
     #[error("{did} must be resolved over HTTPS ({url}); pass its DID document")]
@@ -80,7 +83,7 @@ pub enum DidError {
 /// The DID methods we know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DidMethod {
-    /// `did:key`, Ed25519 only.
+    /// `did:key`, Ed25519 and P-256 keys.
     Key,
     /// `did:jwk`.
     Jwk,
@@ -142,7 +145,7 @@ impl Did {
         }
     }
 
-    /// The `did:key` of an Ed25519 public key.
+    /// The `did:key` of a public key (`z6Mk…` for Ed25519, `zDn…` for P-256).
     ///
     /// ```
     /// use skillspass::core::{did::Did, keys::SigningKey};
@@ -153,15 +156,13 @@ impl Did {
     /// ```
     #[must_use]
     pub fn key(key: &VerifyingKey) -> Self {
-        Self { text: format!("did:key:{}", multibase_ed25519(key)), method: DidMethod::Key }
+        Self { text: format!("did:key:{}", multikey(key)), method: DidMethod::Key }
     }
 
-    /// The `did:jwk` of an Ed25519 public key (members in RFC 7638 / JCS order, so equal keys give equal DIDs).
+    /// The `did:jwk` of a public key (members in RFC 7638 / JCS order, so equal keys give equal DIDs).
     #[must_use]
     pub fn jwk(key: &VerifyingKey) -> Self {
-        let jwk = key.to_jwk();
-        let json = format!(r#"{{"crv":"{}","kty":"{}","x":"{}"}}"#, jwk.crv, jwk.kty, jwk.x);
-        Self { text: format!("did:jwk:{}", b64url(json)), method: DidMethod::Jwk }
+        Self { text: format!("did:jwk:{}", b64url(key.to_jwk().canonical())), method: DidMethod::Jwk }
     }
 
     /// The `did:web` of a service published at `url` (scheme, host and optional port; no path):
@@ -239,11 +240,10 @@ impl Did {
         let encoded =
             value.strip_prefix('z').ok_or_else(|| invalid("did:key value must be multibase base58btc (z)"))?;
         let bytes = bs58::decode(encoded).into_vec().map_err(|_| invalid("not base58btc"))?;
-        let raw = bytes.strip_prefix(&ED25519_MULTICODEC).ok_or_else(|| invalid("not an Ed25519 key (0xed01)"))?;
-        if raw.len() != 32 {
-            return Err(invalid("Ed25519 key is not 32 bytes"));
-        }
-        Ok(VerifyingKey::from_bytes(raw)?)
+        key_from_multicodec(&bytes).map_err(|e| match e {
+            DidError::Key(key) => DidError::Key(key),
+            _ => invalid("not an Ed25519 (0xed01) or P-256 (0x1200, compressed) key"),
+        })
     }
 
     fn key_from_did_jwk(&self) -> Result<VerifyingKey, DidError> {
@@ -260,12 +260,31 @@ impl fmt::Display for Did {
     }
 }
 
-/// The multibase (base58btc, `z`) multicodec form of an Ed25519 key: `z6Mk…`.
+/// The multibase (base58btc, `z`) multicodec form of a key, as `did:key` and Multikey carry it: `z6Mk…` for
+/// Ed25519, `zDn…` for P-256 (the compressed point).
 #[must_use]
-pub fn multibase_ed25519(key: &VerifyingKey) -> String {
-    let mut bytes = ED25519_MULTICODEC.to_vec();
+pub fn multikey(key: &VerifyingKey) -> String {
+    let mut bytes = match key.algorithm() {
+        KeyAlgorithm::Ed25519 => ED25519_MULTICODEC.to_vec(),
+        KeyAlgorithm::Es256 => P256_MULTICODEC.to_vec(),
+    };
     bytes.extend_from_slice(&key.to_bytes());
     format!("z{}", bs58::encode(bytes).into_string())
+}
+
+/// The key of multicodec-prefixed bytes: Ed25519 (32 bytes) or a compressed P-256 point (33 bytes).
+fn key_from_multicodec(bytes: &[u8]) -> Result<VerifyingKey, DidError> {
+    let unknown = || DidError::Invalid { did: String::new(), reason: "unknown multicodec" };
+    if let Some(raw) = bytes.strip_prefix(&ED25519_MULTICODEC) {
+        return Ok(VerifyingKey::from_bytes(raw)?);
+    }
+    if let Some(raw) = bytes.strip_prefix(&P256_MULTICODEC) {
+        if raw.len() != 33 {
+            return Err(DidError::Key(KeyError::InvalidPublicKey(KeyAlgorithm::Es256)));
+        }
+        return Ok(VerifyingKey::from_p256_sec1(raw)?);
+    }
+    Err(unknown())
 }
 
 /// did:web "Create": the method-specific id is a domain name, optionally a percent-encoded port (`%3A`), then
@@ -457,8 +476,10 @@ fn method_key(method: &VerificationMethod) -> Result<VerifyingKey, DidError> {
     if let Some(multibase) = &method.public_key_multibase {
         let encoded = multibase.strip_prefix('z').ok_or_else(unusable)?;
         let bytes = bs58::decode(encoded).into_vec().map_err(|_| unusable())?;
-        let raw = bytes.strip_prefix(&ED25519_MULTICODEC).unwrap_or(&bytes);
-        return VerifyingKey::from_bytes(raw).map_err(DidError::Key);
+        return match key_from_multicodec(&bytes) {
+            Err(DidError::Invalid { .. }) => VerifyingKey::from_bytes(&bytes).map_err(DidError::Key),
+            other => other,
+        };
     }
     if let Some(base58) = &method.public_key_base58 {
         let bytes = bs58::decode(base58).into_vec().map_err(|_| unusable())?;

@@ -17,7 +17,7 @@ use josekit::jws::{self, JwsAlgorithm, JwsHeader, JwsSigner};
 use serde_json::{Map, Value};
 
 use super::encoding::{EncodingError, b64url_decode, parse_json_object};
-use super::keys::{SigningKey, VerifyingKey};
+use super::keys::{KeyAlgorithm, SigningKey, VerifyingKey};
 
 /// The largest compact token we read, in bytes (256 KiB). A skills credential is 2 to 6 KiB; the cap leaves room
 /// for embedded images while refusing abuse before any parsing.
@@ -27,6 +27,8 @@ pub const MAX_TOKEN_BYTES: usize = 256 * 1024;
 pub const ALG_EDDSA: &str = "EdDSA";
 /// RFC 9864 section 2.2: the fully-specified name for Ed25519 signatures.
 pub const ALG_ED25519: &str = "Ed25519";
+/// RFC 7518 section 3.4: ECDSA using P-256 and SHA-256.
+pub const ALG_ES256: &str = "ES256";
 
 /// Why a token was refused. A failed signature says only that: details would help an attacker.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -57,9 +59,17 @@ pub enum JoseError {
     /// `HS256`/`HS384`/`HS512`.
     #[error("alg {0} is refused: MAC algorithms are never accepted for public-key tokens")]
     Hmac(String),
-    /// Any other algorithm outside the policy for the key.
-    #[error("alg {0:?} is not allowed for Ed25519 keys (allowed: EdDSA, Ed25519)")]
+    /// Any algorithm outside the policy.
+    #[error("alg {0:?} is not allowed (allowed: EdDSA and Ed25519 for Ed25519 keys, ES256 for P-256 keys)")]
     AlgNotAllowed(String),
+    /// An algorithm of the policy used with a key of another type (an `ES256` header on an Ed25519 key).
+    #[error("alg {alg:?} does not fit the signer's {key} key, which signs with {}", AlgorithmPolicy::allowed(*key).join(" or "))]
+    AlgDoesNotFitKey {
+        /// What the header said.
+        alg: String,
+        /// The key's type.
+        key: KeyAlgorithm,
+    },
     /// A `crit` header: we understand no JWS extension.
     #[error("crit header {0:?} names extensions this verifier does not understand")]
     UnknownCrit(String),
@@ -147,23 +157,48 @@ impl TokenKind {
 }
 
 /// The algorithm policy: which `alg` values a key type may verify. Ed25519 keys accept `EdDSA` (RFC 8037) and
-/// `Ed25519` (RFC 9864); nothing else is ever accepted, whatever the header says.
+/// `Ed25519` (RFC 9864); P-256 keys accept `ES256` (RFC 7518 section 3.4). Nothing else is ever accepted, and the
+/// key's type decides, whatever the header says.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AlgorithmPolicy;
 
 impl AlgorithmPolicy {
     /// The algorithms an OKP/Ed25519 key may be used with.
     pub const ED25519: [&'static str; 2] = [ALG_EDDSA, ALG_ED25519];
+    /// The algorithms an EC/P-256 key may be used with.
+    pub const P256: [&'static str; 1] = [ALG_ES256];
+    /// Every algorithm some key of ours may be used with.
+    pub const ACCEPTED: [&'static str; 3] = [ALG_EDDSA, ALG_ED25519, ALG_ES256];
 
-    /// Decides the algorithm for an Ed25519 key given the header's `alg`.
+    /// The algorithms a key of `key` may be used with.
+    #[must_use]
+    pub const fn allowed(key: KeyAlgorithm) -> &'static [&'static str] {
+        match key {
+            KeyAlgorithm::Ed25519 => &Self::ED25519,
+            KeyAlgorithm::Es256 => &Self::P256,
+        }
+    }
+
+    /// Whether the header's `alg` is one that some key type may use: the check made before the key is known.
     ///
     /// # Errors
     /// [`JoseError::AlgNone`], [`JoseError::Hmac`] or [`JoseError::AlgNotAllowed`].
-    pub fn for_ed25519(self, header_alg: &str) -> Result<&'static str, JoseError> {
-        if let Some(alg) = Self::ED25519.into_iter().find(|a| *a == header_alg) {
-            return Ok(alg);
+    pub fn accepted(self, header_alg: &str) -> Result<&'static str, JoseError> {
+        Self::ACCEPTED.into_iter().find(|a| *a == header_alg).ok_or_else(|| refusal(header_alg))
+    }
+
+    /// Decides the algorithm for a key of type `key` given the header's `alg`.
+    ///
+    /// # Errors
+    /// [`JoseError::AlgDoesNotFitKey`] when the algorithm is ours but not this key type's, else as
+    /// [`AlgorithmPolicy::accepted`].
+    pub fn for_key(self, key: KeyAlgorithm, header_alg: &str) -> Result<&'static str, JoseError> {
+        let alg = self.accepted(header_alg)?;
+        if Self::allowed(key).contains(&alg) {
+            Ok(alg)
+        } else {
+            Err(JoseError::AlgDoesNotFitKey { alg: alg.to_owned(), key })
         }
-        Err(refusal(header_alg))
     }
 }
 
@@ -281,13 +316,22 @@ impl<'a> CompactJws<'a> {
         &self.token.as_bytes()[..end]
     }
 
-    /// Checks the algorithm against the policy for an Ed25519 key, then the signature over the signing input with
-    /// ed25519-dalek `verify_strict` (RFC 8037 section 3.1; no small-order keys, canonical `S` only).
+    /// Checks that the header's `alg` fits `key`'s type ([`AlgorithmPolicy::for_key`]).
+    ///
+    /// # Errors
+    /// An algorithm refusal, [`JoseError::AlgDoesNotFitKey`] when the key is of another type.
+    pub fn fits(&self, key: &VerifyingKey) -> Result<&'static str, JoseError> {
+        AlgorithmPolicy.for_key(key.algorithm(), self.alg())
+    }
+
+    /// Checks the algorithm against the policy for the key's type, then the signature over the signing input:
+    /// ed25519-dalek `verify_strict` (RFC 8037 section 3.1; no small-order keys, canonical `S` only) or P-256 ECDSA
+    /// with a 64-byte `R || S` (RFC 7518 section 3.4).
     ///
     /// # Errors
     /// An algorithm refusal or [`JoseError::SignatureInvalid`].
     pub fn verify_signature(&self, key: &VerifyingKey) -> Result<(), JoseError> {
-        AlgorithmPolicy.for_ed25519(self.alg())?;
+        self.fits(key)?;
         if key.verify(self.signing_input(), &self.signature) { Ok(()) } else { Err(JoseError::SignatureInvalid) }
     }
 }
@@ -327,7 +371,7 @@ pub struct HeaderSpec<'a> {
     pub jwk: Option<Value>,
 }
 
-/// Signs `payload` as a compact JWS with `alg: EdDSA`.
+/// Signs `payload` as a compact JWS with the key's algorithm (`alg: EdDSA` or `alg: ES256`).
 ///
 /// # Errors
 /// [`JoseError::Signing`] if josekit refuses the header.
@@ -345,15 +389,15 @@ pub fn sign(payload: &[u8], header: &HeaderSpec<'_>, key: &SigningKey) -> Result
     if let Some(jwk) = &header.jwk {
         jws_header.set_claim("jwk", Some(jwk.clone())).map_err(|e| JoseError::Signing(e.to_string()))?;
     }
-    let signer = DalekSigner { key: key.clone() };
+    let signer = KeySigner { key: key.clone(), alg: SigningAlgorithm(key.algorithm().jws_alg()) };
     jws::serialize_compact(payload, &jws_header, &signer).map_err(|e| JoseError::Signing(e.to_string()))
 }
 
-/// A JWS algorithm name for OKP keys (josekit compares it with the header's `alg`).
+/// A JWS algorithm name (josekit writes it into the header's `alg`).
 #[derive(Debug, Clone, Copy)]
-struct OkpAlgorithm(&'static str);
+struct SigningAlgorithm(&'static str);
 
-impl JwsAlgorithm for OkpAlgorithm {
+impl JwsAlgorithm for SigningAlgorithm {
     fn name(&self) -> &str {
         self.0
     }
@@ -363,21 +407,22 @@ impl JwsAlgorithm for OkpAlgorithm {
     }
 }
 
-/// josekit signer backed by ed25519-dalek.
+/// josekit signer backed by our keys (ed25519-dalek or p256).
 #[derive(Clone)]
-struct DalekSigner {
+struct KeySigner {
     key: SigningKey,
+    alg: SigningAlgorithm,
 }
 
-impl fmt::Debug for DalekSigner {
+impl fmt::Debug for KeySigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("DalekSigner([redacted])")
+        f.write_str("KeySigner([redacted])")
     }
 }
 
-impl JwsSigner for DalekSigner {
+impl JwsSigner for KeySigner {
     fn algorithm(&self) -> &dyn JwsAlgorithm {
-        &OkpAlgorithm(ALG_EDDSA)
+        &self.alg
     }
 
     fn key_id(&self) -> Option<&str> {
@@ -451,11 +496,34 @@ mod tests {
     }
 
     #[test]
-    fn es256_is_not_allowed_for_ed25519_keys() {
+    fn es256_is_not_allowed_for_ed25519_keys_nor_eddsa_for_p256_keys() {
         let token = token_with_header(r#"{"alg":"ES256"}"#);
         let jws = CompactJws::parse(&token).unwrap();
         let err = jws.verify_signature(&rfc8037_key().verifying_key()).unwrap_err();
-        assert_eq!(err, JoseError::AlgNotAllowed("ES256".into()));
+        assert_eq!(err, JoseError::AlgDoesNotFitKey { alg: "ES256".into(), key: KeyAlgorithm::Ed25519 });
+        assert!(err.to_string().contains("signs with EdDSA or Ed25519"), "{err}");
+        let p256 = SigningKey::generate_for(KeyAlgorithm::Es256, &mut rand::rngs::OsRng);
+        let eddsa = CompactJws::parse(RFC8037_A4_JWS).unwrap();
+        let err = eddsa.verify_signature(&p256.verifying_key()).unwrap_err();
+        assert_eq!(err, JoseError::AlgDoesNotFitKey { alg: "EdDSA".into(), key: KeyAlgorithm::Es256 });
+        for other in ["ES384", "ES512", "RS256", "PS256", "ES256K"] {
+            let token = token_with_header(&format!(r#"{{"alg":"{other}"}}"#));
+            let err = CompactJws::parse(&token).unwrap().verify_signature(&p256.verifying_key()).unwrap_err();
+            assert_eq!(err, JoseError::AlgNotAllowed(other.into()));
+        }
+    }
+
+    #[test]
+    fn es256_tokens_sign_and_verify_with_a_p256_key() {
+        let key = SigningKey::generate_for(KeyAlgorithm::Es256, &mut rand::rngs::OsRng);
+        let token = sign(b"{}", &HeaderSpec { typ: Some(TokenKind::Credential), ..HeaderSpec::default() }, &key);
+        let token = token.unwrap();
+        let jws = CompactJws::parse(&token).unwrap();
+        assert_eq!(jws.alg(), "ES256");
+        assert_eq!(jws.signature().len(), 64);
+        jws.verify_signature(&key.verifying_key()).unwrap();
+        let other = SigningKey::generate_for(KeyAlgorithm::Es256, &mut rand::rngs::OsRng);
+        assert_eq!(jws.verify_signature(&other.verifying_key()), Err(JoseError::SignatureInvalid));
     }
 
     #[test]

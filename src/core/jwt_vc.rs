@@ -11,7 +11,7 @@
 //! issuer ([`IssuerKey::bound`]), and trust decides.
 
 use josekit::jwk::Jwk;
-use josekit::jws::{ES256, JwsVerifier, RS256};
+use josekit::jws::{JwsVerifier, RS256};
 use serde_json::{Map, Value};
 
 use super::credential::claims::Credential;
@@ -171,16 +171,16 @@ fn kid_jwk(kid: &str, ctx: &VerifyContext<'_>) -> Result<Value, VerifyError> {
     Err(VerifyError::IssuerKey(format!("the document at {url} is not a JWK or JWK Set")))
 }
 
-/// A public JWK as a key: Ed25519 keys as ours, RSA and EC P-256 kept as JWK (checked by josekit when verifying).
+/// A public JWK as a key: Ed25519 and P-256 keys as ours, RSA kept as JWK (checked by josekit when verifying).
 fn public_key(jwk: &Value) -> Result<PublicKey, VerifyError> {
     if jwk.get("d").is_some() {
         return Err(VerifyError::Parse(JoseError::PrivateKeyInHeader.to_string()));
     }
     match jwk.get("kty").and_then(Value::as_str) {
-        Some("OKP") => {
-            VerifyingKey::from_jwk(jwk).map(PublicKey::Ed25519).map_err(|e| VerifyError::IssuerKey(e.to_string()))
+        Some("OKP" | "EC") => {
+            VerifyingKey::from_jwk(jwk).map(PublicKey::Verifying).map_err(|e| VerifyError::IssuerKey(e.to_string()))
         }
-        Some("RSA" | "EC") => {
+        Some("RSA") => {
             let mut public: Map<String, Value> = jwk.as_object().cloned().unwrap_or_default();
             public.retain(|k, _| matches!(k.as_str(), "kty" | "n" | "e" | "crv" | "x" | "y"));
             Ok(PublicKey::Jwk(Value::Object(public)))
@@ -192,7 +192,10 @@ fn public_key(jwk: &Value) -> Result<PublicKey, VerifyError> {
 fn verify_signature(jws: &CompactJws<'_>, alg: &str, key: &PublicKey) -> Result<(), VerifyError> {
     let mismatch = |kty: &str| VerifyError::Algorithm(JoseError::AlgNotAllowed(format!("{alg} with a {kty} key")));
     match key {
-        PublicKey::Ed25519(key) => jws.verify_signature(key).map_err(|_| VerifyError::Signature),
+        PublicKey::Verifying(key) => {
+            jws.fits(key).map_err(VerifyError::Algorithm)?;
+            jws.verify_signature(key).map_err(|_| VerifyError::Signature)
+        }
         PublicKey::Jwk(jwk) => {
             let kty = jwk.get("kty").and_then(Value::as_str).unwrap_or_default();
             let map = jwk.as_object().cloned().unwrap_or_default();
@@ -204,9 +207,6 @@ fn verify_signature(jws: &CompactJws<'_>, alg: &str, key: &PublicKey) -> Result<
                         return Err(VerifyError::IssuerKey(format!("the RSA key is under {MIN_RSA_BITS} bits")));
                     }
                     Box::new(verifier)
-                }
-                ("ES256", "EC") => {
-                    Box::new(ES256.verifier_from_jwk(&jwk).map_err(|e| VerifyError::IssuerKey(e.to_string()))?)
                 }
                 _ => return Err(mismatch(kty)),
             };

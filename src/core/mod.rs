@@ -16,6 +16,7 @@ pub mod format;
 pub mod gap;
 pub mod jose;
 pub mod jsonld;
+pub mod jwe;
 pub mod jwt_vc;
 pub mod keys;
 pub mod numeric_date;

@@ -259,8 +259,9 @@ pub fn check_key_proof(proof: &str, issuer: &str, now: DateTime<Utc>) -> Result<
     let invalid = |why: String| ProtocolError::new("invalid_proof", why);
     let jws = CompactJws::parse(proof).map_err(|e| invalid(e.to_string()))?;
     jws.check_typ(TokenKind::KeyProof).map_err(|e| invalid(e.to_string()))?;
-    AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| invalid(e.to_string()))?;
+    AlgorithmPolicy.accepted(jws.alg()).map_err(|e| invalid(e.to_string()))?;
     let key = proof_key(&jws).map_err(invalid)?;
+    jws.fits(&key).map_err(|e| invalid(e.to_string()))?;
     jws.verify_signature(&key).map_err(|_| invalid("the signature does not verify with the header's key".into()))?;
     let claims = jws.claims().map_err(|e| invalid(e.to_string()))?;
     let aud_ok = match claims.get("aud") {

@@ -24,8 +24,10 @@ pub const WALLET_SCHEME: &str = "openid4vp://";
 pub const STATIC_AUDIENCE: &str = "https://self-issued.me/v2";
 /// The only response type.
 pub const RESPONSE_TYPE: &str = "vp_token";
-/// The only response mode we speak (cross-device).
+/// The response mode of cross-device flows: the wallet posts the parameters as a form.
 pub const DIRECT_POST: &str = "direct_post";
+/// The same, encrypted (section 8.3.1): the wallet posts one `response` parameter, a JWE of the parameters. HAIP.
+pub const DIRECT_POST_JWT: &str = "direct_post.jwt";
 /// The client identifier prefixes we accept.
 pub const REDIRECT_URI_PREFIX: &str = "redirect_uri:";
 /// Signed requests by a DID.
@@ -72,7 +74,7 @@ pub struct AuthorizationRequest {
     pub client_id: String,
     /// `vp_token`.
     pub response_type: String,
-    /// `direct_post`.
+    /// `direct_post` or `direct_post.jwt`.
     pub response_mode: String,
     /// Where the wallet posts the response.
     pub response_uri: String,
@@ -104,8 +106,15 @@ impl AuthorizationRequest {
         if self.response_type != RESPONSE_TYPE {
             return invalid(format!("response_type {:?} is not vp_token", self.response_type));
         }
-        if self.response_mode != DIRECT_POST {
-            return invalid(format!("response_mode {:?} is not supported (direct_post)", self.response_mode));
+        if self.response_mode != DIRECT_POST && self.response_mode != DIRECT_POST_JWT {
+            return invalid(format!(
+                "response_mode {:?} is not supported (direct_post, direct_post.jwt)",
+                self.response_mode
+            ));
+        }
+        if self.response_mode == DIRECT_POST_JWT {
+            let jwks = self.client_metadata.as_ref().and_then(|m| m.get("jwks")).unwrap_or(&Value::Null);
+            super::jwe::recipient(jwks).map_err(|e| ProtocolError::new("invalid_request", e.to_string()))?;
         }
         if self.nonce.len() < MIN_NONCE_CHARS || !self.nonce.chars().all(|c| c.is_ascii_graphic()) {
             return invalid("the nonce is shorter than 128 bits or not URL-safe ASCII".into());
@@ -170,22 +179,30 @@ impl AuthorizationRequest {
 pub enum Invocation {
     /// Every parameter in the URI.
     ByValue(Box<AuthorizationRequest>),
-    /// `client_id` and `request_uri` (GET).
+    /// `client_id` and `request_uri`.
     ByReference {
         /// The client identifier, which the request object must repeat.
         client_id: String,
         /// Where the request object is.
         request_uri: String,
+        /// `request_uri_method=post` (section 5.10): the wallet POSTs for the request object, with a `wallet_nonce`
+        /// the object must repeat.
+        post: bool,
     },
 }
 
-/// `openid4vp://?client_id=…&request_uri=…`.
+/// The most characters of a `wallet_nonce` a verifier takes.
+pub const MAX_WALLET_NONCE_CHARS: usize = 256;
+
+/// `openid4vp://?client_id=…&request_uri=…` (and `&request_uri_method=post` when the wallet is to POST).
 #[must_use]
-pub fn uri_by_reference(client_id: &str, request_uri: &str) -> String {
-    let query = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("client_id", client_id)
-        .append_pair("request_uri", request_uri)
-        .finish();
+pub fn uri_by_reference(client_id: &str, request_uri: &str, post: bool) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("client_id", client_id).append_pair("request_uri", request_uri);
+    if post {
+        query.append_pair("request_uri_method", "post");
+    }
+    let query = query.finish();
     format!("{WALLET_SCHEME}?{query}")
 }
 
@@ -195,10 +212,24 @@ pub fn uri_by_value(request: &AuthorizationRequest) -> String {
     format!("{WALLET_SCHEME}?{}", request.to_query())
 }
 
+/// Authorization response parameters as form values (section 8.2): strings as they are, other JSON values (the
+/// `vp_token` object) as JSON text. The wallet posts these under `direct_post`; the verifier reads a decrypted
+/// `direct_post.jwt` answer back into the same shape.
+#[must_use]
+pub fn form_values(parameters: Map<String, Value>) -> Vec<(String, String)> {
+    parameters
+        .into_iter()
+        .map(|(name, value)| match value {
+            Value::String(text) => (name, text),
+            other => (name, other.to_string()),
+        })
+        .collect()
+}
+
 /// Reads an invocation URI (any scheme: only the query matters).
 ///
 /// # Errors
-/// [`ProtocolError`] `invalid_request` (`invalid_request_uri_method` for `post`, which we do not offer).
+/// [`ProtocolError`] `invalid_request` (`invalid_request_uri_method` for a method other than `get` and `post`).
 pub fn parse_invocation(uri: &str) -> Result<Invocation, ProtocolError> {
     let query = uri.split_once('?').map(|(_, q)| q).ok_or_else(|| ProtocolError::new("invalid_request", "no query"))?;
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
@@ -209,11 +240,15 @@ pub fn parse_invocation(uri: &str) -> Result<Invocation, ProtocolError> {
     let Some(request_uri) = get("request_uri") else {
         return AuthorizationRequest::from_pairs(&pairs).map(|r| Invocation::ByValue(Box::new(r)));
     };
-    if get("request_uri_method").is_some_and(|m| m != "get") {
-        return Err(ProtocolError::new("invalid_request_uri_method", "only request_uri_method=get is supported"));
-    }
+    let post = match get("request_uri_method").as_deref() {
+        None | Some("get") => false,
+        Some("post") => true,
+        Some(_) => {
+            return Err(ProtocolError::new("invalid_request_uri_method", "request_uri_method is get or post"));
+        }
+    };
     let client_id = get("client_id").ok_or_else(|| ProtocolError::new("invalid_request", "client_id is missing"))?;
-    Ok(Invocation::ByReference { client_id, request_uri })
+    Ok(Invocation::ByReference { client_id, request_uri, post })
 }
 
 /// Signs a request object (`typ: oauth-authz-req+jwt`) with the verifier's key named by `kid`.
@@ -247,7 +282,7 @@ impl<'a> RequestObject<'a> {
         let invalid = |why: String| ProtocolError::new("invalid_request_object", why);
         let jws = CompactJws::parse(jwt.trim()).map_err(|e| invalid(e.to_string()))?;
         jws.check_typ(TokenKind::RequestObject).map_err(|e| invalid(e.to_string()))?;
-        AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| invalid(e.to_string()))?;
+        AlgorithmPolicy.accepted(jws.alg()).map_err(|e| invalid(e.to_string()))?;
         let claims = jws.claims().map_err(|e| invalid(e.to_string()))?;
         let request: AuthorizationRequest =
             serde_json::from_value(Value::Object(claims)).map_err(|e| invalid(e.to_string()))?;

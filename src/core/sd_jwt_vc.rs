@@ -174,13 +174,14 @@ fn run(
     let record = &mut checked.record;
     record.pass("parse", Some(format!("{} disclosure(s)", decoded.disclosures.len())));
     let jws = &parsed.jws;
-    AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| Failure("alg", e.to_string()))?;
+    AlgorithmPolicy.accepted(jws.alg()).map_err(|e| Failure("alg", e.to_string()))?;
     record.pass("alg", None);
     jws.check_typ(TokenKind::SdJwtVc).map_err(|e| Failure("typ", e.to_string()))?;
     record.pass("typ", Some(Format::SdJwtVc.name().into()));
     let issuer = parsed.issuer().ok_or_else(|| Failure("issuer-key", "no iss".into()))?.to_owned();
     let kid = parsed.kid().unwrap_or_default().to_owned();
     let key = ctx.keys.issuer_key(&issuer, &kid).map_err(|e| Failure("issuer-key", e))?;
+    jws.fits(&key).map_err(|e| Failure("issuer-key", e.to_string()))?;
     record.pass("issuer-key", Some(kid.clone()));
     ctx.check_issuer_signature(jws, &key).map_err(|_| Failure("signature", "signature invalid".into()))?;
     record.pass("signature", None);

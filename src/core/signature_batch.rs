@@ -13,7 +13,7 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use super::jose::{AlgorithmPolicy, CompactJws};
+use super::jose::CompactJws;
 use super::keys::VerifyingKey;
 
 /// A signature taken out of a credential's checks, to be checked with others.
@@ -37,12 +37,13 @@ impl SetAside {
         Self::default()
     }
 
-    /// Sets aside the signature of `jws` under `key`; false when it cannot be (the algorithm is not `EdDSA`, the
-    /// signature is not 64 bytes, the key is of small order, or the slot already holds one): then the caller checks
-    /// it on the spot.
+    /// Sets aside the signature of `jws` under `key`; false when it cannot be (not an Ed25519 key, an algorithm
+    /// that does not fit it, a signature that is not 64 bytes, a key of small order, or the slot already holds one):
+    /// then the caller checks it on the spot.
     #[must_use]
     pub fn set_aside(&self, jws: &CompactJws<'_>, key: &VerifyingKey) -> bool {
-        if AlgorithmPolicy.for_ed25519(jws.alg()).is_err() || key.dalek().is_weak() {
+        let Some(dalek) = key.dalek() else { return false };
+        if jws.fits(key).is_err() || dalek.is_weak() {
             return false;
         }
         let Ok(signature) = ed25519_dalek::Signature::from_slice(jws.signature()) else { return false };
@@ -50,7 +51,7 @@ impl SetAside {
         if slot.is_some() {
             return false;
         }
-        *slot = Some(Pending { message: jws.signing_input().to_vec(), signature, key: *key.dalek() });
+        *slot = Some(Pending { message: jws.signing_input().to_vec(), signature, key: *dalek });
         true
     }
 

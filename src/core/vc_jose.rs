@@ -286,7 +286,7 @@ fn run_checks(
     let parsed = parsed?;
     let record = &mut checked.record;
     let jws = &parsed.jws;
-    let alg = AlgorithmPolicy.for_ed25519(jws.alg()).map_err(VerifyError::Algorithm)?;
+    let alg = AlgorithmPolicy.accepted(jws.alg()).map_err(VerifyError::Algorithm)?;
     record.pass("alg", Some(alg.to_owned()));
     jws.check_typ(TokenKind::Credential).map_err(VerifyError::Typ)?;
     record.pass("typ", Some(FORMAT.to_owned()));
@@ -294,6 +294,7 @@ fn run_checks(
     let document = Value::Object(parsed.claims);
     let issuer = issuer_id(&document).ok_or_else(|| VerifyError::IssuerKey("the credential names no issuer".into()))?;
     let key = ctx.keys.issuer_key(issuer, &kid).map_err(VerifyError::IssuerKey)?;
+    jws.fits(&key).map_err(|e| VerifyError::IssuerKey(e.to_string()))?;
     record.pass("issuer-key", Some(kid.clone()));
     ctx.check_issuer_signature(jws, &key).map_err(|_| VerifyError::Signature)?;
     record.pass("signature", None);

@@ -205,7 +205,7 @@ impl IssuerKey {
     /// An Ed25519 key that is the issuer's.
     #[must_use]
     pub fn bound(issuer: &str, kid: &str, key: super::keys::VerifyingKey) -> Self {
-        Self { issuer: issuer.to_owned(), kid: kid.to_owned(), key: PublicKey::Ed25519(key), bound: true }
+        Self { issuer: issuer.to_owned(), kid: kid.to_owned(), key: PublicKey::Verifying(key), bound: true }
     }
 }
 

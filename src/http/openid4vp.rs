@@ -24,7 +24,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/verifier/requests", post(create_request))
         .route("/verifier/requests/{id}", get(request_status))
-        .route("/verifier/requests/{id}/request", get(request_object))
+        .route("/verifier/requests/{id}/request", get(request_object).post(request_object_by_post))
         .route("/verifier/requests/{id}/qr.svg", get(request_qr))
         .route("/verifier/requests/{id}/response", post(response))
 }
@@ -57,6 +57,25 @@ pub struct CreateRequest {
     /// The name wallets show.
     #[serde(default)]
     client_name: Option<String>,
+    /// For `decentralized_identifier`: `post` has the wallet POST for the request object with a nonce of its own
+    /// (`request_uri_method=post`); the default is `get`.
+    #[serde(default)]
+    request_uri_method: Option<String>,
+    /// `direct_post` (the default) or `direct_post.jwt`: the wallet encrypts its answer to a P-256 key made for this
+    /// request (ECDH-ES with A128GCM or A256GCM), as the EU wallet profile (HAIP) requires.
+    #[serde(default)]
+    response_mode: Option<ResponseModeName>,
+}
+
+/// The response modes this verifier can ask for (`OpenID4VP` sections 8.2 and 8.3.1).
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+pub enum ResponseModeName {
+    /// The wallet posts its answer as a form.
+    #[serde(rename = "direct_post")]
+    DirectPost,
+    /// The wallet posts its answer encrypted, as one `response` JWE.
+    #[serde(rename = "direct_post.jwt")]
+    DirectPostJwt,
 }
 
 /// The client identifier prefixes this verifier can use (`OpenID4VP` section 5.9).
@@ -103,6 +122,14 @@ pub async fn create_request(
         prefix,
         redirect_uri: body.redirect_uri,
         client_name: body.client_name,
+        encrypted: matches!(body.response_mode, Some(ResponseModeName::DirectPostJwt)),
+        request_uri_post: match body.request_uri_method.as_deref() {
+            None | Some("get") => false,
+            Some("post") => true,
+            Some(other) => {
+                return Err(HttpProblem::InvalidQuery(Some(format!("request_uri_method {other:?} is get or post"))));
+            }
+        },
     };
     let created = desk.create(new, state.now()).map_err(|e| HttpProblem::InvalidQuery(Some(e.description)))?;
     let mut answer = serde_json::to_value(&created).map_err(|e| HttpProblem::internal(&e))?;
@@ -142,7 +169,48 @@ pub async fn request_status(
 /// An error answer naming what went wrong.
 #[utoipa::path(get, path = "/verifier/requests/{id}/request", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), responses((status = 200, description = "the signed request object", content_type = "application/oauth-authz-req+jwt", body = String), (status = 404, description = "not-found: unknown, unsigned or closed")))]
 pub async fn request_object(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpProblem> {
-    let jwt = desk(&state)?.request_object(&id, state.now());
+    signed_request_object(&state, &id, None)
+}
+
+/// What a wallet POSTs for a request object (`OpenID4VP` section 5.10, `request_uri_method=post`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RequestObjectForm {
+    /// A nonce of the wallet's that the request object repeats (at most 256 characters).
+    #[serde(default)]
+    wallet_nonce: Option<String>,
+    /// The wallet's capabilities (JSON); read for its shape only: this verifier's requests need nothing of it.
+    #[serde(default)]
+    wallet_metadata: Option<String>,
+}
+
+/// The signed request object, asked for by POST: the wallet's `wallet_nonce` is signed into it.
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(post, path = "/verifier/requests/{id}/request", tag = "OpenID4VP", params(("id" = String, Path, description = "request id")), request_body(content = RequestObjectForm, content_type = "application/x-www-form-urlencoded"), responses((status = 200, description = "the signed request object, repeating wallet_nonce", content_type = "application/oauth-authz-req+jwt", body = String), (status = 404, description = "not-found: unknown, unsigned or closed"), (status = 422, description = "invalid-query: a wallet_nonce over 256 characters or wallet_metadata that is not a JSON object")))]
+pub async fn request_object_by_post(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<Form<RequestObjectForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, HttpProblem> {
+    let Form(form) = form.map_err(|e| HttpProblem::InvalidQuery(Some(e.body_text())))?;
+    if form
+        .wallet_nonce
+        .as_ref()
+        .is_some_and(|n| n.len() > crate::core::openid4vp::MAX_WALLET_NONCE_CHARS || n.is_empty())
+    {
+        return Err(HttpProblem::InvalidQuery(Some("wallet_nonce is empty or longer than 256 characters".into())));
+    }
+    if let Some(metadata) = &form.wallet_metadata {
+        if !matches!(crate::core::encoding::parse_json(metadata.as_bytes()), Ok(Value::Object(_))) {
+            return Err(HttpProblem::InvalidQuery(Some("wallet_metadata is not a JSON object".into())));
+        }
+    }
+    signed_request_object(&state, &id, form.wallet_nonce.as_deref())
+}
+
+fn signed_request_object(state: &AppState, id: &str, wallet_nonce: Option<&str>) -> Result<Response, HttpProblem> {
+    let jwt = desk(state)?.request_object(id, wallet_nonce, state.now());
     let jwt = jwt.ok_or_else(|| HttpProblem::NotFound(Some("no such open signed request".into())))?;
     let mut response = jwt.into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/oauth-authz-req+jwt"));
@@ -165,8 +233,10 @@ pub async fn request_qr(State(state): State<AppState>, Path(id): Path<String>) -
 #[derive(Debug, utoipa::ToSchema)]
 #[expect(dead_code, reason = "the form's shape for the OpenAPI document; the handler reads the form as a map")]
 pub struct AuthorizationResponse {
-    /// The request's `state`.
-    state: String,
+    /// The request's `state` (inside `response` when encrypted).
+    state: Option<String>,
+    /// `direct_post.jwt`: the compact JWE of the parameters.
+    response: Option<String>,
     /// JSON: each credential query's id with its presentations.
     vp_token: Option<String>,
     /// When the holder declined: `access_denied`.

@@ -26,6 +26,7 @@ use crate::core::credential::MICRO_CREDENTIAL;
 use crate::core::did::Did;
 use crate::core::encoding::{b64url, hmac_sha256, sha256};
 use crate::core::format::Format;
+use crate::core::jose::AlgorithmPolicy;
 use crate::core::openid4vci::{
     self, CredentialOffer, Grants, PRE_AUTHORIZED_CODE_GRANT, PreAuthorizedCode, ProtocolError, TxCode,
 };
@@ -238,14 +239,15 @@ impl CredentialIssuance {
     #[must_use]
     pub fn credential_issuer_metadata(&self) -> Value {
         let base = self.public_url();
+        let signing_alg = self.service.signing_algorithm().jws_alg();
         let configuration = |vct: &str, name: &str| {
             json!({
                 "format": Format::SdJwtVc.protocol_identifier(),
                 "vct": vct,
                 "scope": name.to_lowercase().replace(' ', "_"),
                 "cryptographic_binding_methods_supported": ["jwk", "did:key", "did:jwk"],
-                "credential_signing_alg_values_supported": ["EdDSA", "Ed25519"],
-                "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA", "Ed25519"]}},
+                "credential_signing_alg_values_supported": [signing_alg],
+                "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": AlgorithmPolicy::ACCEPTED}},
                 "credential_metadata": {
                     "display": [{"name": name, "locale": "en"}],
                     "claims": [

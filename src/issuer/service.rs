@@ -17,7 +17,7 @@ use crate::core::credential::{has_type, issuer_id};
 use crate::core::did::{Did, DidDocument};
 use crate::core::format::Format;
 use crate::core::jose::{self, HeaderSpec, TokenKind};
-use crate::core::keys::{SigningKey, VerifyingKey};
+use crate::core::keys::{KeyAlgorithm, SigningKey, VerifyingKey};
 use crate::core::status_list::bitstring::{Bitstring, MIN_ENTRIES};
 use crate::core::status_list::token::TokenStatusList;
 use crate::core::vc_jose::{self, rfc3339};
@@ -222,6 +222,12 @@ impl IssuerService {
         Arc::clone(&self.ring().signer)
     }
 
+    /// The algorithm of the key that signs (`EdDSA` or `ES256` tokens).
+    #[must_use]
+    pub fn signing_algorithm(&self) -> KeyAlgorithm {
+        self.ring().signer.key().algorithm()
+    }
+
     /// The published keys' ids (`key-1`, …) and which one signs.
     #[must_use]
     pub fn key_ids(&self) -> (Vec<String>, String) {
@@ -229,8 +235,8 @@ impl IssuerService {
         (ring.published.iter().map(|(n, _)| format!("key-{n}")).collect(), format!("key-{}", ring.active))
     }
 
-    /// Rotates the signing key: a new key file, the new key active for everything signed from now on, the old ones
-    /// still published. Returns the new key's id.
+    /// Rotates the signing key: a new key file (of the active key's algorithm), the new key active for everything
+    /// signed from now on, the old ones still published. Returns the new key's id.
     ///
     /// # Errors
     /// [`KeyError`].
@@ -238,7 +244,7 @@ impl IssuerService {
         let files = self.files.as_ref().ok_or(KeyError::NotRotatable)?;
         let mut ring = self.keys.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         let number = ring.published.iter().map(|(n, _)| *n).max().unwrap_or(0).max(ring.active) + 1;
-        let key = crate::system::new_signing_key();
+        let key = crate::system::new_signing_key(ring.signer.key().algorithm());
         files.add(number, &key)?;
         let retired = self.retired(&ring, files)?;
         files.save(&KeyState { active: number, retired })?;
@@ -401,7 +407,7 @@ impl IssuerService {
         let entry = |kid: String, key: &VerifyingKey| {
             let mut jwk = key.to_jwk().to_value();
             jwk["kid"] = json!(kid);
-            jwk["alg"] = json!("EdDSA");
+            jwk["alg"] = json!(key.algorithm().jws_alg());
             jwk["use"] = json!("sig");
             jwk
         };

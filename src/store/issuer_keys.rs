@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::key_file::{KeyFileError, read_key_file, write_key_file};
-use crate::core::keys::SigningKey;
+use crate::core::keys::{KeyAlgorithm, SigningKey};
 
 /// Where an issuer's keys live.
 #[derive(Debug, Clone)]
 pub struct IssuerKeyFiles {
     dir: PathBuf,
+    new_keys: KeyAlgorithm,
 }
 
 /// Which key signs and which are withdrawn.
@@ -29,7 +30,14 @@ impl IssuerKeyFiles {
     /// The keys of the data folder `dir`.
     #[must_use]
     pub fn new(dir: &Path) -> Self {
-        Self { dir: dir.to_owned() }
+        Self { dir: dir.to_owned(), new_keys: KeyAlgorithm::Ed25519 }
+    }
+
+    /// Key 1, when it has to be made, is of `algorithm` (existing keys keep theirs).
+    #[must_use]
+    pub fn with_new_key_algorithm(mut self, algorithm: KeyAlgorithm) -> Self {
+        self.new_keys = algorithm;
+        self
     }
 
     fn path(&self, number: u32) -> PathBuf {
@@ -50,7 +58,7 @@ impl IssuerKeyFiles {
     /// [`KeyFileError`] for unreadable, malformed or too-open files.
     pub fn load(&self) -> Result<(Vec<(u32, SigningKey)>, KeyState), KeyFileError> {
         if !self.path(1).exists() {
-            write_key_file(&self.path(1), &crate::system::new_signing_key())?;
+            write_key_file(&self.path(1), &crate::system::new_signing_key(self.new_keys))?;
         }
         let state = self.state()?;
         let mut keys = vec![(1, read_key_file(&self.path(1))?)];

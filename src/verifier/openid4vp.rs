@@ -22,14 +22,18 @@ use super::Verifier;
 use crate::core::credential::claims::Credential;
 use crate::core::dcql::{Candidate, DcqlQuery};
 use crate::core::did::{Did, VerificationMethod};
+use crate::core::encoding::hmac_sha256;
 use crate::core::encoding::{b64url, sha256};
 use crate::core::esco::{DEFAULT_LANG, Esco};
 use crate::core::format::Format;
 use crate::core::gap::{self, Evidence, KnownStatus};
+use crate::core::jose::AlgorithmPolicy;
+use crate::core::jwe::{self, EncryptionKey, JweError};
 use crate::core::keys::SigningKey;
 use crate::core::openid4vci::ProtocolError;
 use crate::core::openid4vp::{
-    self, AuthorizationRequest, DID_PREFIX, DIRECT_POST, REDIRECT_URI_PREFIX, RESPONSE_TYPE, STATIC_AUDIENCE,
+    self, AuthorizationRequest, DID_PREFIX, DIRECT_POST, DIRECT_POST_JWT, REDIRECT_URI_PREFIX, RESPONSE_TYPE,
+    STATIC_AUDIENCE,
 };
 use crate::core::report::{ProvenSkill, Report};
 use crate::core::sd_jwt_vc::KeyBindingPolicy;
@@ -39,6 +43,7 @@ use crate::store::StoreError;
 use crate::store::esco::LazyEsco;
 use crate::store::expiring::Expiring;
 use crate::system::random_b64url;
+use zeroize::Zeroizing;
 
 /// How long a presentation request stays open.
 pub const REQUEST_TTL: Duration = Duration::minutes(10);
@@ -74,6 +79,10 @@ pub struct NewRequest {
     pub redirect_uri: Option<String>,
     /// The name wallets show.
     pub client_name: Option<String>,
+    /// `direct_post.jwt`: the wallet encrypts its answer to a key made for this request (HAIP).
+    pub encrypted: bool,
+    /// `request_uri_method=post` (signed requests): the wallet POSTs for the request object with a nonce of its own.
+    pub request_uri_post: bool,
 }
 
 /// A created request.
@@ -164,6 +173,8 @@ pub struct PresentationDesk {
     did: Did,
     public_url: String,
     sessions: Expiring<Session>,
+    /// The secret each request's response encryption key is derived from (`protocol-key`; nodes share it).
+    response_secret: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for PresentationDesk {
@@ -173,14 +184,37 @@ impl std::fmt::Debug for PresentationDesk {
 }
 
 impl PresentationDesk {
-    /// A desk signing requests with `key`, published as the did:web of `public_url`, its requests in `db`.
+    /// A desk signing requests with `key`, published as the did:web of `public_url`, its requests in `db`; the
+    /// encryption key of each `direct_post.jwt` request is derived from `response_secret` and the request's id, so
+    /// no private key is ever stored.
     ///
     /// # Errors
     /// [`DeskError`] when the URL cannot be a did:web or the tree cannot be opened.
-    pub fn open(key: SigningKey, public_url: &str, db: &crate::store::Database) -> Result<Self, DeskError> {
+    pub fn open(
+        key: SigningKey,
+        public_url: &str,
+        db: &crate::store::Database,
+        response_secret: Zeroizing<[u8; 32]>,
+    ) -> Result<Self, DeskError> {
         let public_url = public_url.trim_end_matches('/').to_owned();
         let did = Did::web_from_url(&public_url)?;
-        Ok(Self { key, did, public_url, sessions: Expiring::open(db, "verifier.requests")? })
+        Ok(Self { key, did, public_url, sessions: Expiring::open(db, "verifier.requests")?, response_secret })
+    }
+
+    /// The response encryption key of request `id`: a P-256 scalar from HMAC-SHA256 of the secret over the id (with
+    /// a counter in the improbable case, about 2^-32, that the bytes are not a scalar).
+    fn encryption_key(&self, id: &str) -> Result<EncryptionKey, JweError> {
+        let kid = format!("response-{id}");
+        let mut last = Err(JweError::Key("no scalar".into()));
+        for counter in 0u8..4 {
+            let message = format!("skillspass direct_post.jwt key\0{id}\0{counter}");
+            let scalar = Zeroizing::new(hmac_sha256(self.response_secret.as_slice(), message.as_bytes()));
+            last = EncryptionKey::from_scalar(&kid, &scalar);
+            if last.is_ok() {
+                break;
+            }
+        }
+        last
     }
 
     /// Removes requests past their retention; returns how many.
@@ -263,11 +297,7 @@ impl PresentationDesk {
             ClientIdPrefix::RedirectUri => format!("{REDIRECT_URI_PREFIX}{response_uri}"),
             ClientIdPrefix::DecentralizedIdentifier => format!("{DID_PREFIX}{}", self.did),
         };
-        let client_metadata = json!({
-            "client_name": new.client_name.unwrap_or_else(|| "skillspass verifier".into()),
-            "vp_formats_supported": {Format::SdJwtVc.name(): {
-                "sd-jwt_alg_values": ["EdDSA", "Ed25519"], "kb-jwt_alg_values": ["EdDSA", "Ed25519"]}},
-        });
+        let client_metadata = self.client_metadata(&id, new.client_name, new.encrypted)?;
         let expires = now + REQUEST_TTL;
         let mut other = Map::new();
         if new.prefix == ClientIdPrefix::DecentralizedIdentifier {
@@ -278,7 +308,7 @@ impl PresentationDesk {
         let request = AuthorizationRequest {
             client_id: client_id.clone(),
             response_type: RESPONSE_TYPE.into(),
-            response_mode: DIRECT_POST.into(),
+            response_mode: if new.encrypted { DIRECT_POST_JWT } else { DIRECT_POST }.into(),
             response_uri,
             nonce: random_b64url(32),
             state: Some(random_b64url(32)),
@@ -290,7 +320,7 @@ impl PresentationDesk {
             ClientIdPrefix::RedirectUri => (openid4vp::uri_by_value(&request), None),
             ClientIdPrefix::DecentralizedIdentifier => {
                 let request_uri = format!("{}/verifier/requests/{id}/request", self.public_url);
-                (openid4vp::uri_by_reference(&client_id, &request_uri), Some(request_uri))
+                (openid4vp::uri_by_reference(&client_id, &request_uri, new.request_uri_post), Some(request_uri))
             }
         };
         let full = self
@@ -324,12 +354,29 @@ impl PresentationDesk {
         })
     }
 
-    /// The signed request object of a `decentralized_identifier:` request.
+    /// The `client_metadata` of request `id`: the name wallets show, the algorithms we verify, and for
+    /// `direct_post.jwt` the request's encryption key with both GCM encryptions.
+    fn client_metadata(&self, id: &str, name: Option<String>, encrypted: bool) -> Result<Value, ProtocolError> {
+        let mut metadata = json!({
+            "client_name": name.unwrap_or_else(|| "skillspass verifier".into()),
+            "vp_formats_supported": {Format::SdJwtVc.name(): {
+                "sd-jwt_alg_values": AlgorithmPolicy::ACCEPTED, "kb-jwt_alg_values": AlgorithmPolicy::ACCEPTED}},
+        });
+        if encrypted {
+            let key = self.encryption_key(id).map_err(|e| ProtocolError::new("server_error", e.to_string()))?;
+            metadata["jwks"] = json!({"keys": [key.public_jwk()]});
+            metadata["encrypted_response_enc_values_supported"] = json!(jwe::ENC_VALUES);
+        }
+        Ok(metadata)
+    }
+
+    /// The signed request object of a `decentralized_identifier:` request; with the `wallet_nonce` a wallet posted
+    /// (`request_uri_method=post`, section 5.10) in it.
     ///
     /// # Errors
     /// `None` for unknown, expired, answered or unsigned requests.
     #[must_use]
-    pub fn request_object(&self, id: &str, now: DateTime<Utc>) -> Option<String> {
+    pub fn request_object(&self, id: &str, wallet_nonce: Option<&str>, now: DateTime<Utc>) -> Option<String> {
         let fetched = self
             .sessions
             .update(id.as_bytes(), now, |session| {
@@ -340,7 +387,11 @@ impl PresentationDesk {
                 (Some(session.request.clone()), true)
             })
             .ok()??;
-        fetched.and_then(|request| openid4vp::sign_request(&request, &self.key, &self.kid()).ok())
+        let mut request = fetched?;
+        if let Some(nonce) = wallet_nonce {
+            request.other.insert("wallet_nonce".into(), Value::String(nonce.to_owned()));
+        }
+        openid4vp::sign_request(&request, &self.key, &self.kid()).ok()
     }
 
     /// The status of a request, and its result when `admin` or when `response_code` is the one handed to the
@@ -362,10 +413,12 @@ impl PresentationDesk {
         Some(answer)
     }
 
-    /// The response endpoint (`direct_post`): checks the form and closes the request.
+    /// The response endpoint (`direct_post`, or `direct_post.jwt`: the `response` JWE is decrypted first): checks the
+    /// form and closes the request.
     ///
     /// # Errors
-    /// [`ResponseError`]: unknown or closed request, wrong `state`, malformed `vp_token`.
+    /// [`ResponseError`]: unknown or closed request, wrong `state`, malformed `vp_token`, an encrypted response that
+    /// is not for this request's key or an unencrypted one where encryption was asked.
     pub async fn respond(
         &self,
         verifier: &Verifier,
@@ -374,6 +427,17 @@ impl PresentationDesk {
         esco: &LazyEsco,
         now: DateTime<Utc>,
     ) -> Result<Value, ResponseError> {
+        let decrypted;
+        let form = match self.session(id, now) {
+            Some(session) if session.request.response_mode == DIRECT_POST_JWT => {
+                decrypted = self.decrypt_response(id, form)?;
+                &decrypted
+            }
+            Some(_) if form.contains_key("response") => {
+                return Err(invalid(400, "this request asked for a direct_post response, not an encrypted one"));
+            }
+            _ => form,
+        };
         let (request, query, profile) = self.open_session(id, form.get("state").map(String::as_str), now)?;
         let outcome = if let Some(error) = form.get("error") {
             let description = form.get("error_description").cloned().unwrap_or_default();
@@ -414,6 +478,30 @@ impl PresentationDesk {
             Some(redirect) => json!({"redirect_uri": format!("{redirect}#response_code={code}")}),
             None => json!({}),
         })
+    }
+
+    /// The parameters of an encrypted response (`OpenID4VP` section 8.3.1): the `response` JWE decrypted with this
+    /// request's key, JSON members as form values (`vp_token` as its JSON text). An error (`access_denied`) may come
+    /// unencrypted; a `vp_token` may not.
+    fn decrypt_response(
+        &self,
+        id: &str,
+        form: &HashMap<String, String>,
+    ) -> Result<HashMap<String, String>, ResponseError> {
+        let Some(token) = form.get("response") else {
+            if form.contains_key("error") && !form.contains_key("vp_token") {
+                return Ok(form.clone());
+            }
+            return Err(invalid(
+                400,
+                "this request asked for an encrypted response (direct_post.jwt): response is missing",
+            ));
+        };
+        let key = self
+            .encryption_key(id)
+            .map_err(|e| ResponseError { status: 500, error: ProtocolError::new("server_error", e.to_string()) })?;
+        let members = key.decrypt(token, &jwe::ENC_VALUES).map_err(|e| invalid(400, e.to_string()))?;
+        Ok(openid4vp::form_values(members).into_iter().collect())
     }
 
     /// Checks the session and closes it to further answers before verification starts, atomically (so a replayed

@@ -116,7 +116,7 @@ impl Verifier {
         let jws = CompactJws::parse(vp).map_err(|e| Failure("parse", e.to_string()))?;
         let claims = Value::Object(jws.claims().map_err(|e| Failure("parse", e.to_string()))?);
         checked.record.pass("parse", None);
-        AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| Failure("alg", e.to_string()))?;
+        AlgorithmPolicy.accepted(jws.alg()).map_err(|e| Failure("alg", e.to_string()))?;
         checked.record.pass("alg", None);
         jws.check_typ(TokenKind::Presentation).map_err(|e| Failure("typ", e.to_string()))?;
         checked.record.pass("typ", None);
@@ -124,6 +124,7 @@ impl Verifier {
             holder_of(&claims).ok_or_else(|| Failure("holder-key", "the presentation names no holder".into()))?;
         let kid = jws.header_str("kid").unwrap_or_default().to_owned();
         let key = holder_key(&holder, &kid).map_err(|e| Failure("holder-key", e))?;
+        jws.fits(&key).map_err(|e| Failure("holder-key", e.to_string()))?;
         checked.value = Some(Presentation { holder: Some(holder.clone()), credentials: Vec::new() });
         checked.record.pass("holder-key", Some(kid.clone()));
         jws.verify_signature(&key).map_err(|_| Failure("signature", "signature invalid".into()))?;

@@ -178,13 +178,14 @@ pub async fn token_list(
         fetcher.get(uri, Format::TokenStatusList.media_type(), MAX_LIST_BYTES).await.map_err(|e| e.to_string())?;
     let text = String::from_utf8(download.body).map_err(|_| "the status list token is not UTF-8".to_owned())?;
     let jws = CompactJws::parse(text.trim()).map_err(|e| e.to_string())?;
-    AlgorithmPolicy.for_ed25519(jws.alg()).map_err(|e| e.to_string())?;
+    AlgorithmPolicy.accepted(jws.alg()).map_err(|e| e.to_string())?;
     jws.check_typ(TokenKind::StatusList).map_err(|e| e.to_string())?;
     let kid = jws.header_str("kid").unwrap_or_default();
     let key = context
         .keys
         .issuer_key(issuer, kid)
         .map_err(|e| format!("the status list is not signed by the credential's issuer: {e}"))?;
+    jws.fits(&key).map_err(|e| format!("the status list token: {e}"))?;
     jws.verify_signature(&key).map_err(|_| "the status list token does not verify".to_owned())?;
     let claims = Value::Object(jws.claims().map_err(|e| e.to_string())?);
     if claims.get("sub").and_then(Value::as_str) != Some(uri) {

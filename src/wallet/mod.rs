@@ -42,7 +42,8 @@ use crate::core::credential::claims::Credential;
 use crate::core::did::Did;
 use crate::core::encoding::{b64url, b64url_decode, parse_json};
 use crate::core::gap::KnownStatus;
-use crate::core::keys::SigningKey;
+use crate::core::jose::AlgorithmPolicy;
+use crate::core::keys::{KeyAlgorithm, SigningKey};
 use crate::core::openid4vci::ProtocolError;
 use crate::core::vc_jose::rfc3339;
 use crate::core::verify::{CredentialVerifier, Verified};
@@ -214,7 +215,7 @@ impl Wallet {
         Ok(Trees::open(db, holder)?.meta.contains_key(b"header")?)
     }
 
-    /// Creates a wallet for `holder` with a primary did:key, protected by `passphrase`.
+    /// Creates a wallet for `holder` with a primary Ed25519 did:key, protected by `passphrase`.
     ///
     /// # Errors
     /// [`WalletError::Exists`] or storage failures.
@@ -222,6 +223,20 @@ impl Wallet {
         db: &Database,
         holder: &str,
         passphrase: &Passphrase,
+        now: DateTime<Utc>,
+    ) -> Result<Self, WalletError> {
+        Self::create_with_key(db, holder, passphrase, KeyAlgorithm::Ed25519, now)
+    }
+
+    /// Creates a wallet for `holder` whose primary did:key is of `algorithm`, protected by `passphrase`.
+    ///
+    /// # Errors
+    /// [`WalletError::Exists`] or storage failures.
+    pub fn create_with_key(
+        db: &Database,
+        holder: &str,
+        passphrase: &Passphrase,
+        algorithm: KeyAlgorithm,
         now: DateTime<Utc>,
     ) -> Result<Self, WalletError> {
         let trees = Trees::open(db, holder)?;
@@ -234,7 +249,7 @@ impl Wallet {
         let header =
             WalletHeader { v: 1, kdf, wrapped_key: b64url(sealed::seal(&wrapping, WRAP_AAD, data_key.as_slice())) };
         let wallet = Self { db: db.clone(), trees, data_key };
-        wallet.new_key("primary", now)?;
+        wallet.new_key_of("primary", algorithm, now)?;
         let bytes = crate::store::db::encode(&header)?;
         if !wallet.trees.meta.compare_and_swap(b"header", None, Some(&bytes), None)? {
             return Err(WalletError::Exists);
@@ -341,7 +356,20 @@ impl Wallet {
     /// # Errors
     /// Storage failures.
     pub fn new_key(&self, label: &str, now: DateTime<Utc>) -> Result<HolderKey, WalletError> {
-        let key = SigningKey::generate(&mut rand::rngs::OsRng);
+        self.new_key_of(label, KeyAlgorithm::Ed25519, now)
+    }
+
+    /// Creates a holder key of `algorithm` (Ed25519 or P-256).
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub fn new_key_of(
+        &self,
+        label: &str,
+        algorithm: KeyAlgorithm,
+        now: DateTime<Utc>,
+    ) -> Result<HolderKey, WalletError> {
+        let key = SigningKey::generate_for(algorithm, &mut rand::rngs::OsRng);
         let did = Did::key(&key.verifying_key()).to_string();
         let record = HolderKey {
             v: 1,
@@ -369,6 +397,35 @@ impl Wallet {
     pub fn primary_did(&self) -> Result<String, WalletError> {
         let keys = self.keys()?;
         keys.iter().find(|k| k.label == "primary").or(keys.first()).map(|k| k.did.clone()).ok_or(WalletError::NotFound)
+    }
+
+    /// The holder DID to receive a credential under, given the algorithms the issuer accepts for key proofs: the
+    /// primary key if it fits (or nothing is listed), else this wallet's key of the first listed algorithm it can
+    /// make, created once under the label `primary-<alg>`.
+    ///
+    /// # Errors
+    /// [`WalletError::Presentation`] when none of the listed algorithms is one of ours; storage failures.
+    pub fn holder_did_for(&self, algorithms: &[String], now: DateTime<Utc>) -> Result<String, WalletError> {
+        let primary = self.primary_did()?;
+        let primary_algorithm = self.signing_key(&primary)?.algorithm();
+        let wanted: Vec<KeyAlgorithm> = algorithms
+            .iter()
+            .filter(|alg| AlgorithmPolicy::ACCEPTED.contains(&alg.as_str()))
+            .filter_map(|alg| KeyAlgorithm::parse(alg))
+            .collect();
+        if algorithms.is_empty() || wanted.contains(&primary_algorithm) {
+            return Ok(primary);
+        }
+        let algorithm = *wanted.first().ok_or_else(|| {
+            WalletError::Presentation(format!(
+                "the issuer accepts key proofs in {algorithms:?}, none of EdDSA and ES256"
+            ))
+        })?;
+        let label = format!("primary-{}", algorithm.jws_alg().to_ascii_lowercase());
+        if let Some(existing) = self.keys()?.into_iter().find(|k| k.label == label) {
+            return Ok(existing.did);
+        }
+        Ok(self.new_key_of(&label, algorithm, now)?.did)
     }
 
     fn signing_key(&self, did: &str) -> Result<SigningKey, WalletError> {

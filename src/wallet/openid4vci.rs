@@ -61,6 +61,18 @@ impl Offer {
     fn configuration(&self, id: &str) -> Option<&Value> {
         self.metadata.get("credential_configurations_supported")?.get(id)
     }
+
+    /// The algorithms the issuer accepts in `jwt` key proofs for configuration `id` (section 12.2.4,
+    /// `proof_signing_alg_values_supported`); empty when the metadata does not say.
+    fn proof_algorithms(&self, id: &str) -> Vec<String> {
+        let listed = self
+            .configuration(id)
+            .and_then(|c| c.pointer("/proof_types_supported/jwt/proof_signing_alg_values_supported"));
+        listed
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// The type a configuration announces: an SD-JWT VC's `vct`, or the most specific of a W3C credential's
@@ -158,7 +170,8 @@ impl<V: CredentialVerifier> Agent<'_, V> {
             None => None,
         };
         let configuration = &offer.offer.credential_configuration_ids[0];
-        let proof = self.wallet.key_proof(issuer, nonce.as_deref(), now)?;
+        let algorithms = offer.proof_algorithms(configuration);
+        let proof = self.wallet.key_proof(issuer, nonce.as_deref(), &algorithms, now)?;
         let request = json!({"credential_configuration_id": configuration, "proofs": {"jwt": [proof]}});
         let endpoint = offer.metadata.get("credential_endpoint").and_then(Value::as_str).unwrap_or_default();
         let answer =

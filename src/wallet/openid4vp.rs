@@ -3,7 +3,8 @@
 //! what, match the DCQL query against the wallet's SD-JWT VCs (credential sets, claim sets, `multiple`), and after
 //! the person's consent post a `vp_token` holding, per credential query, SD-JWT+KB presentations that disclose only
 //! the selected claims, bound to the request's nonce and the full client id. An unsatisfiable query or a refusal
-//! is answered with `access_denied`.
+//! is answered with `access_denied`. Under `direct_post.jwt` (HAIP) the answer is encrypted to the P-256 key the
+//! verifier put in `client_metadata` (ECDH-ES, `A256GCM` when offered) and posted as one `response` parameter.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
@@ -15,6 +16,7 @@ use super::selective::Disclosable;
 use crate::core::dcql::{Candidate, DcqlQuery};
 use crate::core::did::{Did, Relationship};
 use crate::core::format::Format;
+use crate::core::jwe;
 use crate::core::openid4vci::ProtocolError;
 use crate::core::openid4vp::{self, AuthorizationRequest, Client, Invocation, RequestObject};
 use crate::core::verify::CredentialVerifier;
@@ -202,8 +204,8 @@ impl<V: CredentialVerifier> Agent<'_, V> {
                 }
                 *request
             }
-            Invocation::ByReference { client_id, request_uri } => {
-                self.fetch_request_object(&client_id, &request_uri).await?
+            Invocation::ByReference { client_id, request_uri, post } => {
+                self.fetch_request_object(&client_id, &request_uri, post).await?
             }
         };
         let (client, query) = request.check()?;
@@ -215,6 +217,7 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         &self,
         client_id: &str,
         request_uri: &str,
+        post: bool,
     ) -> Result<AuthorizationRequest, WalletError> {
         let Client::Did(did) = Client::parse(client_id)? else {
             return Err(ProtocolError::new(
@@ -223,8 +226,20 @@ impl<V: CredentialVerifier> Agent<'_, V> {
             )
             .into());
         };
-        let fetched = self.fetcher.get(request_uri, "application/oauth-authz-req+jwt", MAX_DOCUMENT_BYTES).await?;
-        let text = String::from_utf8(fetched.body)
+        let wallet_nonce = post.then(|| crate::system::random_b64url(16));
+        let body = match &wallet_nonce {
+            None => self.fetcher.get(request_uri, "application/oauth-authz-req+jwt", MAX_DOCUMENT_BYTES).await?.body,
+            Some(nonce) => {
+                let metadata = wallet_metadata().to_string();
+                let form = [("wallet_nonce", nonce.as_str()), ("wallet_metadata", metadata.as_str())];
+                let answer = self.fetcher.post(request_uri, PostBody::Form(&form), None, MAX_DOCUMENT_BYTES).await?;
+                if !answer.is_success() {
+                    return Err(answer_error(&answer, "invalid_request_object").into());
+                }
+                answer.body
+            }
+        };
+        let text = String::from_utf8(body)
             .map_err(|_| ProtocolError::new("invalid_request_object", "the request object is not UTF-8"))?;
         let object = RequestObject::parse(&text, client_id)?;
         let kid = object.kid().unwrap_or_default().to_owned();
@@ -234,7 +249,17 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         let key = document
             .key_for(did.as_str(), &kid, Relationship::Authentication)
             .map_err(|e| ProtocolError::new("invalid_request_object", format!("kid {kid:?}: {e}")))?;
-        Ok(object.verify(&key)?)
+        let request = object.verify(&key)?;
+        if let Some(nonce) = wallet_nonce {
+            if request.other.get("wallet_nonce").and_then(Value::as_str) != Some(nonce.as_str()) {
+                return Err(ProtocolError::new(
+                    "invalid_request_object",
+                    "the request object does not repeat our wallet_nonce",
+                )
+                .into());
+            }
+        }
+        Ok(request)
     }
 
     fn plan(&self, query: &DcqlQuery) -> Result<Option<Vec<Planned>>, WalletError> {
@@ -293,11 +318,11 @@ impl<V: CredentialVerifier> Agent<'_, V> {
             }
             disclosed.push((planned.query_id.clone(), described));
         }
-        let vp_token = Value::Object(token).to_string();
-        let mut form = vec![("vp_token", vp_token.as_str())];
-        if let Some(state) = &request.request.state {
-            form.push(("state", state.as_str()));
-        }
+        let vp_token = Value::Object(token.clone()).to_string();
+        let mut parameters = Map::new();
+        parameters.insert("vp_token".into(), Value::Object(token));
+        let form = response_form(&request.request, parameters)?;
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let answer =
             self.fetcher.post(&request.request.response_uri, PostBody::Form(&form), None, MAX_DOCUMENT_BYTES).await?;
         if !answer.is_success() {
@@ -352,11 +377,48 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         error: &str,
         description: &str,
     ) -> Result<(), WalletError> {
-        let mut form = vec![("error", error), ("error_description", description)];
-        if let Some(state) = &request.state {
-            form.push(("state", state.as_str()));
-        }
+        let mut parameters = Map::new();
+        parameters.insert("error".into(), Value::String(error.into()));
+        parameters.insert("error_description".into(), Value::String(description.into()));
+        let form = response_form(request, parameters)?;
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let answer = self.fetcher.post(&request.response_uri, PostBody::Form(&form), None, MAX_DOCUMENT_BYTES).await?;
         if answer.is_success() { Ok(()) } else { Err(answer_error(&answer, "invalid_request").into()) }
     }
+}
+
+/// What this wallet can do (`OpenID4VP` section 10), sent with `request_uri_method=post`.
+fn wallet_metadata() -> Value {
+    serde_json::json!({
+        "vp_formats_supported": {Format::SdJwtVc.name(): {
+            "sd-jwt_alg_values": crate::core::jose::AlgorithmPolicy::ACCEPTED,
+            "kb-jwt_alg_values": crate::core::jose::AlgorithmPolicy::ACCEPTED}},
+        "response_modes_supported": [openid4vp::DIRECT_POST, openid4vp::DIRECT_POST_JWT],
+        "client_id_prefixes_supported": ["redirect_uri", "decentralized_identifier"],
+        "request_object_signing_alg_values_supported": crate::core::jose::AlgorithmPolicy::ACCEPTED,
+        "authorization_encryption_alg_values_supported": [jwe::ALG_ECDH_ES],
+        "authorization_encryption_enc_values_supported": jwe::ENC_VALUES,
+    })
+}
+
+/// The form posted to the response URI: the parameters (with `state`) as they are under `direct_post` (JSON values
+/// as JSON text), or under `direct_post.jwt` one `response` parameter, their JSON object encrypted to the
+/// verifier's key (section 8.3.1).
+fn response_form(
+    request: &AuthorizationRequest,
+    mut parameters: Map<String, Value>,
+) -> Result<Vec<(String, String)>, WalletError> {
+    if let Some(state) = &request.state {
+        parameters.insert("state".into(), Value::String(state.clone()));
+    }
+    if request.response_mode == openid4vp::DIRECT_POST_JWT {
+        let metadata = request.client_metadata.as_ref();
+        let jwks = metadata.and_then(|m| m.get("jwks")).unwrap_or(&Value::Null);
+        let offered = metadata.and_then(|m| m.get("encrypted_response_enc_values_supported")).and_then(Value::as_array);
+        let plaintext = zeroize::Zeroizing::new(Value::Object(parameters).to_string());
+        let token = jwe::encrypt_to(jwks, offered.map(Vec::as_slice), plaintext.as_bytes())
+            .map_err(|e| ProtocolError::new("invalid_request", e.to_string()))?;
+        return Ok(vec![("response".into(), token)]);
+    }
+    Ok(openid4vp::form_values(parameters))
 }

@@ -120,12 +120,20 @@ impl Wallet {
         Ok((format!("{presented}{kb}"), described))
     }
 
-    /// An `OpenID4VCI` key proof signed by the primary holder key (identified by its did:key URL).
+    /// An `OpenID4VCI` key proof signed by a holder key (identified by its did:key URL) whose algorithm the issuer
+    /// accepts: the primary key when `algorithms` is empty or lists its algorithm, else a key of the first listed
+    /// algorithm this wallet can make (made once, then reused).
     ///
     /// # Errors
-    /// [`WalletError::Presentation`] if signing fails.
-    pub fn key_proof(&self, aud: &str, nonce: Option<&str>, now: DateTime<Utc>) -> Result<String, WalletError> {
-        let did = self.primary_did()?;
+    /// [`WalletError::Presentation`] if the issuer accepts none of EdDSA and ES256, or signing fails.
+    pub fn key_proof(
+        &self,
+        aud: &str,
+        nonce: Option<&str>,
+        algorithms: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<String, WalletError> {
+        let did = self.holder_did_for(algorithms, now)?;
         let key = self.signing_key(&did)?;
         let kid = crate::core::did::Did::parse(&did).map_err(|e| WalletError::Corrupt(e.to_string()))?.default_kid();
         crate::core::openid4vci::key_proof(&key, &kid, aud, nonce, now)

@@ -190,3 +190,58 @@ fn verify_batch_reports_each_credential_and_finds_the_one_tampered_among_64() {
     assert_eq!(code(&missing), 2);
     assert!(stderr(&missing).contains("nope.txt"), "{}", stderr(&missing));
 }
+
+/// Issue 16: `keys new --alg ES256` makes a P-256 key (EC JWK, 0600) with a `zDn…` did:key; what it issues is an
+/// ES256 vc+jwt that `verify` accepts. An ES256 header on a token of an Ed25519 issuer, and an EdDSA header on a
+/// P-256 issuer's, are refused by name, whatever the signature.
+#[test]
+fn es256_keys_issue_credentials_that_verify_and_algorithms_never_cross_key_types() {
+    let setup = Setup::new();
+    let p256 = setup.path("p256.jwk");
+    let out = run(&["keys", "new", "--alg", "ES256", "--out", p256.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let did = stdout(&out).trim().to_owned();
+    assert!(did.starts_with("did:key:zDn"), "{did}");
+    assert_eq!(std::fs::metadata(&p256).unwrap().permissions().mode() & 0o777, 0o600);
+    let jwk: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p256).unwrap()).unwrap();
+    assert_eq!((jwk["kty"].as_str(), jwk["crv"].as_str()), (Some("EC"), Some("P-256")));
+    assert!(jwk["y"].is_string() && jwk["d"].is_string());
+    let bad = run(&["keys", "new", "--alg", "RS256", "--out", setup.path("rsa.jwk").to_str().unwrap()]);
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).contains("EdDSA or ES256"), "{}", stderr(&bad));
+
+    let token_file = setup.path("es256.jwt");
+    let achievement = example("micro-credential.json");
+    let args = ["issue", "--key", p256.to_str().unwrap(), "--subject", &setup.learner, "--achievement"];
+    let mut args: Vec<&str> = args.to_vec();
+    args.extend([achievement.to_str().unwrap(), "--out", token_file.to_str().unwrap()]);
+    let out = run(&args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let token = read_token(&token_file);
+    let (header, payload, parts) = crate::helpers::decode(&token);
+    assert_eq!(header["alg"], "ES256");
+    assert_eq!(payload["iss"], did.as_str());
+    let out = run(&["verify", token_file.to_str().unwrap(), "--json", "--trust", &did]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["verified"], true);
+
+    let ed25519_token = read_token(&setup.issue("micro-credential.json", &[]));
+    let (mut ed_header, _, ed_parts) = crate::helpers::decode(&ed25519_token);
+    ed_header["alg"] = "ES256".into();
+    let crossed = format!("{}.{}.{}", crate::helpers::segment(&ed_header), ed_parts[1], ed_parts[2]);
+    let mut p256_header = header.clone();
+    p256_header["alg"] = "EdDSA".into();
+    let crossed_back = format!("{}.{}.{}", crate::helpers::segment(&p256_header), parts[1], parts[2]);
+    for (token, key) in [(crossed, "Ed25519"), (crossed_back, "P-256")] {
+        let out = setup.verify_token(&token, &["--json"]);
+        assert_eq!(code(&out), 1, "{}", stdout(&out));
+        let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let failed = report["checks"].as_array().unwrap().iter().find(|c| c["status"] == "failed").unwrap().clone();
+        assert_eq!(failed["check"], "issuer-key", "{report:#}");
+        assert!(
+            failed["detail"].as_str().unwrap().contains(&format!("does not fit the signer's {key} key")),
+            "{failed:#}"
+        );
+    }
+}

@@ -144,6 +144,19 @@ def main():
         for _, data in vector(pattern):
             put("qr_picture", data)
     put("qr_picture", checkerboard_png(48))
+    # Encrypted responses: the example of OpenID4VP 1.0 section 8.3 (a fact of the specification), its header with
+    # another enc and kid, and a jwks holding its key.
+    spec_jwe = ("eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTEyOEdDTSIsImtpZCI6ImFjIiwiZXBrIjp7Imt0eSI6IkVDIiwieCI6"
+                "Im5ubVZwbTNWM2piaGNhZlFhUkJrU1ZOSGx3Wkh3dC05ck9wSnVmeVlJdWsiLCJ5IjoicjRmakRxd0p5czlxVU9Q"
+                "LV9iM21SNVNaRy0tQ3dPMm1pYzVWU05UWU45ZyIsImNydiI6IlAtMjU2In19..uAYcHRUSSn2X0WPX.yVzlGSYG4"
+                "qbg0bq18JcUiDRw56yVnbKR8E7S7YlEtzT00RqE3Pw5oTpUG3hdLN4taHZ9gC1kwak8JOnJgQ.1wR024_3-qtAlx"
+                "1oFIUpQQ")
+    put("jwe", spec_jwe)
+    header = b64url(json.dumps({"alg": "ECDH-ES", "enc": "A256GCM", "kid": "response-fuzz"}).encode())
+    put("jwe", header + spec_jwe[spec_jwe.index("."):])
+    put("jwe", json.dumps({"keys": [{"kty": "EC", "crv": "P-256", "use": "enc", "alg": "ECDH-ES", "kid": "ac",
+                                     "x": "YO4epjifD-KWeq1sL2tNmm36BhXnkJ0He-WqMYrp9Fk",
+                                     "y": "Hekpm0zfK7C-YccH5iBjcIXgf6YdUvNUac_0At55Okk"}]}))
     for target in sorted(os.listdir(CORPUS)):
         print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")
 

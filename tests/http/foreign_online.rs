@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use serde_json::{Value, json};
 use skillspass::core::data_integrity::{Proof, hash_data};
-use skillspass::core::did::multibase_ed25519;
+use skillspass::core::did::multikey;
 use skillspass::core::jsonld::Contexts;
 use skillspass::core::keys::SigningKey;
 
@@ -101,7 +101,7 @@ async fn an_open_badges_2_hosted_badge_is_fetched_from_its_issuer_and_revocation
 #[tokio::test(flavor = "multi_thread")]
 async fn a_data_integrity_badge_s_key_document_is_fetched_from_its_issuer_issue_12() {
     let key = SigningKey::from_seed(&[21; 32]);
-    let public = multibase_ed25519(&key.verifying_key());
+    let public = multikey(&key.verifying_key());
     let base = site(|base| {
         let issuer = format!("{base}/issuer");
         HashMap::from([("issuer".into(), json!({"id": issuer, "verificationMethod": [{"id": format!("{issuer}#key-1"),

@@ -9,6 +9,7 @@ mod crash;
 mod fake_issuer;
 mod flow;
 mod foreign_online;
+mod haip;
 mod hardening;
 mod helpers;
 mod jwt_vc_offer;

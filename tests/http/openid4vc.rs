@@ -462,7 +462,7 @@ async fn the_wallet_refuses_counterparties_that_break_the_rules() {
         let claims = skillspass::core::jose::CompactJws::parse(&text).unwrap().claims().unwrap();
         claims["client_id"].as_str().unwrap().to_owned()
     };
-    let request_uri = skillspass::core::openid4vp::uri_by_reference(&hostile_did, &format!("{url}/request"));
+    let request_uri = skillspass::core::openid4vp::uri_by_reference(&hostile_did, &format!("{url}/request"), false);
     let (code, _, err) = wallet_cli(&wallet, &["respond", &request_uri, "--yes", "--allow-loopback-http"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("invalid_request_object") && err.contains("oauth-authz-req+jwt"), "{err}");

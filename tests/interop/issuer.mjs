@@ -1,17 +1,18 @@
-// A throwaway issuer for interop scripts: a fresh Ed25519 did:key whose credentials npm `jose` signs as
+// A throwaway issuer for interop scripts: a fresh Ed25519 (or, given 'ES256', P-256) did:key whose credentials npm
+// `jose` signs as
 // VC-JOSE-COSE vc+jwt (payload = the credential plus iss, iat, jti; kid = the did:key URL).
 import { CompactSign, exportJWK, generateKeyPair } from 'jose';
 import { didKeyFromJwk } from './didkey.mjs';
 
 /** Signs the credential `build(did, validFrom)` returns with a new did:key issuer; resolves to the compact JWS. */
-export async function signWithNewIssuer(build) {
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+export async function signWithNewIssuer(build, alg = 'EdDSA') {
+  const { privateKey, publicKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
   const did = didKeyFromJwk(await exportJWK(publicKey));
   const now = new Date();
   const credential = build(did, now.toISOString().replace(/\.\d{3}Z$/, 'Z'));
   const payload = { ...credential, iss: did, iat: Math.floor(now.getTime() / 1000), jti: credential.id };
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: 'EdDSA', typ: 'vc+jwt', kid: `${did}#${did.slice('did:key:'.length)}` })
+    .setProtectedHeader({ alg, typ: 'vc+jwt', kid: `${did}#${did.slice('did:key:'.length)}` })
     .sign(privateKey);
 }
 

@@ -8,6 +8,13 @@
 //    "issuerJwk": {...}}: as a verifier, parse and validate a skillspass wallet's response against the request (DCQL
 //     credential ids and cardinality), then verify each SD-JWT VC presentation with @sd-jwt/sd-jwt-vc, Key Binding
 //     nonce and audience included. Output: {"valid": true, "presentations": {id: [{"claims": {...}}]}}.
+//   {"mode": "respond-encrypted", "uri": "openid4vp://?...", "vpToken": {...}, "enc": "A128GCM" | "A256GCM"}: as
+//     a wallet, resolve a skillspass verifier's direct_post.jwt request, build the response with the library
+//     (encrypted with npm jose's CompactEncrypt to the request's key: ECDH-ES, the library's apu/apv) and submit it to
+//     the verifier's response_uri. Output: {"status": <HTTP status>, "body": {...}}.
+//   {"mode": "validate-encrypted", "request": {...}, "response": "<JWE>", "privateJwk": {...}, "issuerJwk": {...}}:
+//     as a verifier, decrypt a skillspass wallet's encrypted response with the library (npm jose's compactDecrypt
+//     with privateJwk), then validate it like "validate".
 // Exit 1 with {"error": "..."} on any refusal.
 import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { Openid4vpClient, Openid4vpVerifier } from '@openid4vc/openid4vp';
@@ -52,6 +59,41 @@ const callbacks = {
 const ed25519 = (jwk) => async (data, signature) =>
   cryptoVerify(null, Buffer.from(data), createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(signature, 'base64url'));
 
+// The library leaves JWE to its caller: npm jose does it here (ECDH-ES direct, AES-GCM).
+callbacks.encryptJwe = async (encryptor, data) => {
+  const header = { alg: encryptor.alg, enc: encryptor.enc, kid: encryptor.publicJwk.kid };
+  if (encryptor.apu) header.apu = encryptor.apu;
+  if (encryptor.apv) header.apv = encryptor.apv;
+  const key = await jose.importJWK(encryptor.publicJwk, encryptor.alg);
+  const jwe = await new jose.CompactEncrypt(new TextEncoder().encode(data)).setProtectedHeader(header).encrypt(key);
+  return { encryptionJwk: encryptor.publicJwk, jwe };
+};
+callbacks.decryptJwe = async (jwe) => {
+  const key = await jose.importJWK(input.privateJwk, 'ECDH-ES');
+  const { plaintext } = await jose.compactDecrypt(jwe, key, { keyManagementAlgorithms: ['ECDH-ES'], contentEncryptionAlgorithms: ['A128GCM', 'A256GCM'] });
+  return { decrypted: true, decryptionJwk: input.privateJwk, payload: new TextDecoder().decode(plaintext) };
+};
+
+async function validate(verifier, response) {
+  const result = verifier.validateOpenid4vpAuthorizationResponsePayload({
+    authorizationRequestPayload: input.request, authorizationResponsePayload: response,
+  });
+  const sdjwt = new SDJwtVcInstance({
+    hasher: digest, hashAlg: 'sha-256', verifier: ed25519(input.issuerJwk),
+    kbVerifier: async (data, signature, payload) => ed25519(payload.cnf.jwk)(data, signature),
+  });
+  const presentations = {};
+  for (const [id, entries] of Object.entries(result.dcql.presentations)) {
+    presentations[id] = [];
+    for (const entry of entries) {
+      const verified = await sdjwt.verify(entry, { keyBindingNonce: input.request.nonce, requiredClaimKeys: ['vct'] });
+      if (verified.kb?.payload.aud !== input.request.client_id) throw new Error(`KB-JWT aud ${verified.kb?.payload.aud}`);
+      presentations[id].push({ claims: verified.payload });
+    }
+  }
+  return { valid: true, type: result.type, presentations };
+}
+
 try {
   if (input.mode === 'resolve') {
     const client = new Openid4vpClient({ callbacks });
@@ -63,24 +105,37 @@ try {
       nonce: payload.nonce, response_uri: payload.response_uri, dcql: resolved.dcql?.query ?? null,
     }));
   } else if (input.mode === 'validate') {
+    console.log(JSON.stringify(await validate(new Openid4vpVerifier({ callbacks }), input.response)));
+  } else if (input.mode === 'respond-encrypted') {
+    const client = new Openid4vpClient({ callbacks });
+    const parsed = client.parseOpenid4vpAuthorizationRequest({ authorizationRequest: input.uri });
+    const resolved = await client.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params });
+    const payload = resolved.authorizationRequestPayload;
+    if (payload.response_mode !== 'direct_post.jwt') throw new Error(`response_mode ${payload.response_mode}`);
+    const response = await client.createOpenid4vpAuthorizationResponse({
+      authorizationRequestPayload: payload,
+      authorizationResponsePayload: { vp_token: input.vpToken },
+      jarm: {
+        encryption: { nonce: crypto.randomUUID() },
+        serverMetadata: {
+          authorization_encryption_alg_values_supported: ['ECDH-ES'],
+          authorization_encryption_enc_values_supported: [input.enc],
+        },
+      },
+    });
+    const submitted = await client.submitOpenid4vpAuthorizationResponse({
+      authorizationRequestPayload: payload,
+      authorizationResponsePayload: response.authorizationResponsePayload,
+      jarm: { responseJwt: response.jarm.responseJwt },
+    });
+    const header = jose.decodeProtectedHeader(response.jarm.responseJwt);
+    console.log(JSON.stringify({ status: submitted.response.status, header, body: await submitted.response.json() }));
+  } else if (input.mode === 'validate-encrypted') {
     const verifier = new Openid4vpVerifier({ callbacks });
-    const result = verifier.validateOpenid4vpAuthorizationResponsePayload({
-      authorizationRequestPayload: input.request, authorizationResponsePayload: input.response,
+    const parsed = await verifier.parseOpenid4vpAuthorizationResponse({
+      authorizationResponse: { response: input.response }, authorizationRequestPayload: input.request, callbacks,
     });
-    const sdjwt = new SDJwtVcInstance({
-      hasher: digest, hashAlg: 'sha-256', verifier: ed25519(input.issuerJwk),
-      kbVerifier: async (data, signature, payload) => ed25519(payload.cnf.jwk)(data, signature),
-    });
-    const presentations = {};
-    for (const [id, entries] of Object.entries(result.dcql.presentations)) {
-      presentations[id] = [];
-      for (const entry of entries) {
-        const verified = await sdjwt.verify(entry, { keyBindingNonce: input.request.nonce, requiredClaimKeys: ['vct'] });
-        if (verified.kb?.payload.aud !== input.request.client_id) throw new Error(`KB-JWT aud ${verified.kb?.payload.aud}`);
-        presentations[id].push({ claims: verified.payload });
-      }
-    }
-    console.log(JSON.stringify({ valid: true, type: result.type, presentations }));
+    console.log(JSON.stringify(await validate(verifier, parsed.authorizationResponsePayload)));
   } else {
     throw new Error(`unknown mode ${input.mode}`);
   }

@@ -1,6 +1,6 @@
 // Issues an SD-JWT VC with @sd-jwt/sd-jwt-vc (OWF): a fresh Ed25519 issuer identified as did:key (its own base58
 // code, not skillspass's), the holder key given as a JWK in cnf, every skill and the grade disclosable.
-// Input (stdin, JSON): {"holderJwk": {...}}. Output: the compact SD-JWT VC.
+// Input (stdin, JSON): {"holderJwk": {...}, "alg": "EdDSA" | "ES256"}. Output: the compact SD-JWT VC.
 import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
@@ -12,14 +12,17 @@ const input = JSON.parse(await new Promise((resolve) => {
   process.stdin.on('end', () => resolve(data));
 }));
 
-const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+const es256 = input.alg === 'ES256';
+const { privateKey, publicKey } = es256 ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
 const did = didKeyFromJwk(publicKey.export({ format: 'jwk' }));
 const sdjwt = new SDJwtVcInstance({
   hasher: digest,
   hashAlg: 'sha-256',
   saltGenerator: generateSalt,
-  signAlg: 'EdDSA',
-  signer: async (data) => cryptoSign(null, Buffer.from(data), privateKey).toString('base64url'),
+  signAlg: es256 ? 'ES256' : 'EdDSA',
+  signer: async (data) => (es256
+    ? cryptoSign('sha256', Buffer.from(data), { key: privateKey, dsaEncoding: 'ieee-p1363' })
+    : cryptoSign(null, Buffer.from(data), privateKey)).toString('base64url'),
 });
 const payload = {
   iss: did,

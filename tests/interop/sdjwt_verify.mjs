@@ -1,4 +1,5 @@
-// Verifies an SD-JWT VC made by skillspass's core with @sd-jwt/sd-jwt-vc (OWF), EdDSA keys through node:crypto.
+// Verifies an SD-JWT VC made by skillspass's core with @sd-jwt/sd-jwt-vc (OWF); EdDSA and ES256 (IEEE P1363
+// R || S signatures) through node:crypto, the algorithm chosen by the JWK's key type.
 // Input (stdin, JSON): {"sdjwt": "...", "issuerJwk": {...}, "nonce": "..." (optional: then a KB-JWT is required)}
 // Output: {"verified": true, "claims": {...revealed claims...}} or {"verified": false, "error": "..."}; exit 0 / 1.
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
@@ -11,8 +12,12 @@ const input = JSON.parse(await new Promise((resolve) => {
   process.stdin.on('end', () => resolve(data));
 }));
 
-const ed25519 = (jwk) => async (data, signature) =>
-  cryptoVerify(null, Buffer.from(data), createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(signature, 'base64url'));
+const ed25519 = (jwk) => async (data, signature) => {
+  const key = createPublicKey({ key: jwk, format: 'jwk' });
+  const raw = Buffer.from(signature, 'base64url');
+  if (jwk.kty === 'EC') return cryptoVerify('sha256', Buffer.from(data), { key, dsaEncoding: 'ieee-p1363' }, raw);
+  return cryptoVerify(null, Buffer.from(data), key, raw);
+};
 
 const sdjwt = new SDJwtVcInstance({
   hasher: digest,

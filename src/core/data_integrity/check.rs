@@ -155,7 +155,7 @@ fn verify_any(
                 return Some(IssuerKey {
                     issuer: issuer.to_owned(),
                     kid: proof.verification_method,
-                    key: PublicKey::Ed25519(method.key),
+                    key: PublicKey::Verifying(method.key),
                     bound: method.bound,
                 });
             }

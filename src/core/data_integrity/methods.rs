@@ -152,7 +152,7 @@ mod tests {
     use serde_json::json;
 
     fn multibase(key: &VerifyingKey) -> String {
-        crate::core::did::multibase_ed25519(key)
+        crate::core::did::multikey(key)
     }
 
     #[test]

@@ -114,6 +114,9 @@ pub enum DataIntegrityError {
     /// `proofValue` is not 64 bytes of multibase base58btc.
     #[error("{0}")]
     ProofValue(String),
+    /// The verification method's key is not an Ed25519 key (every EdDSA cryptosuite requires one).
+    #[error("the verification method holds a {0} key; the EdDSA cryptosuites verify with Ed25519 keys only")]
+    KeyType(crate::core::keys::KeyAlgorithm),
     /// The signature does not verify.
     #[error("signature invalid")]
     Signature,
@@ -221,6 +224,9 @@ pub fn verify(
     }
     if let Some(expires) = proof.expires.filter(|e| *e < now) {
         return Err(DataIntegrityError::Period(format!("the proof expired at {expires}")));
+    }
+    if key.algorithm() != crate::core::keys::KeyAlgorithm::Ed25519 {
+        return Err(DataIntegrityError::KeyType(key.algorithm()));
     }
     let message = hash_data(document, proof, contexts)?;
     if key.verify(&message, &proof.signature) { Ok(()) } else { Err(DataIntegrityError::Signature) }

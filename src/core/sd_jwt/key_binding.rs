@@ -44,7 +44,7 @@ pub struct Expected<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Section 7.3: algorithm, `typ`, signature with the `cnf` key, `iat` window, `nonce`, `aud`, `sd_hash`.
+/// Section 7.3: algorithm (one that fits the `cnf` key's type), `typ`, signature with the `cnf` key, `iat` window, `nonce`, `aud`, `sd_hash`.
 ///
 /// # Errors
 /// [`SdJwtError::KeyBinding`] naming the failed check.
@@ -52,6 +52,7 @@ pub fn verify(kb_jwt: &str, holder: &VerifyingKey, presented: &str, expected: Ex
     let fail = |why: String| SdJwtError::KeyBinding(why);
     let jws = CompactJws::parse(kb_jwt).map_err(|e| fail(e.to_string()))?;
     jws.check_typ(TokenKind::KeyBinding).map_err(|e| fail(e.to_string()))?;
+    jws.fits(holder).map_err(|e| fail(format!("the cnf key: {e}")))?;
     jws.verify_signature(holder).map_err(|_| fail("signature invalid (not the cnf key)".into()))?;
     let claims = jws.claims().map_err(|e| fail(e.to_string()))?;
     let text = |name: &str| claims.get(name).and_then(Value::as_str);

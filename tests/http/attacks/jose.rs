@@ -20,7 +20,9 @@ pub fn cases(t: &Target) -> Vec<Case> {
         refused("jose/alg-none-signed", header(json!({"alg": "none", "typ": "vc+jwt", "kid": kid})), "alg"),
         refused("jose/alg-hs256", header(json!({"alg": "HS256", "typ": "vc+jwt", "kid": kid})), "alg"),
         refused("jose/alg-rs256", header(json!({"alg": "RS256", "typ": "vc+jwt", "kid": kid})), "alg"),
-        refused("jose/alg-es256", header(json!({"alg": "ES256", "typ": "vc+jwt", "kid": kid})), "alg"),
+        // ES256 is an algorithm of the policy, but not for this issuer's Ed25519 key (issue 16).
+        refused("jose/alg-es256-on-an-ed25519-key", header(json!({"alg": "ES256", "typ": "vc+jwt", "kid": kid})), "issuer-key"),
+        refused("jose/alg-es384", header(json!({"alg": "ES384", "typ": "vc+jwt", "kid": kid})), "alg"),
         refused("jose/alg-lowercase", header(json!({"alg": "eddsa", "typ": "vc+jwt", "kid": kid})), "alg"),
         refused("jose/alg-missing", header(json!({"typ": "vc+jwt", "kid": kid})), "parse"),
         refused("jose/alg-not-a-string", header(json!({"alg": 1, "typ": "vc+jwt", "kid": kid})), "parse"),
