@@ -16,7 +16,7 @@ pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every environment variable skillspass reads.
-pub const KNOWN_ENV: [&str; 31] = [
+pub const KNOWN_ENV: [&str; 34] = [
     "SKILLSPASS_WALLET",
     "SKILLSPASS_PASSPHRASE",
     "SKILLSPASS_EXPORT_PASSPHRASE",
@@ -48,6 +48,9 @@ pub const KNOWN_ENV: [&str; 31] = [
     "SKILLSPASS_PUBLISH_STATUS_LISTS",
     "SKILLSPASS_SLED_CACHE_MB",
     "SKILLSPASS_KEY_ALG",
+    "SKILLSPASS_X509_ROOTS",
+    "SKILLSPASS_X509_CHAIN",
+    "SKILLSPASS_VERIFIER_X509_CHAIN",
 ];
 
 /// Connections each node keeps to PostgreSQL unless told otherwise.
@@ -94,6 +97,13 @@ pub struct Config {
     /// The algorithm of the issuer's and verifier's keys made on first start (`EdDSA` or `ES256`); existing keys
     /// keep theirs.
     pub key_alg: crate::core::keys::KeyAlgorithm,
+    /// The verifier's X.509 roots (PEM): issuers' `x5c` chains must lead to one of them.
+    pub x509_roots: Option<PathBuf>,
+    /// The issuer's certificate chain (PEM, leaf first, without the root): SD-JWT VCs issued under its https URL
+    /// carry it as `x5c`.
+    pub x509_chain: Option<PathBuf>,
+    /// The verifier's certificate chain (PEM, leaf first, without the root), for `x509_hash:` requests.
+    pub verifier_x509_chain: Option<PathBuf>,
 }
 
 /// A `postgres://` URL; its password never shows in `Debug` output or logs.
@@ -155,6 +165,9 @@ impl Default for Config {
             publish_status_lists: None,
             sled_cache_mb: 64,
             key_alg: crate::core::keys::KeyAlgorithm::Ed25519,
+            x509_roots: None,
+            x509_chain: None,
+            verifier_x509_chain: None,
         }
     }
 }

@@ -670,6 +670,56 @@ async fn the_owf_openid4vp_library_exchanges_encrypted_responses_with_our_verifi
     assert_eq!(validated["presentations"]["skill_1"][0]["claims"]["skills"][0]["id"], python);
 }
 
+/// Issue 16: `@openid4vc/openid4vp` resolves our verifier's `x509_hash:` request: it recomputes the client id from
+/// the leaf of the `x5c` chain (its own `calculateX509HashClientIdPrefixValue`) and the request's ES256 signature
+/// verifies with that certificate's key under npm `jose`.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_owf_openid4vp_library_resolves_our_x509_hash_requests() {
+    let Some(node) = node() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("verifier-key.jwk");
+    let run = |args: &[&str]| {
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_skillspass")).args(args).current_dir(dir.path()).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    run(&["keys", "new", "--alg", "ES256", "--out", key.to_str().unwrap()]);
+    run(&["keys", "cert", "--key", "verifier-key.jwk", "--dns", "localhost", "--dev-ca", "ca", "--out", "chain.pem"]);
+    let token = "interop-admin-token".to_owned();
+    let args = skillspass::cli::serve::ServeArgs {
+        data: Some(dir.path().to_owned()),
+        addr: Some("127.0.0.1:0".into()),
+        roles: Some(vec!["verifier".into()]),
+        allow_loopback_http: true,
+        verifier_x509_chain: Some(dir.path().join("chain.pem")),
+        admin_token: Some(token.clone().into()),
+        ..Default::default()
+    };
+    let server = skillspass::cli::serve::Server::start(&args).await.unwrap();
+    let body = serde_json::json!({"skills": ["http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"],
+        "client_id_prefix": "x509_hash", "response_mode": "direct_post.jwt"});
+    let created: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/verifier/requests", server.url()))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let uri = created["authorization_request_uri"].as_str().unwrap();
+    let (ok, resolved) =
+        ask_async(node.clone(), "openid4vp.mjs", serde_json::json!({"mode": "resolve", "uri": uri})).await;
+    assert!(ok, "@openid4vc/openid4vp refused our x509_hash request: {resolved:#}");
+    assert_eq!(resolved["prefix"], "x509_hash");
+    assert_eq!(resolved["signed"], true);
+    assert_eq!(
+        format!("x509_hash:{}", resolved["identifier"].as_str().unwrap()),
+        created["client_id"].as_str().unwrap()
+    );
+}
+
 fn skillspass(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_skillspass"))
         .args(args)

@@ -56,13 +56,17 @@ pub struct RequestArgs {
     /// unsigned (`redirect_uri:`).
     #[arg(long)]
     signed: bool,
+    /// How the verifier identifies itself, instead of --signed: `x509_hash` signs the request with the key of the
+    /// verifier's certificate (serve --verifier-x509-chain), as EU wallets expect.
+    #[arg(long, value_parser = ["redirect_uri", "decentralized_identifier", "x509_hash"], conflicts_with = "signed")]
+    client_id_prefix: Option<String>,
     /// Have the wallet encrypt its answer (`direct_post.jwt`: ECDH-ES on a P-256 key made for this request, as the
     /// EU wallet profile asks).
     #[arg(long)]
     encrypted: bool,
-    /// With --signed: how the wallet asks for the request object, `get` (the default) or `post` (with a nonce of
+    /// With a signed request: how the wallet asks for the request object, `get` (the default) or `post` (with a nonce of
     /// its own, `request_uri_method=post`).
-    #[arg(long, requires = "signed", value_parser = ["get", "post"])]
+    #[arg(long, value_parser = ["get", "post"])]
     request_uri_method: Option<String>,
     /// The name wallets show.
     #[arg(long)]
@@ -117,7 +121,8 @@ pub fn offer(args: &OfferArgs) -> Result<u8, CliError> {
 pub fn request(args: &RequestArgs) -> Result<u8, CliError> {
     let token = read_admin_token(args.token_file.as_deref())?;
     let mut body = json!({
-        "client_id_prefix": if args.signed { "decentralized_identifier" } else { "redirect_uri" },
+        "client_id_prefix": args.client_id_prefix.as_deref()
+            .unwrap_or(if args.signed { "decentralized_identifier" } else { "redirect_uri" }),
         "client_name": args.name,
         "response_mode": if args.encrypted { "direct_post.jwt" } else { "direct_post" },
         "request_uri_method": args.request_uri_method.as_deref().unwrap_or("get"),

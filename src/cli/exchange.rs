@@ -26,16 +26,17 @@ pub struct Exchange<'a> {
     pub tx_code: Option<&'a str>,
     /// Consent given on the command line (respond).
     pub yes: bool,
+    /// How the wallet verifies what it receives (X.509 anchors included).
+    pub policy: &'a Policy,
 }
 
 fn refused(error: &WalletError) -> CliError {
     CliError::refused(error.to_string())
 }
 
-fn tools(loopback: bool) -> Result<(Verifier, Fetcher, tokio::runtime::Runtime), CliError> {
+fn tools(loopback: bool, policy: &Policy) -> Result<(Verifier, Fetcher, tokio::runtime::Runtime), CliError> {
     let fetcher = Fetcher::new(loopback).map_err(CliError::input)?;
-    let policy = Policy::for_holder();
-    let verifier = Verifier::online(policy, fetcher.clone()).map_err(CliError::input)?;
+    let verifier = Verifier::online(policy.clone(), fetcher.clone()).map_err(CliError::input)?;
     Ok((verifier, fetcher, tokio::runtime::Runtime::new().map_err(CliError::input)?))
 }
 
@@ -44,7 +45,7 @@ fn tools(loopback: bool) -> Result<(Verifier, Fetcher, tokio::runtime::Runtime),
 /// # Errors
 /// [`CliError`]: exit 1 when the issuer or the wallet refused, 2 for bad input.
 pub fn accept(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, CliError> {
-    let (verifier, fetcher, runtime) = tools(options.loopback)?;
+    let (verifier, fetcher, runtime) = tools(options.loopback, options.policy)?;
     let agent = Agent::new(wallet, &verifier, &fetcher);
     let offer = runtime.block_on(agent.read_offer(uri)).map_err(|e| refused(&e))?;
     if !options.json {
@@ -82,7 +83,7 @@ pub fn accept(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, C
 /// # Errors
 /// [`CliError`]: exit 1 when nothing matches, the person declines or the verifier refuses; 2 for bad input.
 pub fn respond(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, CliError> {
-    let (verifier, fetcher, runtime) = tools(options.loopback)?;
+    let (verifier, fetcher, runtime) = tools(options.loopback, options.policy)?;
     let agent = Agent::new(wallet, &verifier, &fetcher);
     let request = runtime.block_on(agent.read_request(uri)).map_err(|e| refused(&e))?;
     eprintln!("A verifier asks for proof: {}", request.verifier_label());

@@ -16,6 +16,7 @@ macro_rules! out {
 }
 
 mod admin;
+mod certificates;
 mod demo;
 mod demo_web;
 mod esco;
@@ -114,6 +115,9 @@ enum KeysCommand {
         #[arg(long, default_value = "EdDSA")]
         alg: crate::core::keys::KeyAlgorithm,
     },
+    /// An X.509 certificate for a P-256 key: a signing request for a CA (--csr), or one from a development CA
+    /// (--dev-ca), for issuers identified by certificate (HAIP).
+    Cert(certificates::CertArgs),
     /// Rotate a running issuer's signing key: the new key signs from now on, the old ones stay published.
     Rotate(admin::ServerArgs),
     /// Withdraw one of a running issuer's keys from its DID document (credentials it signed stop verifying).
@@ -186,6 +190,7 @@ pub(crate) fn write_out(text: &str) {
 
 fn dispatch(command: Command) -> Result<u8, CliError> {
     match command {
+        Command::Keys { command: KeysCommand::Cert(args) } => certificates::run(&args),
         Command::Keys { command: KeysCommand::New { out, alg } } => keys_new(&out, alg),
         Command::Keys { command: KeysCommand::Rotate(server) } => admin::rotate_key(&server),
         Command::Keys { command: KeysCommand::Retire { kid, server } } => admin::retire_key(&server, &kid),

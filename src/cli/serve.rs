@@ -88,6 +88,17 @@ pub struct ServeArgs {
     /// the EU wallet profile asks). Keys that exist keep theirs; `keys rotate` keeps the active key's.
     #[arg(long, env = "SKILLSPASS_KEY_ALG")]
     pub key_alg: Option<crate::core::keys::KeyAlgorithm>,
+    /// The verifier's X.509 roots (PEM): issuers' certificate chains (`x5c`) must lead to one of them.
+    #[arg(long, env = "SKILLSPASS_X509_ROOTS")]
+    pub x509_roots: Option<PathBuf>,
+    /// The issuer's certificate chain (PEM, leaf first, no root; `keys cert`): SD-JWT VCs issued under the issuer's
+    /// https URL carry it as `x5c`. Its leaf must hold the issuer's signing key.
+    #[arg(long, env = "SKILLSPASS_X509_CHAIN")]
+    pub x509_chain: Option<PathBuf>,
+    /// The verifier's certificate chain (PEM, leaf first, no root; `keys cert` for `verifier-key.jwk`): requests
+    /// can then identify the verifier by `x509_hash:` (HAIP).
+    #[arg(long, env = "SKILLSPASS_VERIFIER_X509_CHAIN")]
+    pub verifier_x509_chain: Option<PathBuf>,
     /// An admin token given by the embedding program (the demo); not a flag, so it never shows in `ps`.
     #[arg(skip)]
     pub admin_token: Option<SecretString>,
@@ -118,6 +129,9 @@ impl ServeArgs {
         config.publish_status_lists = self.publish_status_lists.clone().or(config.publish_status_lists);
         config.sled_cache_mb = self.sled_cache_mb.unwrap_or(config.sled_cache_mb);
         config.key_alg = self.key_alg.unwrap_or(config.key_alg);
+        config.x509_roots = self.x509_roots.clone().or(config.x509_roots);
+        config.x509_chain = self.x509_chain.clone().or(config.x509_chain);
+        config.verifier_x509_chain = self.verifier_x509_chain.clone().or(config.verifier_x509_chain);
         config
     }
 }
@@ -250,6 +264,12 @@ fn build_state(
             status_ttl_ms: config.status_ttl_ms,
         };
         let service = IssuerService::open_with_key_files(db.clone(), files, service_config).map_err(CliError::input)?;
+        let service = match &config.x509_chain {
+            Some(path) => service
+                .with_x509_chain(&read_chain(path)?)
+                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
+            None => service,
+        };
         let service = match &config.publish_status_lists {
             Some(dir) => {
                 let service = service.with_publish_dir(dir.clone());
@@ -268,13 +288,21 @@ fn build_state(
     let verifier = if config.serves("verifier") {
         let key = load_or_create_key(&data.join("verifier-key.jwk"), config.key_alg)?;
         let desk = PresentationDesk::open(key, public_url, db, protocol_key(data)?).map_err(CliError::input)?;
+        let desk = match &config.verifier_x509_chain {
+            Some(path) => desk
+                .with_x509_chain(&read_chain(path)?)
+                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
+            None => desk,
+        };
         let verifier = build_verifier(config, &fetcher)?.with_durable_nonces(db).map_err(CliError::input)?;
         Some(Arc::new(VerifierRole { verifier, desk }))
     } else {
         None
     };
     let wallet = if config.serves("wallet") {
-        let holder = Verifier::online(Policy::for_holder(), fetcher.clone()).map_err(CliError::input)?;
+        let policy =
+            Policy { x509_anchors: super::verify::x509_anchors(config.x509_roots.as_deref())?, ..Policy::for_holder() };
+        let holder = Verifier::online(policy, fetcher.clone()).map_err(CliError::input)?;
         Some(Arc::new(WalletRole {
             wallets: HostedWallets::new(db.clone()).map_err(CliError::input)?,
             verifier: holder,
@@ -323,8 +351,21 @@ fn build_verifier(config: &Config, fetcher: &Fetcher) -> Result<Verifier, CliErr
         .iter()
         .map(|r| Requirement::parse(r).ok_or_else(|| CliError::input(format!("require: {r:?} is not a requirement"))))
         .collect::<Result<Vec<_>, _>>()?;
-    let policy = Policy { trust, accept_unknown_status: config.accept_unknown_status, require, ..Policy::default() };
+    let x509_anchors = super::verify::x509_anchors(config.x509_roots.as_deref())?;
+    let policy = Policy {
+        trust,
+        accept_unknown_status: config.accept_unknown_status,
+        require,
+        x509_anchors,
+        ..Policy::default()
+    };
     Verifier::online(policy, fetcher.clone()).map_err(CliError::input)
+}
+
+/// A certificate chain file (PEM, leaf first).
+fn read_chain(path: &Path) -> Result<Vec<Vec<u8>>, CliError> {
+    let pem = std::fs::read(path).map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+    crate::core::x509::chain_from_pem(&pem).map_err(|e| CliError::input(format!("{}: {e}", path.display())))
 }
 
 fn load_or_create_key(path: &Path, algorithm: KeyAlgorithm) -> Result<SigningKey, CliError> {

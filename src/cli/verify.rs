@@ -3,6 +3,7 @@
 //! `did:web` issuers and https key documents and checks status lists online through the guarded fetcher, unless
 //! `--offline` (then documents come from `--did-document` files); or asks a remote verifier (`--verifier URL`).
 
+use crate::core::x509::TrustAnchors;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -39,6 +40,9 @@ pub struct VerifyArgs {
     /// Trust only these issuer DIDs (repeatable); without a trust list an unknown issuer is a warning.
     #[arg(long = "trust")]
     trust: Vec<String>,
+    /// X.509 roots (PEM) that issuers' certificate chains (`x5c`) must lead to; without them `x5c` is refused.
+    #[arg(long, env = "SKILLSPASS_X509_ROOTS")]
+    pub x509_roots: Option<PathBuf>,
     /// A trust list file (TOML).
     #[arg(long)]
     trust_list: Option<PathBuf>,
@@ -197,12 +201,24 @@ fn enveloped(token: &str) -> serde_json::Value {
     })
 }
 
+/// The X.509 trust anchors of a PEM file, named in the error when it cannot be read.
+///
+/// # Errors
+/// [`CliError`] for an unreadable file or one without certificates.
+pub fn x509_anchors(path: Option<&std::path::Path>) -> Result<Option<std::sync::Arc<TrustAnchors>>, CliError> {
+    let Some(path) = path else { return Ok(None) };
+    let pem = std::fs::read(path).map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+    let anchors = TrustAnchors::from_pem(&pem).map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+    Ok(Some(std::sync::Arc::new(anchors)))
+}
+
 fn local_verifier(args: &VerifyArgs) -> Result<Verifier, CliError> {
     let policy = Policy {
         skew: chrono::Duration::seconds(args.skew.clamp(0, 86_400)),
         trust: trust_list(args)?,
         accept_unknown_status: args.accept_unknown_status,
         require: args.require.clone(),
+        x509_anchors: x509_anchors(args.x509_roots.as_deref())?,
     };
     let mut verifier = if args.offline {
         Verifier::new(policy).map_err(CliError::input)?

@@ -36,6 +36,10 @@ pub struct WalletArgs {
     /// Print JSON for scripts.
     #[arg(long, global = true)]
     json: bool,
+    /// X.509 roots (PEM) the certificate chains (`x5c`) of issuers must lead to; without them such credentials are
+    /// refused.
+    #[arg(long, global = true, env = "SKILLSPASS_X509_ROOTS")]
+    x509_roots: Option<PathBuf>,
     #[command(flatten)]
     esco: EscoData,
     #[command(subcommand)]
@@ -199,7 +203,11 @@ pub fn run(args: &WalletArgs) -> Result<u8, CliError> {
             let wallet =
                 Wallet::unlock(&db, LOCAL_HOLDER, &passphrase("SKILLSPASS_PASSPHRASE", "Wallet passphrase: ")?)
                     .map_err(wallet_error)?;
-            let code = dispatch(&wallet, command, &Output { json: args.json, esco: &args.esco }, now);
+            let holder = Policy {
+                x509_anchors: super::verify::x509_anchors(args.x509_roots.as_deref())?,
+                ..Policy::for_holder()
+            };
+            let code = dispatch(&wallet, command, &Output { json: args.json, esco: &args.esco }, &holder, now);
             // Whatever was stored and flushed is acknowledged, also when a later step failed.
             crate::wallet::local::acknowledge(&dir, &wallet).map_err(wallet_error)?;
             code
@@ -213,12 +221,24 @@ struct Output<'a> {
     esco: &'a EscoData,
 }
 
-fn dispatch(wallet: &Wallet, command: &WalletCommand, output: &Output<'_>, now: DateTime<Utc>) -> Result<u8, CliError> {
+fn dispatch(
+    wallet: &Wallet,
+    command: &WalletCommand,
+    output: &Output<'_>,
+    holder: &Policy,
+    now: DateTime<Utc>,
+) -> Result<u8, CliError> {
     let json = output.json;
     match command {
         WalletCommand::Import { input, other_subject, bearer, offline, allow_loopback_http } => {
             let consent = Consent { bearer: *bearer, other_subject: *other_subject };
-            let options = ImportOptions { consent, offline: *offline, loopback: *allow_loopback_http, json };
+            let options = ImportOptions {
+                consent,
+                offline: *offline,
+                loopback: *allow_loopback_http,
+                json,
+                policy: holder.clone(),
+            };
             import(wallet, input, &options)
         }
         WalletCommand::List { skill, issuer, kind, since, until } => {
@@ -244,7 +264,7 @@ fn dispatch(wallet: &Wallet, command: &WalletCommand, output: &Output<'_>, now: 
         WalletCommand::Match { profile, occupation } => {
             match_profile(wallet, profile.as_deref(), occupation.as_deref(), output, now)
         }
-        WalletCommand::Refresh { allow_loopback_http } => refresh(wallet, *allow_loopback_http, json),
+        WalletCommand::Refresh { allow_loopback_http } => refresh(wallet, *allow_loopback_http, json, holder),
         WalletCommand::Delete { id } => {
             let deleted = wallet.delete(id).map_err(wallet_error)?;
             wallet.flush().map_err(wallet_error)?;
@@ -264,11 +284,17 @@ fn dispatch(wallet: &Wallet, command: &WalletCommand, output: &Output<'_>, now: 
             Ok(EXIT_OK)
         }
         WalletCommand::Accept { offer, tx_code, allow_loopback_http } => {
-            let options = Exchange { loopback: *allow_loopback_http, json, tx_code: tx_code.as_deref(), yes: false };
+            let options = Exchange {
+                loopback: *allow_loopback_http,
+                json,
+                tx_code: tx_code.as_deref(),
+                yes: false,
+                policy: holder,
+            };
             super::exchange::accept(wallet, offer, options)
         }
         WalletCommand::Respond { request, yes, allow_loopback_http } => {
-            let options = Exchange { loopback: *allow_loopback_http, json, tx_code: None, yes: *yes };
+            let options = Exchange { loopback: *allow_loopback_http, json, tx_code: None, yes: *yes, policy: holder };
             super::exchange::respond(wallet, request, options)
         }
         WalletCommand::Init { .. } | WalletCommand::Restore { .. } => Ok(EXIT_OK),
@@ -342,10 +368,11 @@ struct ImportOptions {
     offline: bool,
     loopback: bool,
     json: bool,
+    policy: Policy,
 }
 
 fn import(wallet: &Wallet, input: &Path, options: &ImportOptions) -> Result<u8, CliError> {
-    let policy = Policy::for_holder();
+    let policy = options.policy.clone();
     let verifier = if options.offline {
         Verifier::new(policy).map_err(CliError::input)?
     } else {
@@ -615,9 +642,9 @@ pub fn print_gap(report: &GapReport) {
     eprintln!("computed in this wallet; nothing was sent ({})", report.esco);
 }
 
-fn refresh(wallet: &Wallet, loopback: bool, json: bool) -> Result<u8, CliError> {
-    let verifier = Verifier::online(Policy::for_holder(), Fetcher::new(loopback).map_err(CliError::input)?)
-        .map_err(CliError::input)?;
+fn refresh(wallet: &Wallet, loopback: bool, json: bool, holder: &Policy) -> Result<u8, CliError> {
+    let verifier =
+        Verifier::online(holder.clone(), Fetcher::new(loopback).map_err(CliError::input)?).map_err(CliError::input)?;
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::input)?;
     let results = runtime.block_on(wallet.refresh_status(&verifier, SystemClock.now())).map_err(wallet_error)?;
     if json {

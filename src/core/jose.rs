@@ -369,6 +369,8 @@ pub struct HeaderSpec<'a> {
     pub cty: Option<&'a str>,
     /// A public JWK to embed (key proofs).
     pub jwk: Option<Value>,
+    /// An X.509 chain to embed (`x5c`: standard base64 DER, leaf first), for issuers identified by certificate.
+    pub x5c: Option<&'a Value>,
 }
 
 /// Signs `payload` as a compact JWS with the key's algorithm (`alg: EdDSA` or `alg: ES256`).
@@ -388,6 +390,9 @@ pub fn sign(payload: &[u8], header: &HeaderSpec<'_>, key: &SigningKey) -> Result
     }
     if let Some(jwk) = &header.jwk {
         jws_header.set_claim("jwk", Some(jwk.clone())).map_err(|e| JoseError::Signing(e.to_string()))?;
+    }
+    if let Some(x5c) = header.x5c {
+        jws_header.set_claim("x5c", Some(x5c.clone())).map_err(|e| JoseError::Signing(e.to_string()))?;
     }
     let signer = KeySigner { key: key.clone(), alg: SigningAlgorithm(key.algorithm().jws_alg()) };
     jws::serialize_compact(payload, &jws_header, &signer).map_err(|e| JoseError::Signing(e.to_string()))

@@ -284,6 +284,19 @@ impl SigningKey {
         Ok(key)
     }
 
+    /// A P-256 key as PKCS #8 DER (RFC 5958), for the certificate tooling; none for Ed25519. Zeroized when dropped.
+    #[must_use]
+    pub fn p256_pkcs8_der(&self) -> Option<Zeroizing<Vec<u8>>> {
+        use p256::pkcs8::EncodePrivateKey as _;
+        match &self.0 {
+            Secret::P256(key) => p256::SecretKey::from(key.as_nonzero_scalar())
+                .to_pkcs8_der()
+                .ok()
+                .map(|document| Zeroizing::new(document.as_bytes().to_vec())),
+            Secret::Ed25519(_) => None,
+        }
+    }
+
     /// The private JWK as JSON text (the key file format). Zeroized when dropped.
     #[must_use]
     pub fn to_private_jwk_json(&self) -> Zeroizing<String> {

@@ -34,3 +34,4 @@ pub mod status_list;
 pub mod vacancy;
 pub mod vc_jose;
 pub mod verify;
+pub mod x509;

@@ -17,6 +17,8 @@ use super::keys::{SigningKey, VerifyingKey};
 use super::openid4vci::ProtocolError;
 use super::sd_jwt_vc::{VCT_MICRO_CREDENTIAL, VCT_SKILL};
 use super::vacancy::VacancyProfile;
+use super::x509::{CertifiedKey, TrustAnchors};
+use chrono::{DateTime, Utc};
 
 /// The custom scheme wallets are invoked with.
 pub const WALLET_SCHEME: &str = "openid4vp://";
@@ -32,6 +34,10 @@ pub const DIRECT_POST_JWT: &str = "direct_post.jwt";
 pub const REDIRECT_URI_PREFIX: &str = "redirect_uri:";
 /// Signed requests by a DID.
 pub const DID_PREFIX: &str = "decentralized_identifier:";
+/// Signed requests by the holder of an X.509 certificate, named by the SHA-256 of its DER (section 5.9.3). HAIP.
+pub const X509_HASH_PREFIX: &str = "x509_hash:";
+/// Signed requests by the holder of an X.509 certificate for a DNS name (section 5.9.3; not permitted by HAIP).
+pub const X509_SAN_DNS_PREFIX: &str = "x509_san_dns:";
 /// Fewest characters of a nonce (128 bits of base64url).
 pub const MIN_NONCE_CHARS: usize = 22;
 /// Most presentations in one response.
@@ -44,6 +50,10 @@ pub enum Client {
     RedirectUri(String),
     /// `decentralized_identifier:<did>`: the request object is signed by a key of that DID.
     Did(String),
+    /// `x509_hash:<base64url SHA-256 of the leaf>`: signed by the key of that certificate, sent in `x5c`.
+    X509Hash(String),
+    /// `x509_san_dns:<DNS name>`: signed by the key of a certificate naming that DNS name, sent in `x5c`.
+    X509SanDns(String),
 }
 
 impl Client {
@@ -58,10 +68,16 @@ impl Client {
         if let Some(did) = client_id.strip_prefix(DID_PREFIX).filter(|d| d.starts_with("did:")) {
             return Ok(Self::Did(did.to_owned()));
         }
+        if let Some(hash) = client_id.strip_prefix(X509_HASH_PREFIX).filter(|h| h.len() == 43) {
+            return Ok(Self::X509Hash(hash.to_owned()));
+        }
+        if let Some(dns) = client_id.strip_prefix(X509_SAN_DNS_PREFIX).filter(|d| !d.is_empty()) {
+            return Ok(Self::X509SanDns(dns.to_owned()));
+        }
         Err(ProtocolError::new(
             "invalid_request",
             format!(
-                "client_id {client_id:?}: only the redirect_uri: and decentralized_identifier: prefixes are supported"
+                "client_id {client_id:?}: the prefixes supported are redirect_uri:, decentralized_identifier:, x509_hash: and x509_san_dns:"
             ),
         ))
     }
@@ -256,12 +272,22 @@ pub fn parse_invocation(uri: &str) -> Result<Invocation, ProtocolError> {
 /// # Errors
 /// [`jose::JoseError`] if signing fails.
 pub fn sign_request(request: &AuthorizationRequest, key: &SigningKey, kid: &str) -> Result<String, jose::JoseError> {
+    sign_request_as(request, key, Some(kid), None)
+}
+
+/// Signs a request object under a `kid` (DID clients) or with the signer's certificate chain in `x5c` (x509
+/// clients: leaf first, no root).
+///
+/// # Errors
+/// [`jose::JoseError`] if signing fails.
+pub fn sign_request_as(
+    request: &AuthorizationRequest,
+    key: &SigningKey,
+    kid: Option<&str>,
+    x5c: Option<&Value>,
+) -> Result<String, jose::JoseError> {
     let bytes = serde_json::to_vec(request).map_err(|e| jose::JoseError::Signing(e.to_string()))?;
-    jose::sign(
-        &bytes,
-        &HeaderSpec { typ: Some(TokenKind::RequestObject), kid: Some(kid), ..HeaderSpec::default() },
-        key,
-    )
+    jose::sign(&bytes, &HeaderSpec { typ: Some(TokenKind::RequestObject), kid, x5c, ..HeaderSpec::default() }, key)
 }
 
 /// A request object read but not yet verified: its `kid` says which key of the client's DID to verify with.
@@ -299,6 +325,47 @@ impl<'a> RequestObject<'a> {
     #[must_use]
     pub fn kid(&self) -> Option<&str> {
         self.jws.header_str("kid")
+    }
+
+    /// Section 5.9.3, for `x509_hash:` and `x509_san_dns:` clients: the `x5c` chain leads to one of the wallet's
+    /// `anchors` at `now`, and its leaf is the certificate the client id names: its SHA-256, compared as text (never
+    /// decoded: several spellings decode alike), or a `dNSName` equal to the id and to the response URI's host.
+    /// Returns the certified key and names, to verify the signature with and to show the person.
+    ///
+    /// # Errors
+    /// [`ProtocolError`] `invalid_request_object` naming the rule that failed.
+    pub fn certified_client(
+        &self,
+        client: &Client,
+        anchors: Option<&TrustAnchors>,
+        now: DateTime<Utc>,
+    ) -> Result<CertifiedKey, ProtocolError> {
+        let invalid = |why: String| ProtocolError::new("invalid_request_object", why);
+        let x5c =
+            self.jws.header().get("x5c").ok_or_else(|| invalid("an x509 client's request object has no x5c".into()))?;
+        let anchors = anchors.ok_or_else(|| invalid("this wallet has no X.509 trust anchors (--x509-roots)".into()))?;
+        let chain = super::x509::decode_x5c(x5c).map_err(|e| invalid(e.to_string()))?;
+        let certified = super::x509::verify_chain(&chain, anchors, now).map_err(|e| invalid(e.to_string()))?;
+        match client {
+            Client::X509Hash(hash) if *hash == certified.leaf_hash => Ok(certified),
+            Client::X509Hash(hash) => Err(invalid(format!(
+                "x509_hash:{hash} is not the hash of the certificate that signed ({})",
+                certified.leaf_hash
+            ))),
+            Client::X509SanDns(dns) => {
+                let named = certified.dns_names.iter().any(|name| name.eq_ignore_ascii_case(dns));
+                let host =
+                    url::Url::parse(&self.request.response_uri).ok().and_then(|u| u.host_str().map(str::to_owned));
+                if !named {
+                    return Err(invalid(format!("the certificate does not name {dns} (dNSName)")));
+                }
+                if !host.is_some_and(|h| h.eq_ignore_ascii_case(dns)) {
+                    return Err(invalid(format!("the response URI's host is not {dns}")));
+                }
+                Ok(certified)
+            }
+            _ => Err(invalid("not an x509 client".into())),
+        }
     }
 
     /// Verifies the signature with the client's key.
@@ -458,5 +525,63 @@ mod tests {
         for bad in [r#"["x"]"#, r#"{"a":"x"}"#, r#"{"a":[]}"#, r"{}", r#"{"a":[1]}"#] {
             assert!(parse_vp_token(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Section 5.9.3: an `x509_hash:` client is the certificate that signed, compared as text; an
+    /// `x509_san_dns:` client's certificate names the DNS name and so does the response URI. Each mismatch is named.
+    #[test]
+    fn x509_clients_are_the_certificate_that_signed() {
+        use crate::core::x509::test_support::{anchors, ca, leaf};
+        let root = ca("Root A");
+        let (key, der) = leaf(&root, &["employer.example"], |_| {});
+        let x5c = crate::core::x509::encode_x5c(std::slice::from_ref(&der));
+        let hash = crate::core::encoding::b64url(<sha2::Sha256 as sha2::Digest>::digest(&der));
+        let now = chrono::Utc::now();
+        let signed = |client_id: &str, response_uri: &str| {
+            let mut asked = request();
+            asked.client_id = client_id.into();
+            asked.response_uri = response_uri.into();
+            sign_request_as(&asked, &key, None, Some(&x5c)).unwrap()
+        };
+        let ok = format!("{X509_HASH_PREFIX}{hash}");
+        let token = signed(&ok, "https://employer.example/response");
+        let object = RequestObject::parse(&token, &ok).unwrap();
+        let certified = object.certified_client(&Client::parse(&ok).unwrap(), Some(&anchors(&root)), now).unwrap();
+        assert_eq!(object.verify(&certified.key).unwrap().client_id, ok);
+
+        let other = format!("{X509_HASH_PREFIX}{}", "A".repeat(43));
+        let token = signed(&other, "https://employer.example/response");
+        let object = RequestObject::parse(&token, &other).unwrap();
+        let refused = object.certified_client(&Client::parse(&other).unwrap(), Some(&anchors(&root)), now);
+        assert!(refused.unwrap_err().description.contains("is not the hash of the certificate that signed"));
+        assert!(
+            object
+                .certified_client(&Client::parse(&other).unwrap(), None, now)
+                .unwrap_err()
+                .description
+                .contains("no X.509 trust anchors")
+        );
+
+        let dns = format!("{X509_SAN_DNS_PREFIX}employer.example");
+        let token = signed(&dns, "https://employer.example/response");
+        RequestObject::parse(&token, &dns)
+            .unwrap()
+            .certified_client(&Client::parse(&dns).unwrap(), Some(&anchors(&root)), now)
+            .unwrap();
+        let token = signed(&dns, "https://elsewhere.example/response");
+        let refused = RequestObject::parse(&token, &dns).unwrap().certified_client(
+            &Client::parse(&dns).unwrap(),
+            Some(&anchors(&root)),
+            now,
+        );
+        assert!(refused.unwrap_err().description.contains("response URI's host"));
+        let unnamed = format!("{X509_SAN_DNS_PREFIX}other.example");
+        let token = signed(&unnamed, "https://other.example/response");
+        let refused = RequestObject::parse(&token, &unnamed).unwrap().certified_client(
+            &Client::parse(&unnamed).unwrap(),
+            Some(&anchors(&root)),
+            now,
+        );
+        assert!(refused.unwrap_err().description.contains("does not name other.example"));
     }
 }

@@ -112,6 +112,23 @@ pub fn issue(
     decoys: usize,
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<Issued, SdJwtError> {
+    issue_with_chain(claims, paths, key, kid, None, decoys, rng)
+}
+
+/// As [`issue`], with the issuer's X.509 chain in the header (`x5c`, leaf first, no root), as HAIP requires of
+/// issuers identified by certificate.
+///
+/// # Errors
+/// As [`issue`].
+pub fn issue_with_chain(
+    claims: Value,
+    paths: &[Path],
+    key: &SigningKey,
+    kid: &str,
+    x5c: Option<&Value>,
+    decoys: usize,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<Issued, SdJwtError> {
     if let Some(protected) = paths.iter().find_map(|p| match p.first() {
         Some(Step::Key(name)) if NEVER_DISCLOSABLE.contains(&name.as_str()) => Some(name.clone()),
         _ => None,
@@ -120,7 +137,7 @@ pub fn issue(
     }
     let (payload, disclosures) = conceal(claims, paths, decoys, rng)?;
     let bytes = serde_json::to_vec(&payload).map_err(|e| SdJwtError::Malformed(e.to_string()))?;
-    let header = HeaderSpec { typ: Some(TokenKind::SdJwtVc), kid: Some(kid), ..HeaderSpec::default() };
+    let header = HeaderSpec { typ: Some(TokenKind::SdJwtVc), kid: Some(kid), x5c, ..HeaderSpec::default() };
     let jwt = jose::sign(&bytes, &header, key).map_err(|e| SdJwtError::Malformed(e.to_string()))?;
     Ok(Issued { jwt, disclosures })
 }
@@ -180,9 +197,12 @@ fn run(
     record.pass("typ", Some(Format::SdJwtVc.name().into()));
     let issuer = parsed.issuer().ok_or_else(|| Failure("issuer-key", "no iss".into()))?.to_owned();
     let kid = parsed.kid().unwrap_or_default().to_owned();
-    let key = ctx.keys.issuer_key(&issuer, &kid).map_err(|e| Failure("issuer-key", e))?;
+    let (key, named) = match jws.header().get("x5c") {
+        Some(x5c) => ctx.keys.issuer_key_x5c(&issuer, x5c, ctx.now).map_err(|e| Failure("issuer-key", e))?,
+        None => (ctx.keys.issuer_key(&issuer, &kid).map_err(|e| Failure("issuer-key", e))?, kid.clone()),
+    };
     jws.fits(&key).map_err(|e| Failure("issuer-key", e.to_string()))?;
-    record.pass("issuer-key", Some(kid.clone()));
+    record.pass("issuer-key", Some(named));
     ctx.check_issuer_signature(jws, &key).map_err(|_| Failure("signature", "signature invalid".into()))?;
     record.pass("signature", None);
     checked.key = Some(IssuerKey::bound(&issuer, &kid, key));

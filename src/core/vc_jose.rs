@@ -115,6 +115,17 @@ pub trait IssuerKeyResolver: Send + Sync {
     /// # Errors
     /// Why the key cannot be found or does not belong to the issuer.
     fn issuer_key(&self, issuer: &str, kid: &str) -> Result<VerifyingKey, String>;
+
+    /// The issuer's key from the `x5c` chain of its token, checked at `now` against this resolver's X.509 trust
+    /// anchors and against the name the token claims (`iss`); with what to report about it (the leaf's subject and
+    /// the anchor). Resolvers without anchors refuse.
+    ///
+    /// # Errors
+    /// Why the chain is not accepted.
+    fn issuer_key_x5c(&self, issuer: &str, x5c: &Value, now: DateTime<Utc>) -> Result<(VerifyingKey, String), String> {
+        let _ = (issuer, x5c, now);
+        Err("the token is signed under an X.509 certificate chain (x5c), and no X.509 trust anchors are configured here (--x509-roots)".into())
+    }
 }
 
 /// Finds DID documents. `did:key` and `did:jwk` resolve locally; `did:web` needs a document from somewhere.

@@ -470,4 +470,8 @@ pub trait CredentialVerifier: Send + Sync {
     /// Resolves a DID to its document (did:key and did:jwk locally, did:web through the guarded fetcher): how the
     /// wallet checks a verifier's signed request.
     fn resolve_did(&self, did: &Did) -> impl Future<Output = Result<DidDocument, String>> + Send;
+
+    /// The X.509 roots certificates must lead to (a verifier's `x5c` issuers, a wallet's `x509_hash:` verifiers);
+    /// none: certificates are refused.
+    fn x509_anchors(&self) -> Option<&super::x509::TrustAnchors>;
 }

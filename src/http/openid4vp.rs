@@ -86,6 +86,9 @@ pub enum ClientIdPrefixName {
     RedirectUri,
     /// `decentralized_identifier:`: a request object signed with the verifier's DID key.
     DecentralizedIdentifier,
+    /// `x509_hash:`: a request object signed with the key of the verifier's certificate, sent in `x5c` (HAIP;
+    /// needs `serve --verifier-x509-chain`).
+    X509Hash,
 }
 
 /// Creates a presentation request from ESCO skills or a DCQL query (admin).
@@ -105,6 +108,7 @@ pub async fn create_request(
     let prefix = match body.client_id_prefix {
         None | Some(ClientIdPrefixName::RedirectUri) => ClientIdPrefix::RedirectUri,
         Some(ClientIdPrefixName::DecentralizedIdentifier) => ClientIdPrefix::DecentralizedIdentifier,
+        Some(ClientIdPrefixName::X509Hash) => ClientIdPrefix::X509Hash,
     };
     let profile = match body.profile {
         Some(profile) => {

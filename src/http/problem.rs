@@ -172,9 +172,11 @@ impl From<IssueError> for HttpProblem {
             IssueError::WrongIssuer { .. } => Self::WrongIssuer(detail),
             IssueError::Duplicate(_) => Self::DuplicateCredential(detail),
             IssueError::Offer(_) => Self::InvalidRequest(detail),
-            IssueError::Store(_) | IssueError::Schemas(_) | IssueError::Signing(_) | IssueError::PublicUrl(_) => {
-                Self::internal(&error)
-            }
+            IssueError::Store(_)
+            | IssueError::Schemas(_)
+            | IssueError::Signing(_)
+            | IssueError::PublicUrl(_)
+            | IssueError::Certificate(_) => Self::internal(&error),
             IssueError::Subject(_)
             | IssueError::Description(_)
             | IssueError::Invalid { .. }

@@ -73,6 +73,9 @@ pub enum IssueError {
     /// The registry failed.
     #[error("registry: {0}")]
     Store(String),
+    /// The issuer's certificate chain does not fit it.
+    #[error("certificate: {0}")]
+    Certificate(String),
     /// The compiled-in schemas failed to load.
     #[error(transparent)]
     Schemas(#[from] SchemaLoadError),

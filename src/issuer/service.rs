@@ -120,6 +120,8 @@ pub struct IssuerService {
     /// appeared since they were last written.
     publish_dir: Option<std::path::PathBuf>,
     lists_changed: std::sync::atomic::AtomicBool,
+    /// The issuer's X.509 chain as an `x5c` header value (leaf first, no root), when it has a certificate.
+    x5c: Option<Value>,
 }
 
 impl IssuerService {
@@ -167,7 +169,26 @@ impl IssuerService {
             cache: None,
             publish_dir: None,
             lists_changed: std::sync::atomic::AtomicBool::new(true),
+            x5c: None,
         })
+    }
+
+    /// Identifies the issuer by an X.509 certificate as well (HAIP): its SD-JWT VCs are issued under its https URL
+    /// with `chain` (DER, leaf first, no root) as `x5c`. The leaf must certify the key that signs now.
+    ///
+    /// # Errors
+    /// [`IssueError::Certificate`] when the leaf does not parse or holds another key.
+    pub fn with_x509_chain(mut self, chain: &[Vec<u8>]) -> Result<Self, IssueError> {
+        let leaf = chain.first().ok_or_else(|| IssueError::Certificate("the chain is empty".into()))?;
+        let key = crate::core::x509::certificate_key(leaf).map_err(|e| IssueError::Certificate(e.to_string()))?;
+        if key != self.ring().signer.key().verifying_key() {
+            return Err(IssueError::Certificate(
+                "the certificate's key is not the issuer's signing key (make the certificate for issuer-key.jwk)"
+                    .into(),
+            ));
+        }
+        self.x5c = Some(crate::core::x509::encode_x5c(chain));
+        Ok(self)
     }
 
     /// The public base URL (no trailing slash).
@@ -342,11 +363,12 @@ impl IssuerService {
     /// # Errors
     /// [`IssueError`] naming what is wrong.
     pub fn issue_sd_jwt(&self, credential: Value, now: DateTime<Utc>) -> Result<(String, String), IssueError> {
-        self.issue_sd_jwt_as(credential, false, now)
+        self.issue_sd_jwt_as(credential, self.x5c.is_some(), now)
     }
 
     /// As [`IssuerService::issue_sd_jwt`]; with `url_issuer` the `iss` is the service's https URL and the key is
-    /// found through JWT VC Issuer Metadata (`/.well-known/jwt-vc-issuer`, `kid` `key-1`) instead of the did:web.
+    /// found through JWT VC Issuer Metadata (`/.well-known/jwt-vc-issuer`, `kid` `key-1`) instead of the did:web, or,
+    /// when the issuer has a certificate, through the `x5c` chain in the header.
     ///
     /// # Errors
     /// [`IssueError`] naming what is wrong.
@@ -379,8 +401,10 @@ impl IssuerService {
         } else {
             signer.kid()
         };
-        let issued = crate::core::sd_jwt_vc::issue(claims, &paths, signer.key(), kid, super::DECOYS, &mut OsRng)
-            .map_err(|e| IssueError::Invalid { problems: vec![e.to_string()] })?;
+        let x5c = self.x5c.as_ref().filter(|_| url_issuer);
+        let issued =
+            crate::core::sd_jwt_vc::issue_with_chain(claims, &paths, signer.key(), kid, x5c, super::DECOYS, &mut OsRng)
+                .map_err(|e| IssueError::Invalid { problems: vec![e.to_string()] })?;
         let record = CredentialRecord {
             v: 1,
             id: typed.id.clone(),

@@ -1,13 +1,18 @@
 //! Issuer keys, resolved once per `kid` and remembered. DID resolution of `did:key` costs a base58
 //! decode and a curve-point decompression; a verifier that sees the same issuer over and over should not pay that
 //! on every credential. Bounded: when full, the cache starts over (simple, and the working set of issuers a
-//! verifier sees is small).
+//! verifier sees is small). It also holds the verifier's X.509 trust anchors, against which `x5c` chains are
+//! checked (never cached: a chain is checked at the verification instant every time).
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 use crate::core::keys::VerifyingKey;
 use crate::core::vc_jose::{IssuerKeyResolver, LocalResolver};
+use crate::core::x509::{self, TrustAnchors};
 
 /// How many keys are kept.
 const CAPACITY: usize = 4096;
@@ -17,13 +22,21 @@ const CAPACITY: usize = 4096;
 pub struct KeyCache {
     resolver: LocalResolver,
     keys: RwLock<HashMap<String, VerifyingKey>>,
+    anchors: Option<Arc<TrustAnchors>>,
 }
 
 impl KeyCache {
     /// Wraps a resolver.
     #[must_use]
     pub fn new(resolver: LocalResolver) -> Self {
-        Self { resolver, keys: RwLock::default() }
+        Self { resolver, keys: RwLock::default(), anchors: None }
+    }
+
+    /// Accepts issuer keys certified by a chain to one of `anchors`.
+    #[must_use]
+    pub fn with_x509_anchors(mut self, anchors: Option<Arc<TrustAnchors>>) -> Self {
+        self.anchors = anchors;
+        self
     }
 
     /// The resolver.
@@ -56,5 +69,15 @@ impl IssuerKeyResolver for KeyCache {
             keys.insert(kid.to_owned(), key);
         }
         Ok(key)
+    }
+
+    fn issuer_key_x5c(&self, issuer: &str, x5c: &Value, now: DateTime<Utc>) -> Result<(VerifyingKey, String), String> {
+        let Some(anchors) = &self.anchors else {
+            return Err("the token is signed under an X.509 certificate chain (x5c), and no X.509 trust anchors are configured here (--x509-roots)".into());
+        };
+        let chain = x509::decode_x5c(x5c).map_err(|e| e.to_string())?;
+        let certified = x509::verify_chain(&chain, anchors, now).map_err(|e| e.to_string())?;
+        certified.check_name(issuer).map_err(|e| e.to_string())?;
+        Ok((certified.key, format!("x5c: {}, certified by {}", certified.subject, certified.anchor)))
     }
 }

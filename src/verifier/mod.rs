@@ -71,7 +71,7 @@ impl Verifier {
     pub fn new(policy: Policy) -> Result<Self, SchemaLoadError> {
         Ok(Self {
             schemas: Schemas::shared()?,
-            keys: KeyCache::new(LocalResolver::default()),
+            keys: KeyCache::new(LocalResolver::default()).with_x509_anchors(policy.x509_anchors.clone()),
             linked_data: LinkedData::default(),
             pinned_lists: HashMap::new(),
             policy,
@@ -528,6 +528,10 @@ impl CredentialVerifier for Verifier {
     async fn resolve_did(&self, did: &Did) -> Result<DidDocument, String> {
         Verifier::resolve_did(self, did).await
     }
+
+    fn x509_anchors(&self) -> Option<&crate::core::x509::TrustAnchors> {
+        self.policy.x509_anchors.as_deref()
+    }
 }
 
 /// What a token names that the verifier may have to fetch before the checks: a did:web key (the `kid` of a JWS,
@@ -651,7 +655,7 @@ impl IssuerMetadata {
                 let kid = jwk.get("kid")?.as_str()?.to_owned();
                 let mut public = jwk.clone();
                 if let Some(object) = public.as_object_mut() {
-                    object.retain(|k, _| matches!(k.as_str(), "kty" | "crv" | "x" | "d"));
+                    object.retain(|k, _| matches!(k.as_str(), "kty" | "crv" | "x" | "y" | "d"));
                 }
                 Some((kid, VerifyingKey::from_jwk(&public).ok()?))
             })
@@ -694,6 +698,10 @@ impl IssuerKeyResolver for WebKeys<'_> {
             Some(Err(why)) if issuer.starts_with("did:web:") => Err(why.clone()),
             _ => self.base.issuer_key(issuer, kid),
         }
+    }
+
+    fn issuer_key_x5c(&self, issuer: &str, x5c: &Value, now: DateTime<Utc>) -> Result<(VerifyingKey, String), String> {
+        self.base.issuer_key_x5c(issuer, x5c, now)
     }
 }
 

@@ -33,7 +33,7 @@ use crate::core::keys::SigningKey;
 use crate::core::openid4vci::ProtocolError;
 use crate::core::openid4vp::{
     self, AuthorizationRequest, DID_PREFIX, DIRECT_POST, DIRECT_POST_JWT, REDIRECT_URI_PREFIX, RESPONSE_TYPE,
-    STATIC_AUDIENCE,
+    STATIC_AUDIENCE, X509_HASH_PREFIX,
 };
 use crate::core::report::{ProvenSkill, Report};
 use crate::core::sd_jwt_vc::KeyBindingPolicy;
@@ -62,6 +62,17 @@ pub enum ClientIdPrefix {
     RedirectUri,
     /// Signed request object by reference.
     DecentralizedIdentifier,
+    /// Signed request object by reference, the verifier's certificate chain in `x5c`, the client id the SHA-256 of
+    /// its certificate (HAIP).
+    X509Hash,
+}
+
+impl ClientIdPrefix {
+    /// Whether requests of this prefix are request objects the verifier signs.
+    #[must_use]
+    pub fn signs(self) -> bool {
+        !matches!(self, Self::RedirectUri)
+    }
 }
 
 /// What the employer asks for.
@@ -165,6 +176,9 @@ pub enum DeskError {
     /// The requests tree could not be opened.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The verifier's certificate chain does not fit it.
+    #[error("certificate: {0}")]
+    Certificate(String),
 }
 
 /// The verifier's presentation requests.
@@ -175,6 +189,15 @@ pub struct PresentationDesk {
     sessions: Expiring<Session>,
     /// The secret each request's response encryption key is derived from (`protocol-key`; nodes share it).
     response_secret: Zeroizing<[u8; 32]>,
+    /// The verifier's certificate, for `x509_hash:` requests.
+    certificate: Option<VerifierCertificate>,
+}
+
+/// The verifier's X.509 identity: its chain as `x5c` and the `x509_hash` of its leaf.
+#[derive(Debug, Clone)]
+struct VerifierCertificate {
+    x5c: Value,
+    leaf_hash: String,
 }
 
 impl std::fmt::Debug for PresentationDesk {
@@ -198,7 +221,32 @@ impl PresentationDesk {
     ) -> Result<Self, DeskError> {
         let public_url = public_url.trim_end_matches('/').to_owned();
         let did = Did::web_from_url(&public_url)?;
-        Ok(Self { key, did, public_url, sessions: Expiring::open(db, "verifier.requests")?, response_secret })
+        Ok(Self {
+            key,
+            did,
+            public_url,
+            sessions: Expiring::open(db, "verifier.requests")?,
+            response_secret,
+            certificate: None,
+        })
+    }
+
+    /// Identifies the verifier by an X.509 certificate too (`x509_hash:` requests; HAIP): `chain` is DER, leaf
+    /// first, without the root, and its leaf must certify the request-signing key.
+    ///
+    /// # Errors
+    /// [`DeskError::Certificate`] when the leaf does not parse or holds another key.
+    pub fn with_x509_chain(mut self, chain: &[Vec<u8>]) -> Result<Self, DeskError> {
+        let leaf = chain.first().ok_or_else(|| DeskError::Certificate("the chain is empty".into()))?;
+        let key = crate::core::x509::certificate_key(leaf).map_err(|e| DeskError::Certificate(e.to_string()))?;
+        if key != self.key.verifying_key() {
+            return Err(DeskError::Certificate(
+                "the certificate's key is not the verifier's signing key (make it for verifier-key.jwk)".into(),
+            ));
+        }
+        let leaf_hash = b64url(<sha2::Sha256 as sha2::Digest>::digest(leaf));
+        self.certificate = Some(VerifierCertificate { x5c: crate::core::x509::encode_x5c(chain), leaf_hash });
+        Ok(self)
     }
 
     /// The response encryption key of request `id`: a P-256 scalar from HMAC-SHA256 of the secret over the id (with
@@ -293,14 +341,11 @@ impl PresentationDesk {
         }
         let id = random_b64url(16);
         let response_uri = format!("{}/verifier/requests/{id}/response", self.public_url);
-        let client_id = match new.prefix {
-            ClientIdPrefix::RedirectUri => format!("{REDIRECT_URI_PREFIX}{response_uri}"),
-            ClientIdPrefix::DecentralizedIdentifier => format!("{DID_PREFIX}{}", self.did),
-        };
+        let client_id = self.client_id(new.prefix, &response_uri)?;
         let client_metadata = self.client_metadata(&id, new.client_name, new.encrypted)?;
         let expires = now + REQUEST_TTL;
         let mut other = Map::new();
-        if new.prefix == ClientIdPrefix::DecentralizedIdentifier {
+        if new.prefix.signs() {
             other.insert("aud".into(), json!(STATIC_AUDIENCE));
             other.insert("iat".into(), json!(now.timestamp()));
             other.insert("exp".into(), json!(expires.timestamp()));
@@ -318,7 +363,7 @@ impl PresentationDesk {
         };
         let (uri, request_uri) = match new.prefix {
             ClientIdPrefix::RedirectUri => (openid4vp::uri_by_value(&request), None),
-            ClientIdPrefix::DecentralizedIdentifier => {
+            ClientIdPrefix::DecentralizedIdentifier | ClientIdPrefix::X509Hash => {
                 let request_uri = format!("{}/verifier/requests/{id}/request", self.public_url);
                 (openid4vp::uri_by_reference(&client_id, &request_uri, new.request_uri_post), Some(request_uri))
             }
@@ -354,6 +399,19 @@ impl PresentationDesk {
         })
     }
 
+    /// The client identifier of a request under `prefix` (section 5.9).
+    fn client_id(&self, prefix: ClientIdPrefix, response_uri: &str) -> Result<String, ProtocolError> {
+        match (prefix, &self.certificate) {
+            (ClientIdPrefix::RedirectUri, _) => Ok(format!("{REDIRECT_URI_PREFIX}{response_uri}")),
+            (ClientIdPrefix::DecentralizedIdentifier, _) => Ok(format!("{DID_PREFIX}{}", self.did)),
+            (ClientIdPrefix::X509Hash, Some(certificate)) => Ok(format!("{X509_HASH_PREFIX}{}", certificate.leaf_hash)),
+            (ClientIdPrefix::X509Hash, None) => Err(ProtocolError::new(
+                "invalid_request",
+                "x509_hash requests need the verifier's certificate (serve --verifier-x509-chain)",
+            )),
+        }
+    }
+
     /// The `client_metadata` of request `id`: the name wallets show, the algorithms we verify, and for
     /// `direct_post.jwt` the request's encryption key with both GCM encryptions.
     fn client_metadata(&self, id: &str, name: Option<String>, encrypted: bool) -> Result<Value, ProtocolError> {
@@ -380,18 +438,24 @@ impl PresentationDesk {
         let fetched = self
             .sessions
             .update(id.as_bytes(), now, |session| {
-                if session.prefix != ClientIdPrefix::DecentralizedIdentifier || !session.is_open(now) {
+                if !session.prefix.signs() || !session.is_open(now) {
                     return (None, false);
                 }
                 session.status = RequestStatus::RequestFetched;
-                (Some(session.request.clone()), true)
+                (Some((session.request.clone(), session.prefix)), true)
             })
             .ok()??;
-        let mut request = fetched?;
+        let (mut request, prefix) = fetched?;
         if let Some(nonce) = wallet_nonce {
             request.other.insert("wallet_nonce".into(), Value::String(nonce.to_owned()));
         }
-        openid4vp::sign_request(&request, &self.key, &self.kid()).ok()
+        match (prefix, &self.certificate) {
+            (ClientIdPrefix::X509Hash, Some(certificate)) => {
+                openid4vp::sign_request_as(&request, &self.key, None, Some(&certificate.x5c)).ok()
+            }
+            (ClientIdPrefix::X509Hash, None) => None,
+            _ => openid4vp::sign_request(&request, &self.key, &self.kid()).ok(),
+        }
     }
 
     /// The status of a request, and its result when `admin` or when `response_code` is the one handed to the

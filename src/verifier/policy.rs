@@ -21,6 +21,8 @@ pub struct Policy {
     pub accept_unknown_status: bool,
     /// Requirements beyond the defaults (`--require eu-micro-credential`).
     pub require: Vec<Requirement>,
+    /// The roots `x5c` chains of issuers must lead to (`--x509-roots`); none: `x5c` is refused.
+    pub x509_anchors: Option<std::sync::Arc<crate::core::x509::TrustAnchors>>,
 }
 
 impl Policy {
@@ -118,7 +120,7 @@ impl Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Self { skew: DEFAULT_SKEW, trust: None, accept_unknown_status: false, require: Vec::new() }
+        Self { skew: DEFAULT_SKEW, trust: None, accept_unknown_status: false, require: Vec::new(), x509_anchors: None }
     }
 }
 

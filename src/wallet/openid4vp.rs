@@ -13,6 +13,7 @@ use super::WalletError;
 use super::agent::{Agent, MAX_DOCUMENT_BYTES, answer_error};
 use super::history::{self, SharedCredential, SharedOutcome};
 use super::selective::Disclosable;
+use crate::core::clock::Clock as _;
 use crate::core::dcql::{Candidate, DcqlQuery};
 use crate::core::did::{Did, Relationship};
 use crate::core::format::Format;
@@ -20,6 +21,7 @@ use crate::core::jwe;
 use crate::core::openid4vci::ProtocolError;
 use crate::core::openid4vp::{self, AuthorizationRequest, Client, Invocation, RequestObject};
 use crate::core::verify::CredentialVerifier;
+use crate::core::x509::CertifiedKey;
 use crate::net::PostBody;
 
 /// A checked request and what the wallet would send.
@@ -33,6 +35,8 @@ pub struct Request {
     pub query: DcqlQuery,
     /// What would be presented, or `None` when the wallet cannot satisfy the query.
     pub plan: Option<Vec<Planned>>,
+    /// For x509 clients: the certificate that signed the request, checked against the wallet's anchors.
+    pub certificate: Option<CertifiedKey>,
 }
 
 /// One presentation the wallet would make.
@@ -135,12 +139,14 @@ impl Request {
         self.request.client_metadata.as_ref().and_then(|m| m.get("client_name")).and_then(Value::as_str)
     }
 
-    /// Who the request identifies: the verified DID, or the response URI of an unsigned request.
+    /// Who the request identifies: the verified DID, the subject of the verified certificate, or the response URI
+    /// of an unsigned request.
     #[must_use]
     pub fn client_identity(&self) -> String {
-        match &self.client {
-            Client::Did(did) => did.clone(),
-            Client::RedirectUri(uri) => uri.clone(),
+        match (&self.client, &self.certificate) {
+            (Client::Did(did), _) => did.clone(),
+            (_, Some(certificate)) => certificate.subject.clone(),
+            (Client::RedirectUri(uri) | Client::X509Hash(uri) | Client::X509SanDns(uri), None) => uri.clone(),
         }
     }
 
@@ -149,9 +155,15 @@ impl Request {
     pub fn verifier_label(&self) -> String {
         let name = self.request.client_metadata.as_ref().and_then(|m| m.get("client_name")).and_then(Value::as_str);
         let name = name.map(|n| format!("\"{n}\" (name as the verifier states it), ")).unwrap_or_default();
-        match &self.client {
-            Client::Did(did) => format!("{name}identified by {did} (signature verified)"),
-            Client::RedirectUri(uri) => format!("{name}answering to {uri} (unsigned request)"),
+        match (&self.client, &self.certificate) {
+            (Client::Did(did), _) => format!("{name}identified by {did} (signature verified)"),
+            (_, Some(certificate)) => format!(
+                "{name}identified by the certificate of {} (issued under {}; signature verified)",
+                certificate.subject, certificate.anchor
+            ),
+            (Client::RedirectUri(uri) | Client::X509Hash(uri) | Client::X509SanDns(uri), None) => {
+                format!("{name}answering to {uri} (unsigned request)")
+            }
         }
     }
 }
@@ -195,22 +207,23 @@ impl<V: CredentialVerifier> Agent<'_, V> {
     pub async fn read_request(&self, uri: &str) -> Result<Request, WalletError> {
         let request = match openid4vp::parse_invocation(uri)? {
             Invocation::ByValue(request) => {
-                if matches!(Client::parse(&request.client_id)?, Client::Did(_)) {
+                if !matches!(Client::parse(&request.client_id)?, Client::RedirectUri(_)) {
                     return Err(ProtocolError::new(
                         "invalid_request",
-                        "a decentralized_identifier: client must sign its request",
+                        "decentralized_identifier: and x509 clients must sign their requests",
                     )
                     .into());
                 }
-                *request
+                (*request, None)
             }
             Invocation::ByReference { client_id, request_uri, post } => {
                 self.fetch_request_object(&client_id, &request_uri, post).await?
             }
         };
+        let (request, certificate) = request;
         let (client, query) = request.check()?;
         let plan = self.plan(&query)?;
-        Ok(Request { request, client, query, plan })
+        Ok(Request { request, client, query, plan, certificate })
     }
 
     async fn fetch_request_object(
@@ -218,14 +231,15 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         client_id: &str,
         request_uri: &str,
         post: bool,
-    ) -> Result<AuthorizationRequest, WalletError> {
-        let Client::Did(did) = Client::parse(client_id)? else {
+    ) -> Result<(AuthorizationRequest, Option<CertifiedKey>), WalletError> {
+        let client = Client::parse(client_id)?;
+        if matches!(client, Client::RedirectUri(_)) {
             return Err(ProtocolError::new(
                 "invalid_request",
                 "a redirect_uri: client cannot sign; its request comes by value",
             )
             .into());
-        };
+        }
         let wallet_nonce = post.then(|| crate::system::random_b64url(16));
         let body = match &wallet_nonce {
             None => self.fetcher.get(request_uri, "application/oauth-authz-req+jwt", MAX_DOCUMENT_BYTES).await?.body,
@@ -242,13 +256,13 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         let text = String::from_utf8(body)
             .map_err(|_| ProtocolError::new("invalid_request_object", "the request object is not UTF-8"))?;
         let object = RequestObject::parse(&text, client_id)?;
-        let kid = object.kid().unwrap_or_default().to_owned();
-        let did = Did::parse(&did).map_err(|e| ProtocolError::new("invalid_request_object", e.to_string()))?;
-        let document =
-            self.verifier.resolve_did(&did).await.map_err(|e| ProtocolError::new("invalid_request_object", e))?;
-        let key = document
-            .key_for(did.as_str(), &kid, Relationship::Authentication)
-            .map_err(|e| ProtocolError::new("invalid_request_object", format!("kid {kid:?}: {e}")))?;
+        let (key, certificate) = if let Client::Did(did) = &client {
+            (self.client_did_key(did, object.kid().unwrap_or_default()).await?, None)
+        } else {
+            let anchors = self.verifier.x509_anchors();
+            let certified = object.certified_client(&client, anchors, crate::system::SystemClock.now())?;
+            (certified.key, Some(certified))
+        };
         let request = object.verify(&key)?;
         if let Some(nonce) = wallet_nonce {
             if request.other.get("wallet_nonce").and_then(Value::as_str) != Some(nonce.as_str()) {
@@ -259,7 +273,18 @@ impl<V: CredentialVerifier> Agent<'_, V> {
                 .into());
             }
         }
-        Ok(request)
+        Ok((request, certificate))
+    }
+
+    /// The key of a `decentralized_identifier:` client's request object: `kid` among its DID's `authentication`
+    /// methods (did:web resolved through the guarded fetcher).
+    async fn client_did_key(&self, did: &str, kid: &str) -> Result<crate::core::keys::VerifyingKey, WalletError> {
+        let did = Did::parse(did).map_err(|e| ProtocolError::new("invalid_request_object", e.to_string()))?;
+        let document =
+            self.verifier.resolve_did(&did).await.map_err(|e| ProtocolError::new("invalid_request_object", e))?;
+        Ok(document
+            .key_for(did.as_str(), kid, Relationship::Authentication)
+            .map_err(|e| ProtocolError::new("invalid_request_object", format!("kid {kid:?}: {e}")))?)
     }
 
     fn plan(&self, query: &DcqlQuery) -> Result<Option<Vec<Planned>>, WalletError> {

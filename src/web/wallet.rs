@@ -652,7 +652,7 @@ async fn read_request(State(web): State<Web>, Holder(wallet): Holder, posted: Po
             disclosed: planned.described().iter().map(|line| disclosed(line, esco.as_deref())).collect(),
         })
         .collect();
-    let signed = matches!(asked.client, crate::core::openid4vp::Client::Did(_));
+    let signed = !matches!(asked.client, crate::core::openid4vp::Client::RedirectUri(_));
     web.shared.pages.render(
         visitor,
         StatusCode::OK,

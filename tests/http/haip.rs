@@ -227,3 +227,150 @@ async fn wallets_post_for_request_objects_when_asked() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 422);
 }
+
+/// A new P-256 key at `key` (under `dir`) and its certificate for `localhost` from the development CA in `ca`,
+/// written to `out`; returns the chain's path and the `x509_hash` `keys cert` reported.
+fn dev_certificate(dir: &std::path::Path, key: &str, ca: &str, out: &str) -> (std::path::PathBuf, String) {
+    if let Some(parent) = std::path::Path::new(key).parent() {
+        std::fs::create_dir_all(dir.join(parent)).unwrap();
+    }
+    assert_eq!(skillspass(dir, &["keys", "new", "--alg", "ES256", "--out", key]).0, 0);
+    let (code, _, err) =
+        skillspass(dir, &["keys", "cert", "--key", key, "--dns", "localhost", "--dev-ca", ca, "--out", out]);
+    assert_eq!(code, 0, "{err}");
+    let hash = err.rsplit("x509_hash:").next().unwrap().trim().to_owned();
+    assert_eq!(hash.len(), 43, "{err}");
+    (dir.join(out), hash)
+}
+
+/// An issuer whose certificate is for another key does not start, and says why.
+#[test]
+fn an_issuer_whose_certificate_holds_another_key_does_not_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let (chain, _) = dev_certificate(dir.path(), "elsewhere.jwk", "ca", "chain.pem");
+    let data = dir.path().join("issuer");
+    std::fs::create_dir_all(&data).unwrap();
+    assert_eq!(skillspass(dir.path(), &["keys", "new", "--alg", "ES256", "--out", "issuer/issuer-key.jwk"]).0, 0);
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_skillspass"))
+        .args(["serve", "--data", data.to_str().unwrap(), "--addr", "127.0.0.1:0", "--roles", "issuer"])
+        .args(["--x509-chain", chain.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not the issuer's signing key"), "{refused:?}");
+}
+
+/// `skillspass <args>` in `dir`; returns (exit code, stdout, stderr).
+fn skillspass(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let output =
+        std::process::Command::new(env!("CARGO_BIN_EXE_skillspass")).args(args).current_dir(dir).output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (output.status.code().unwrap(), text(output.stdout), text(output.stderr))
+}
+
+/// The story with an issuer identified by X.509 (HAIP): a P-256 key, a certificate for `localhost` from the
+/// development CA (`keys cert --dev-ca`); the credential offered carries the chain as `x5c` under the issuer's URL.
+/// A wallet given the CA's root accepts it, a verifier given the root verifies what the wallet presents and names
+/// the certificate; a wallet without roots and a verifier trusting another CA refuse it, by name.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_issuer_identified_by_an_x509_certificate_is_verified_against_the_verifiers_roots() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("issuer");
+    let (chain, _) = dev_certificate(dir.path(), "issuer/issuer-key.jwk", "ca", "chain.pem");
+    let roots = dir.path().join("ca/ca.pem");
+    let (chain, roots) = (chain.to_str().unwrap(), roots.to_str().unwrap());
+    let issuer = ServerProcess::start(&data, "issuer", "127.0.0.1:0", &["--x509-chain", chain]);
+    let verifier = ServerProcess::start(
+        &dir.path().join("verifier"),
+        "verifier",
+        "127.0.0.1:0",
+        &["--allow-loopback-http", "--x509-roots", roots],
+    );
+    dev_certificate(dir.path(), "other/issuer-key.jwk", "ca2", "other-chain.pem");
+    let other_roots = dir.path().join("ca2/ca.pem");
+    let strange = ServerProcess::start(
+        &dir.path().join("strange"),
+        "verifier",
+        "127.0.0.1:0",
+        &["--allow-loopback-http", "--x509-roots", other_roots.to_str().unwrap()],
+    );
+
+    let wallet = dir.path().join("wallet");
+    assert_eq!(wallet_cli(&wallet, &["init", "--key-alg", "ES256"]).0, 0);
+    let micro = offer(&issuer, MICRO, json!({})).await;
+    let uri = micro["offer_uri"].as_str().unwrap();
+    let (code, out, err) = wallet_cli(&wallet, &["accept", uri, "--allow-loopback-http"]);
+    assert_eq!(code, 1, "a wallet without the root refuses: {out}{err}");
+    assert!(err.contains("no X.509 trust anchors"), "{err}");
+    let again = offer(&issuer, MICRO, json!({})).await;
+    let (code, out, err) = wallet_cli(
+        &wallet,
+        &["accept", again["offer_uri"].as_str().unwrap(), "--allow-loopback-http", "--x509-roots", roots],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+
+    let created = request(&verifier, json!({"skills": [PYTHON]})).await;
+    let (code, out, err) = wallet_cli(
+        &wallet,
+        &["respond", created["authorization_request_uri"].as_str().unwrap(), "--yes", "--allow-loopback-http"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let result = result_of(&verifier, &created).await;
+    assert_eq!(result["status"], "verified", "{result:#}");
+    let report = &result["result"]["presentations"]["skill_1"][0];
+    let key_check = report["checks"].as_array().unwrap().iter().find(|c| c["check"] == "issuer-key").unwrap();
+    let detail = key_check["detail"].as_str().unwrap();
+    assert!(detail.contains("CN=localhost") && detail.contains("skillspass development CA"), "{detail}");
+    assert_eq!(report["issuer"]["id"], issuer.url.replace("127.0.0.1", "localhost"), "{report:#}");
+
+    let unknown = request(&strange, json!({"skills": [PYTHON]})).await;
+    let (code, out, err) = wallet_cli(
+        &wallet,
+        &["respond", unknown["authorization_request_uri"].as_str().unwrap(), "--yes", "--allow-loopback-http"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let refused = result_of(&strange, &unknown).await;
+    assert_eq!(refused["status"], "failed", "{refused:#}");
+    let why = refused["result"]["presentations"].to_string();
+    assert!(why.contains("does not lead to a trusted root"), "a root of another CA: {refused:#}");
+}
+
+/// A verifier identified by X.509 (`x509_hash:`, HAIP): its P-256 key certified by the development CA; its request
+/// object carries the chain in `x5c` and its client id is the SHA-256 of the certificate `keys cert` reported. A
+/// wallet given the root shows the certificate's subject and answers, and the answer verifies; a wallet without
+/// roots, or trusting another CA, refuses the request by name.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_verifier_identified_by_x509_hash_is_checked_against_the_wallets_roots() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_issuer, _, wallet) = earned(dir.path()).await;
+    let (chain, hash) = dev_certificate(dir.path(), "hiring/verifier-key.jwk", "ca", "verifier-chain.pem");
+    dev_certificate(dir.path(), "stranger.jwk", "ca2", "stranger.pem");
+    let verifier = ServerProcess::start(
+        &dir.path().join("hiring"),
+        "verifier",
+        "127.0.0.1:0",
+        &["--allow-loopback-http", "--verifier-x509-chain", chain.to_str().unwrap()],
+    );
+    let created = request(&verifier, json!({"skills": [PYTHON], "client_id_prefix": "x509_hash"})).await;
+    assert_eq!(created["client_id"], format!("x509_hash:{hash}"), "the hash keys cert reported");
+    let object_url = created["request_uri"].as_str().unwrap();
+    let object = client().get(object_url).send().await.unwrap().text().await.unwrap();
+    let header = header_of(&object);
+    assert!(header["x5c"].is_array() && header.get("kid").is_none(), "{header}");
+    let uri = created["authorization_request_uri"].as_str().unwrap();
+
+    let roots = |ca: &str| dir.path().join(ca).join("ca.pem").to_str().unwrap().to_owned();
+    let (code, _, err) = wallet_cli(&wallet, &["respond", uri, "--yes", "--allow-loopback-http"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no X.509 trust anchors"), "{err}");
+    let (code, _, err) =
+        wallet_cli(&wallet, &["respond", uri, "--yes", "--allow-loopback-http", "--x509-roots", &roots("ca2")]);
+    assert_eq!(code, 1);
+    assert!(err.contains("does not lead to a trusted root"), "{err}");
+    let (code, out, err) =
+        wallet_cli(&wallet, &["respond", uri, "--yes", "--allow-loopback-http", "--x509-roots", &roots("ca")]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("identified by the certificate of CN=localhost"), "the subject is shown: {err}");
+    let result = result_of(&verifier, &created).await;
+    assert_eq!(result["status"], "verified", "{result:#}");
+}

@@ -16,7 +16,7 @@
 //     as a verifier, decrypt a skillspass wallet's encrypted response with the library (npm jose's compactDecrypt
 //     with privateJwk), then validate it like "validate".
 // Exit 1 with {"error": "..."} on any refusal.
-import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { Openid4vpClient, Openid4vpVerifier } from '@openid4vc/openid4vp';
 import { setGlobalConfig } from '@openid4vc/oauth2';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
@@ -44,11 +44,31 @@ async function didWebKey(didUrl) {
 
 const callbacks = {
   fetch,
+  // The leaf's subject alternative names, read by node:crypto (OpenSSL), for the x509_san_* prefixes.
+  getX509CertificateMetadata: (certificate) => {
+    const names = (new X509Certificate(Buffer.from(certificate, 'base64')).subjectAltName ?? '').split(', ');
+    return {
+      sanDnsNames: names.filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4)),
+      sanUriNames: names.filter((n) => n.startsWith('URI:')).map((n) => n.slice(4)),
+    };
+  },
   hash: (data, alg) => new Uint8Array(createHash(alg.replace('-', '').toLowerCase()).update(data).digest()),
   verifyJwt: async (signer, { compact }) => {
+    if (signer.method === 'x5c') {
+      // x509_hash: the library checks the hash of the leaf against the client id; the signature is checked here
+      // with the leaf's key (npm jose). Trust in the chain is the wallet's own business (skillspass tests it).
+      const pem = `-----BEGIN CERTIFICATE-----\n${signer.x5c[0]}\n-----END CERTIFICATE-----`;
+      try {
+        const key = await jose.importX509(pem, 'ES256');
+        await jose.compactVerify(compact, key, { algorithms: ['ES256'] });
+        return { verified: true, signerJwk: await jose.exportJWK(key) };
+      } catch {
+        return { verified: false };
+      }
+    }
     const jwk = signer.method === 'did' ? await didWebKey(signer.didUrl) : signer.publicJwk;
     try {
-      await jose.compactVerify(compact, await jose.importJWK(jwk, 'EdDSA'));
+      await jose.compactVerify(compact, await jose.importJWK(jwk, jwk.kty === 'EC' ? 'ES256' : 'EdDSA'));
       return { verified: true, signerJwk: jwk };
     } catch {
       return { verified: false };
