@@ -475,7 +475,14 @@ impl IssuerService {
             "status_list": {"bits": 2, "lst": values.encode().map_err(|e| signing(&e))?},
         });
         let signer = self.signer();
-        let header = HeaderSpec { typ: Some(TokenKind::StatusList), kid: Some(signer.kid()), ..HeaderSpec::default() };
+        // HAIP: the Status List Token of an issuer with a certificate carries its chain too (the kid stays for the
+        // credentials issued under the did:web, whose verifiers find the key by it).
+        let header = HeaderSpec {
+            typ: Some(TokenKind::StatusList),
+            kid: Some(signer.kid()),
+            x5c: self.x5c.as_ref(),
+            ..HeaderSpec::default()
+        };
         let bytes = serde_json::to_vec(&claims).map_err(|e| signing(&e))?;
         let token = jose::sign(&bytes, &header, signer.key()).map_err(|e| signing(&e))?;
         Ok(PublishedList::new(token, now))

@@ -156,8 +156,9 @@ fn ttl(document: &Value, max_age: Option<Duration>) -> Duration {
 }
 
 /// The Token Status List at `uri` (draft-ietf-oauth-status-list section 8.3), from the cache or fetched: `typ`
-/// statuslist+jwt, signed by the credential's issuer (the `kid` must be a key of `issuer`), `sub` equal to the URI,
-/// not expired; cached for its `ttl` (seconds).
+/// statuslist+jwt, signed by the credential's issuer (the `kid` must be a key of `issuer`, or, for an issuer
+/// identified by URL, the `x5c` chain must lead to a trusted root and name it), `sub` equal to the URI, not
+/// expired; cached for its `ttl` (seconds).
 ///
 /// # Errors
 /// Why the list cannot be used (the status is then unknown).
@@ -181,10 +182,13 @@ pub async fn token_list(
     AlgorithmPolicy.accepted(jws.alg()).map_err(|e| e.to_string())?;
     jws.check_typ(TokenKind::StatusList).map_err(|e| e.to_string())?;
     let kid = jws.header_str("kid").unwrap_or_default();
-    let key = context
-        .keys
-        .issuer_key(issuer, kid)
-        .map_err(|e| format!("the status list is not signed by the credential's issuer: {e}"))?;
+    // A list with an X.509 chain is checked by it for credentials of issuers identified by URL (HAIP); a DID issuer's
+    // credentials find the list's key by its kid.
+    let key = match jws.header().get("x5c").filter(|_| !issuer.starts_with("did:")) {
+        Some(x5c) => context.keys.issuer_key_x5c(issuer, x5c, context.now).map(|(key, _)| key),
+        None => context.keys.issuer_key(issuer, kid),
+    }
+    .map_err(|e| format!("the status list is not signed by the credential's issuer: {e}"))?;
     jws.fits(&key).map_err(|e| format!("the status list token: {e}"))?;
     jws.verify_signature(&key).map_err(|_| "the status list token does not verify".to_owned())?;
     let claims = Value::Object(jws.claims().map_err(|e| e.to_string())?);

@@ -659,6 +659,7 @@ async fn read_request(State(web): State<Web>, Holder(wallet): Holder, posted: Po
         "wallet/consent.html",
         context! { section => "wallet", signed_in => true, link, verifier_name => asked.client_name(),
         verifier_id => asked.client_identity(), signed,
+        certified_by => asked.certificate.as_ref().map(|c| c.anchor.clone()),
         client_id => asked.request.client_id.clone(), satisfiable => asked.plan.is_some(), items },
     )
 }

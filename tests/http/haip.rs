@@ -268,24 +268,74 @@ fn skillspass(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     (output.status.code().unwrap(), text(output.stdout), text(output.stderr))
 }
 
-/// The story with an issuer identified by X.509 (HAIP): a P-256 key, a certificate for `localhost` from the
-/// development CA (`keys cert --dev-ca`); the credential offered carries the chain as `x5c` under the issuer's URL.
-/// A wallet given the CA's root accepts it, a verifier given the root verifies what the wallet presents and names
-/// the certificate; a wallet without roots and a verifier trusting another CA refuse it, by name.
+/// An issuer identified by X.509 (HAIP): a P-256 key, a certificate for `localhost` from the development CA in
+/// `dir/ca` (`keys cert --dev-ca`), served with the chain; and a P-256 wallet holding one of its micro-credentials,
+/// offered under the issuer's URL with the chain in `x5c`. A wallet without roots refuses the offer, by name; given
+/// the CA's root it accepts. Returns the issuer, the credential's id and the wallet.
+async fn x509_story(dir: &std::path::Path) -> (ServerProcess, String, std::path::PathBuf) {
+    let (chain, _) = dev_certificate(dir, "issuer/issuer-key.jwk", "ca", "chain.pem");
+    let issuer =
+        ServerProcess::start(&dir.join("issuer"), "issuer", "127.0.0.1:0", &["--x509-chain", chain.to_str().unwrap()]);
+    let roots = dir.join("ca/ca.pem");
+    let wallet = dir.join("wallet");
+    assert_eq!(wallet_cli(&wallet, &["init", "--key-alg", "ES256"]).0, 0);
+    let micro = offer(&issuer, MICRO, json!({})).await;
+    let uri = micro["offer_uri"].as_str().unwrap();
+    let (code, out, err) = wallet_cli(&wallet, &["accept", uri, "--allow-loopback-http"]);
+    assert_eq!(code, 1, "a wallet without the root refuses: {out}{err}");
+    assert!(err.contains("no X.509 trust anchors"), "{err}");
+    let again = offer(&issuer, MICRO, json!({})).await;
+    let accept = ["accept", again["offer_uri"].as_str().unwrap(), "--allow-loopback-http", "--x509-roots"];
+    let (code, out, err) = wallet_cli(&wallet, &[&accept[..], &[roots.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{out}{err}");
+    let state_url = format!("{}/offers/{}/state", issuer.url, again["id"].as_str().unwrap());
+    let (_, state) = get(&state_url, Some(&issuer.admin_token())).await;
+    (issuer, state["credential_id"].as_str().unwrap().to_owned(), wallet)
+}
+
+/// Presents the wallet's Python skill to `verifier`; returns the request's status and result.
+async fn present_python(verifier: &ServerProcess, wallet: &std::path::Path) -> Value {
+    let created = request(verifier, json!({"skills": [PYTHON]})).await;
+    let uri = created["authorization_request_uri"].as_str().unwrap();
+    let (code, out, err) = wallet_cli(wallet, &["respond", uri, "--yes", "--allow-loopback-http"]);
+    assert_eq!(code, 0, "{out}{err}");
+    result_of(verifier, &created).await
+}
+
+/// The story with an X.509 issuer: a verifier given the CA's root verifies what the wallet presents and names the
+/// certificate; after a revocation it finds the credential revoked in the Status List Token, whose chain it checks
+/// the same way.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_issuer_identified_by_an_x509_certificate_is_verified_against_the_verifiers_roots() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("issuer");
-    let (chain, _) = dev_certificate(dir.path(), "issuer/issuer-key.jwk", "ca", "chain.pem");
+    let (issuer, credential, wallet) = x509_story(dir.path()).await;
     let roots = dir.path().join("ca/ca.pem");
-    let (chain, roots) = (chain.to_str().unwrap(), roots.to_str().unwrap());
-    let issuer = ServerProcess::start(&data, "issuer", "127.0.0.1:0", &["--x509-chain", chain]);
     let verifier = ServerProcess::start(
         &dir.path().join("verifier"),
         "verifier",
         "127.0.0.1:0",
-        &["--allow-loopback-http", "--x509-roots", roots],
+        &["--allow-loopback-http", "--x509-roots", roots.to_str().unwrap()],
     );
+    let result = present_python(&verifier, &wallet).await;
+    assert_eq!(result["status"], "verified", "{result:#}");
+    let report = &result["result"]["presentations"]["skill_1"][0];
+    let key_check = report["checks"].as_array().unwrap().iter().find(|c| c["check"] == "issuer-key").unwrap();
+    let detail = key_check["detail"].as_str().unwrap();
+    assert!(detail.contains("CN=localhost") && detail.contains("skillspass development CA"), "{detail}");
+    assert_eq!(report["issuer"]["id"], issuer.url.replace("127.0.0.1", "localhost"), "{report:#}");
+
+    assert_eq!(set_status(&issuer, &credential, "revoked").await.0, 200);
+    tokio::time::sleep(AFTER_TTL).await;
+    let after = present_python(&verifier, &wallet).await;
+    assert_eq!(after["status"], "failed", "{after:#}");
+    assert!(after["result"]["presentations"].to_string().contains("revoked"), "{after:#}");
+}
+
+/// A verifier whose roots are another CA's refuses the X.509 issuer's credential, by name.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_verifier_trusting_another_ca_refuses_the_x509_issuer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_issuer, _, wallet) = x509_story(dir.path()).await;
     dev_certificate(dir.path(), "other/issuer-key.jwk", "ca2", "other-chain.pem");
     let other_roots = dir.path().join("ca2/ca.pem");
     let strange = ServerProcess::start(
@@ -294,42 +344,7 @@ async fn an_issuer_identified_by_an_x509_certificate_is_verified_against_the_ver
         "127.0.0.1:0",
         &["--allow-loopback-http", "--x509-roots", other_roots.to_str().unwrap()],
     );
-
-    let wallet = dir.path().join("wallet");
-    assert_eq!(wallet_cli(&wallet, &["init", "--key-alg", "ES256"]).0, 0);
-    let micro = offer(&issuer, MICRO, json!({})).await;
-    let uri = micro["offer_uri"].as_str().unwrap();
-    let (code, out, err) = wallet_cli(&wallet, &["accept", uri, "--allow-loopback-http"]);
-    assert_eq!(code, 1, "a wallet without the root refuses: {out}{err}");
-    assert!(err.contains("no X.509 trust anchors"), "{err}");
-    let again = offer(&issuer, MICRO, json!({})).await;
-    let (code, out, err) = wallet_cli(
-        &wallet,
-        &["accept", again["offer_uri"].as_str().unwrap(), "--allow-loopback-http", "--x509-roots", roots],
-    );
-    assert_eq!(code, 0, "{out}{err}");
-
-    let created = request(&verifier, json!({"skills": [PYTHON]})).await;
-    let (code, out, err) = wallet_cli(
-        &wallet,
-        &["respond", created["authorization_request_uri"].as_str().unwrap(), "--yes", "--allow-loopback-http"],
-    );
-    assert_eq!(code, 0, "{out}{err}");
-    let result = result_of(&verifier, &created).await;
-    assert_eq!(result["status"], "verified", "{result:#}");
-    let report = &result["result"]["presentations"]["skill_1"][0];
-    let key_check = report["checks"].as_array().unwrap().iter().find(|c| c["check"] == "issuer-key").unwrap();
-    let detail = key_check["detail"].as_str().unwrap();
-    assert!(detail.contains("CN=localhost") && detail.contains("skillspass development CA"), "{detail}");
-    assert_eq!(report["issuer"]["id"], issuer.url.replace("127.0.0.1", "localhost"), "{report:#}");
-
-    let unknown = request(&strange, json!({"skills": [PYTHON]})).await;
-    let (code, out, err) = wallet_cli(
-        &wallet,
-        &["respond", unknown["authorization_request_uri"].as_str().unwrap(), "--yes", "--allow-loopback-http"],
-    );
-    assert_eq!(code, 0, "{out}{err}");
-    let refused = result_of(&strange, &unknown).await;
+    let refused = present_python(&strange, &wallet).await;
     assert_eq!(refused["status"], "failed", "{refused:#}");
     let why = refused["result"]["presentations"].to_string();
     assert!(why.contains("does not lead to a trusted root"), "a root of another CA: {refused:#}");

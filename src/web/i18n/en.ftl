@@ -215,6 +215,7 @@ consent-title = Do you want to share this?
 consent-who = Who asks
 consent-identified-by = Identified by
 consent-answers-to = The answer goes to
+consent-certified-by = Certificate issued by
 consent-signed = The request is signed: its sender is verified.
 consent-unsigned = The request is not signed: the name is as the employer states it.
 consent-what = What would be sent

@@ -215,6 +215,7 @@ consent-title = Wil je dit delen?
 consent-who = Wie vraagt het
 consent-identified-by = Geïdentificeerd als
 consent-answers-to = Het antwoord gaat naar
+consent-certified-by = Certificaat uitgegeven door
 consent-signed = Het verzoek is ondertekend: de afzender is gecontroleerd.
 consent-unsigned = Het verzoek is niet ondertekend: de naam is zoals de werkgever die opgeeft.
 consent-what = Wat er verstuurd zou worden
