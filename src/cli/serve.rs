@@ -256,6 +256,8 @@ fn build_state(
     given_token: Option<&SecretString>,
 ) -> Result<AppState, CliError> {
     let fetcher = Fetcher::new(config.allow_loopback_http).map_err(CliError::input)?;
+    // Read once for both roles that check certificates: the verifier and the hosted wallet.
+    let anchors = super::verify::x509_anchors(config.x509_roots.as_deref())?;
     let issuer = if config.serves("issuer") {
         let files = crate::store::issuer_keys::IssuerKeyFiles::new(data).with_new_key_algorithm(config.key_alg);
         let service_config = ServiceConfig {
@@ -294,14 +296,14 @@ fn build_state(
                 .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
             None => desk,
         };
-        let verifier = build_verifier(config, &fetcher)?.with_durable_nonces(db).map_err(CliError::input)?;
+        let verifier =
+            build_verifier(config, anchors.clone(), &fetcher)?.with_durable_nonces(db).map_err(CliError::input)?;
         Some(Arc::new(VerifierRole { verifier, desk }))
     } else {
         None
     };
     let wallet = if config.serves("wallet") {
-        let policy =
-            Policy { x509_anchors: super::verify::x509_anchors(config.x509_roots.as_deref())?, ..Policy::for_holder() };
+        let policy = Policy { x509_anchors: anchors, ..Policy::for_holder() };
         let holder = Verifier::online(policy, fetcher.clone()).map_err(CliError::input)?;
         Some(Arc::new(WalletRole {
             wallets: HostedWallets::new(db.clone()).map_err(CliError::input)?,
@@ -337,7 +339,11 @@ fn build_state(
     })
 }
 
-fn build_verifier(config: &Config, fetcher: &Fetcher) -> Result<Verifier, CliError> {
+fn build_verifier(
+    config: &Config,
+    x509_anchors: Option<Arc<crate::core::x509::TrustAnchors>>,
+    fetcher: &Fetcher,
+) -> Result<Verifier, CliError> {
     let trust = match &config.trust_list {
         Some(path) => {
             let text =
@@ -351,7 +357,6 @@ fn build_verifier(config: &Config, fetcher: &Fetcher) -> Result<Verifier, CliErr
         .iter()
         .map(|r| Requirement::parse(r).ok_or_else(|| CliError::input(format!("require: {r:?} is not a requirement"))))
         .collect::<Result<Vec<_>, _>>()?;
-    let x509_anchors = super::verify::x509_anchors(config.x509_roots.as_deref())?;
     let policy = Policy {
         trust,
         accept_unknown_status: config.accept_unknown_status,

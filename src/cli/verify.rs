@@ -3,7 +3,6 @@
 //! `did:web` issuers and https key documents and checks status lists online through the guarded fetcher, unless
 //! `--offline` (then documents come from `--did-document` files); or asks a remote verifier (`--verifier URL`).
 
-use crate::core::x509::TrustAnchors;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -16,6 +15,7 @@ use crate::core::format::Format;
 use crate::core::jose::MAX_TOKEN_BYTES;
 use crate::core::report::Report;
 use crate::core::verify::Requirement;
+use crate::core::x509::TrustAnchors;
 use crate::net::Fetcher;
 use crate::system::SystemClock;
 use crate::verifier::{Policy, TrustList, Verifier};

@@ -108,6 +108,9 @@ impl VerifyError {
     }
 }
 
+/// Why an `x5c` token is refused by a resolver without X.509 trust anchors.
+pub const NO_X509_ANCHORS: &str = "the token is signed under an X.509 certificate chain (x5c), and no X.509 trust anchors are configured here (--x509-roots)";
+
 /// Finds the key that verifies an issuer's token, given the issuer identifier and the header's `kid`.
 pub trait IssuerKeyResolver: Send + Sync {
     /// The issuer's key named by `kid`.
@@ -124,7 +127,7 @@ pub trait IssuerKeyResolver: Send + Sync {
     /// Why the chain is not accepted.
     fn issuer_key_x5c(&self, issuer: &str, x5c: &Value, now: DateTime<Utc>) -> Result<(VerifyingKey, String), String> {
         let _ = (issuer, x5c, now);
-        Err("the token is signed under an X.509 certificate chain (x5c), and no X.509 trust anchors are configured here (--x509-roots)".into())
+        Err(NO_X509_ANCHORS.into())
     }
 }
 

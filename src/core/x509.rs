@@ -191,7 +191,7 @@ pub fn encode_x5c(chain: &[Vec<u8>]) -> Value {
 /// The DER certificates of a PEM chain file (leaf first).
 ///
 /// # Errors
-/// [`X509Error::Anchors`] (named for the file) when a block does not parse or there is none.
+/// [`X509Error::Encoding`] when a block does not parse or there is none.
 pub fn chain_from_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, X509Error> {
     let certificates = X509::stack_from_pem(pem).map_err(|e| X509Error::Encoding(e.to_string()))?;
     if certificates.is_empty() {

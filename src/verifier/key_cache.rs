@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::core::keys::VerifyingKey;
-use crate::core::vc_jose::{IssuerKeyResolver, LocalResolver};
+use crate::core::vc_jose::{IssuerKeyResolver, LocalResolver, NO_X509_ANCHORS};
 use crate::core::x509::{self, TrustAnchors};
 
 /// How many keys are kept.
@@ -73,7 +73,7 @@ impl IssuerKeyResolver for KeyCache {
 
     fn issuer_key_x5c(&self, issuer: &str, x5c: &Value, now: DateTime<Utc>) -> Result<(VerifyingKey, String), String> {
         let Some(anchors) = &self.anchors else {
-            return Err("the token is signed under an X.509 certificate chain (x5c), and no X.509 trust anchors are configured here (--x509-roots)".into());
+            return Err(NO_X509_ANCHORS.into());
         };
         let chain = x509::decode_x5c(x5c).map_err(|e| e.to_string())?;
         let certified = x509::verify_chain(&chain, anchors, now).map_err(|e| e.to_string())?;
