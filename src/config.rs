@@ -16,7 +16,7 @@ pub const DEFAULT_STATUS_TTL_MS: u64 = 300_000;
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every environment variable skillspass reads.
-pub const KNOWN_ENV: [&str; 34] = [
+pub const KNOWN_ENV: [&str; 36] = [
     "SKILLSPASS_WALLET",
     "SKILLSPASS_PASSPHRASE",
     "SKILLSPASS_EXPORT_PASSPHRASE",
@@ -51,6 +51,8 @@ pub const KNOWN_ENV: [&str; 34] = [
     "SKILLSPASS_X509_ROOTS",
     "SKILLSPASS_X509_CHAIN",
     "SKILLSPASS_VERIFIER_X509_CHAIN",
+    "SKILLSPASS_WALLET_PROVIDERS",
+    "SKILLSPASS_REQUIRE_WALLET_ATTESTATION",
 ];
 
 /// Connections each node keeps to PostgreSQL unless told otherwise.
@@ -104,6 +106,10 @@ pub struct Config {
     pub x509_chain: Option<PathBuf>,
     /// The verifier's certificate chain (PEM, leaf first, without the root), for `x509_hash:` requests.
     pub verifier_x509_chain: Option<PathBuf>,
+    /// The roots (PEM) of the wallet providers whose wallet attestations the issuer trusts.
+    pub wallet_providers: Option<PathBuf>,
+    /// Whether the issuer gives tokens only to wallets with a trusted attestation.
+    pub require_wallet_attestation: bool,
 }
 
 /// A `postgres://` URL; its password never shows in `Debug` output or logs.
@@ -168,6 +174,8 @@ impl Default for Config {
             x509_roots: None,
             x509_chain: None,
             verifier_x509_chain: None,
+            wallet_providers: None,
+            require_wallet_attestation: false,
         }
     }
 }

@@ -476,9 +476,14 @@ struct Services {
 
 impl Services {
     async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// The services with their arguments changed by `adjust` first.
+    async fn start_with(adjust: impl FnOnce(&mut skillspass::cli::serve::ServeArgs)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let token = "interop-admin-token".to_owned();
-        let args = skillspass::cli::serve::ServeArgs {
+        let mut args = skillspass::cli::serve::ServeArgs {
             data: Some(dir.path().to_owned()),
             addr: Some("127.0.0.1:0".into()),
             roles: Some(vec!["issuer".into(), "verifier".into()]),
@@ -487,6 +492,7 @@ impl Services {
             admin_token: Some(token.clone().into()),
             ..Default::default()
         };
+        adjust(&mut args);
         Self { server: skillspass::cli::serve::Server::start(&args).await.unwrap(), token, _dir: dir }
     }
 
@@ -536,6 +542,81 @@ async fn the_owf_openid4vci_client_obtains_a_credential_from_our_issuer() {
     assert_eq!(report["verified"], true, "{report:#}");
     let state = services.get(&format!("/offers/{}/state", offer["id"].as_str().unwrap())).await;
     assert_eq!(state["state"], "credential_accepted", "the client's notification was understood");
+}
+
+/// Issue 16: the authorization code flow HAIP asks for (PAR, PKCE, the learner's sign-in, DPoP at the token and
+/// credential endpoints) run by the OWF client against our issuer.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_owf_openid4vci_client_obtains_a_credential_through_par_pkce_and_dpop() {
+    let Some(node) = node() else { return };
+    let services = Services::start().await;
+    let achievement: serde_json::Value =
+        serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
+    let offer =
+        services.admin("/offers", &serde_json::json!({"achievement": achievement, "flow": "authorization_code"})).await;
+    let input = serde_json::json!({"offer_uri": offer["offer_uri"], "sign_in_code": offer["sign_in_code"]});
+    let (ok, answer) = ask_async(node, "openid4vci_auth_code.mjs", input).await;
+    assert!(ok, "@openid4vc/openid4vci could not obtain the credential: {answer:#}");
+    assert_eq!(answer["token_type"], "DPoP", "{answer:#}");
+    let credential = answer["credential"].as_str().unwrap();
+    let report = services.admin("/credentials/verify", &serde_json::json!({"verifiableCredential": credential})).await;
+    assert_eq!(report["verified"], true, "{report:#}");
+    let state = services.get(&format!("/offers/{}/state", offer["id"].as_str().unwrap())).await;
+    assert_eq!(state["state"], "credential_issued", "{state:#}");
+}
+
+/// Issue 16: a wallet attestation made by the OWF library (`createClientAttestationJwt`, x5c from a development
+/// CA) and its proofs of possession (`attest_jwt_client_auth`) are accepted by an issuer that requires them; without one the
+/// same client is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_owf_client_authenticates_with_a_wallet_attestation_our_issuer_requires() {
+    let Some(node) = node() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_skillspass"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+    run(&["keys", "new", "--alg", "ES256", "--out", "provider.jwk"]);
+    run(&[
+        "keys",
+        "cert",
+        "--key",
+        "provider.jwk",
+        "--dns",
+        "wallet-provider.example",
+        "--dev-ca",
+        "ca",
+        "--out",
+        "provider.pem",
+    ]);
+    let provider_jwk: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("provider.jwk")).unwrap()).unwrap();
+    let chain =
+        skillspass::core::x509::chain_from_pem(&std::fs::read(dir.path().join("provider.pem")).unwrap()).unwrap();
+    let roots = dir.path().join("ca/ca.pem");
+    let services = Services::start_with(|args| {
+        args.wallet_providers = Some(roots.clone());
+        args.require_wallet_attestation = true;
+    })
+    .await;
+    let achievement: serde_json::Value =
+        serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
+    let body = serde_json::json!({"achievement": achievement, "flow": "authorization_code"});
+    let unattested = services.admin("/offers", &body).await;
+    let input = serde_json::json!({"offer_uri": unattested["offer_uri"], "sign_in_code": unattested["sign_in_code"]});
+    let (ok, answer) = ask_async(node.clone(), "openid4vci_auth_code.mjs", input).await;
+    assert!(!ok && answer.to_string().contains("invalid_client"), "refused without an attestation: {answer:#}");
+    let offer = services.admin("/offers", &body).await;
+    let attestation =
+        serde_json::json!({"provider_jwk": provider_jwk, "x5c": skillspass::core::x509::encode_x5c(&chain)});
+    let input = serde_json::json!({"offer_uri": offer["offer_uri"], "sign_in_code": offer["sign_in_code"], "attestation": attestation});
+    let (ok, answer) = ask_async(node, "openid4vci_auth_code.mjs", input).await;
+    assert!(ok, "@openid4vc/oauth2's attestation was refused: {answer:#}");
+    assert_eq!(answer["token_type"], "DPoP");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -60,7 +60,11 @@ pub fn accept(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, C
         }
         (_, given) => given,
     };
-    let accepted = runtime.block_on(agent.accept(&offer, tx_code, SystemClock.now())).map_err(|e| refused(&e))?;
+    let accepted = if offer.needs_sign_in() {
+        runtime.block_on(sign_in_and_accept(&agent, &offer))?
+    } else {
+        runtime.block_on(agent.accept(&offer, tx_code, SystemClock.now())).map_err(|e| refused(&e))?
+    };
     let stored = &accepted.stored;
     if options.json {
         let skills: Vec<&str> = stored.skills.iter().map(|s| s.id.as_str()).collect();
@@ -76,6 +80,46 @@ pub fn accept(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, C
         }
     }
     Ok(EXIT_OK)
+}
+
+/// How long the wallet waits for the learner to sign in at the issuer.
+pub const SIGN_IN_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The authorization code flow from a terminal (RFC 8252, a native app's loopback redirect): the wallet listens
+/// on a free port of 127.0.0.1, pushes its request, prints the issuer's sign-in page for the learner to open,
+/// and finishes when the browser comes back to the listener.
+async fn sign_in_and_accept(
+    agent: &Agent<'_, Verifier>,
+    offer: &crate::wallet::openid4vci::Offer,
+) -> Result<crate::wallet::openid4vci::Accepted, CliError> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(CliError::input)?;
+    let port = listener.local_addr().map_err(CliError::input)?.port();
+    let redirect_uri = format!("http://127.0.0.1:{port}/callback");
+    let sign_in = agent.begin_sign_in(offer, &redirect_uri, SystemClock.now()).await.map_err(|e| refused(&e))?;
+    eprintln!("Sign in at the issuer to receive it. Open this page in your browser:");
+    eprintln!("  {}", sign_in.authorization_url);
+    let (sender, receiver) = tokio::sync::oneshot::channel::<String>();
+    let sender = std::sync::Arc::new(std::sync::Mutex::new(Some(sender)));
+    let callback = axum::Router::new().route(
+        "/callback",
+        axum::routing::get(move |uri: axum::http::Uri| async move {
+            if let Some(sender) = sender.lock().ok().and_then(|mut s| s.take()) {
+                let _ = sender.send(uri.to_string());
+            }
+            axum::response::Html(
+                "<!doctype html><meta charset=utf-8><title>skillspass</title>\
+                 <p>Signed in. You can close this page and go back to the terminal.</p>",
+            )
+        }),
+    );
+    let server = tokio::spawn(async move { axum::serve(listener, callback).await });
+    let returned = tokio::time::timeout(SIGN_IN_WAIT, receiver).await;
+    server.abort();
+    let path = returned
+        .map_err(|_| CliError::refused("nobody signed in at the issuer within 10 minutes"))?
+        .map_err(|_| CliError::refused("the sign-in listener stopped"))?;
+    let returned_to = format!("http://127.0.0.1:{port}{path}");
+    agent.finish_sign_in(offer, sign_in, &returned_to, SystemClock.now()).await.map_err(|e| refused(&e))
 }
 
 /// `wallet respond '<openid4vp URI>'`.

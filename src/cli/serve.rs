@@ -99,6 +99,13 @@ pub struct ServeArgs {
     /// can then identify the verifier by `x509_hash:` (HAIP).
     #[arg(long, env = "SKILLSPASS_VERIFIER_X509_CHAIN")]
     pub verifier_x509_chain: Option<PathBuf>,
+    /// The roots (PEM) of the wallet providers the issuer trusts: a wallet attestation (`OAuth-Client-Attestation`)
+    /// is checked against them whenever a wallet sends one.
+    #[arg(long, env = "SKILLSPASS_WALLET_PROVIDERS")]
+    pub wallet_providers: Option<PathBuf>,
+    /// Give tokens only to wallets with an attestation from one of the `--wallet-providers` (HAIP).
+    #[arg(long, env = "SKILLSPASS_REQUIRE_WALLET_ATTESTATION")]
+    pub require_wallet_attestation: bool,
     /// An admin token given by the embedding program (the demo); not a flag, so it never shows in `ps`.
     #[arg(skip)]
     pub admin_token: Option<SecretString>,
@@ -132,6 +139,8 @@ impl ServeArgs {
         config.x509_roots = self.x509_roots.clone().or(config.x509_roots);
         config.x509_chain = self.x509_chain.clone().or(config.x509_chain);
         config.verifier_x509_chain = self.verifier_x509_chain.clone().or(config.verifier_x509_chain);
+        config.wallet_providers = self.wallet_providers.clone().or(config.wallet_providers);
+        config.require_wallet_attestation |= self.require_wallet_attestation;
         config
     }
 }
@@ -248,6 +257,49 @@ fn default_public_url(addr: SocketAddr) -> String {
     if addr.ip().is_loopback() { format!("http://localhost:{}", addr.port()) } else { format!("http://{addr}") }
 }
 
+/// The issuer role: its service (keys, certificate chain, published lists) and its protocol state (offers, the
+/// authorization server and its trusted wallet providers).
+fn issuer_role(
+    config: &Config,
+    data: &Path,
+    db: &Database,
+    public_url: &str,
+    fetcher: &Fetcher,
+) -> Result<Arc<IssuerRole>, CliError> {
+    let files = crate::store::issuer_keys::IssuerKeyFiles::new(data).with_new_key_algorithm(config.key_alg);
+    let service_config = ServiceConfig {
+        public_url: public_url.to_owned(),
+        entries_per_list: config.status_list_entries,
+        status_ttl_ms: config.status_ttl_ms,
+    };
+    let service = IssuerService::open_with_key_files(db.clone(), files, service_config).map_err(CliError::input)?;
+    let service = match &config.x509_chain {
+        Some(path) => service
+            .with_x509_chain(&read_chain(path)?)
+            .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
+        None => service,
+    };
+    let service = match &config.publish_status_lists {
+        Some(dir) => {
+            let service = service.with_publish_dir(dir.clone());
+            crate::issuer::publish::publish_all(&service, dir, chrono::Utc::now()).map_err(CliError::input)?;
+            service
+        }
+        None => service,
+    };
+    let service = Arc::new(service.with_cache(fetcher.cache().clone()));
+    let providers = super::verify::x509_anchors(config.wallet_providers.as_deref())?;
+    if config.require_wallet_attestation && providers.is_none() {
+        return Err(CliError::input(
+            "--require-wallet-attestation needs --wallet-providers: the roots of the wallet providers to trust",
+        ));
+    }
+    let issuance = CredentialIssuance::open(Arc::clone(&service), db, protocol_key(data)?)
+        .map_err(CliError::input)?
+        .with_wallet_providers(providers, config.require_wallet_attestation);
+    Ok(Arc::new(IssuerRole { service, issuance }))
+}
+
 fn build_state(
     config: &Config,
     data: &Path,
@@ -258,35 +310,8 @@ fn build_state(
     let fetcher = Fetcher::new(config.allow_loopback_http).map_err(CliError::input)?;
     // Read once for both roles that check certificates: the verifier and the hosted wallet.
     let anchors = super::verify::x509_anchors(config.x509_roots.as_deref())?;
-    let issuer = if config.serves("issuer") {
-        let files = crate::store::issuer_keys::IssuerKeyFiles::new(data).with_new_key_algorithm(config.key_alg);
-        let service_config = ServiceConfig {
-            public_url: public_url.to_owned(),
-            entries_per_list: config.status_list_entries,
-            status_ttl_ms: config.status_ttl_ms,
-        };
-        let service = IssuerService::open_with_key_files(db.clone(), files, service_config).map_err(CliError::input)?;
-        let service = match &config.x509_chain {
-            Some(path) => service
-                .with_x509_chain(&read_chain(path)?)
-                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
-            None => service,
-        };
-        let service = match &config.publish_status_lists {
-            Some(dir) => {
-                let service = service.with_publish_dir(dir.clone());
-                crate::issuer::publish::publish_all(&service, dir, chrono::Utc::now()).map_err(CliError::input)?;
-                service
-            }
-            None => service,
-        };
-        let service = Arc::new(service.with_cache(fetcher.cache().clone()));
-        let issuance =
-            CredentialIssuance::open(Arc::clone(&service), db, protocol_key(data)?).map_err(CliError::input)?;
-        Some(Arc::new(IssuerRole { service, issuance }))
-    } else {
-        None
-    };
+    let issuer =
+        if config.serves("issuer") { Some(issuer_role(config, data, db, public_url, &fetcher)?) } else { None };
     let verifier = if config.serves("verifier") {
         let key = load_or_create_key(&data.join("verifier-key.jwk"), config.key_alg)?;
         let desk = PresentationDesk::open(key, public_url, db, protocol_key(data)?).map_err(CliError::input)?;

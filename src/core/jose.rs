@@ -121,6 +121,12 @@ pub enum TokenKind {
     KeyProof,
     /// An OpenID4VP request object.
     RequestObject,
+    /// A DPoP proof (RFC 9449 section 4.2).
+    DpopProof,
+    /// A wallet's client attestation, signed by its wallet provider (OAuth attestation-based client authentication).
+    ClientAttestation,
+    /// The wallet instance's proof of possession of its attested key.
+    ClientAttestationPop,
 }
 
 impl TokenKind {
@@ -135,6 +141,9 @@ impl TokenKind {
             Self::StatusList => "statuslist+jwt",
             Self::KeyProof => "openid4vci-proof+jwt",
             Self::RequestObject => "oauth-authz-req+jwt",
+            Self::DpopProof => "dpop+jwt",
+            Self::ClientAttestation => "oauth-client-attestation+jwt",
+            Self::ClientAttestationPop => "oauth-client-attestation-pop+jwt",
         }
     }
 

@@ -5,11 +5,13 @@
 //! `tests/architecture.rs` enforces it.
 
 pub mod baking;
+pub mod client_attestation;
 pub mod clock;
 pub mod credential;
 pub mod data_integrity;
 pub mod dcql;
 pub mod did;
+pub mod dpop;
 pub mod encoding;
 pub mod esco;
 pub mod format;
@@ -24,6 +26,7 @@ pub mod open_badges_v2;
 pub mod openid4vci;
 pub mod openid4vp;
 pub mod pipeline;
+pub mod pkce;
 pub mod qr;
 pub mod report;
 pub mod sd_jwt;
@@ -31,6 +34,7 @@ pub mod sd_jwt_vc;
 pub mod secret;
 pub mod signature_batch;
 pub mod status_list;
+pub mod type_metadata;
 pub mod vacancy;
 pub mod vc_jose;
 pub mod verify;

@@ -27,7 +27,7 @@ pub const VCT_SKILL: &str = "https://w3id.org/skillspass/vct/skill/v1";
 /// The `vct` of an EU micro-credential.
 pub const VCT_MICRO_CREDENTIAL: &str = "https://w3id.org/skillspass/vct/micro-credential/v1";
 /// Draft section 3.2.2: claims that MUST NOT be selectively disclosable (with their sub-claims).
-pub const NEVER_DISCLOSABLE: [&str; 7] = ["iss", "vct", "cnf", "status", "exp", "iat", "nbf"];
+pub const NEVER_DISCLOSABLE: [&str; 8] = ["iss", "vct", "vct#integrity", "cnf", "status", "exp", "iat", "nbf"];
 /// The claims our credentials make disclosable besides the skills.
 pub const DISCLOSABLE: [&str; 4] = ["learner_name", "grade", "workload", "assessment"];
 /// The checks of an SD-JWT VC, in order.
@@ -53,7 +53,11 @@ pub fn project(
     let mut object = Map::new();
     object.insert("iss".into(), credential.issuer.id.clone().into());
     object.insert("iat".into(), now.timestamp().into());
-    object.insert("vct".into(), (if micro { VCT_MICRO_CREDENTIAL } else { VCT_SKILL }).into());
+    let vct = if micro { VCT_MICRO_CREDENTIAL } else { VCT_SKILL };
+    object.insert("vct".into(), vct.into());
+    if let Some(document) = super::type_metadata::builtin(vct) {
+        object.insert("vct#integrity".into(), super::type_metadata::integrity(document).into());
+    }
     object.insert("cnf".into(), json!({"jwk": holder.to_jwk().to_value()}));
     object.insert("issuer_name".into(), credential.issuer.name.clone().into());
     object.insert("name".into(), achievement.name.clone().into());

@@ -21,6 +21,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/status/{list}", get(status_list))
         .route("/statuslists/{list}", get(token_status_list))
         .route("/.well-known/jwt-vc-issuer", get(jwt_vc_issuer))
+        .route("/vct/{kind}/{version}", get(type_metadata))
 }
 
 fn service(state: &AppState) -> Result<&IssuerService, HttpProblem> {
@@ -225,4 +226,28 @@ pub async fn token_status_list(
 #[utoipa::path(get, path = "/.well-known/jwt-vc-issuer", tag = "Issuer", responses((status = 200, description = "issuer and jwks", content_type = "application/json")))]
 pub async fn jwt_vc_issuer(State(state): State<AppState>) -> Result<Json<Value>, HttpProblem> {
     Ok(Json(service(&state)?.jwt_vc_issuer_metadata()))
+}
+
+/// The SD-JWT VC type metadata of this issuer's credential types, the exact octets `vct#integrity` pins
+/// (`skill` or `micro-credential`, version `v1`: the path of the `vct` URL).
+///
+/// # Errors
+/// `not-found` for another type.
+#[utoipa::path(get, path = "/vct/{kind}/{version}", tag = "Issuer",
+    params(("kind" = String, Path, description = "skill or micro-credential"), ("version" = String, Path, description = "v1")),
+    responses((status = 200, description = "the type metadata document", content_type = "application/json"),
+        (status = 404, description = "not-found: not a type of this issuer")))]
+pub async fn type_metadata(
+    State(state): State<AppState>,
+    Path((kind, version)): Path<(String, String)>,
+) -> Result<Response, HttpProblem> {
+    service(&state)?;
+    let vct = format!("https://w3id.org/skillspass/vct/{kind}/{version}");
+    let document = crate::core::type_metadata::builtin(&vct)
+        .ok_or_else(|| HttpProblem::NotFound(Some(format!("{vct} is not a type of this issuer"))))?;
+    let mut response = document.to_vec().into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    Ok(response)
 }

@@ -36,12 +36,14 @@ use utoipa::openapi::{RefOr, SchemaFormat};
         super::verifier::verify,
         super::verifier::verify_batch,
         super::verifier::verify_presentation,
+        super::issuer::type_metadata,
         super::openid4vci::credential_issuer_metadata,
         super::openid4vci::authorization_server_metadata,
         super::openid4vci::create_offer,
         super::openid4vci::offer,
         super::openid4vci::offer_qr,
         super::openid4vci::offer_state,
+        super::openid4vci::pushed_authorization_request,
         super::openid4vci::token,
         super::openid4vci::nonce,
         super::openid4vci::credential,
@@ -85,6 +87,7 @@ use utoipa::openapi::{RefOr, SchemaFormat};
         super::verifier::PresentationOptions,
         super::openid4vci::CreateOffer,
         super::openid4vci::TokenRequest,
+        super::openid4vci::PushedAuthorizationRequest,
         super::openid4vp::CreateRequest,
         super::wallet::MatchRequest,
         super::openid4vp::ClientIdPrefixName,
@@ -104,7 +107,7 @@ use utoipa::openapi::{RefOr, SchemaFormat};
 pub struct ApiDoc;
 
 /// The protocol endpoints that answer OAuth errors (`{"error", "error_description"}`) instead of problem+json.
-const OAUTH_PATHS: [&str; 4] = ["/token", "/credential", "/notification", "/verifier/requests/{id}/response"];
+const OAUTH_PATHS: [&str; 5] = ["/par", "/token", "/credential", "/notification", "/verifier/requests/{id}/response"];
 
 /// The API description: `GET /openapi.json`.
 #[utoipa::path(get, path = "/openapi.json", tag = "Server", responses((status = 200, description = "this document", content_type = "application/json", body = Object)))]
@@ -273,4 +276,14 @@ pub fn tx_code_option() -> RefOr<Schema> {
     RefOr::T(Schema::OneOf(
         OneOfBuilder::new().item(Schema::Object(boolean.build())).item(Schema::Object(object.build())).build(),
     ))
+}
+
+/// `flow` of `POST /offers`: one of the two issuance flows.
+#[must_use]
+pub fn flow_option() -> RefOr<Schema> {
+    let flow = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["pre_authorized", "authorization_code"]))
+        .description(Some("pre_authorized (default) or authorization_code (the learner signs in at the issuer)"));
+    RefOr::T(Schema::Object(flow.build()))
 }

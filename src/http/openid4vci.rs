@@ -11,13 +11,13 @@ use axum::{Form, Json, Router};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::auth::{Admin, Bearer};
-use super::oauth::{OAuthError, no_store, svg};
+use super::auth::Admin;
+use super::oauth::{OAuthError, ProtocolHeaders, no_store, svg, with_dpop_nonce};
 use super::{AppState, HttpProblem};
 use crate::core::openid4vci::{AS_METADATA_PATH, METADATA_PATH, ProtocolError};
-use crate::core::secret::SecretString;
+use crate::issuer::authorization::{AccessScheme, ClientProofs, NonceScope};
 use crate::issuer::openid4vci::{
-    CredentialIssuance, DEFAULT_OFFER_TTL, DEFAULT_TX_CODE_LENGTH, EndpointError, OfferRequest,
+    CredentialIssuance, DEFAULT_OFFER_TTL, DEFAULT_TX_CODE_LENGTH, EndpointError, IssuanceFlow, OfferRequest,
 };
 
 pub(super) fn routes() -> Router<AppState> {
@@ -28,6 +28,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/offers/{id}", get(offer))
         .route("/offers/{id}/qr.svg", get(offer_qr))
         .route("/offers/{id}/state", get(offer_state))
+        .route("/par", post(pushed_authorization_request))
         .route("/token", post(token))
         .route("/nonce", post(nonce))
         .route("/credential", post(credential))
@@ -43,15 +44,48 @@ fn issuance(state: &AppState) -> Result<&CredentialIssuance, OAuthError> {
     state.issuer.as_deref().map(|role| &role.issuance).ok_or_else(|| OAuthError::invalid_request("no issuer here"))
 }
 
-/// The access token of a protected protocol call (`/credential`, `/notification`).
-fn access_token(bearer: Bearer) -> Result<SecretString, OAuthError> {
-    bearer.0.ok_or_else(|| {
-        OAuthError::new(401, ProtocolError::new("invalid_token", "send Authorization: Bearer <access token>"))
-    })
-}
-
 fn endpoint_error(error: EndpointError) -> OAuthError {
     OAuthError::new(error.status, error.error)
+}
+
+/// A form the authorization server endpoints read.
+type FormBody = Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>;
+
+/// An authorization server endpoint (`/par`, `/token`): reads the form and the client's proofs, calls `endpoint`,
+/// and answers with the next DPoP nonce either way.
+fn authorization_server_call(
+    state: &AppState,
+    headers: &ProtocolHeaders,
+    form: FormBody,
+    status: StatusCode,
+    endpoint: impl FnOnce(
+        &CredentialIssuance,
+        &HashMap<String, String>,
+        ClientProofs<'_>,
+        chrono::DateTime<chrono::Utc>,
+    ) -> Result<Value, EndpointError>,
+) -> Result<Response, OAuthError> {
+    let (service, now) = (issuance(state)?, state.now());
+    let Form(form) = form.map_err(|e| OAuthError::invalid_request(e.body_text()))?;
+    let proofs = headers.proofs().map_err(|e| EndpointError { status: 400, error: e.into_error() });
+    let answer = proofs.and_then(|proofs| endpoint(service, &form, proofs, now));
+    let nonce = service.dpop_nonce(NonceScope::AuthorizationServer, now);
+    match answer {
+        Ok(body) => Ok(with_dpop_nonce(no_store(status, body), &nonce)),
+        Err(error) => Err(endpoint_error(error).with_nonce(nonce)),
+    }
+}
+
+/// An error of a protected endpoint (`/credential`, `/notification`): the credential endpoint's next nonce, and a
+/// `DPoP` challenge when the token was presented with DPoP or the proof was at fault.
+fn resource_error(
+    service: &CredentialIssuance,
+    now: chrono::DateTime<chrono::Utc>,
+    scheme: Option<AccessScheme>,
+    error: OAuthError,
+) -> OAuthError {
+    let dpop = scheme == Some(AccessScheme::Dpop) || error.is_dpop();
+    error.dpop_challenge(dpop).with_nonce(service.dpop_nonce(NonceScope::CredentialEndpoint, now))
 }
 
 /// Credential issuer metadata (`OpenID4VCI` section 12.2).
@@ -86,6 +120,11 @@ pub struct CreateOffer {
     #[serde(default, deserialize_with = "whole_seconds")]
     #[schema(value_type = Option<i64>, minimum = 1, maximum = 86400)]
     expires_in: Option<i64>,
+    /// `pre_authorized` (default) or `authorization_code`: the learner signs in on the issuer's page with the
+    /// one-time `sign_in_code` the answer carries (PAR, PKCE and DPoP, as EU wallets under HAIP do).
+    #[serde(default)]
+    #[schema(schema_with = super::openapi::flow_option)]
+    flow: IssuanceFlow,
 }
 
 /// A JSON number that is a whole number (`12` and `12.0` alike: JSON Schema's `integer`).
@@ -134,7 +173,8 @@ pub async fn create_offer(
     let ttl = request.expires_in.map_or(DEFAULT_OFFER_TTL, chrono::Duration::seconds);
     let description = serde_json::from_value(request.achievement)
         .map_err(|e| HttpProblem::InvalidCredential(Some(format!("achievement description: {e}"))))?;
-    let created = service.create_offer(OfferRequest { description, tx_code_length, ttl, label: None }, state.now())?;
+    let request = OfferRequest { description, tx_code_length, ttl, label: None, flow: request.flow };
+    let created = service.create_offer(request, state.now())?;
     let mut body = serde_json::to_value(&created).map_err(|e| HttpProblem::internal(&e))?;
     body["qr_svg_uri"] = Value::String(format!("{}/qr.svg", created.credential_offer_uri));
     Ok(no_store(StatusCode::CREATED, body))
@@ -196,21 +236,59 @@ pub struct TokenRequest {
     authorization_details: Option<String>,
 }
 
-/// The token endpoint (pre-authorized code grant).
+/// The token endpoint (pre-authorized code and authorization code grants, with DPoP).
 ///
 /// # Errors
 /// An error answer naming what went wrong.
 #[utoipa::path(post, path = "/token", tag = "OpenID4VCI", request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, description = "access token", content_type = "application/json"), (status = 400, description = "OAuth error (RFC 6749 section 5.2)")))]
-#[expect(clippy::implicit_hasher, reason = "an axum handler: axum builds the form map")]
 pub async fn token(
     State(state): State<AppState>,
-    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
+    headers: ProtocolHeaders,
+    form: FormBody,
 ) -> Result<Response, OAuthError> {
-    let service = issuance(&state)?;
-    let Form(form) = form.map_err(|e| OAuthError::invalid_request(e.body_text()))?;
-    let answer = service.token(&form, state.now()).map_err(endpoint_error)?;
-    Ok(no_store(StatusCode::OK, answer))
+    authorization_server_call(&state, &headers, form, StatusCode::OK, CredentialIssuance::token)
+}
+
+/// A pushed authorization request (RFC 9126) of the authorization code flow.
+#[derive(Debug, utoipa::ToSchema)]
+#[expect(dead_code, reason = "the form's shape for the OpenAPI document; the handler reads the form as a map")]
+pub struct PushedAuthorizationRequest {
+    /// `code`.
+    response_type: String,
+    /// The wallet's client id (its attestation's `sub` when it sends one).
+    client_id: String,
+    /// Where the learner's browser goes back to: https, http to a loopback address, or an app scheme.
+    redirect_uri: String,
+    /// BASE64URL(SHA-256(code_verifier)), 43 characters.
+    code_challenge: String,
+    /// `S256`.
+    code_challenge_method: String,
+    /// The `issuer_state` of the offer's authorization code grant.
+    issuer_state: String,
+    /// Returned with the code.
+    state: Option<String>,
+    /// RFC 9396 authorization details (JSON text) naming the offered configuration.
+    authorization_details: Option<String>,
+    /// The offered configuration's scope.
+    scope: Option<String>,
+    /// The thumbprint of the DPoP key to bind the code to (or send a `DPoP` proof).
+    dpop_jkt: Option<String>,
+}
+
+/// A pushed authorization request (RFC 9126).
+///
+/// # Errors
+/// An error answer naming what went wrong.
+#[utoipa::path(post, path = "/par", tag = "OpenID4VCI", request_body(content = PushedAuthorizationRequest, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 201, description = "request_uri and expires_in", content_type = "application/json"), (status = 400, description = "OAuth error"), (status = 401, description = "invalid_client: a wallet attestation is required or refused")))]
+pub async fn pushed_authorization_request(
+    State(state): State<AppState>,
+    headers: ProtocolHeaders,
+    form: FormBody,
+) -> Result<Response, OAuthError> {
+    let call = CredentialIssuance::pushed_authorization_request;
+    authorization_server_call(&state, &headers, form, StatusCode::CREATED, call)
 }
 
 /// The nonce endpoint.
@@ -219,8 +297,10 @@ pub async fn token(
 /// An error answer naming what went wrong.
 #[utoipa::path(post, path = "/nonce", tag = "OpenID4VCI", responses((status = 200, description = "a fresh c_nonce", content_type = "application/json")))]
 pub async fn nonce(State(state): State<AppState>) -> Result<Response, OAuthError> {
-    let nonce = issuance(&state)?.c_nonce(state.now()).map_err(endpoint_error)?;
-    Ok(no_store(StatusCode::OK, serde_json::json!({"c_nonce": nonce})))
+    let service = issuance(&state)?;
+    let nonce = service.c_nonce(state.now()).map_err(endpoint_error)?;
+    let dpop_nonce = service.dpop_nonce(NonceScope::CredentialEndpoint, state.now());
+    Ok(with_dpop_nonce(no_store(StatusCode::OK, serde_json::json!({"c_nonce": nonce})), &dpop_nonce))
 }
 
 /// The credential endpoint.
@@ -230,18 +310,21 @@ pub async fn nonce(State(state): State<AppState>) -> Result<Response, OAuthError
 #[utoipa::path(post, path = "/credential", tag = "OpenID4VCI", security(("accessToken" = [])), request_body(content = Object, content_type = "application/json"), responses((status = 200, description = "the credential"), (status = 400, description = "OAuth error"), (status = 401, description = "invalid_token")))]
 pub async fn credential(
     State(state): State<AppState>,
-    bearer: Bearer,
+    headers: ProtocolHeaders,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, OAuthError> {
-    let (service, token) = (issuance(&state)?, access_token(bearer)?);
+    let (service, now) = (issuance(&state)?, state.now());
+    let access = headers.access().map_err(|e| resource_error(service, now, None, e))?;
+    let fail = |e: OAuthError| resource_error(service, now, Some(access.scheme), e);
     let Json(request) =
-        body.map_err(|e| OAuthError::new(400, ProtocolError::new("invalid_credential_request", e.body_text())))?;
-    let answer = service.credential(token.expose(), &request, state.now()).map_err(endpoint_error)?;
+        body.map_err(|e| fail(OAuthError::new(400, ProtocolError::new("invalid_credential_request", e.body_text()))))?;
+    let answer = service.credential(access, &request, now).map_err(|e| fail(endpoint_error(e)))?;
     service.service().persist().await.map_err(|e| {
         tracing::error!(error = %e, "persisting an issued credential");
         OAuthError::new(500, ProtocolError::new("server_error", "the credential could not be recorded"))
     })?;
-    Ok(no_store(StatusCode::OK, answer))
+    let nonce = service.dpop_nonce(NonceScope::CredentialEndpoint, now);
+    Ok(with_dpop_nonce(no_store(StatusCode::OK, answer), &nonce))
 }
 
 /// The notification endpoint.
@@ -251,12 +334,15 @@ pub async fn credential(
 #[utoipa::path(post, path = "/notification", tag = "OpenID4VCI", security(("accessToken" = [])), request_body(content = Object, content_type = "application/json"), responses((status = 204, description = "recorded"), (status = 400, description = "OAuth error"), (status = 401, description = "invalid_token")))]
 pub async fn notification(
     State(state): State<AppState>,
-    bearer: Bearer,
+    headers: ProtocolHeaders,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, OAuthError> {
-    let (service, token) = (issuance(&state)?, access_token(bearer)?);
-    let Json(body) =
-        body.map_err(|e| OAuthError::new(400, ProtocolError::new("invalid_notification_request", e.body_text())))?;
-    service.notify(token.expose(), &body, state.now()).map_err(endpoint_error)?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    let (service, now) = (issuance(&state)?, state.now());
+    let access = headers.access().map_err(|e| resource_error(service, now, None, e))?;
+    let fail = |e: OAuthError| resource_error(service, now, Some(access.scheme), e);
+    let Json(body) = body
+        .map_err(|e| fail(OAuthError::new(400, ProtocolError::new("invalid_notification_request", e.body_text()))))?;
+    service.notify(access, &body, now).map_err(|e| fail(endpoint_error(e)))?;
+    let nonce = service.dpop_nonce(NonceScope::CredentialEndpoint, now);
+    Ok(with_dpop_nonce(StatusCode::NO_CONTENT.into_response(), &nonce))
 }

@@ -3,6 +3,7 @@
 //! missing an EU element is refused with the list of what is missing.
 
 pub mod achievement;
+pub mod authorization;
 pub mod openid4vci;
 pub mod publish;
 pub mod registry;

@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
+use super::authorization::{Access, ClientProofs};
 use super::service::IssuerService;
 use super::{AchievementDescription, IssueError};
 use crate::core::credential::MICRO_CREDENTIAL;
@@ -52,6 +53,10 @@ pub const ACCESS_TOKEN_TTL: Duration = Duration::minutes(5);
 pub const NONCE_TTL: Duration = Duration::minutes(5);
 /// Wrong transaction codes before the pre-authorized code is invalidated.
 pub const MAX_TX_CODE_ATTEMPTS: u32 = 3;
+/// Digits of a learner's one-time sign-in code (authorization code flow).
+pub const SIGN_IN_CODE_LENGTH: u32 = 8;
+/// The grant type of the authorization code flow.
+pub const AUTHORIZATION_CODE_GRANT: &str = "authorization_code";
 /// Digits of a generated transaction code.
 pub const DEFAULT_TX_CODE_LENGTH: u32 = 6;
 /// Most unexpired nonces kept (an unauthenticated endpoint must not grow storage without bound).
@@ -90,6 +95,8 @@ pub struct OfferRequest {
     pub ttl: Duration,
     /// The provider's own label for the learner (kept with the issued credential's record, never in it).
     pub label: Option<String>,
+    /// How the wallet gets its token.
+    pub flow: IssuanceFlow,
 }
 
 /// An offer as created, for the admin to hand to the learner.
@@ -104,43 +111,69 @@ pub struct CreatedOffer {
     /// The transaction code, to send to the learner by another channel (shown once, never stored).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tx_code: Option<SecretString>,
+    /// The one-time code the learner types on the issuer's sign-in page (authorization code flow; shown once,
+    /// never stored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_in_code: Option<SecretString>,
     /// RFC 3339.
     pub expires_at: String,
 }
 
 /// An offer as stored: no code in clear.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct OfferRecord {
+pub(super) struct OfferRecord {
     v: u32,
-    configuration: String,
-    description: AchievementDescription,
+    pub(super) configuration: String,
+    pub(super) description: AchievementDescription,
     /// The transaction code's HMAC digest (base64url) and what the wallet is told about it.
     tx_code: Option<(String, TxCode)>,
     /// Unix seconds after which the code cannot be redeemed.
-    redeemable_until: i64,
-    wrong_attempts: u32,
-    state: OfferState,
+    pub(super) redeemable_until: i64,
+    pub(super) wrong_attempts: u32,
+    pub(super) state: OfferState,
     credential_id: Option<String>,
     notification_id: Option<String>,
     /// The provider's label for the learner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     label: Option<String>,
+    /// How the wallet gets its token.
+    #[serde(default)]
+    pub(super) flow: IssuanceFlow,
+    /// The HMAC digest of the learner's one-time sign-in code (authorization code flow).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) sign_in: Option<String>,
 }
 
-/// An access token's grant.
+/// What an access token grants: the credential of one offer, to the holder of the DPoP key `jkt` when bound.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Grant {
-    offer: String,
+pub(super) struct TokenGrant {
+    pub(super) offer: String,
+    /// The RFC 7638 thumbprint of the DPoP key the token is bound to (`cnf.jkt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) jkt: Option<String>,
+}
+
+/// How the learner's wallet gets its access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuanceFlow {
+    /// The offer carries a pre-authorized code (with a transaction code when asked).
+    #[default]
+    PreAuthorized,
+    /// The offer carries an `issuer_state`; the learner signs in on the issuer's authorization page with a
+    /// one-time code the provider sends, through PAR, PKCE and DPoP (HAIP).
+    AuthorizationCode,
 }
 
 /// The issuer's side of `OpenID4VCI`: its durable protocol state and the service it issues with.
 pub struct CredentialIssuance {
     service: Arc<IssuerService>,
-    key: Zeroizing<[u8; 32]>,
-    offers: Expiring<OfferRecord>,
+    pub(super) key: Zeroizing<[u8; 32]>,
+    pub(super) offers: Expiring<OfferRecord>,
     codes: Expiring<String>,
-    tokens: Expiring<Grant>,
+    pub(super) tokens: Expiring<TokenGrant>,
     nonces: Expiring<()>,
+    pub(super) authorization: super::authorization::AuthorizationState,
 }
 
 impl std::fmt::Debug for CredentialIssuance {
@@ -149,7 +182,7 @@ impl std::fmt::Debug for CredentialIssuance {
     }
 }
 
-fn numeric_code(length: u32) -> String {
+pub(super) fn numeric_code(length: u32) -> String {
     use rand::Rng as _;
     let mut rng = rand::rngs::OsRng;
     (0..length).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect()
@@ -164,20 +197,20 @@ pub struct EndpointError {
     pub error: ProtocolError,
 }
 
-fn bad(code: &'static str, description: impl Into<String>) -> EndpointError {
+pub(super) fn bad(code: &'static str, description: impl Into<String>) -> EndpointError {
     EndpointError { status: 400, error: ProtocolError::new(code, description) }
 }
 
-fn unauthorized(description: impl Into<String>) -> EndpointError {
+pub(super) fn unauthorized(description: impl Into<String>) -> EndpointError {
     EndpointError { status: 401, error: ProtocolError::new("invalid_token", description) }
 }
 
-fn storage(error: &StoreError) -> EndpointError {
+pub(super) fn storage(error: &StoreError) -> EndpointError {
     tracing::error!(%error, "OpenID4VCI state");
     EndpointError { status: 500, error: ProtocolError::new("server_error", "the issuer's state could not be read") }
 }
 
-fn digest(secret: &str) -> Vec<u8> {
+pub(super) fn digest(secret: &str) -> Vec<u8> {
     sha256(secret).to_vec()
 }
 
@@ -194,6 +227,7 @@ impl CredentialIssuance {
             codes: Expiring::open(db, "issuer.oid4vci.codes")?,
             tokens: Expiring::open(db, "issuer.oid4vci.tokens")?,
             nonces: Expiring::open(db, "issuer.oid4vci.nonces")?,
+            authorization: super::authorization::AuthorizationState::open(db)?,
         })
     }
 
@@ -203,7 +237,7 @@ impl CredentialIssuance {
         &self.service
     }
 
-    fn public_url(&self) -> &str {
+    pub(super) fn public_url(&self) -> &str {
         self.service.public_url()
     }
 
@@ -216,6 +250,17 @@ impl CredentialIssuance {
         b64url(hmac_sha256(self.key.as_slice(), format!("pre-authorized_code\0{offer}").as_bytes()))
     }
 
+    /// The digest a learner's sign-in code is kept and compared as.
+    pub(super) fn sign_in_digest(&self, offer: &str, code: &str) -> String {
+        b64url(hmac_sha256(self.key.as_slice(), format!("sign_in\0{offer}\0{code}").as_bytes()))
+    }
+
+    /// The `issuer_state` of an authorization code offer: its id and an HMAC over it, so the state names its
+    /// offer without a lookup table and cannot be made up.
+    pub(super) fn issuer_state(&self, offer: &str) -> String {
+        format!("{offer}.{}", b64url(hmac_sha256(self.key.as_slice(), format!("issuer_state\0{offer}").as_bytes())))
+    }
+
     /// The digest a transaction code is kept and compared as.
     fn tx_digest(&self, offer: &str, code: &str) -> String {
         b64url(hmac_sha256(self.key.as_slice(), format!("tx_code\0{offer}\0{code}").as_bytes()))
@@ -226,7 +271,11 @@ impl CredentialIssuance {
     /// # Errors
     /// [`StoreError`].
     pub fn purge(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        Ok(self.offers.purge(now)? + self.codes.purge(now)? + self.tokens.purge(now)? + self.nonces.purge(now)?)
+        Ok(self.offers.purge(now)?
+            + self.codes.purge(now)?
+            + self.tokens.purge(now)?
+            + self.nonces.purge(now)?
+            + self.authorization.purge(now)?)
     }
 
     /// The credential issuer identifier: the public URL.
@@ -240,11 +289,11 @@ impl CredentialIssuance {
     pub fn credential_issuer_metadata(&self) -> Value {
         let base = self.public_url();
         let signing_alg = self.service.signing_algorithm().jws_alg();
-        let configuration = |vct: &str, name: &str| {
+        let configuration = |id: &str, vct: &str, name: &str| {
             json!({
                 "format": Format::SdJwtVc.protocol_identifier(),
                 "vct": vct,
-                "scope": name.to_lowercase().replace(' ', "_"),
+                "scope": scope_of(id),
                 "cryptographic_binding_methods_supported": ["jwk", "did:key", "did:jwk"],
                 "credential_signing_alg_values_supported": [signing_alg],
                 "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": AlgorithmPolicy::ACCEPTED}},
@@ -265,24 +314,29 @@ impl CredentialIssuance {
             "notification_endpoint": format!("{base}/notification"),
             "display": [{"name": "skillspass issuer", "locale": "en"}],
             "credential_configurations_supported": {
-                SKILL_CONFIGURATION: configuration(VCT_SKILL, "Skill credential"),
-                MICRO_CREDENTIAL_CONFIGURATION: configuration(VCT_MICRO_CREDENTIAL, "EU micro-credential"),
+                SKILL_CONFIGURATION: configuration(SKILL_CONFIGURATION, VCT_SKILL, "Skill credential"),
+                MICRO_CREDENTIAL_CONFIGURATION:
+                    configuration(MICRO_CREDENTIAL_CONFIGURATION, VCT_MICRO_CREDENTIAL, "EU micro-credential"),
             },
         })
     }
 
-    /// OAuth authorization server metadata (RFC 8414): the issuer is its own authorization server, pre-authorized
-    /// code only, anonymous access.
+    /// OAuth authorization server metadata (RFC 8414): the issuer is its own authorization server, for the
+    /// pre-authorized code (anonymous access) and the authorization code flow (PAR, PKCE, DPoP, attestations).
     #[must_use]
     pub fn authorization_server_metadata(&self) -> Value {
         let base = self.public_url();
-        json!({
+        let mut metadata = json!({
             "issuer": base,
             "token_endpoint": format!("{base}/token"),
-            "grant_types_supported": [PRE_AUTHORIZED_CODE_GRANT],
+            "grant_types_supported": [AUTHORIZATION_CODE_GRANT, PRE_AUTHORIZED_CODE_GRANT],
             "pre-authorized_grant_anonymous_access_supported": true,
-            "token_endpoint_auth_methods_supported": ["none"],
-        })
+            "scopes_supported": [scope_of(SKILL_CONFIGURATION), scope_of(MICRO_CREDENTIAL_CONFIGURATION)],
+        });
+        if let Value::Object(members) = &mut metadata {
+            members.extend(self.authorization_code_metadata());
+        }
+        metadata
     }
 
     /// Creates an offer for what the description describes; the description is validated now (a micro-credential
@@ -310,6 +364,17 @@ impl CredentialIssuance {
             Some(_) => return Err(IssueError::Offer("a transaction code has 4 to 12 digits".into())),
             None => None,
         };
+        let sign_in_code = match request.flow {
+            IssuanceFlow::PreAuthorized => None,
+            IssuanceFlow::AuthorizationCode if tx_code.is_some() => {
+                return Err(IssueError::Offer(
+                    "a transaction code belongs to the pre-authorized flow; in the authorization code flow the \
+                     learner signs in with a one-time code instead"
+                        .into(),
+                ));
+            }
+            IssuanceFlow::AuthorizationCode => Some(SecretString::new(numeric_code(SIGN_IN_CODE_LENGTH))),
+        };
         let micro = request.description.achievement.achievement_type.as_deref() == Some(MICRO_CREDENTIAL);
         let expires = now + request.ttl;
         let record = OfferRecord {
@@ -323,16 +388,21 @@ impl CredentialIssuance {
             credential_id: None,
             notification_id: None,
             label: request.label,
+            flow: request.flow,
+            sign_in: sign_in_code.as_ref().map(|code| self.sign_in_digest(&id, code.expose())),
         };
         let store = |e: StoreError| IssueError::Store(e.to_string());
         self.offers.insert(id.as_bytes(), &record, expires + OFFER_RETENTION).map_err(store)?;
-        self.codes.insert(&digest(&self.code_of(&id)), &id, expires).map_err(store)?;
+        if request.flow == IssuanceFlow::PreAuthorized {
+            self.codes.insert(&digest(&self.code_of(&id)), &id, expires).map_err(store)?;
+        }
         let url = format!("{}/offers/{id}", self.public_url());
         Ok(CreatedOffer {
             id,
             offer_uri: openid4vci::offer_uri(&url),
             credential_offer_uri: url,
             tx_code: tx_code.map(|(code, _)| code),
+            sign_in_code,
             expires_at: crate::core::vc_jose::rfc3339(expires),
         })
     }
@@ -344,16 +414,26 @@ impl CredentialIssuance {
         if record.state != OfferState::Offered || record.redeemable_until <= now.timestamp() {
             return None;
         }
-        Some(CredentialOffer {
-            credential_issuer: self.credential_issuer().to_owned(),
-            credential_configuration_ids: vec![record.configuration.clone()],
-            grants: Some(Grants {
+        let grants = match record.flow {
+            IssuanceFlow::PreAuthorized => Grants {
                 pre_authorized_code: Some(PreAuthorizedCode {
                     code: self.code_of(id),
                     tx_code: record.tx_code.map(|(_, meta)| meta),
                 }),
                 other: serde_json::Map::new(),
-            }),
+            },
+            IssuanceFlow::AuthorizationCode => Grants {
+                pre_authorized_code: None,
+                other: serde_json::Map::from_iter([(
+                    AUTHORIZATION_CODE_GRANT.to_owned(),
+                    json!({"issuer_state": self.issuer_state(id)}),
+                )]),
+            },
+        };
+        Some(CredentialOffer {
+            credential_issuer: self.credential_issuer().to_owned(),
+            credential_configuration_ids: vec![record.configuration.clone()],
+            grants: Some(grants),
         })
     }
 
@@ -369,12 +449,20 @@ impl CredentialIssuance {
     ///
     /// # Errors
     /// [`EndpointError`] with the specification's codes.
-    pub fn token(&self, form: &HashMap<String, String>, now: DateTime<Utc>) -> Result<Value, EndpointError> {
+    pub fn token(
+        &self,
+        form: &HashMap<String, String>,
+        proofs: ClientProofs<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Value, EndpointError> {
         match form.get("grant_type").map(String::as_str) {
             Some(PRE_AUTHORIZED_CODE_GRANT) => {}
+            Some(AUTHORIZATION_CODE_GRANT) => return self.authorization_code_token(form, proofs, now),
             Some(other) => return Err(bad("unsupported_grant_type", format!("grant_type {other:?}"))),
             None => return Err(bad("invalid_request", "grant_type is missing")),
         }
+        let bound = self.token_dpop(proofs, now)?;
+        self.authenticate(proofs, form.get("client_id").map(String::as_str), now)?;
         let code =
             form.get("pre-authorized_code").ok_or_else(|| bad("invalid_request", "pre-authorized_code is missing"))?;
         let unknown = || bad("invalid_grant", "unknown, expired or used pre-authorized code");
@@ -398,11 +486,12 @@ impl CredentialIssuance {
         // The code's entry stays until the offer expires, so a second use is told "already used".
         redeemed?;
         let token = random_b64url(32);
-        let grant = Grant { offer: id };
+        let token_type = if bound.is_some() { "DPoP" } else { "Bearer" };
+        let grant = TokenGrant { offer: id, jkt: bound.map(|proof| proof.jkt) };
         self.tokens.insert(&digest(&token), &grant, now + ACCESS_TOKEN_TTL).map_err(|e| storage(&e))?;
         let mut answer = json!({
             "access_token": token,
-            "token_type": "Bearer",
+            "token_type": token_type,
             "expires_in": ACCESS_TOKEN_TTL.num_seconds(),
         });
         if let Some(details) = details {
@@ -432,8 +521,8 @@ impl CredentialIssuance {
     ///
     /// # Errors
     /// [`EndpointError`] with the specification's codes.
-    pub fn credential(&self, access_token: &str, request: &Value, now: DateTime<Utc>) -> Result<Value, EndpointError> {
-        let (offer_id, record) = self.granted(access_token, now)?;
+    pub fn credential(&self, access: Access<'_>, request: &Value, now: DateTime<Utc>) -> Result<Value, EndpointError> {
+        let (offer_id, record) = self.granted(access, now)?;
         check_configuration(request, &record.configuration)?;
         let proof = single_proof(request)?;
         let proven = openid4vci::check_key_proof(proof, self.credential_issuer(), now)
@@ -483,9 +572,8 @@ impl CredentialIssuance {
     ///
     /// # Errors
     /// [`EndpointError`] `invalid_token`, `invalid_notification_id` or `invalid_notification_request`.
-    pub fn notify(&self, access_token: &str, body: &Value, now: DateTime<Utc>) -> Result<(), EndpointError> {
-        let grant = self.tokens.get(&digest(access_token), now).map_err(|e| storage(&e))?;
-        let grant = grant.ok_or_else(|| unauthorized("unknown or expired access token"))?;
+    pub fn notify(&self, access: Access<'_>, body: &Value, now: DateTime<Utc>) -> Result<(), EndpointError> {
+        let grant = self.check_access(access, "/notification", now)?;
         let state = match body.get("event").and_then(Value::as_str) {
             Some("credential_accepted") => OfferState::CredentialAccepted,
             Some("credential_failure") => OfferState::CredentialFailure,
@@ -507,9 +595,8 @@ impl CredentialIssuance {
         if recorded { Ok(()) } else { Err(bad("invalid_notification_id", "unknown notification_id")) }
     }
 
-    fn granted(&self, access_token: &str, now: DateTime<Utc>) -> Result<(String, OfferRecord), EndpointError> {
-        let grant = self.tokens.get(&digest(access_token), now).map_err(|e| storage(&e))?;
-        let grant = grant.ok_or_else(|| unauthorized("unknown or expired access token"))?;
+    fn granted(&self, access: Access<'_>, now: DateTime<Utc>) -> Result<(String, OfferRecord), EndpointError> {
+        let grant = self.check_access(access, "/credential", now)?;
         let record = self.offers.get(grant.offer.as_bytes(), now).map_err(|e| storage(&e))?;
         let record = record.ok_or_else(|| unauthorized("unknown access token"))?;
         if record.state != OfferState::TokenIssued {
@@ -582,6 +669,11 @@ fn redeem(offer: &mut OfferRecord, given: Option<&str>, now: DateTime<Utc>) -> (
     (Ok(()), true)
 }
 
+/// The OAuth scope that asks for configuration `id` (`scope` in its metadata).
+pub(super) fn scope_of(id: &str) -> &'static str {
+    if id == MICRO_CREDENTIAL_CONFIGURATION { "eu_micro-credential" } else { "skill_credential" }
+}
+
 /// The request must name the configuration this token was granted for.
 fn check_configuration(request: &Value, configuration: &str) -> Result<(), EndpointError> {
     let asked = match (request.get("credential_configuration_id"), request.get("credential_identifier")) {
@@ -626,7 +718,7 @@ fn single_proof(request: &Value) -> Result<&str, EndpointError> {
 }
 
 /// RFC 9396 `authorization_details`: echoed with `credential_identifiers` (one per offer: the configuration id).
-fn authorization_details(text: &str, configuration: &str) -> Result<Value, EndpointError> {
+pub(super) fn authorization_details(text: &str, configuration: &str) -> Result<Value, EndpointError> {
     let details: Value = crate::core::encoding::parse_json(text.as_bytes())
         .map_err(|e| bad("invalid_authorization_details", e.to_string()))?;
     let Value::Array(entries) = details else {
@@ -652,6 +744,10 @@ mod tests {
     use crate::core::keys::SigningKey;
     use crate::issuer::service::ServiceConfig;
 
+    fn bearer(token: &str) -> Access<'_> {
+        Access { token, scheme: super::super::authorization::AccessScheme::Bearer, dpop: None }
+    }
+
     fn service(dir: &std::path::Path) -> CredentialIssuance {
         on(&crate::store::Database::open_folder(dir).unwrap())
     }
@@ -669,6 +765,17 @@ mod tests {
         CredentialIssuance::open(Arc::new(service), &db, key).unwrap()
     }
 
+    /// A pre-authorized offer of the example micro-credential.
+    fn offer_request(tx_code_length: Option<u32>) -> OfferRequest {
+        OfferRequest {
+            description: description(),
+            tx_code_length,
+            ttl: DEFAULT_OFFER_TTL,
+            label: None,
+            flow: IssuanceFlow::PreAuthorized,
+        }
+    }
+
     fn description() -> AchievementDescription {
         serde_json::from_str(include_str!("../../docs/examples/micro-credential.json")).unwrap()
     }
@@ -678,15 +785,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let service = service(dir.path());
         let now = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
-        let request =
-            OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL, label: None };
+        let request = offer_request(None);
         let created = service.create_offer(request, now).unwrap();
         let code = service.offer(&created.id, now).unwrap().pre_authorized_code().unwrap().code.clone();
         let form = HashMap::from([
             ("grant_type".to_owned(), PRE_AUTHORIZED_CODE_GRANT.to_owned()),
             ("pre-authorized_code".to_owned(), code),
         ]);
-        let token = service.token(&form, now).unwrap()["access_token"].as_str().unwrap().to_owned();
+        let token =
+            service.token(&form, ClientProofs::default(), now).unwrap()["access_token"].as_str().unwrap().to_owned();
         let holder = SigningKey::generate(&mut rand::rngs::OsRng);
         let kid = Did::key(&holder.verifying_key()).default_kid();
         let proof = |nonce: &str| {
@@ -694,10 +801,10 @@ mod tests {
             json!({"credential_configuration_id": MICRO_CREDENTIAL_CONFIGURATION, "proofs": {"jwt": [jwt]}})
         };
         let stale = service.c_nonce(now - NONCE_TTL - Duration::seconds(1)).unwrap();
-        let refused = service.credential(&token, &proof(&stale), now).unwrap_err();
+        let refused = service.credential(bearer(&token), &proof(&stale), now).unwrap_err();
         assert_eq!((refused.error.code, refused.error.description.contains("expired")), ("invalid_nonce", true));
         let fresh = service.c_nonce(now).unwrap();
-        assert!(service.credential(&token, &proof(&fresh), now).is_ok());
+        assert!(service.credential(bearer(&token), &proof(&fresh), now).is_ok());
         assert_ne!(fresh, service.c_nonce(now).unwrap(), "nonces are never repeated");
     }
 
@@ -707,7 +814,7 @@ mod tests {
             ("grant_type".to_owned(), PRE_AUTHORIZED_CODE_GRANT.to_owned()),
             ("pre-authorized_code".to_owned(), code),
         ]);
-        service.token(&form, now).unwrap()["access_token"].as_str().unwrap().to_owned()
+        service.token(&form, ClientProofs::default(), now).unwrap()["access_token"].as_str().unwrap().to_owned()
     }
 
     /// Issue 11: two concurrent credential requests with one access token and two fresh nonces get one credential.
@@ -716,8 +823,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let service = service(dir.path());
         let now = Utc::now();
-        let request =
-            OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL, label: None };
+        let request = offer_request(None);
         let created = service.create_offer(request, now).unwrap();
         let token = redeem_code(&service, &created.id, now);
         let holder = SigningKey::generate(&mut rand::rngs::OsRng);
@@ -731,7 +837,7 @@ mod tests {
             .collect();
         let issued = std::thread::scope(|scope| {
             let handles: Vec<_> =
-                requests.iter().map(|r| scope.spawn(|| service.credential(&token, r, now).is_ok())).collect();
+                requests.iter().map(|r| scope.spawn(|| service.credential(bearer(&token), r, now).is_ok())).collect();
             handles.into_iter().map(|h| usize::from(h.join().unwrap())).sum::<usize>()
         });
         assert_eq!(issued, 1, "exactly one credential for one access token");
@@ -744,8 +850,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let service = service(dir.path());
         let now = Utc::now();
-        let request =
-            OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL, label: None };
+        let request = offer_request(None);
         let created = service.create_offer(request, now).unwrap();
         let code = service.offer(&created.id, now).unwrap().pre_authorized_code().unwrap().code.clone();
         let mut form = HashMap::from([
@@ -753,10 +858,17 @@ mod tests {
             ("pre-authorized_code".to_owned(), code),
             ("authorization_details".to_owned(), "not json".to_owned()),
         ]);
-        assert_eq!(service.token(&form, now).unwrap_err().error.code, "invalid_authorization_details");
+        assert_eq!(
+            service.token(&form, ClientProofs::default(), now).unwrap_err().error.code,
+            "invalid_authorization_details"
+        );
         form.remove("authorization_details");
-        assert!(service.token(&form, now).is_ok(), "the code still works for a valid request");
-        assert_eq!(service.token(&form, now).unwrap_err().error.code, "invalid_grant", "and then only once");
+        assert!(service.token(&form, ClientProofs::default(), now).is_ok(), "the code still works for a valid request");
+        assert_eq!(
+            service.token(&form, ClientProofs::default(), now).unwrap_err().error.code,
+            "invalid_grant",
+            "and then only once"
+        );
     }
 
     /// Issue 11: the offer and its code survive a restart (the state is in sled), and a used code stays used.
@@ -767,8 +879,7 @@ mod tests {
         let now = Utc::now();
         let (id, code) = {
             let service = on(&db);
-            let request =
-                OfferRequest { description: description(), tx_code_length: None, ttl: DEFAULT_OFFER_TTL, label: None };
+            let request = offer_request(None);
             let id = service.create_offer(request, now).unwrap().id;
             (id.clone(), service.offer(&id, now).unwrap().pre_authorized_code().unwrap().code.clone())
         };
@@ -783,7 +894,7 @@ mod tests {
             ("grant_type".to_owned(), PRE_AUTHORIZED_CODE_GRANT.to_owned()),
             ("pre-authorized_code".to_owned(), code),
         ]);
-        assert_eq!(again.token(&form, now).unwrap_err().error.code, "invalid_grant");
+        assert_eq!(again.token(&form, ClientProofs::default(), now).unwrap_err().error.code, "invalid_grant");
     }
 
     /// Issue 11: offers kept their codes in plaintext inside `Debug` types.
@@ -792,8 +903,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let service = service(dir.path());
         let now = Utc::now();
-        let request =
-            OfferRequest { description: description(), tx_code_length: Some(12), ttl: DEFAULT_OFFER_TTL, label: None };
+        let request = offer_request(Some(12));
         let created = service.create_offer(request, now).unwrap();
         let tx_code = created.tx_code.as_ref().unwrap().expose().to_owned();
         let served = service.offer(&created.id, now).unwrap();
@@ -810,11 +920,15 @@ mod tests {
         let service = service(dir.path());
         let mut incomplete = description();
         incomplete.achievement.micro_credential = None;
-        let request =
-            OfferRequest { description: incomplete, tx_code_length: None, ttl: DEFAULT_OFFER_TTL, label: None };
+        let request = OfferRequest {
+            description: incomplete,
+            tx_code_length: None,
+            ttl: DEFAULT_OFFER_TTL,
+            label: None,
+            flow: IssuanceFlow::PreAuthorized,
+        };
         assert!(matches!(service.create_offer(request, Utc::now()), Err(IssueError::Invalid { .. })));
-        let request =
-            OfferRequest { description: description(), tx_code_length: Some(2), ttl: DEFAULT_OFFER_TTL, label: None };
+        let request = offer_request(Some(2));
         assert!(service.create_offer(request, Utc::now()).is_err(), "a 2-digit code is too weak");
     }
 }

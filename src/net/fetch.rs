@@ -95,6 +95,8 @@ pub struct Answer {
     pub content_type: Option<String>,
     /// The body.
     pub body: Vec<u8>,
+    /// `DPoP-Nonce` (RFC 9449 section 8), when the server sent one.
+    pub dpop_nonce: Option<String>,
 }
 
 impl Answer {
@@ -188,6 +190,23 @@ impl Fetcher {
         bearer: Option<&str>,
         limit: usize,
     ) -> Result<Answer, FetchError> {
+        let authorization = bearer.map(|token| format!("Bearer {token}"));
+        let headers: Vec<(&str, &str)> = authorization.iter().map(|a| ("authorization", a.as_str())).collect();
+        self.post_with_headers(url, body, &headers, limit).await
+    }
+
+    /// POSTs like [`Fetcher::post`] with request `headers` of the caller's (`Authorization: DPoP …`, `DPoP`,
+    /// the wallet attestation).
+    ///
+    /// # Errors
+    /// As [`Fetcher::post`].
+    pub async fn post_with_headers(
+        &self,
+        url: &str,
+        body: PostBody<'_>,
+        headers: &[(&str, &str)],
+        limit: usize,
+    ) -> Result<Answer, FetchError> {
         let target = Url::parse(url).map_err(|_| FetchError::BadUrl(url.chars().take(200).collect()))?;
         self.check_url(&target)?;
         let mut request = self.client.post(target.clone()).header("accept", "application/json");
@@ -196,8 +215,8 @@ impl Fetcher {
             PostBody::Json(value) => request.json(value),
             PostBody::Empty => request,
         };
-        if let Some(token) = bearer {
-            request = request.bearer_auth(token);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let network = |e: reqwest::Error| FetchError::Network { url: target.to_string(), reason: error_chain(&e) };
         let response = request.send().await.map_err(network)?;
@@ -205,9 +224,10 @@ impl Fetcher {
         if status.is_redirection() {
             return Err(FetchError::Status { url: target.to_string(), status: status.as_u16() });
         }
-        let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let (content_type, dpop_nonce) = (header("content-type"), header("dpop-nonce"));
         let body = read_bounded(response, &target, limit).await?;
-        Ok(Answer { status: status.as_u16(), content_type, body })
+        Ok(Answer { status: status.as_u16(), content_type, body, dpop_nonce })
     }
 
     fn check_url(&self, url: &Url) -> Result<(), FetchError> {

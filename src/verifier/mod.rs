@@ -13,6 +13,7 @@ pub mod policy;
 pub mod presentation;
 pub mod status;
 pub mod trust;
+pub mod type_metadata;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -53,6 +54,7 @@ pub struct Verifier {
     policy: Policy,
     fetcher: Option<Fetcher>,
     nonces: presentation::NonceLedger,
+    types: std::sync::Arc<type_metadata::TypeCache>,
 }
 
 /// What is known about a credential's status when concluding.
@@ -77,6 +79,7 @@ impl Verifier {
             policy,
             fetcher: None,
             nonces: presentation::NonceLedger::default(),
+            types: std::sync::Arc::default(),
         })
     }
 
@@ -313,12 +316,17 @@ impl Verifier {
     /// Status (pinned or fetched) for a credential whose offline checks passed, then the conclusion.
     async fn finish(
         &self,
-        checked: Checked<Credential>,
+        mut checked: Checked<Credential>,
         fetcher: &Fetcher,
         keys: &WebKeys<'_>,
         linked: &LinkedData,
         at: DateTime<Utc>,
     ) -> Verification<Credential> {
+        if checked.record.passed() {
+            if let Some(credential) = checked.value.as_mut() {
+                self.types.check(credential, Some(fetcher), &mut checked.record).await;
+            }
+        }
         let mut ctx = self.context(keys, at);
         ctx.linked_data = linked;
         let findings = match checked.value.as_ref().filter(|_| checked.record.passed()) {

@@ -142,6 +142,7 @@ mod tests {
             warnings: vec![],
             micro: None,
             status: crate::core::gap::KnownStatus::Unchecked,
+            type_names: std::collections::BTreeMap::new(),
         }
     }
 

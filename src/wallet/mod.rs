@@ -16,6 +16,7 @@
 //! holder's consent), through the guarded fetcher of [`crate::net`].
 
 pub mod agent;
+pub mod authorization;
 pub mod badge;
 pub mod export;
 pub mod history;
@@ -672,6 +673,11 @@ fn summarize(verified: &Verified<Credential>, now: DateTime<Utc>) -> StoredCrede
         skills: credential.skills().to_vec(),
         micro: credential.micro_facts(),
         status: KnownStatus::after_verification(&credential.status, verified.warnings(), now),
+        type_names: credential
+            .type_metadata
+            .as_ref()
+            .map(|t| t.display.iter().map(|d| (d.locale.clone(), d.name.clone())).collect())
+            .unwrap_or_default(),
         // Trust is the verifier's business when the holder presents; keep only what concerns the credential.
         warnings: verified
             .warnings()

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::agent::{Agent, MAX_DOCUMENT_BYTES, answer_error};
+use super::authorization::{AccessToken, DpopSession};
 use super::{ImportOutcome, Receipt, StoredCredential, WalletError};
 use crate::core::encoding::parse_json;
 use crate::core::format::Format;
@@ -26,6 +27,8 @@ pub struct Offer {
     pub metadata: Value,
     /// The token endpoint (from the authorization server metadata).
     pub token_endpoint: String,
+    /// The authorization server's metadata (its `issuer` checked).
+    pub authorization_server: Value,
 }
 
 impl Offer {
@@ -52,19 +55,32 @@ impl Offer {
             .collect()
     }
 
+    /// Whether the learner signs in at the issuer (an authorization code grant, no pre-authorized code).
+    #[must_use]
+    pub fn needs_sign_in(&self) -> bool {
+        self.offer.pre_authorized_code().is_none() && self.issuer_state().is_some()
+    }
+
+    /// The `issuer_state` of the offer's authorization code grant.
+    #[must_use]
+    pub fn issuer_state(&self) -> Option<&str> {
+        let grant = self.offer.grants.as_ref()?.other.get(super::authorization::AUTHORIZATION_CODE_GRANT)?;
+        grant.get("issuer_state").and_then(Value::as_str)
+    }
+
     /// The transaction code the person must type, if any.
     #[must_use]
     pub fn tx_code(&self) -> Option<&TxCode> {
         self.offer.tx_code()
     }
 
-    fn configuration(&self, id: &str) -> Option<&Value> {
+    pub(super) fn configuration(&self, id: &str) -> Option<&Value> {
         self.metadata.get("credential_configurations_supported")?.get(id)
     }
 
     /// The algorithms the issuer accepts in `jwt` key proofs for configuration `id` (section 12.2.4,
     /// `proof_signing_alg_values_supported`); empty when the metadata does not say.
-    fn proof_algorithms(&self, id: &str) -> Vec<String> {
+    pub(super) fn proof_algorithms(&self, id: &str) -> Vec<String> {
         let listed = self
             .configuration(id)
             .and_then(|c| c.pointer("/proof_types_supported/jwt/proof_signing_alg_values_supported"));
@@ -137,10 +153,10 @@ impl<V: CredentialVerifier> Agent<'_, V> {
             .and_then(Value::as_str)
             .ok_or_else(|| ProtocolError::new("invalid_issuer_metadata", "no token_endpoint"))?
             .to_owned();
-        Ok(Offer { offer, metadata, token_endpoint })
+        Ok(Offer { offer, metadata, token_endpoint, authorization_server: server_metadata })
     }
 
-    /// Accepts an offer: token, nonce, proof, credential, verification, storage, notification.
+    /// Accepts an offer of the pre-authorized code flow: token (DPoP-bound when the server takes DPoP), then nonce, key proof, credential, verification, storage, notification.
     ///
     /// # Errors
     /// [`WalletError`]: the issuer's error codes, a credential that does not verify or is not bound to this
@@ -151,10 +167,15 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         tx_code: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Accepted, WalletError> {
-        let grant = offer
-            .offer
-            .pre_authorized_code()
-            .ok_or_else(|| ProtocolError::new("invalid_credential_offer", "the offer grants no pre-authorized code"))?;
+        let Some(grant) = offer.offer.pre_authorized_code() else {
+            let why = if offer.needs_sign_in() {
+                "this issuer asks you to sign in on its site first: accept the offer in the web wallet, or with \
+                 `skillspass wallet accept`, which opens the sign-in page"
+            } else {
+                "the offer grants no pre-authorized code"
+            };
+            return Err(ProtocolError::new("invalid_credential_offer", why).into());
+        };
         if grant.tx_code.is_some() && tx_code.is_none() {
             return Err(ProtocolError::new(
                 "invalid_request",
@@ -162,11 +183,23 @@ impl<V: CredentialVerifier> Agent<'_, V> {
             )
             .into());
         }
-        let access_token =
-            self.redeem(&offer.token_endpoint, &grant.code, tx_code.filter(|_| grant.tx_code.is_some())).await?;
+        let token = self.redeem(offer, &grant.code, tx_code.filter(|_| grant.tx_code.is_some()), now).await?;
+        self.receive_credential(offer, &token, now).await
+    }
+
+    /// With an access token: nonce, proof, credential, verification, storage, notification.
+    ///
+    /// # Errors
+    /// As [`Agent::accept`].
+    pub(super) async fn receive_credential(
+        &self,
+        offer: &Offer,
+        token: &AccessToken,
+        now: DateTime<Utc>,
+    ) -> Result<Accepted, WalletError> {
         let issuer = &offer.offer.credential_issuer;
         let nonce = match offer.metadata.get("nonce_endpoint").and_then(Value::as_str) {
-            Some(endpoint) => Some(self.c_nonce(endpoint).await?),
+            Some(endpoint) => Some(self.c_nonce(endpoint, token).await?),
             None => None,
         };
         let configuration = &offer.offer.credential_configuration_ids[0];
@@ -174,8 +207,7 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         let proof = self.wallet.key_proof(issuer, nonce.as_deref(), &algorithms, now)?;
         let request = json!({"credential_configuration_id": configuration, "proofs": {"jwt": [proof]}});
         let endpoint = offer.metadata.get("credential_endpoint").and_then(Value::as_str).unwrap_or_default();
-        let answer =
-            self.fetcher.post(endpoint, PostBody::Json(&request), Some(&access_token), MAX_DOCUMENT_BYTES).await?;
+        let answer = self.protected_post(endpoint, PostBody::Json(&request), token, now).await?;
         if !answer.is_success() {
             return Err(answer_error(&answer, "invalid_credential_request").into());
         }
@@ -201,9 +233,7 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         {
             let body = json!({"notification_id": id, "event": event});
             // A lost notification does not undo the credential: report it, keep going.
-            if let Err(e) =
-                self.fetcher.post(endpoint, PostBody::Json(&body), Some(&access_token), MAX_DOCUMENT_BYTES).await
-            {
+            if let Err(e) = self.protected_post(endpoint, PostBody::Json(&body), token, now).await {
                 tracing::warn!(error = %e, "notification not delivered");
             }
         }
@@ -225,32 +255,37 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         })
     }
 
-    async fn redeem(&self, endpoint: &str, code: &str, tx_code: Option<&str>) -> Result<String, WalletError> {
+    /// Redeems a pre-authorized code; with a DPoP proof of a fresh key when the authorization server takes DPoP
+    /// (HAIP), so the token is bound to it.
+    async fn redeem(
+        &self,
+        offer: &Offer,
+        code: &str,
+        tx_code: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<AccessToken, WalletError> {
         let mut form = vec![("grant_type", PRE_AUTHORIZED_CODE_GRANT), ("pre-authorized_code", code)];
         if let Some(tx_code) = tx_code {
             form.push(("tx_code", tx_code));
         }
-        let answer = self.fetcher.post(endpoint, PostBody::Form(&form), None, MAX_DOCUMENT_BYTES).await?;
+        let server = &offer.authorization_server;
+        let dpop = server.get("dpop_signing_alg_values_supported").is_some().then(|| DpopSession::new(server));
+        let answer = match &dpop {
+            Some(session) => self.dpop_post(&offer.token_endpoint, PostBody::Form(&form), session, None, now).await?,
+            None => self.fetcher.post(&offer.token_endpoint, PostBody::Form(&form), None, MAX_DOCUMENT_BYTES).await?,
+        };
         if !answer.is_success() {
             return Err(answer_error(&answer, "invalid_grant").into());
         }
-        let body = answer.json();
-        if !body.get("token_type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("bearer")) {
-            return Err(
-                ProtocolError::new("invalid_request", "only Bearer access tokens are supported (no DPoP)").into()
-            );
-        }
-        body.get("access_token")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| ProtocolError::new("invalid_grant", "the token answer has no access_token").into())
+        AccessToken::from_answer(&answer.json(), dpop)
     }
 
-    async fn c_nonce(&self, endpoint: &str) -> Result<String, WalletError> {
+    async fn c_nonce(&self, endpoint: &str, token: &AccessToken) -> Result<String, WalletError> {
         let answer = self.fetcher.post(endpoint, PostBody::Empty, None, MAX_DOCUMENT_BYTES).await?;
         if !answer.is_success() {
             return Err(answer_error(&answer, "invalid_nonce").into());
         }
+        token.remember_nonce(answer.dpop_nonce.as_deref());
         answer
             .json()
             .get("c_nonce")

@@ -82,6 +82,26 @@ pub struct StoredCredential {
     /// The status as last checked (at import, or by `wallet refresh`).
     #[serde(default = "unchecked")]
     pub status: KnownStatus,
+    /// An SD-JWT VC's type name per language, from its type metadata (how a credential of a type the wallet never
+    /// saw before is named; empty when the type gave none).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub type_names: std::collections::BTreeMap<String, String>,
+}
+
+impl StoredCredential {
+    /// The name to show in `lang`: the credential's own, else its type's, else its id.
+    #[must_use]
+    pub fn display_name(&self, lang: &str) -> String {
+        let primary = lang.split('-').next().unwrap_or(lang);
+        let typed = || {
+            self.type_names
+                .iter()
+                .find(|(locale, _)| locale.split('-').next() == Some(primary))
+                .or_else(|| self.type_names.iter().next())
+                .map(|(_, name)| name.clone())
+        };
+        self.name.clone().or_else(typed).unwrap_or_else(|| self.id.clone())
+    }
 }
 
 fn unchecked() -> KnownStatus {

@@ -141,6 +141,33 @@ pub fn set_cookie(web: &Web, name: &str, value: Option<&str>, max_age_seconds: i
     HeaderValue::from_str(&cookie.build().to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// Where a form's answer may redirect to, as CSP names it: the origin of `url`, or `scheme:` for an app's
+/// private-use scheme; `None` for what is not a URL.
+#[must_use]
+pub fn form_target(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    Some(match parsed.origin() {
+        origin @ url::Origin::Tuple(..) => origin.ascii_serialization(),
+        url::Origin::Opaque(_) => format!("{}:", parsed.scheme()),
+    })
+}
+
+/// Lets the page's forms be answered with a redirect to `target` (`form-action` also covers the redirects that
+/// follow a form, so a sign-in page sending the browser back to a wallet, or the wallet sending it to an issuer's
+/// sign-in page, needs that place named).
+#[must_use]
+pub fn allow_form_target(mut response: Response, target: &str) -> Response {
+    let safe = !target.is_empty()
+        && target.chars().all(|c| c.is_ascii_graphic() && !matches!(c, ';' | ',' | '\'' | '"' | '*'));
+    if safe {
+        let policy = CSP.replace("form-action 'self'", &format!("form-action 'self' {target}"));
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
+
 /// Middleware of every page: gives a first-time browser its id, and sends the pages' security headers.
 pub async fn frame(State(web): State<Web>, mut request: Request, next: Next) -> Response {
     let has_id = cookies(request.headers()).get(BROWSER_COOKIE).is_some_and(|v| !v.is_empty());
@@ -153,7 +180,7 @@ pub async fn frame(State(web): State<Web>, mut request: Request, next: Next) -> 
     if let Some(id) = new_id {
         headers.append(header::SET_COOKIE, set_cookie(&web, BROWSER_COOKIE, Some(&id), 60 * 60 * 24 * 365));
     }
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(CSP));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

@@ -13,6 +13,8 @@ pub mod console;
 pub mod employer;
 pub mod form;
 pub mod i18n;
+pub mod issuance;
+pub mod learner;
 pub mod page;
 pub mod picker;
 pub mod provider;
@@ -42,6 +44,10 @@ pub struct Shared {
     pub consoles: console::ConsoleSessions,
     /// Whether cookies get `Secure` (the public URL is https).
     pub secure_cookies: bool,
+    /// The public URL the pages are served under (where issuers send the browser back).
+    pub public_url: String,
+    /// The web wallet's sign-ins at issuers, waiting for the browser to come back.
+    pub sign_ins: issuance::PendingSignIns,
 }
 
 /// The pages' state: the roles, and [`Shared`].
@@ -68,6 +74,8 @@ impl Web {
             csrf_key: key,
             consoles: console::ConsoleSessions::default(),
             secure_cookies: public_url.starts_with("https://"),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            sign_ins: issuance::PendingSignIns::default(),
         };
         Self { app, shared: Arc::new(shared) }
     }
@@ -97,7 +105,7 @@ pub fn pages(web: Web) -> Router {
         router = router.merge(wallet::routes());
     }
     if web.app.issuer.is_some() {
-        router = router.merge(provider::routes());
+        router = router.merge(provider::routes()).merge(learner::routes());
     }
     if web.app.verifier.is_some() {
         router = router.merge(employer::routes());

@@ -12,7 +12,7 @@ use super::browser::Visitor;
 use super::i18n::{self, Lang};
 
 /// The templates, by name.
-pub const TEMPLATES: [(&str, &str); 24] = [
+pub const TEMPLATES: [(&str, &str); 26] = [
     ("base.html", include_str!("templates/base.html")),
     ("home.html", include_str!("templates/home.html")),
     ("message.html", include_str!("templates/message.html")),
@@ -20,6 +20,8 @@ pub const TEMPLATES: [(&str, &str); 24] = [
     ("gap.html", include_str!("templates/gap.html")),
     ("picker.html", include_str!("templates/picker.html")),
     ("sign_in.html", include_str!("templates/sign_in.html")),
+    ("learner/sign_in.html", include_str!("templates/learner/sign_in.html")),
+    ("wallet/signed_in.html", include_str!("templates/wallet/signed_in.html")),
     ("wallet/sign_up.html", include_str!("templates/wallet/sign_up.html")),
     ("wallet/passport.html", include_str!("templates/wallet/passport.html")),
     ("wallet/credential.html", include_str!("templates/wallet/credential.html")),

@@ -20,7 +20,7 @@ use super::picker::{self, Picked};
 use super::{Web, see_other};
 use crate::core::credential::MICRO_CREDENTIAL;
 use crate::issuer::achievement::AchievementDescription;
-use crate::issuer::openid4vci::{DEFAULT_OFFER_TTL, OfferRequest};
+use crate::issuer::openid4vci::{DEFAULT_OFFER_TTL, IssuanceFlow, OfferRequest};
 use crate::issuer::registry::CredentialRecord;
 use crate::issuer::service::StatusChange;
 
@@ -103,6 +103,7 @@ fn form_values(posted: &Posted) -> Value {
         "assessment",
         "participation",
         "quality",
+        "flow",
         "supervision",
         "language",
         "country",
@@ -223,9 +224,17 @@ async fn offer(State(web): State<Web>, _: Staff, posted: Posted) -> Response {
     let minutes = posted.text("expires").and_then(|m| m.parse::<i64>().ok()).filter(|m| (1..=1440).contains(m));
     let request = OfferRequest {
         description,
-        tx_code_length: posted.text("tx_code").map(|_| crate::issuer::openid4vci::DEFAULT_TX_CODE_LENGTH),
+        tx_code_length: posted
+            .text("tx_code")
+            .filter(|_| posted.text("flow").is_none())
+            .map(|_| crate::issuer::openid4vci::DEFAULT_TX_CODE_LENGTH),
         ttl: minutes.map_or(DEFAULT_OFFER_TTL, Duration::minutes),
         label: posted.text("learner").map(str::to_owned),
+        flow: if posted.text("flow") == Some("authorization_code") {
+            IssuanceFlow::AuthorizationCode
+        } else {
+            IssuanceFlow::PreAuthorized
+        },
     };
     match issuer.issuance.create_offer(request, web.app.now()) {
         Ok(created) => {
@@ -236,6 +245,7 @@ async fn offer(State(web): State<Web>, _: Staff, posted: Posted) -> Response {
                 "provider/offer.html",
                 context! { section => "provider", console_signed_in => true, link => created.offer_uri,
                     qr => qr.as_ref().map(|q| &q.0), qr_size => qr.as_ref().map(|q| q.1), code => created.tx_code.as_ref().map(|c| c.expose().to_owned()),
+                    sign_in_code => created.sign_in_code.as_ref().map(|c| c.expose().to_owned()),
                     expires_at => created.expires_at, name => posted.text("name"), learner => posted.text("learner") },
             )
         }

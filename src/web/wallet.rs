@@ -42,6 +42,8 @@ pub(super) fn routes() -> Router<Web> {
         .route("/app/credentials/{id}/delete", get(delete_page).post(delete))
         .route("/app/receive", get(receive_page).post(read_offer))
         .route("/app/receive/accept", post(accept))
+        .route("/app/receive/signed-in", get(super::issuance::signed_in))
+        .route("/app/receive/finish", get(super::issuance::finish))
         .route("/app/share", get(share_page).post(read_request))
         .route("/app/share/answer", post(answer))
         .route("/app/match", get(match_page).post(match_profile))
@@ -101,7 +103,7 @@ fn wallet_failure(error: &WalletError) -> (StatusCode, &'static str, Option<Stri
     }
 }
 
-fn failed(web: &Web, visitor: &Visitor, error: &WalletError) -> Response {
+pub(super) fn failed(web: &Web, visitor: &Visitor, error: &WalletError) -> Response {
     let (status, message, detail) = wallet_failure(error);
     web.fail(visitor, status, message, detail)
 }
@@ -291,7 +293,7 @@ fn trusted(web: &Web, issuer: &str) -> Option<bool> {
     verifier.verifier.policy().trust.as_ref().map(|list| list.find(issuer).is_some())
 }
 
-fn card(web: &Web, credential: &StoredCredential, now: DateTime<Utc>) -> Card {
+fn card(web: &Web, credential: &StoredCredential, lang: &str, now: DateTime<Utc>) -> Card {
     let kind = if credential.achievement_type.as_deref() == Some(crate::core::credential::MICRO_CREDENTIAL) {
         "micro"
     } else {
@@ -299,7 +301,7 @@ fn card(web: &Web, credential: &StoredCredential, now: DateTime<Utc>) -> Card {
     };
     Card {
         id: credential.id.clone(),
-        name: credential.name.clone().unwrap_or_else(|| credential.id.clone()),
+        name: credential.display_name(lang),
         issuer: credential.issuer_name.clone().unwrap_or_else(|| credential.issuer.clone()),
         trusted: trusted(web, &credential.issuer),
         kind,
@@ -409,8 +411,12 @@ async fn passport(
     };
     let pages = listed.len().div_ceil(CARDS_PER_PAGE).max(1);
     let page = query.page.unwrap_or(1).clamp(1, pages);
-    let cards: Vec<Card> =
-        listed.iter().skip((page - 1) * CARDS_PER_PAGE).take(CARDS_PER_PAGE).map(|c| card(&web, c, now)).collect();
+    let cards: Vec<Card> = listed
+        .iter()
+        .skip((page - 1) * CARDS_PER_PAGE)
+        .take(CARDS_PER_PAGE)
+        .map(|c| card(&web, c, visitor.lang.tag(), now))
+        .collect();
     let trust_list = web.app.verifier.as_deref().is_some_and(|v| v.verifier.policy().trust.is_some());
     let summary: Vec<SkillLine> = skills.iter().map(SkillLine::of).collect();
     web.shared.pages.render(
@@ -462,22 +468,47 @@ async fn credential(
     let Ok(role) = web.app.wallet() else { return see_other("/") };
     let now = web.app.now();
     let verification = role.verifier.verify_credential(&stored.token, now).await;
+    let (kind, typed) = typed_claims(verification.value(), visitor.lang.tag());
     let mut report = Report::credential(&verification);
     if let Ok(esco) = web.app.esco.get() {
         report.relabel(&esco, DEFAULT_LANG);
     }
     let claims = report.document.clone().unwrap_or(Value::Null);
     let micro = stored.micro.as_ref().map(|m| serde_json::to_value(m).unwrap_or(Value::Null));
-    let card = card(&web, &stored, now);
+    let card = card(&web, &stored, visitor.lang.tag(), now);
     let report = serde_json::to_value(&report).unwrap_or(Value::Null);
     let claims = serde_json::to_string_pretty(&claims).unwrap_or_default();
     web.shared.pages.render(
         &visitor,
         StatusCode::OK,
         "wallet/credential.html",
-        context! { section => "wallet", signed_in => true, card, stored, report, claims, micro,
+        context! { section => "wallet", signed_in => true, card, stored, report, claims, micro, kind, typed,
         format => stored.format.to_string(), esco_attribution => true },
     )
+}
+
+/// Claims that are only machinery, not shown as facts.
+const TECHNICAL_CLAIMS: [&str; 11] =
+    ["iss", "vct", "vct#integrity", "cnf", "status", "iat", "exp", "nbf", "_sd_alg", "skills", "micro_credential"];
+
+/// An SD-JWT VC's type (name and description) and its claims labelled by its type metadata in `lang`: how a
+/// credential of a type this wallet was never taught is shown.
+fn typed_claims(credential: Option<&crate::core::credential::Credential>, lang: &str) -> (Option<Value>, Vec<Value>) {
+    let Some((credential, metadata)) = credential.and_then(|c| Some((c, c.type_metadata.as_deref()?))) else {
+        return (None, Vec::new());
+    };
+    let kind = metadata.display_for(lang).map(|d| serde_json::json!({"name": d.name, "description": d.description}));
+    let Some(claims) = credential.claims.as_object() else { return (kind, Vec::new()) };
+    let typed = claims
+        .iter()
+        .filter(|(name, value)| !TECHNICAL_CLAIMS.contains(&name.as_str()) && !value.is_null())
+        .map(|(name, value)| {
+            let label = metadata.label(&[Value::String(name.clone())], lang).unwrap_or(name);
+            let shown = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            serde_json::json!({"label": label, "value": shown})
+        })
+        .collect();
+    (kind, typed)
 }
 
 async fn delete_page(
@@ -488,7 +519,7 @@ async fn delete_page(
 ) -> Response {
     match wallet.get_credential(&id) {
         Ok(stored) => {
-            let card = card(&web, &stored, web.app.now());
+            let card = card(&web, &stored, visitor.lang.tag(), web.app.now());
             web.shared.pages.render(
                 &visitor,
                 StatusCode::OK,
@@ -544,13 +575,14 @@ async fn read_offer(State(web): State<Web>, Holder(wallet): Holder, posted: Post
     match agent.read_offer(&link).await {
         Ok(offer) => {
             let code = offer.tx_code().map(|c| context! { length => c.length, description => c.description.clone() });
-            web.shared.pages.render(
+            let page = web.shared.pages.render(
                 visitor,
                 StatusCode::OK,
                 "wallet/offer.html",
                 context! { section => "wallet", signed_in => true, link, issuer => offer.issuer_name(),
-                offered => offer.offered(), code },
-            )
+                offered => offer.offered(), code, sign_in => offer.needs_sign_in() },
+            );
+            super::issuance::offer_page(page, &offer)
         }
         Err(error) => failed(&web, visitor, &error),
     }
@@ -567,6 +599,9 @@ async fn accept(State(web): State<Web>, Holder(wallet): Holder, posted: Posted) 
         Ok(offer) => offer,
         Err(error) => return failed(&web, visitor, &error),
     };
+    if offer.needs_sign_in() {
+        return super::issuance::begin(&web, visitor, &wallet, offer).await;
+    }
     let code = posted.text("tx_code");
     if offer.tx_code().is_some() && code.is_none() {
         return web.fail(visitor, StatusCode::BAD_REQUEST, "wallet-error-code-missing", None);

@@ -8,7 +8,7 @@
 // account's credential id. Screenshots of the main pages at 1280x800 and 390x844 go to the folder given.
 //
 // Usage: node story.mjs BASE_URL ADMIN_TOKEN SCREENSHOT_DIR
-import { chromium } from "playwright-core";
+import { launch, showOpenPages } from "./harness.mjs";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -52,11 +52,7 @@ function must(condition, what) {
   if (!condition) throw new Error(`stopping: ${what}`);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 
 const audited = new Set();
 const violations = [];
@@ -400,11 +396,7 @@ try {
 } catch (error) {
   failures += 1;
   console.log(`not ok - ${error.message}`);
-  for (const context of browser.contexts()) {
-    for (const open of context.pages()) {
-      console.log(`# ${open.url()}\n# ${((await open.textContent("main").catch(() => "")) || "").replace(/\s+/g, " ").slice(0, 600)}`);
-    }
-  }
+  await showOpenPages(browser);
 } finally {
   await browser.close();
   fs.rmSync(pictures, { recursive: true, force: true });

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 seconds="${1:-20}"; shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(vc_jwt sd_jwt status_lists did dcql openid4vci openid4vp export trust_list baking skills qr_picture jwe)
+  targets=(vc_jwt sd_jwt status_lists did dcql openid4vci openid4vp export trust_list baking skills qr_picture jwe dpop)
 fi
 export RUSTC_BOOTSTRAP=1
 [ -x target/debug/skillspass ] || cargo build --quiet

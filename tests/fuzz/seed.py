@@ -157,6 +157,14 @@ def main():
     put("jwe", json.dumps({"keys": [{"kty": "EC", "crv": "P-256", "use": "enc", "alg": "ECDH-ES", "kid": "ac",
                                      "x": "YO4epjifD-KWeq1sL2tNmm36BhXnkJ0He-WqMYrp9Fk",
                                      "y": "Hekpm0zfK7C-YccH5iBjcIXgf6YdUvNUac_0At55Okk"}]}))
+    # DPoP: the example proof of RFC 9449 figure 2 (a fact of the specification), and it as an "attestation".
+    rfc_proof = ("eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIiwieCI6Imw4dEZyaHgtMzR0VjNo"
+                 "UklDUkRZOXpDa0RscEJoRjQyVVFVZldWQVdCRnMiLCJ5IjoiOVZFNGpmX09rX282NHpiVFRsY3VOSmFqSG10NnY5VERW"
+                 "clUwQ2R2R1JEQSIsImNydiI6IlAtMjU2In19.eyJqdGkiOiItQndDM0VTYzZhY2MybFRjIiwiaHRtIjoiUE9TVCIsImh0"
+                 "dSI6Imh0dHBzOi8vc2VydmVyLmV4YW1wbGUuY29tL3Rva2VuIiwiaWF0IjoxNTYyMjYyNjE2fQ.2-GxA6T8lP4vfrg8v-F"
+                 "dWP0A0zdrj8igiMLvqRMUvwnQg4PtFLbdLXiOSsX0x7NVY-FNyJK70nfbV37xRZT3Lg")
+    put("dpop", rfc_proof)
+    put("dpop", rfc_proof + "~" + rfc_proof)
     for target in sorted(os.listdir(CORPUS)):
         print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")
 

@@ -3,6 +3,7 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly on purpose")]
 
 mod attacks;
+mod authorization_code;
 mod badges;
 mod batch;
 mod crash;
@@ -22,4 +23,5 @@ mod postgres;
 mod publish;
 mod rejections;
 mod skills_gap;
+mod type_metadata;
 mod wallet;

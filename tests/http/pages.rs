@@ -51,18 +51,39 @@ fn the_three_stories_click_through_in_a_real_browser() {
     let server = ServerProcess::start(dir.path(), ALL_ROLES, "127.0.0.1:0", &["--allow-loopback-http"]);
     // The public URL is http://localhost:<port>: the browser uses the same origin the server names itself by.
     let base = format!("http://localhost:{}", server.port());
+    let report = run_in_browser(&chromium, "story.mjs", &[base, server.admin_token()]);
+    assert!(report.matches("\nok - ").count() > 60, "{report}");
+}
+
+/// Runs the browser script `script` with `args` and the screenshot folder; its TAP-like report, once it passed.
+fn run_in_browser(chromium: &Path, script: &str, args: &[String]) -> String {
     let output = Command::new("node")
-        .arg(browser_dir().join("story.mjs"))
-        .args([base.as_str(), server.admin_token().as_str()])
+        .arg(browser_dir().join(script))
+        .args(args)
         .arg(screenshot_dir())
         .env("CHROMIUM", chromium)
         .current_dir(browser_dir())
         .output()
         .expect("node runs");
-    let report = String::from_utf8_lossy(&output.stdout);
+    let report = String::from_utf8_lossy(&output.stdout).into_owned();
     println!("{report}{}", String::from_utf8_lossy(&output.stderr));
-    assert!(output.status.success(), "the browser story failed:\n{report}");
-    assert!(report.contains("# all passed") && report.matches("\nok - ").count() > 60, "{report}");
+    assert!(output.status.success() && report.contains("# all passed"), "{script} failed:\n{report}");
+    report
+}
+
+/// Issue 16: a learner signs in at the issuer from the web wallet (authorization code flow), in the browser.
+#[test]
+fn a_learner_signs_in_at_the_issuer_from_the_web_wallet_in_a_real_browser() {
+    let Some(chromium) = browser_tools() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let issuer = ServerProcess::start(&dir.path().join("issuer"), "issuer", "127.0.0.1:0", &[]);
+    let wallet = ServerProcess::start(&dir.path().join("wallet"), "wallet", "127.0.0.1:0", &["--allow-loopback-http"]);
+    let args = [
+        format!("http://localhost:{}", issuer.port()),
+        issuer.admin_token(),
+        format!("http://localhost:{}", wallet.port()),
+    ];
+    run_in_browser(&chromium, "sign_in.mjs", &args);
 }
 
 fn set_cookies(answer: &reqwest::Response) -> Vec<String> {

@@ -47,6 +47,8 @@ pub struct Credential {
     pub contexts: Vec<String>,
     /// The verified claims as JSON (the revealed claims of an SD-JWT VC): kept for display and export.
     pub claims: Value,
+    /// An SD-JWT VC's type metadata, once the verifier's type check read it (names and labels for display).
+    pub type_metadata: Option<std::sync::Arc<crate::core::type_metadata::TypeMetadata>>,
 }
 
 /// The issuer as the credential names it.
@@ -300,6 +302,7 @@ impl Credential {
             achievement,
             status: bitstring_entries(&document),
             contexts: strings(document.get("@context")),
+            type_metadata: None,
             claims: document,
         }
     }
@@ -333,6 +336,7 @@ impl Credential {
             achievement: Some(w3c_achievement(&projection, badge)),
             status: Vec::new(),
             contexts: strings(assertion.get("@context")),
+            type_metadata: None,
             claims,
         }
     }
@@ -364,6 +368,7 @@ impl Credential {
             achievement: Some(achievement),
             status: token_status(&claims),
             contexts: Vec::new(),
+            type_metadata: None,
             claims,
         }
     }

@@ -388,3 +388,27 @@ check-disclosures = Selectively disclosed claims
 employer-why = Why
 employer-credential-from = Credential from { $issuer }
 employer-skills = Skills proven
+
+provider-form-flow = The learner signs in on this site (for EU Digital Identity Wallets)
+provider-form-flow-help = The wallet sends the learner to a sign-in page of yours, where they type a one-time code you send them. Needed for wallets that follow the EU profile (HAIP); other wallets work either way.
+provider-offer-sign-in-code = Sign-in code (shown only now; send it to the learner separately, for example by e-mail):
+provider-offer-sign-in-code-help = The learner types it on your sign-in page when their wallet sends them there.
+learner-sign-in-title = Sign in to receive your credential
+learner-sign-in-lead = Your wallet asks for "{ $name }". Type the sign-in code your training provider sent you, and you go back to your wallet.
+learner-code = Sign-in code
+learner-code-help = Eight digits, from the e-mail or letter of your training provider.
+learner-sign-in-button = Sign in and go back to my wallet
+learner-code-missing = Type the sign-in code first.
+learner-code-wrong = That code is not right. You can try { $left } more { $left ->
+    [one] time
+   *[other] times
+  }.
+learner-sign-in-unknown = This sign-in link has expired or was already used. Go back to your wallet and accept the offer again.
+
+offer-sign-in-note = The issuer asks you to sign in on its website with the code it sent you. Your wallet takes you there, and you come back here afterwards.
+wallet-signed-in-title = Back in your wallet
+wallet-signed-in-lead = You signed in at the issuer. Your wallet is now fetching the credential.
+wallet-signed-in-continue = Continue
+wallet-error-sign-in-expired = This sign-in is unknown or took too long. Accept the offer again.
+credential-claims = What it says
+fact-type = Type

@@ -388,3 +388,24 @@ check-disclosures = Selectief vrijgegeven gegevens
 employer-why = Waarom
 employer-credential-from = Credential van { $issuer }
 employer-skills = Bewezen vaardigheden
+
+provider-form-flow = De lerende logt in op deze site (voor EU Digital Identity Wallets)
+provider-form-flow-help = De wallet stuurt de lerende naar een inlogpagina van jullie, waar die een eenmalige code typt die je stuurt. Nodig voor wallets die het EU-profiel (HAIP) volgen; andere wallets werken hoe dan ook.
+provider-offer-sign-in-code = Inlogcode (alleen nu getoond; stuur hem apart naar de lerende, bijvoorbeeld per e-mail):
+provider-offer-sign-in-code-help = De lerende typt hem op jullie inlogpagina als de wallet hem daarheen stuurt.
+learner-sign-in-title = Log in om je credential te ontvangen
+learner-sign-in-lead = Je wallet vraagt om "{ $name }". Typ de inlogcode die je opleider je stuurde, dan ga je terug naar je wallet.
+learner-code = Inlogcode
+learner-code-help = Acht cijfers, uit de e-mail of brief van je opleider.
+learner-sign-in-button = Inloggen en terug naar mijn wallet
+learner-code-missing = Typ eerst de inlogcode.
+learner-code-wrong = Die code klopt niet. Je kunt het nog { $left } keer proberen.
+learner-sign-in-unknown = Deze inloglink is verlopen of al gebruikt. Ga terug naar je wallet en neem het aanbod opnieuw aan.
+
+offer-sign-in-note = De uitgever vraagt je in te loggen op zijn website met de code die hij je stuurde. Je wallet brengt je erheen, en daarna kom je hier terug.
+wallet-signed-in-title = Terug in je wallet
+wallet-signed-in-lead = Je bent ingelogd bij de uitgever. Je wallet haalt nu het credential op.
+wallet-signed-in-continue = Verder
+wallet-error-sign-in-expired = Deze inlogpoging is onbekend of duurde te lang. Neem het aanbod opnieuw aan.
+credential-claims = Wat erin staat
+fact-type = Soort
