@@ -79,8 +79,53 @@ criterion_group!(
     bulk_verification,
     verify_components,
     sd_jwt_vc,
-    data_integrity
+    data_integrity,
+    dpop_and_type_metadata
 );
+
+/// Issue 16: what the authorization server spends on one DPoP proof (an ES256 proof checked as RFC 9449 section
+/// 4.3 asks, its server nonce checked) against raw `p256` verification of the same signing input, in the same run;
+/// and the type metadata check of an SD-JWT VC (SRI over the document, parse, the claims against its schema).
+fn dpop_and_type_metadata(c: &mut Criterion) {
+    use p256::ecdsa::signature::Verifier as _;
+    use skillspass::core::dpop::{self, DpopNonces, Target};
+    use skillspass::core::type_metadata::{self, TypeMetadata};
+    let now = Utc::now();
+    let key = keys::SigningKey::generate_for(keys::KeyAlgorithm::Es256, &mut rand::rngs::OsRng);
+    let nonces = DpopNonces::new(b"protocol key of the bench", "credential-endpoint");
+    let nonce = nonces.mint(now);
+    let target = Target { method: "POST", url: "https://academy.example/credential", access_token: Some("an access token") };
+    let proof = dpop::proof(&key, target, "0123456789abcdefghij", Some(&nonce), now).unwrap();
+    let message = proof.as_bytes()[..proof.rfind('.').unwrap()].to_vec();
+    let signature = skillspass::core::encoding::b64url_decode(proof.rsplit('.').next().unwrap()).unwrap();
+    let raw_public = p256::ecdsa::VerifyingKey::from_sec1_bytes(&key.verifying_key().to_bytes()).unwrap();
+    let raw_signature = p256::ecdsa::Signature::from_slice(&signature).unwrap();
+    c.bench_function("dpop/raw p256 verify (same signing input)", |b| {
+        b.iter(|| raw_public.verify(black_box(&message), black_box(&raw_signature)).is_ok());
+    });
+    c.bench_function("dpop/check one ES256 proof (RFC 9449 4.3, with ath) and its nonce", |b| {
+        b.iter(|| {
+            let checked = dpop::check(black_box(&proof), target, now).unwrap();
+            nonces.check(&checked, now).unwrap();
+        });
+    });
+    let vct = skillspass::core::sd_jwt_vc::VCT_MICRO_CREDENTIAL;
+    let document = type_metadata::builtin(vct).unwrap();
+    let pin = type_metadata::integrity(document);
+    let claims = serde_json::json!({"iss": "did:web:academy.example", "vct": vct, "name": "Data analysis",
+        "skills": [{"id": "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d", "label": "Python"}],
+        "micro_credential": {"issuer_country": ["NL"], "learning_outcomes": ["Cleans data"]}});
+    c.bench_function("type-metadata/first read: SRI + parse + schema compiled + claims check", |b| {
+        b.iter(|| {
+            type_metadata::check_integrity(&pin, black_box(document), vct).unwrap();
+            TypeMetadata::parse(document, vct).unwrap().check_claims(black_box(&claims)).unwrap();
+        });
+    });
+    let cached = TypeMetadata::parse(document, vct).unwrap();
+    c.bench_function("type-metadata/cached document: claims check only (what each verification pays)", |b| {
+        b.iter(|| cached.check_claims(black_box(&claims)).unwrap());
+    });
+}
 
 /// Issue 16: ES256 (P-256) through our stack against raw `p256` over the same signing input, in the same run: the
 /// JWS alone (`jose::sign`, `CompactJws::parse` + `verify_signature`) and the whole micro-credential (issue, offline

@@ -173,7 +173,7 @@ pub struct ClaimMetadata {
 }
 
 /// A type metadata document, read and checked (after its `extends` chain, merged).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct TypeMetadata {
     /// The type.
     pub vct: String,
@@ -198,6 +198,17 @@ pub struct TypeMetadata {
     /// An embedded JSON Schema of the processed claims.
     #[serde(default)]
     pub schema: Option<Value>,
+    /// The schema compiled, once (a cached document checks many credentials).
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<std::sync::Arc<Result<jsonschema::Validator, String>>>,
+}
+
+impl PartialEq for TypeMetadata {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.vct, &self.name, &self.description, &self.extends, &self.extends_integrity)
+            == (&other.vct, &other.name, &other.description, &other.extends, &other.extends_integrity)
+            && (&self.display, &self.claims, &self.schema) == (&other.display, &other.claims, &other.schema)
+    }
 }
 
 fn path_text(path: &[Value]) -> String {
@@ -255,6 +266,7 @@ impl TypeMetadata {
         }
         if self.schema.is_none() {
             self.schema = parent.schema;
+            self.compiled = std::sync::OnceLock::new();
         }
         Ok(self)
     }
@@ -295,9 +307,13 @@ impl TypeMetadata {
             }
         }
         if let Some(schema) = &self.schema {
-            let validator = jsonschema::options()
-                .should_validate_formats(false)
-                .build(schema)
+            let compiled = self.compiled.get_or_init(|| {
+                let built = jsonschema::options().should_validate_formats(false).build(schema);
+                std::sync::Arc::new(built.map_err(|e| e.to_string()))
+            });
+            let validator = compiled
+                .as_ref()
+                .as_ref()
                 .map_err(|e| broken(format!("its JSON Schema does not compile: {e}")))?;
             if let Some(error) = validator.iter_errors(claims).next() {
                 return Err(broken(format!("{} at {}", error, error.instance_path())));

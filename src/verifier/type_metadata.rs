@@ -101,7 +101,8 @@ impl TypeCache {
         match outcome {
             Outcome::Passed(metadata) => match metadata.check_claims(&credential.claims) {
                 Ok(()) => {
-                    if integrity.is_some() {
+                    // A pinned or compiled-in document never changes under its key.
+                    if integrity.is_some() || type_metadata::builtin(vct).is_some() {
                         if let Ok(mut cache) = self.0.lock() {
                             cache.insert(key, Arc::clone(&metadata));
                         }
