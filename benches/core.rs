@@ -94,7 +94,8 @@ fn dpop_and_type_metadata(c: &mut Criterion) {
     let key = keys::SigningKey::generate_for(keys::KeyAlgorithm::Es256, &mut rand::rngs::OsRng);
     let nonces = DpopNonces::new(b"protocol key of the bench", "credential-endpoint");
     let nonce = nonces.mint(now);
-    let target = Target { method: "POST", url: "https://academy.example/credential", access_token: Some("an access token") };
+    let target =
+        Target { method: "POST", url: "https://academy.example/credential", access_token: Some("an access token") };
     let proof = dpop::proof(&key, target, "0123456789abcdefghij", Some(&nonce), now).unwrap();
     let message = proof.as_bytes()[..proof.rfind('.').unwrap()].to_vec();
     let signature = skillspass::core::encoding::b64url_decode(proof.rsplit('.').next().unwrap()).unwrap();

@@ -656,7 +656,7 @@ async fn the_owf_openid4vp_library_reads_our_requests_and_accepts_our_wallets_re
             ask_async(node.clone(), "openid4vp.mjs", serde_json::json!({"mode": "resolve", "uri": uri})).await;
         assert!(ok, "@openid4vc/openid4vp refused our {prefix} request: {resolved:#}");
         assert_eq!((resolved["prefix"].as_str().unwrap(), resolved["signed"].as_bool().unwrap()), (prefix, signed));
-        let ours = agent.read_request(uri).await.unwrap();
+        let ours = agent.read_request(uri, chrono::Utc::now()).await.unwrap();
         assert_eq!(resolved["nonce"], ours.request.nonce.as_str());
         assert_eq!(resolved["dcql"], ours.request.dcql_query);
 
@@ -718,7 +718,7 @@ async fn the_owf_openid4vp_library_exchanges_encrypted_responses_with_our_verifi
     for enc in ["A128GCM", "A256GCM"] {
         let created = services.admin("/verifier/requests", &encrypted).await;
         let uri = created["authorization_request_uri"].as_str().unwrap();
-        let ours = agent.read_request(uri).await.unwrap();
+        let ours = agent.read_request(uri, chrono::Utc::now()).await.unwrap();
         let input =
             serde_json::json!({"mode": "respond-encrypted", "uri": uri, "vpToken": vp_token_for(&ours), "enc": enc});
         let (ok, answered) = ask_async(node.clone(), "openid4vp.mjs", input).await;
@@ -733,7 +733,8 @@ async fn the_owf_openid4vp_library_exchanges_encrypted_responses_with_our_verifi
     }
 
     let created = services.admin("/verifier/requests", &encrypted).await;
-    let mut ours = agent.read_request(created["authorization_request_uri"].as_str().unwrap()).await.unwrap();
+    let mut ours =
+        agent.read_request(created["authorization_request_uri"].as_str().unwrap(), chrono::Utc::now()).await.unwrap();
     let scalar: [u8; 32] = rand::random();
     let theirs = jwe::EncryptionKey::from_scalar("their-key", &scalar).unwrap();
     let mut private_jwk = theirs.public_jwk().clone();

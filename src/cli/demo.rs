@@ -341,7 +341,7 @@ async fn respond_full(
 ) -> Result<(bool, usize, Vec<(String, String)>, Value), CliError> {
     let agent = tools.agent(wallet);
     let uri = created["authorization_request_uri"].as_str().unwrap_or_default();
-    let request = agent.read_request(uri).await.map_err(CliError::input)?;
+    let request = agent.read_request(uri, SystemClock.now()).await.map_err(CliError::input)?;
     outln!("   The wallet shows who asks: {}", request.verifier_label());
     let plan = request.plan.as_ref().ok_or_else(|| CliError::input("the wallet found no match"))?;
     for planned in plan {

@@ -129,7 +129,7 @@ async fn sign_in_and_accept(
 pub fn respond(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, CliError> {
     let (verifier, fetcher, runtime) = tools(options.loopback, options.policy)?;
     let agent = Agent::new(wallet, &verifier, &fetcher);
-    let request = runtime.block_on(agent.read_request(uri)).map_err(|e| refused(&e))?;
+    let request = runtime.block_on(agent.read_request(uri, SystemClock.now())).map_err(|e| refused(&e))?;
     eprintln!("A verifier asks for proof: {}", request.verifier_label());
     let Some(plan) = &request.plan else {
         eprintln!("Nothing in your wallet satisfies this request; answering access_denied.");

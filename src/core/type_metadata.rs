@@ -311,10 +311,8 @@ impl TypeMetadata {
                 let built = jsonschema::options().should_validate_formats(false).build(schema);
                 std::sync::Arc::new(built.map_err(|e| e.to_string()))
             });
-            let validator = compiled
-                .as_ref()
-                .as_ref()
-                .map_err(|e| broken(format!("its JSON Schema does not compile: {e}")))?;
+            let validator =
+                compiled.as_ref().as_ref().map_err(|e| broken(format!("its JSON Schema does not compile: {e}")))?;
             if let Some(error) = validator.iter_errors(claims).next() {
                 return Err(broken(format!("{} at {}", error, error.instance_path())));
             }

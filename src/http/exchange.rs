@@ -88,7 +88,7 @@ pub async fn respond(
     };
     let role = state.wallet()?;
     let agent = Agent::new(&wallet, &role.verifier, &role.fetcher);
-    let asked = agent.read_request(&request.request_uri).await?;
+    let asked = agent.read_request(&request.request_uri, state.now()).await?;
     let plan: Vec<Value> = asked
         .plan
         .iter()

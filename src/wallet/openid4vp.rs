@@ -13,7 +13,6 @@ use super::WalletError;
 use super::agent::{Agent, MAX_DOCUMENT_BYTES, answer_error};
 use super::history::{self, SharedCredential, SharedOutcome};
 use super::selective::Disclosable;
-use crate::core::clock::Clock as _;
 use crate::core::dcql::{Candidate, DcqlQuery};
 use crate::core::did::{Did, Relationship};
 use crate::core::format::Format;
@@ -200,11 +199,12 @@ pub struct Responded {
 }
 
 impl<V: CredentialVerifier> Agent<'_, V> {
-    /// Reads and checks a request and matches it against the wallet.
+    /// Reads and checks a request and matches it against the wallet; a verifier's certificate is checked as of
+    /// `now`.
     ///
     /// # Errors
     /// [`WalletError`]: a request object with the wrong `typ` or signer, a malformed request.
-    pub async fn read_request(&self, uri: &str) -> Result<Request, WalletError> {
+    pub async fn read_request(&self, uri: &str, now: DateTime<Utc>) -> Result<Request, WalletError> {
         let request = match openid4vp::parse_invocation(uri)? {
             Invocation::ByValue(request) => {
                 if !matches!(Client::parse(&request.client_id)?, Client::RedirectUri(_)) {
@@ -217,7 +217,7 @@ impl<V: CredentialVerifier> Agent<'_, V> {
                 (*request, None)
             }
             Invocation::ByReference { client_id, request_uri, post } => {
-                self.fetch_request_object(&client_id, &request_uri, post).await?
+                self.fetch_request_object(&client_id, &request_uri, post, now).await?
             }
         };
         let (request, certificate) = request;
@@ -231,6 +231,7 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         client_id: &str,
         request_uri: &str,
         post: bool,
+        now: DateTime<Utc>,
     ) -> Result<(AuthorizationRequest, Option<CertifiedKey>), WalletError> {
         let client = Client::parse(client_id)?;
         if matches!(client, Client::RedirectUri(_)) {
@@ -260,7 +261,7 @@ impl<V: CredentialVerifier> Agent<'_, V> {
             (self.client_did_key(did, object.kid().unwrap_or_default()).await?, None)
         } else {
             let anchors = self.verifier.x509_anchors();
-            let certified = object.certified_client(&client, anchors, crate::system::SystemClock.now())?;
+            let certified = object.certified_client(&client, anchors, now)?;
             (certified.key, Some(certified))
         };
         let request = object.verify(&key)?;

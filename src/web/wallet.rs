@@ -669,7 +669,7 @@ async fn read_request(State(web): State<Web>, Holder(wallet): Holder, posted: Po
     };
     let Ok(role) = web.app.wallet() else { return see_other("/") };
     let agent = Agent::new(&wallet, &role.verifier, &role.fetcher);
-    let asked = match agent.read_request(&link).await {
+    let asked = match agent.read_request(&link, web.app.now()).await {
         Ok(asked) => asked,
         Err(error) => return failed(&web, visitor, &error),
     };
@@ -711,7 +711,7 @@ async fn answer(State(web): State<Web>, Holder(wallet): Holder, posted: Posted) 
     };
     let Ok(role) = web.app.wallet() else { return see_other("/") };
     let agent = Agent::new(&wallet, &role.verifier, &role.fetcher);
-    let mut asked = match agent.read_request(link).await {
+    let mut asked = match agent.read_request(link, web.app.now()).await {
         Ok(asked) => asked,
         Err(error) => return failed(&web, visitor, &error),
     };

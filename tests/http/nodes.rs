@@ -131,7 +131,11 @@ async fn two_nodes_on_one_postgres_share_issuance_revocation_offers_and_nonces()
     let read = holder.agent().read_offer(badge["offer_uri"].as_str().unwrap()).await.unwrap();
     holder.agent().accept(&read, None, SystemClock.now()).await.unwrap();
     let created = request(&b, json!({"skills": [PYTHON]})).await;
-    let asked = holder.agent().read_request(created["authorization_request_uri"].as_str().unwrap()).await.unwrap();
+    let asked = holder
+        .agent()
+        .read_request(created["authorization_request_uri"].as_str().unwrap(), chrono::Utc::now())
+        .await
+        .unwrap();
     let sent = holder.agent().present(&asked, SystemClock.now()).await.unwrap();
     let state = asked.request.state.clone().unwrap();
     let at_b = asked.request.response_uri.replace(&public_url, &b.url);

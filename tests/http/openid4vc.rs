@@ -364,7 +364,11 @@ async fn responses_are_bound_to_their_request() {
     holder.agent().accept(&read, None, SystemClock.now()).await.unwrap();
 
     let first = request(&verifier, json!({"skills": [PYTHON]})).await;
-    let asked = holder.agent().read_request(first["authorization_request_uri"].as_str().unwrap()).await.unwrap();
+    let asked = holder
+        .agent()
+        .read_request(first["authorization_request_uri"].as_str().unwrap(), chrono::Utc::now())
+        .await
+        .unwrap();
     let sent = holder.agent().present(&asked, SystemClock.now()).await.unwrap();
     let state = asked.request.state.clone().unwrap();
     let response_uri = asked.request.response_uri.clone();
@@ -375,7 +379,11 @@ async fn responses_are_bound_to_their_request() {
 
     // The same vp_token to another request (its state, its response URI): nonce and audience do not match.
     let second = request(&verifier, json!({"skills": [PYTHON]})).await;
-    let other = holder.agent().read_request(second["authorization_request_uri"].as_str().unwrap()).await.unwrap();
+    let other = holder
+        .agent()
+        .read_request(second["authorization_request_uri"].as_str().unwrap(), chrono::Utc::now())
+        .await
+        .unwrap();
     let other_state = other.request.state.clone().unwrap();
     let wrong_state =
         post_form(&other.request.response_uri, &[("vp_token", &sent.vp_token), ("state", "guessed")]).await;
@@ -397,7 +405,11 @@ async fn responses_are_bound_to_their_request() {
             .await;
     assert_oauth(&unknown, 404, "invalid_request", "no such");
     let third = request(&verifier, json!({"skills": [PYTHON]})).await;
-    let asked = holder.agent().read_request(third["authorization_request_uri"].as_str().unwrap()).await.unwrap();
+    let asked = holder
+        .agent()
+        .read_request(third["authorization_request_uri"].as_str().unwrap(), chrono::Utc::now())
+        .await
+        .unwrap();
     let malformed = post_form(
         &asked.request.response_uri,
         &[("vp_token", "[\"x\"]"), ("state", asked.request.state.as_deref().unwrap())],
