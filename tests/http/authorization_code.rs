@@ -391,3 +391,25 @@ async fn an_issuer_requiring_wallet_attestations_takes_only_trusted_wallets() {
         "{body}"
     );
 }
+
+/// The hosted wallet API cannot send a browser to the issuer: an offer that needs the learner to sign in is
+/// refused with a problem that says where it can be accepted, and nothing is stored.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hosted_wallet_api_says_where_a_sign_in_offer_can_be_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (issuer, created, _) = issuer_with_offer(dir.path(), &[]).await;
+    let wallet = ServerProcess::start(&dir.path().join("wallet"), "wallet", "127.0.0.1:0", &["--allow-loopback-http"]);
+    let (_, token) = super::wallet::account(&wallet, "sanne", "correct horse battery").await;
+    let body = json!({"offer_uri": created["offer_uri"]});
+    let (status, problem) =
+        super::wallet::call(reqwest::Method::POST, format!("{}/wallet/offers", wallet.url), Some(&token), Some(body))
+            .await;
+    assert_eq!(status, 422, "{problem:#}");
+    assert!(problem["type"].as_str().unwrap().ends_with("#exchange-refused"), "{problem:#}");
+    assert!(problem["detail"].as_str().unwrap().contains("sign in on its site"), "{problem:#}");
+    let (_, listed) =
+        super::wallet::call(reqwest::Method::GET, format!("{}/wallet/credentials", wallet.url), Some(&token), None)
+            .await;
+    assert_eq!(listed["credentials"].as_array().map_or(0, Vec::len), 0, "{listed:#}");
+    drop(issuer);
+}
