@@ -79,6 +79,8 @@ try {
   const signInCode = (await page.textContent("#sign-in-code")).trim();
   check(/^[0-9]{8}$/.test(signInCode), "the offer page shows an 8-digit sign-in code for the learner");
   check((await page.locator("#tx-code").count()) === 0, "and no transaction code");
+  await audit(page, "provider-offer-sign-in");
+  await shoot(page, "provider-offer-sign-in");
 
   // ---------- The worker accepts it in the web wallet and signs in at the issuer ----------
   page = await person("nl-NL,nl;q=0.9,en;q=0.5");
