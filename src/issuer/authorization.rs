@@ -200,7 +200,7 @@ fn check_redirect_uri(uri: &str) -> Result<(), EndpointError> {
     }
     // https anywhere, and private-use schemes of apps, are fine.
     match parsed.scheme() {
-        "http" if matches!(parsed.host_str(), Some("127.0.0.1" | "[::1]" | "localhost")) => Ok(()),
+        "http" if parsed.host_str().is_some_and(crate::net::fetch::is_loopback_name) => Ok(()),
         "http" => Err(invalid("plain http is allowed only to a loopback address")),
         "javascript" | "data" | "file" | "vbscript" | "about" | "blob" => Err(invalid("not a redirection scheme")),
         _ => Ok(()),
@@ -406,10 +406,17 @@ impl CredentialIssuance {
         if live { Ok((offer.to_owned(), record)) } else { Err(unknown()) }
     }
 
-    fn pushed(&self, client_id: &str, request_uri: &str, now: DateTime<Utc>) -> Result<PushedRequest, SignInError> {
+    /// The pushed request `request_uri` refers to, for `client_id`, and the key it is stored under.
+    fn pushed(
+        &self,
+        client_id: &str,
+        request_uri: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(PushedRequest, Vec<u8>), SignInError> {
         let handle = request_uri.strip_prefix(REQUEST_URI_PREFIX).ok_or(SignInError::Unknown)?;
-        let pushed = self.authorization.requests.get(&digest(handle), now).map_err(|_| SignInError::Storage)?;
-        pushed.filter(|p| p.client_id == client_id).ok_or(SignInError::Unknown)
+        let key = digest(handle);
+        let pushed = self.authorization.requests.get(&key, now).map_err(|_| SignInError::Storage)?;
+        pushed.filter(|p| p.client_id == client_id).map(|p| (p, key)).ok_or(SignInError::Unknown)
     }
 
     /// What the sign-in page shows for a pushed request (`GET /authorize?client_id=…&request_uri=…`).
@@ -422,7 +429,7 @@ impl CredentialIssuance {
         request_uri: &str,
         now: DateTime<Utc>,
     ) -> Result<PendingSignIn, SignInError> {
-        let pushed = self.pushed(client_id, request_uri, now)?;
+        let (pushed, _) = self.pushed(client_id, request_uri, now)?;
         let record = self.offers.get(pushed.offer.as_bytes(), now).map_err(|_| SignInError::Storage)?;
         let record = record.filter(|r| r.state == OfferState::Offered).ok_or(SignInError::Unknown)?;
         Ok(PendingSignIn {
@@ -445,7 +452,7 @@ impl CredentialIssuance {
         code: &str,
         now: DateTime<Utc>,
     ) -> Result<String, SignInError> {
-        let pushed = self.pushed(client_id, request_uri, now)?;
+        let (pushed, key) = self.pushed(client_id, request_uri, now)?;
         let given = self.sign_in_digest(&pushed.offer, code.trim());
         let outcome = self
             .offers
@@ -456,7 +463,7 @@ impl CredentialIssuance {
             SignInOutcome::Right => {}
             SignInOutcome::Wrong(attempts_left) => return Err(SignInError::WrongCode { attempts_left }),
             SignInOutcome::Locked => {
-                let _ = self.authorization.requests.remove(&digest(request_uri.trim_start_matches(REQUEST_URI_PREFIX)));
+                let _ = self.authorization.requests.remove(&key);
                 let redirect = redirect(
                     &pushed,
                     &[("error", "access_denied"), ("error_description", "too many wrong sign-in codes")],
@@ -466,8 +473,7 @@ impl CredentialIssuance {
             }
             SignInOutcome::NotOffered => return Err(SignInError::Unknown),
         }
-        let handle = request_uri.trim_start_matches(REQUEST_URI_PREFIX);
-        let taken = self.authorization.requests.take(&digest(handle), now).map_err(|_| SignInError::Storage)?;
+        let taken = self.authorization.requests.take(&key, now).map_err(|_| SignInError::Storage)?;
         let pushed = taken.ok_or(SignInError::Unknown)?;
         let code = random_b64url(32);
         let record =

@@ -245,25 +245,31 @@ impl CredentialIssuance {
         self.service.signer()
     }
 
+    /// The base64url HMAC of `label` under the protocol key: how every secret of an offer is derived instead of
+    /// stored (its code, its `issuer_state`) or kept only as a digest (transaction and sign-in codes).
+    fn keyed(&self, label: &str) -> String {
+        b64url(hmac_sha256(self.key.as_slice(), label.as_bytes()))
+    }
+
     /// The offer's pre-authorized code: derived, never stored.
     fn code_of(&self, offer: &str) -> String {
-        b64url(hmac_sha256(self.key.as_slice(), format!("pre-authorized_code\0{offer}").as_bytes()))
+        self.keyed(&format!("pre-authorized_code\0{offer}"))
     }
 
     /// The digest a learner's sign-in code is kept and compared as.
     pub(super) fn sign_in_digest(&self, offer: &str, code: &str) -> String {
-        b64url(hmac_sha256(self.key.as_slice(), format!("sign_in\0{offer}\0{code}").as_bytes()))
+        self.keyed(&format!("sign_in\0{offer}\0{code}"))
     }
 
     /// The `issuer_state` of an authorization code offer: its id and an HMAC over it, so the state names its
     /// offer without a lookup table and cannot be made up.
     pub(super) fn issuer_state(&self, offer: &str) -> String {
-        format!("{offer}.{}", b64url(hmac_sha256(self.key.as_slice(), format!("issuer_state\0{offer}").as_bytes())))
+        format!("{offer}.{}", self.keyed(&format!("issuer_state\0{offer}")))
     }
 
     /// The digest a transaction code is kept and compared as.
     fn tx_digest(&self, offer: &str, code: &str) -> String {
-        b64url(hmac_sha256(self.key.as_slice(), format!("tx_code\0{offer}\0{code}").as_bytes()))
+        self.keyed(&format!("tx_code\0{offer}\0{code}"))
     }
 
     /// Removes expired offers, codes, tokens and nonces; returns how many.

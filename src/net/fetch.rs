@@ -282,7 +282,9 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-fn is_loopback_name(host: &str) -> bool {
+/// Whether `host` (a URL's host, IPv6 in brackets or not) names this machine: `localhost` or a loopback address.
+#[must_use]
+pub fn is_loopback_name(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }

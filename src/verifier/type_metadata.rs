@@ -19,6 +19,8 @@ use crate::net::Fetcher;
 
 /// The check's name in reports.
 pub const CHECK: &str = "type-metadata";
+/// The most documents kept: the cache is keyed by what credentials name, so it must not grow without bound.
+pub const MAX_CACHED: usize = 1024;
 
 /// Documents read, by `vct` and integrity value.
 #[derive(Debug, Default)]
@@ -104,6 +106,9 @@ impl TypeCache {
                     // A pinned or compiled-in document never changes under its key.
                     if integrity.is_some() || type_metadata::builtin(vct).is_some() {
                         if let Ok(mut cache) = self.0.lock() {
+                            if cache.len() >= MAX_CACHED {
+                                cache.clear();
+                            }
                             cache.insert(key, Arc::clone(&metadata));
                         }
                     }
