@@ -157,6 +157,7 @@ async fn a_foreign_type_is_fetched_checked_and_used_to_show_the_credential() {
     assert!(page.contains("<h1>Cursuscertificaat</h1>"), "named by its type, in Dutch: {page}");
     assert!(page.contains("<dt>Cursus</dt><dd>Welding, level 2</dd>"), "labelled claims: {page}");
     assert!(page.contains("<dt>Studie-uren</dt><dd>12</dd>"), "{page}");
+    assert!(page.contains("Soort credential (typegegevens)"), "the check is named in Dutch: {page}");
 
     let missing = course.certificate(&holder, None);
     let report = verify(&server, &missing).await;

@@ -164,6 +164,7 @@ check-issuer-key = The issuer's key was found
 check-signature = Signature
 check-claims = Required claims
 check-validity = Validity period
+check-type-metadata = Type of credential (type metadata)
 check-status = Not revoked or suspended
 check-revocation = Not revoked
 check-schema = Follows the credential schema

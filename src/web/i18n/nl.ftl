@@ -164,6 +164,7 @@ check-issuer-key = De sleutel van de uitgever is gevonden
 check-signature = Handtekening
 check-claims = Verplichte gegevens
 check-validity = Geldigheidsperiode
+check-type-metadata = Soort credential (typegegevens)
 check-status = Niet ingetrokken of opgeschort
 check-revocation = Niet ingetrokken
 check-schema = Volgt het credentialschema
