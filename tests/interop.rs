@@ -545,7 +545,7 @@ async fn the_owf_openid4vci_client_obtains_a_credential_from_our_issuer() {
 }
 
 /// Issue 16: the authorization code flow HAIP asks for (PAR, PKCE, the learner's sign-in, DPoP at the token and
-/// credential endpoints) run by the OWF client against our issuer.
+/// credential endpoints) run by the OWF client against our issuer, ending in a batch credential request.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_owf_openid4vci_client_obtains_a_credential_through_par_pkce_and_dpop() {
     let Some(node) = node() else { return };
@@ -558,9 +558,21 @@ async fn the_owf_openid4vci_client_obtains_a_credential_through_par_pkce_and_dpo
     let (ok, answer) = ask_async(node, "openid4vci_auth_code.mjs", input).await;
     assert!(ok, "@openid4vc/openid4vci could not obtain the credential: {answer:#}");
     assert_eq!(answer["token_type"], "DPoP", "{answer:#}");
-    let credential = answer["credential"].as_str().unwrap();
-    let report = services.admin("/credentials/verify", &serde_json::json!({"verifiableCredential": credential})).await;
-    assert_eq!(report["verified"], true, "{report:#}");
+    // The client's batch of two proofs: two copies, each bound to its own key, sharing no signature or salt.
+    let copies: Vec<&str> = answer["copies"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(copies.len(), 2, "{answer:#}");
+    let mut seen_disclosures = std::collections::HashSet::new();
+    for (copy, key) in copies.iter().zip(answer["holder_keys"].as_array().unwrap()) {
+        let report = services.admin("/credentials/verify", &serde_json::json!({"verifiableCredential": copy})).await;
+        assert_eq!(report["verified"], true, "{report:#}");
+        let decoded = skillspass::core::sd_jwt::Decoded::parse(copy).unwrap();
+        let claims = skillspass::core::jose::CompactJws::parse(&decoded.jwt).unwrap().claims().unwrap();
+        assert_eq!(claims["cnf"]["jwk"]["x"], key["x"], "each copy is bound to the key of its proof");
+        for disclosure in decoded.disclosures {
+            assert!(seen_disclosures.insert(disclosure.encoded().to_owned()), "a disclosure in both copies");
+        }
+    }
+    assert_ne!(copies[0].split('~').next(), copies[1].split('~').next());
     let state = services.get(&format!("/offers/{}/state", offer["id"].as_str().unwrap())).await;
     assert_eq!(state["state"], "credential_issued", "{state:#}");
 }
@@ -706,7 +718,10 @@ async fn the_owf_openid4vp_library_exchanges_encrypted_responses_with_our_verifi
                     &planned.credential,
                     &planned.paths,
                     &request.request.nonce,
-                    &request.request.client_id,
+                    skillspass::wallet::selective::Audience {
+                        aud: &request.request.client_id,
+                        verifier: &request.verifier(),
+                    },
                     chrono::Utc::now(),
                 )
                 .unwrap();

@@ -28,6 +28,8 @@ pub struct Exchange<'a> {
     pub yes: bool,
     /// How the wallet verifies what it receives (X.509 anchors included).
     pub policy: &'a Policy,
+    /// How many copies to ask for (accept).
+    pub copies: usize,
 }
 
 fn refused(error: &WalletError) -> CliError {
@@ -46,7 +48,7 @@ fn tools(loopback: bool, policy: &Policy) -> Result<(Verifier, Fetcher, tokio::r
 /// [`CliError`]: exit 1 when the issuer or the wallet refused, 2 for bad input.
 pub fn accept(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, CliError> {
     let (verifier, fetcher, runtime) = tools(options.loopback, options.policy)?;
-    let agent = Agent::new(wallet, &verifier, &fetcher);
+    let agent = Agent::new(wallet, &verifier, &fetcher).with_copies(options.copies);
     let offer = runtime.block_on(agent.read_offer(uri)).map_err(|e| refused(&e))?;
     if !options.json {
         eprintln!("{} offers you: {}", offer.issuer_name(), offer.offered().join(", "));
@@ -66,15 +68,19 @@ pub fn accept(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, C
         runtime.block_on(agent.accept(&offer, tx_code, SystemClock.now())).map_err(|e| refused(&e))?
     };
     let stored = &accepted.stored;
+    let copies = wallet.copies(&stored.id).map_err(|e| refused(&e))?.map_or(1, |set| set.copies.len());
     if options.json {
         let skills: Vec<&str> = stored.skills.iter().map(|s| s.id.as_str()).collect();
         outln!(
             "{}",
             json!({"status": if accepted.already_stored { "already-stored" } else { "accepted" },
-            "id": stored.id, "name": stored.name, "issuer": stored.issuer, "skills": skills})
+            "id": stored.id, "name": stored.name, "issuer": stored.issuer, "skills": skills, "copies": copies})
         );
     } else {
         outln!("accepted {}  {}", stored.id, stored.name.as_deref().unwrap_or(""));
+        if copies > 1 {
+            outln!("  {copies} unlinkable copies: each employer you show it to gets one no other employer has seen");
+        }
         for skill in &stored.skills {
             outln!("  skill  {}  <{}>", skill.label, skill.id);
         }
@@ -145,6 +151,9 @@ pub fn respond(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, 
         for line in planned.described() {
             eprintln!("      disclosing {line}");
         }
+        if let Some(copies) = planned.copies.explained() {
+            eprintln!("      sending {copies}");
+        }
     }
     eprintln!("Nothing else in your wallet is sent.");
     let decision = if options.yes || ask("Send these proofs? [y/N] ")?.eq_ignore_ascii_case("y") {
@@ -162,7 +171,7 @@ pub fn respond(wallet: &Wallet, uri: &str, options: Exchange<'_>) -> Result<u8, 
     if options.json {
         outln!(
             "{}",
-            json!({"status": "sent", "redirect_uri": responded.redirect_uri,
+            json!({"status": "sent", "redirect_uri": responded.redirect_uri, "vp_token": responded.vp_token,
             "disclosed": responded.disclosed.iter().map(|(q, d)| json!({"query": q, "disclosures": d})).collect::<Vec<_>>()})
         );
     } else {

@@ -161,6 +161,11 @@ enum WalletCommand {
         /// The transaction code the provider sent you separately (asked for when needed and not given).
         #[arg(long)]
         tx_code: Option<String>,
+        /// How many unlinkable copies to ask for when the issuer offers batch issuance (one per employer you will
+        /// show it to; 1 asks for none).
+        #[arg(long, default_value_t = u8::try_from(crate::wallet::agent::DEFAULT_COPIES).unwrap_or(u8::MAX),
+              value_parser = clap::value_parser!(u8).range(1..=100))]
+        copies: u8,
         /// Development only: allow plain http to loopback.
         #[arg(long, env = "SKILLSPASS_ALLOW_LOOPBACK_HTTP")]
         allow_loopback_http: bool,
@@ -283,18 +288,20 @@ fn dispatch(
             }
             Ok(EXIT_OK)
         }
-        WalletCommand::Accept { offer, tx_code, allow_loopback_http } => {
+        WalletCommand::Accept { offer, tx_code, copies, allow_loopback_http } => {
             let options = Exchange {
                 loopback: *allow_loopback_http,
                 json,
                 tx_code: tx_code.as_deref(),
                 yes: false,
                 policy: holder,
+                copies: usize::from(*copies),
             };
             super::exchange::accept(wallet, offer, options)
         }
         WalletCommand::Respond { request, yes, allow_loopback_http } => {
-            let options = Exchange { loopback: *allow_loopback_http, json, tx_code: None, yes: *yes, policy: holder };
+            let options =
+                Exchange { loopback: *allow_loopback_http, json, tx_code: None, yes: *yes, policy: holder, copies: 1 };
             super::exchange::respond(wallet, request, options)
         }
         WalletCommand::Init { .. } | WalletCommand::Restore { .. } => Ok(EXIT_OK),

@@ -95,7 +95,8 @@ pub async fn respond(
         .flatten()
         .map(|p| {
             json!({"query": p.query_id, "credential": p.credential.id, "name": p.credential.name,
-                "issuer": p.credential.issuer, "disclose": p.described()})
+                "issuer": p.credential.issuer, "disclose": p.described(), "copies": p.copies.as_str(),
+                "copies_left": p.copies.left()})
         })
         .collect();
     let preview = json!({"verifier": asked.verifier_label(), "client_id": asked.request.client_id,

@@ -28,6 +28,7 @@ use crate::core::did::Did;
 use crate::core::encoding::{b64url, hmac_sha256, sha256};
 use crate::core::format::Format;
 use crate::core::jose::AlgorithmPolicy;
+use crate::core::keys::VerifyingKey;
 use crate::core::openid4vci::{
     self, CredentialOffer, Grants, PRE_AUTHORIZED_CODE_GRANT, PreAuthorizedCode, ProtocolError, TxCode,
 };
@@ -61,6 +62,9 @@ pub const AUTHORIZATION_CODE_GRANT: &str = "authorization_code";
 pub const DEFAULT_TX_CODE_LENGTH: u32 = 6;
 /// Most unexpired nonces kept (an unauthenticated endpoint must not grow storage without bound).
 pub const MAX_NONCES: usize = 100_000;
+/// The most copies one credential request may ask for (`batch_credential_issuance.batch_size`): enough for a
+/// person to show one credential to ten employers without any two being able to link what they saw.
+pub const BATCH_SIZE: usize = 10;
 
 /// Where an offer stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -318,6 +322,7 @@ impl CredentialIssuance {
             "credential_endpoint": format!("{base}/credential"),
             "nonce_endpoint": format!("{base}/nonce"),
             "notification_endpoint": format!("{base}/notification"),
+            "batch_credential_issuance": {"batch_size": BATCH_SIZE},
             "display": [{"name": "skillspass issuer", "locale": "en"}],
             "credential_configurations_supported": {
                 SKILL_CONFIGURATION: configuration(SKILL_CONFIGURATION, VCT_SKILL, "Skill credential"),
@@ -530,13 +535,10 @@ impl CredentialIssuance {
     pub fn credential(&self, access: Access<'_>, request: &Value, now: DateTime<Utc>) -> Result<Value, EndpointError> {
         let (offer_id, record) = self.granted(access, now)?;
         check_configuration(request, &record.configuration)?;
-        let proof = single_proof(request)?;
-        let proven = openid4vci::check_key_proof(proof, self.credential_issuer(), now)
-            .map_err(|e| bad(e.code, e.description))?;
-        self.use_nonce(proven.nonce.as_deref(), now)?;
+        let keys = self.proven_keys(request, now)?;
         self.claim(&offer_id, now)?;
-        match self.sign_for(&record.description, &proven.key, now) {
-            Ok((credential_id, compact)) => {
+        match self.sign_for(&record.description, &keys, now) {
+            Ok((credential_id, copies)) => {
                 if record.label.is_some() {
                     self.service.label(&credential_id, record.label.clone()).map_err(|e| storage(&e))?;
                 }
@@ -549,8 +551,9 @@ impl CredentialIssuance {
                         ((), true)
                     })
                     .map_err(|e| storage(&e))?;
-                tracing::info!(credential = %credential_id, "credential issued over OpenID4VCI");
-                Ok(json!({"credentials": [{"credential": compact}], "notification_id": notification_id}))
+                tracing::info!(credential = %credential_id, copies = copies.len(), "credential issued over OpenID4VCI");
+                let credentials: Vec<Value> = copies.into_iter().map(|c| json!({"credential": c})).collect();
+                Ok(json!({"credentials": credentials, "notification_id": notification_id}))
             }
             Err(error) => {
                 self.set_state(&offer_id, OfferState::TokenIssued, now)?;
@@ -559,19 +562,47 @@ impl CredentialIssuance {
         }
     }
 
+    /// The keys the request's proofs prove (section 8.2): one, or up to [`BATCH_SIZE`] for a batch. Every proof must
+    /// verify, carry the one `c_nonce` (consumed here, once) and prove a key no other proof of the request proves.
+    fn proven_keys(&self, request: &Value, now: DateTime<Utc>) -> Result<Vec<VerifyingKey>, EndpointError> {
+        let mut keys: Vec<VerifyingKey> = Vec::new();
+        let mut nonce: Option<Option<String>> = None;
+        for proof in key_proofs(request)? {
+            let proven = openid4vci::check_key_proof(proof, self.credential_issuer(), now)
+                .map_err(|e| bad(e.code, e.description))?;
+            if nonce.get_or_insert_with(|| proven.nonce.clone()) != &proven.nonce {
+                return Err(bad("invalid_nonce", "every proof of a batch carries the same c_nonce"));
+            }
+            if keys.iter().any(|key| key.to_jwk() == proven.key.to_jwk()) {
+                return Err(bad(
+                    "invalid_proof",
+                    "two proofs of the batch prove the same key; each copy needs its own",
+                ));
+            }
+            keys.push(proven.key);
+        }
+        self.use_nonce(nonce.flatten().as_deref(), now)?;
+        Ok(keys)
+    }
+
+    /// Signs the offered credential once per proven key: the first key is the subject, the others get copies.
     fn sign_for(
         &self,
         description: &AchievementDescription,
-        key: &crate::core::keys::VerifyingKey,
+        keys: &[VerifyingKey],
         now: DateTime<Utc>,
-    ) -> Result<(String, String), EndpointError> {
-        let holder = Did::key(key);
+    ) -> Result<(String, Vec<String>), EndpointError> {
+        let (first, more) =
+            keys.split_first().ok_or_else(|| bad("invalid_proof", "the request carries no key proof"))?;
+        let holder = Did::key(first);
         let built = self
             .signer()
             .build_credential(description, holder.as_str(), None, now)
             .and_then(|c| serde_json::to_value(c).map_err(|e| IssueError::Description(e.to_string())))
             .map_err(|e| bad("credential_request_denied", e.to_string()))?;
-        self.service.issue_sd_jwt(built, now).map_err(|e| bad("credential_request_denied", e.to_string()))
+        self.service
+            .issue_sd_jwt_copies(built, more, self.service.issues_under_url(), now)
+            .map_err(|e| bad("credential_request_denied", e.to_string()))
     }
 
     /// The notification endpoint (section 11): records the wallet's event for the offer.
@@ -705,25 +736,31 @@ fn check_configuration(request: &Value, configuration: &str) -> Result<(), Endpo
     }
 }
 
-fn single_proof(request: &Value) -> Result<&str, EndpointError> {
-    if let Some(proofs) = request.get("proofs") {
-        let jwts =
-            proofs.get("jwt").and_then(Value::as_array).ok_or_else(|| bad("invalid_proof", "proofs.jwt is missing"))?;
-        return match jwts.as_slice() {
-            [one] => one.as_str().ok_or_else(|| bad("invalid_proof", "the proof is not a string")),
-            _ => Err(bad("invalid_credential_request", "exactly one proof: batch issuance is not offered")),
-        };
-    }
-    match request.get("proof") {
-        Some(proof) if proof.get("proof_type").and_then(Value::as_str) == Some("jwt") => {
-            proof.get("jwt").and_then(Value::as_str).ok_or_else(|| bad("invalid_proof", "proof.jwt is missing"))
+/// The proofs of a credential request: `proofs.jwt` (one to [`BATCH_SIZE`]) or the older single `proof`, never both.
+fn key_proofs(request: &Value) -> Result<Vec<&str>, EndpointError> {
+    match (request.get("proofs"), request.get("proof")) {
+        (Some(_), Some(_)) => Err(bad("invalid_credential_request", "proof and proofs must not both be present")),
+        (Some(proofs), None) => {
+            let proofs = proofs
+                .get("jwt")
+                .and_then(Value::as_array)
+                .ok_or_else(|| bad("invalid_proof", "proofs.jwt is missing"))?;
+            if proofs.is_empty() || proofs.len() > BATCH_SIZE {
+                return Err(bad(
+                    "invalid_credential_request",
+                    format!("proofs.jwt holds {} proofs; this issuer takes 1 to {BATCH_SIZE}", proofs.len()),
+                ));
+            }
+            proofs.iter().map(|p| p.as_str().ok_or_else(|| bad("invalid_proof", "a proof is not a string"))).collect()
         }
-        Some(_) => Err(bad("invalid_proof", "only the jwt proof type is supported")),
-        None => Err(bad("invalid_proof", "the request carries no key proof")),
+        (None, Some(proof)) if proof.get("proof_type").and_then(Value::as_str) == Some("jwt") => Ok(vec![
+            proof.get("jwt").and_then(Value::as_str).ok_or_else(|| bad("invalid_proof", "proof.jwt is missing"))?,
+        ]),
+        (None, Some(_)) => Err(bad("invalid_proof", "only the jwt proof type is supported")),
+        (None, None) => Err(bad("invalid_proof", "the request carries no key proof")),
     }
 }
 
-/// RFC 9396 `authorization_details`: echoed with `credential_identifiers` (one per offer: the configuration id).
 pub(super) fn authorization_details(text: &str, configuration: &str) -> Result<Value, EndpointError> {
     let details: Value = crate::core::encoding::parse_json(text.as_bytes())
         .map_err(|e| bad("invalid_authorization_details", e.to_string()))?;

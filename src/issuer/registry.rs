@@ -79,6 +79,15 @@ pub struct CredentialRecord {
 
 crate::store::db::versioned_record!(CredentialRecord, 1);
 
+impl CredentialRecord {
+    /// How many copies of the credential were issued (batch issuance gives each copy its own Token Status List
+    /// entry; a `vc+jwt` has one Bitstring entry per purpose and counts as one).
+    #[must_use]
+    pub fn copies(&self) -> usize {
+        self.status.iter().filter(|s| s.purpose == Purpose::Token).count().max(1)
+    }
+}
+
 /// A status list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListRecord {

@@ -363,7 +363,13 @@ impl IssuerService {
     /// # Errors
     /// [`IssueError`] naming what is wrong.
     pub fn issue_sd_jwt(&self, credential: Value, now: DateTime<Utc>) -> Result<(String, String), IssueError> {
-        self.issue_sd_jwt_as(credential, self.x5c.is_some(), now)
+        self.issue_sd_jwt_as(credential, self.issues_under_url(), now)
+    }
+
+    /// Whether SD-JWT VCs name the issuer by its URL (it has a certificate chain) rather than its did:web.
+    #[must_use]
+    pub fn issues_under_url(&self) -> bool {
+        self.x5c.is_some()
     }
 
     /// As [`IssuerService::issue_sd_jwt`]; with `url_issuer` the `iss` is the service's https URL and the key is
@@ -378,6 +384,25 @@ impl IssuerService {
         url_issuer: bool,
         now: DateTime<Utc>,
     ) -> Result<(String, String), IssueError> {
+        let (id, mut copies) = self.issue_sd_jwt_copies(credential, &[], url_issuer, now)?;
+        Ok((id, copies.remove(0)))
+    }
+
+    /// Batch issuance (`OpenID4VCI` section 8.2, HAIP): one credential as several SD-JWT VCs, the first bound to
+    /// the key of its subject and one more bound to each of `more`. Every copy has its own signature, salts,
+    /// decoys and Token Status List index, so two verifiers that each see one copy cannot tell they saw the same
+    /// credential; copies of a batch carry the day they were issued as `iat`, not the second. The registry keeps
+    /// one record with every copy's status entry: revoking or suspending the credential changes all of them.
+    ///
+    /// # Errors
+    /// [`IssueError`] naming what is wrong.
+    pub fn issue_sd_jwt_copies(
+        &self,
+        credential: Value,
+        more: &[crate::core::keys::VerifyingKey],
+        url_issuer: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(String, Vec<String>), IssueError> {
         let credential = self.prepare(credential, now)?;
         let signer = self.signer();
         signer.validate(&credential)?;
@@ -389,11 +414,47 @@ impl IssuerService {
         let did = Did::parse(&subject)?;
         let holder =
             did.resolve()?.key_for(did.as_str(), &did.default_kid(), crate::core::did::Relationship::Authentication)?;
+        let issued_at = if more.is_empty() { now } else { start_of_day(now) };
+        let valid_for = typed.valid_until.as_deref().and_then(vc_jose::parse_date).map(|until| until - issued_at);
+        let mut status = Vec::with_capacity(more.len() + 1);
+        let mut copies = Vec::with_capacity(more.len() + 1);
+        for key in std::iter::once(&holder).chain(more) {
+            let (mut claims, paths) = crate::core::sd_jwt_vc::project(&typed, key, issued_at, valid_for);
+            let entry = self.allocate_token_entry()?;
+            claims["status"] = json!({"status_list": {"idx": entry.index, "uri": self.token_list_url(&entry.list)}});
+            copies.push(self.sign_sd_jwt(claims, &paths, &signer, url_issuer)?);
+            status.push(entry);
+        }
+        let record = CredentialRecord {
+            v: 1,
+            id: typed.id.clone(),
+            types: vec![Format::SdJwtVc.name().into()],
+            issued_at: rfc3339(now),
+            status,
+            revoked: false,
+            suspended: false,
+            name: Some(typed.name.clone()),
+            label: None,
+        };
+        self.registry.insert(&record).map_err(|e| IssueError::Store(e.to_string()))?;
+        Ok((typed.id, copies))
+    }
+
+    fn allocate_token_entry(&self) -> Result<StatusRef, IssueError> {
         let (list, index) = self.registry.allocate(Purpose::Token).map_err(|e| IssueError::Store(e.to_string()))?;
         self.note_list(&list);
-        let valid_for = typed.valid_until.as_deref().and_then(vc_jose::parse_date).map(|until| until - now);
-        let (mut claims, paths) = crate::core::sd_jwt_vc::project(&typed, &holder, now, valid_for);
-        claims["status"] = json!({"status_list": {"idx": index, "uri": self.token_list_url(&list.id)}});
+        Ok(StatusRef { purpose: Purpose::Token, list: list.id, index })
+    }
+
+    /// Conceals and signs one SD-JWT VC: under the did:web key id, or with `url_issuer` under the public URL (and
+    /// the `x5c` chain when the issuer has a certificate).
+    fn sign_sd_jwt(
+        &self,
+        mut claims: Value,
+        paths: &[crate::core::sd_jwt::issue::Path],
+        signer: &Issuer,
+        url_issuer: bool,
+    ) -> Result<String, IssueError> {
         let short_kid = signer.kid().rsplit('#').next().unwrap_or(METADATA_KID).to_owned();
         let kid = if url_issuer {
             claims["iss"] = json!(self.config.public_url);
@@ -403,21 +464,9 @@ impl IssuerService {
         };
         let x5c = self.x5c.as_ref().filter(|_| url_issuer);
         let issued =
-            crate::core::sd_jwt_vc::issue_with_chain(claims, &paths, signer.key(), kid, x5c, super::DECOYS, &mut OsRng)
+            crate::core::sd_jwt_vc::issue_with_chain(claims, paths, signer.key(), kid, x5c, super::DECOYS, &mut OsRng)
                 .map_err(|e| IssueError::Invalid { problems: vec![e.to_string()] })?;
-        let record = CredentialRecord {
-            v: 1,
-            id: typed.id.clone(),
-            types: vec![Format::SdJwtVc.name().into()],
-            issued_at: rfc3339(now),
-            status: vec![StatusRef { purpose: Purpose::Token, list: list.id, index }],
-            revoked: false,
-            suspended: false,
-            name: Some(typed.name.clone()),
-            label: None,
-        };
-        self.registry.insert(&record).map_err(|e| IssueError::Store(e.to_string()))?;
-        Ok((typed.id, issued.serialize()))
+        Ok(issued.serialize())
     }
 
     /// JWT VC Issuer Metadata (draft-ietf-oauth-sd-jwt-vc section 5): `issuer` = the public URL, the key in
@@ -691,6 +740,11 @@ impl IssuerService {
 }
 
 /// The display name of a credential document: its `name`, else its achievement's.
+/// Midnight UTC of `now`'s day: the `iat` of batch copies, shared by every credential issued that day.
+fn start_of_day(now: DateTime<Utc>) -> DateTime<Utc> {
+    now.date_naive().and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
 fn display_name(credential: &Value) -> Option<String> {
     credential["name"]
         .as_str()

@@ -9,6 +9,10 @@ use crate::core::openid4vci::ProtocolError;
 use crate::core::verify::CredentialVerifier;
 use crate::net::Fetcher;
 
+/// How many copies of an SD-JWT VC the agent asks an issuer with batch issuance for (at most its `batch_size`):
+/// enough to show a credential to this many employers unlinkably.
+pub const DEFAULT_COPIES: usize = 5;
+
 /// Largest protocol document the agent reads (metadata, offers, request objects, token answers).
 pub const MAX_DOCUMENT_BYTES: usize = 256 * 1024;
 
@@ -21,13 +25,21 @@ pub struct Agent<'a, V> {
     pub verifier: &'a V,
     /// Fetches and posts.
     pub fetcher: &'a Fetcher,
+    /// How many copies of an SD-JWT VC to ask for when the issuer offers batch issuance (1: never ask).
+    pub copies: usize,
 }
 
 impl<'a, V: CredentialVerifier> Agent<'a, V> {
     /// The agent for `wallet`.
     #[must_use]
     pub fn new(wallet: &'a Wallet, verifier: &'a V, fetcher: &'a Fetcher) -> Self {
-        Self { wallet, verifier, fetcher }
+        Self { wallet, verifier, fetcher, copies: DEFAULT_COPIES }
+    }
+
+    /// The same agent asking for `copies` copies (1 to the issuer's batch size) of each SD-JWT VC.
+    #[must_use]
+    pub fn with_copies(self, copies: usize) -> Self {
+        Self { copies: copies.max(1), ..self }
     }
 }
 

@@ -33,6 +33,16 @@ struct Bundle {
     v: u32,
     keys: Vec<HolderKey>,
     credentials: Vec<StoredCredential>,
+    /// The copies of batch-issued credentials, by credential id (absent in exports made before copies existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    copies: Vec<ExportedCopies>,
+}
+
+/// The copies of one credential in an export.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ExportedCopies {
+    id: String,
+    copies: Vec<super::copies::CredentialCopy>,
 }
 
 impl Wallet {
@@ -42,7 +52,13 @@ impl Wallet {
     /// Storage or decryption failures.
     pub fn export(&self, passphrase: &Passphrase, now: DateTime<Utc>) -> Result<Vec<u8>, WalletError> {
         let credentials = self.list()?.iter().map(|c| self.get_credential(&c.id)).collect::<Result<Vec<_>, _>>()?;
-        let bundle = Bundle { v: 1, keys: self.keys()?, credentials };
+        let mut copies = Vec::new();
+        for credential in &credentials {
+            if let Some(set) = self.copies(&credential.id)? {
+                copies.push(ExportedCopies { id: credential.id.clone(), copies: set.copies });
+            }
+        }
+        let bundle = Bundle { v: 1, keys: self.keys()?, credentials, copies };
         let plain =
             zeroize::Zeroizing::new(serde_json::to_vec(&bundle).map_err(|e| WalletError::Export(e.to_string()))?);
         let header = ExportHeader {
@@ -68,6 +84,9 @@ impl Wallet {
     /// file decrypts and may be restored here.
     pub fn restore(&self, file: &[u8], passphrase: &Passphrase, merge: bool) -> Result<usize, WalletError> {
         let bundle = open_bundle(file, passphrase)?;
+        if let Some(stray) = bundle.copies.iter().find(|set| !bundle.credentials.iter().any(|c| c.id == set.id)) {
+            return Err(WalletError::Export(format!("copies of {:?}, which the export does not hold", stray.id)));
+        }
         let has_credentials = !self.list()?.is_empty();
         if has_credentials && !merge {
             return Err(WalletError::NotEmpty);
@@ -83,6 +102,9 @@ impl Wallet {
         }
         for credential in &bundle.credentials {
             self.restore_credential(credential)?;
+        }
+        for set in &bundle.copies {
+            self.keep_copies(&set.id, set.copies.clone())?;
         }
         self.flush()?;
         Ok(bundle.credentials.len())

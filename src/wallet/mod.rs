@@ -18,6 +18,7 @@
 pub mod agent;
 pub mod authorization;
 pub mod badge;
+pub mod copies;
 pub mod export;
 pub mod history;
 pub mod hosted;
@@ -176,6 +177,7 @@ struct Trees {
     kinds: Tree,
     keys: Tree,
     history: Tree,
+    copies: Tree,
 }
 
 impl Trees {
@@ -189,6 +191,7 @@ impl Trees {
             kinds: db.tree(&format!("{prefix}.kinds"))?,
             keys: db.tree(&format!("{prefix}.keys"))?,
             history: db.tree(&format!("{prefix}.history"))?,
+            copies: db.tree(&format!("{prefix}.copies"))?,
         })
     }
 }
@@ -408,25 +411,60 @@ impl Wallet {
     /// [`WalletError::Presentation`] when none of the listed algorithms is one of ours; storage failures.
     pub fn holder_did_for(&self, algorithms: &[String], now: DateTime<Utc>) -> Result<String, WalletError> {
         let primary = self.primary_did()?;
-        let primary_algorithm = self.signing_key(&primary)?.algorithm();
+        let algorithm = self.proof_algorithm(algorithms)?;
+        if self.signing_key(&primary)?.algorithm() == algorithm {
+            return Ok(primary);
+        }
+        let label = format!("primary-{}", algorithm.jws_alg().to_ascii_lowercase());
+        if let Some(existing) = self.keys()?.into_iter().find(|k| k.label == label) {
+            return Ok(existing.did);
+        }
+        Ok(self.new_key_of(&label, algorithm, now)?.did)
+    }
+
+    /// The key algorithm to prove possession with, given the algorithms the issuer accepts: the primary key's when
+    /// it fits (or nothing is listed), else the first listed one this wallet can make.
+    ///
+    /// # Errors
+    /// [`WalletError::Presentation`] when none of the listed algorithms is one of ours; storage failures.
+    pub fn proof_algorithm(&self, algorithms: &[String]) -> Result<KeyAlgorithm, WalletError> {
+        let primary_algorithm = self.signing_key(&self.primary_did()?)?.algorithm();
         let wanted: Vec<KeyAlgorithm> = algorithms
             .iter()
             .filter(|alg| AlgorithmPolicy::ACCEPTED.contains(&alg.as_str()))
             .filter_map(|alg| KeyAlgorithm::parse(alg))
             .collect();
         if algorithms.is_empty() || wanted.contains(&primary_algorithm) {
-            return Ok(primary);
+            return Ok(primary_algorithm);
         }
-        let algorithm = *wanted.first().ok_or_else(|| {
+        wanted.first().copied().ok_or_else(|| {
             WalletError::Presentation(format!(
                 "the issuer accepts key proofs in {algorithms:?}, none of EdDSA and ES256"
             ))
-        })?;
-        let label = format!("primary-{}", algorithm.jws_alg().to_ascii_lowercase());
+        })
+    }
+
+    /// This wallet's holder DID for the verifier `aud` alone (label `verifier:<aud>`), made on first use with the
+    /// primary key's algorithm: what signs a `vp+jwt` whose credentials name no key of this wallet.
+    ///
+    /// # Errors
+    /// Storage or decryption failures.
+    pub fn verifier_did(&self, aud: &str, now: DateTime<Utc>) -> Result<String, WalletError> {
+        let label = format!("verifier:{aud}");
         if let Some(existing) = self.keys()?.into_iter().find(|k| k.label == label) {
             return Ok(existing.did);
         }
+        let algorithm = self.signing_key(&self.primary_did()?)?.algorithm();
         Ok(self.new_key_of(&label, algorithm, now)?.did)
+    }
+
+    /// Removes a holder key (one made for a copy that is gone, or that the issuer never used).
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub fn forget_key(&self, did: &str) -> Result<(), WalletError> {
+        self.trees.keys.remove(sealed::index_key(&self.data_key, "key", did.as_bytes()))?;
+        Ok(())
     }
 
     fn signing_key(&self, did: &str) -> Result<SigningKey, WalletError> {
@@ -607,6 +645,7 @@ impl Wallet {
         let (key, summary) = self.find(id)?;
         self.trees.credentials.remove(&key)?;
         self.trees.tokens.remove(&key)?;
+        self.forget_copies(&key)?;
         self.trees.ids.remove(self.id_key(&summary.id))?;
         self.unindex_kinds(&key, &summary)?;
         Ok(summary)

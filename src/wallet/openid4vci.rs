@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::agent::{Agent, MAX_DOCUMENT_BYTES, answer_error};
 use super::authorization::{AccessToken, DpopSession};
+use super::copies::CredentialCopy;
 use super::{ImportOutcome, Receipt, StoredCredential, WalletError};
 use crate::core::encoding::parse_json;
 use crate::core::format::Format;
@@ -99,6 +100,12 @@ fn expected_type(configuration: &Value) -> Option<&str> {
     }
     let types = configuration.pointer("/credential_definition/type")?.as_array()?;
     types.iter().filter_map(Value::as_str).rfind(|t| *t != "VerifiableCredential")
+}
+
+/// What a credential endpoint answered.
+struct Issued {
+    notification: Option<String>,
+    credentials: Vec<String>,
 }
 
 /// A credential received, verified and stored.
@@ -204,29 +211,37 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         };
         let configuration = &offer.offer.credential_configuration_ids[0];
         let algorithms = offer.proof_algorithms(configuration);
-        let proof = self.wallet.key_proof(issuer, nonce.as_deref(), &algorithms, now)?;
-        let request = json!({"credential_configuration_id": configuration, "proofs": {"jwt": [proof]}});
-        let endpoint = offer.metadata.get("credential_endpoint").and_then(Value::as_str).unwrap_or_default();
-        let answer = self.protected_post(endpoint, PostBody::Json(&request), token, now).await?;
-        if !answer.is_success() {
-            return Err(answer_error(&answer, "invalid_credential_request").into());
-        }
-        let body = answer.json();
-        // A compact credential (dc+sd-jwt, jwt_vc_json) is a string; an ldp_vc credential is the JSON-LD object.
-        let credential = match body.pointer("/credentials/0/credential") {
-            Some(Value::String(compact)) => compact.clone(),
-            Some(object @ Value::Object(_)) => object.to_string(),
-            _ => {
-                return Err(ProtocolError::new(
-                    "invalid_credential_request",
-                    "the answer holds no credential (deferred issuance is not supported)",
-                )
-                .into());
-            }
+        let count = self.copies_to_ask(offer, configuration);
+        let proofs = if count > 1 {
+            self.wallet.copy_key_proofs(issuer, nonce.as_deref(), &algorithms, count, now)?
+        } else {
+            vec![(self.wallet.key_proof(issuer, nonce.as_deref(), &algorithms, now)?, String::new())]
         };
-        let notification = body.get("notification_id").and_then(Value::as_str).map(str::to_owned);
-        let expected_type = offer.configuration(configuration).and_then(expected_type);
-        let stored = self.store(&credential, expected_type, now).await;
+        let jwts: Vec<&str> = proofs.iter().map(|(proof, _)| proof.as_str()).collect();
+        let request = json!({"credential_configuration_id": configuration, "proofs": {"jwt": jwts}});
+        let endpoint = offer.metadata.get("credential_endpoint").and_then(Value::as_str).unwrap_or_default();
+        let answered = self.request_credentials(endpoint, &request, token, now).await;
+        let stored = match answered {
+            Ok(credentials) => {
+                let expected_type = offer.configuration(configuration).and_then(expected_type);
+                self.store_copies(&credentials, expected_type, now).await
+            }
+            Err(error) => Err(error),
+        };
+        // Keys made for copies the issuer did not answer with (or for a failed issuance) are of no use.
+        let kept: Vec<String> = match &stored {
+            Ok(((_, accepted), copies)) => {
+                copies.iter().map(|c| c.holder.clone()).chain(accepted.stored.subject.clone()).collect()
+            }
+            Err(_) => Vec::new(),
+        };
+        for (_, did) in proofs.iter().filter(|(_, did)| !did.is_empty() && !kept.contains(did)) {
+            self.wallet.forget_key(did)?;
+        }
+        let (notification, stored) = match stored {
+            Ok(((notification, accepted), _)) => (notification, Ok(accepted)),
+            Err((notification, error)) => (notification, Err(error)),
+        };
         let event = if stored.is_ok() { "credential_accepted" } else { "credential_failure" };
         if let (Some(id), Some(endpoint)) =
             (notification, offer.metadata.get("notification_endpoint").and_then(Value::as_str))
@@ -238,6 +253,82 @@ impl<V: CredentialVerifier> Agent<'_, V> {
             }
         }
         stored
+    }
+
+    /// How many copies to ask for: this agent's number for an SD-JWT VC of an issuer with batch issuance (capped
+    /// by its `batch_size`), else one.
+    fn copies_to_ask(&self, offer: &Offer, configuration: &str) -> usize {
+        let format = offer.configuration(configuration).and_then(|c| c.get("format")).and_then(Value::as_str);
+        if format.and_then(Format::from_protocol_identifier) != Some(Format::SdJwtVc) {
+            return 1;
+        }
+        let batch_size = offer
+            .metadata
+            .pointer("/batch_credential_issuance/batch_size")
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(1);
+        self.copies.min(batch_size).max(1)
+    }
+
+    /// Posts the credential request; returns the credentials (compact strings, or an `ldp_vc` object as JSON text)
+    /// and the notification id.
+    async fn request_credentials(
+        &self,
+        endpoint: &str,
+        request: &Value,
+        token: &AccessToken,
+        now: DateTime<Utc>,
+    ) -> Result<Issued, (Option<String>, WalletError)> {
+        let answer = self.protected_post(endpoint, PostBody::Json(request), token, now).await.map_err(|e| (None, e))?;
+        if !answer.is_success() {
+            return Err((None, answer_error(&answer, "invalid_credential_request").into()));
+        }
+        let body = answer.json();
+        let notification = body.get("notification_id").and_then(Value::as_str).map(str::to_owned);
+        // A compact credential (dc+sd-jwt, jwt_vc_json) is a string; an ldp_vc credential is the JSON-LD object.
+        let credentials: Vec<String> = body
+            .get("credentials")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| match item.get("credential") {
+                        Some(Value::String(compact)) => Some(compact.clone()),
+                        Some(object @ Value::Object(_)) => Some(object.to_string()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if credentials.is_empty() {
+            let why = "the answer holds no credential (deferred issuance is not supported)";
+            return Err((notification, ProtocolError::new("invalid_credential_request", why).into()));
+        }
+        Ok(Issued { notification, credentials })
+    }
+
+    /// Verifies and stores what the issuer answered: the first credential as the one the passport shows, the
+    /// others (a batch) as its copies, after checking each is bound to this wallet and says the same.
+    async fn store_copies(
+        &self,
+        issued: &Issued,
+        expected_type: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<((Option<String>, Accepted), Vec<CredentialCopy>), (Option<String>, WalletError)> {
+        let failed = |e: WalletError| (issued.notification.clone(), e);
+        let (first, others) = issued.credentials.split_first().ok_or_else(|| failed(WalletError::NotFound))?;
+        let copies = if others.is_empty() {
+            Vec::new()
+        } else {
+            self.wallet.check_copies(self.verifier, first, others, now).await.map_err(failed)?
+        };
+        let accepted = self.store(first, expected_type, now).await.map_err(failed)?;
+        if !copies.is_empty() && !accepted.already_stored {
+            self.wallet.keep_copies(&accepted.stored.id, copies.clone()).map_err(failed)?;
+            self.wallet.flush().map_err(failed)?;
+        }
+        Ok(((issued.notification.clone(), accepted), copies))
     }
 
     async fn store(

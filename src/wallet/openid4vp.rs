@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::WalletError;
 use super::agent::{Agent, MAX_DOCUMENT_BYTES, answer_error};
+use super::copies::CopyOutlook;
 use super::history::{self, SharedCredential, SharedOutcome};
 use super::selective::Disclosable;
 use crate::core::dcql::{Candidate, DcqlQuery};
@@ -47,6 +48,8 @@ pub struct Planned {
     pub credential: Disclosable,
     /// The concrete claim paths to disclose.
     pub paths: Vec<Vec<Value>>,
+    /// Whether this verifier gets a copy no other verifier has seen.
+    pub copies: CopyOutlook,
 }
 
 impl Planned {
@@ -138,6 +141,21 @@ impl Request {
         self.request.client_metadata.as_ref().and_then(|m| m.get("client_name")).and_then(Value::as_str)
     }
 
+    /// Who the verifier is across its requests, for choosing which copy of a credential it gets: its DID, its
+    /// certificate's subject (or its DNS name), or for an unsigned request the origin of its response URI (each
+    /// request of a `redirect_uri:` client has a client id of its own).
+    #[must_use]
+    pub fn verifier(&self) -> String {
+        match (&self.client, &self.certificate) {
+            (Client::Did(did), _) => did.clone(),
+            (Client::X509SanDns(name), _) => format!("dns:{name}"),
+            (_, Some(certificate)) => format!("x509:{}", certificate.subject),
+            (Client::RedirectUri(uri) | Client::X509Hash(uri), None) => {
+                url::Url::parse(uri).map_or_else(|_| uri.clone(), |u| u.origin().ascii_serialization())
+            }
+        }
+    }
+
     /// Who the request identifies: the verified DID, the subject of the verified certificate, or the response URI
     /// of an unsigned request.
     #[must_use]
@@ -222,8 +240,9 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         };
         let (request, certificate) = request;
         let (client, query) = request.check()?;
-        let plan = self.plan(&query)?;
-        Ok(Request { request, client, query, plan, certificate })
+        let mut asked = Request { request, client, query, plan: None, certificate };
+        asked.plan = self.plan(&asked.query, &asked.verifier())?;
+        Ok(asked)
     }
 
     async fn fetch_request_object(
@@ -288,7 +307,7 @@ impl<V: CredentialVerifier> Agent<'_, V> {
             .map_err(|e| ProtocolError::new("invalid_request_object", format!("kid {kid:?}: {e}")))?)
     }
 
-    fn plan(&self, query: &DcqlQuery) -> Result<Option<Vec<Planned>>, WalletError> {
+    fn plan(&self, query: &DcqlQuery, verifier: &str) -> Result<Option<Vec<Planned>>, WalletError> {
         // Only the SD-JWT VCs some query could match are decrypted and revealed.
         let mut vcts: Vec<&str> = Vec::new();
         let mut any_vct = false;
@@ -305,17 +324,14 @@ impl<V: CredentialVerifier> Agent<'_, V> {
             .map(|c| Candidate { format: Format::SdJwtVc, types: vec![c.vct.as_str()], claims: &c.claims })
             .collect();
         let Some(selection) = query.select(&candidates) else { return Ok(None) };
-        let plan = selection
-            .into_iter()
-            .flat_map(|(query_id, hits)| {
-                let credentials = &credentials;
-                hits.into_iter().map(move |(index, paths)| Planned {
-                    query_id: query_id.clone(),
-                    credential: credentials[index].clone(),
-                    paths,
-                })
-            })
-            .collect();
+        let mut plan = Vec::new();
+        for (query_id, hits) in selection {
+            for (index, paths) in hits {
+                let credential = credentials[index].clone();
+                let copies = self.wallet.copy_outlook(&credential.id, verifier)?;
+                plan.push(Planned { query_id: query_id.clone(), credential, paths, copies });
+            }
+        }
         Ok(Some(plan))
     }
 
@@ -330,12 +346,14 @@ impl<V: CredentialVerifier> Agent<'_, V> {
             .ok_or_else(|| ProtocolError::new("access_denied", "nothing in the wallet satisfies the request"))?;
         let mut token = Map::new();
         let mut disclosed = Vec::new();
+        let verifier = request.verifier();
         for planned in plan {
+            let audience = super::selective::Audience { aud: &request.request.client_id, verifier: &verifier };
             let (presentation, described) = self.wallet.present_claims(
                 &planned.credential,
                 &planned.paths,
                 &request.request.nonce,
-                &request.request.client_id,
+                audience,
                 now,
             )?;
             let entry = token.entry(planned.query_id.clone()).or_insert_with(|| Value::Array(Vec::new()));

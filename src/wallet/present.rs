@@ -4,7 +4,8 @@
 //! type), a Data Integrity credential embedded as the JSON object it is (VCDM 2.0 section 4.12); or an SD-JWT VC
 //! with only the chosen disclosures and a Key Binding JWT ([`super::selective`]). Either way bound to the
 //! verifier's `nonce` and audience (`aud`). A badge that names its holder otherwise than by one of this wallet's
-//! keys rides in a presentation signed by the wallet's primary key; the verifier sees that nothing binds the two.
+//! keys rides in a presentation signed by a key this wallet keeps for that verifier alone (so no holder DID travels
+//! from one verifier to another); the verifier sees that nothing binds the two.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -71,7 +72,7 @@ impl Wallet {
             return Err(WalletError::Presentation("name at least one credential, a nonce and an audience".into()));
         }
         let credentials = ids.iter().map(|id| self.get_credential(id)).collect::<Result<Vec<_>, _>>()?;
-        let holder = self.holder_of(&credentials)?;
+        let holder = self.holder_of(&credentials, aud, now)?;
         let key = self.signing_key(&holder)?;
         let enveloped = credentials.iter().map(embed).collect::<Result<Vec<_>, _>>()?;
         let payload = json!({
@@ -92,10 +93,16 @@ impl Wallet {
 }
 
 impl Wallet {
-    /// The key a presentation of `credentials` is signed with: the one wallet key they name as subject (bearer
-    /// credentials are refused, as are credentials naming two different keys); when none names a wallet key (badges
-    /// naming the holder otherwise), the primary key.
-    fn holder_of(&self, credentials: &[super::StoredCredential]) -> Result<String, WalletError> {
+    /// The key a presentation of `credentials` to `aud` is signed with: the one wallet key they name as subject
+    /// (bearer credentials are refused, as are credentials naming two different keys); when none names a wallet key
+    /// (badges naming the holder otherwise), this wallet's key for `aud` alone, so the presentation carries no
+    /// holder DID another verifier has also seen.
+    fn holder_of(
+        &self,
+        credentials: &[super::StoredCredential],
+        aud: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, WalletError> {
         let keys: Vec<String> = self.keys()?.into_iter().map(|k| k.did).collect();
         let mut holder: Option<&str> = None;
         for credential in credentials {
@@ -120,7 +127,7 @@ impl Wallet {
         }
         match holder {
             Some(holder) => Ok(holder.to_owned()),
-            None => self.primary_did(),
+            None => self.verifier_did(aud, now),
         }
     }
 }

@@ -24,10 +24,8 @@ pub struct Disclosable {
     pub issuer: String,
     /// `vct`.
     pub vct: String,
-    /// The claims with every disclosure applied.
+    /// The claims with every disclosure applied (the same in every copy of the credential).
     pub claims: Value,
-    /// Where each disclosure sits in `claims`, by digest.
-    locations: HashMap<String, Vec<Value>>,
 }
 
 impl Disclosable {
@@ -36,6 +34,16 @@ impl Disclosable {
     fn needed(location: &[Value], paths: &[Vec<Value>]) -> bool {
         paths.iter().any(|path| path.starts_with(location) || location.starts_with(path))
     }
+}
+
+/// Whom a presentation is for: the `aud` its Key Binding JWT names (the request's client id), and the verifier as
+/// the wallet recognises it across requests (which copy of the credential it gets).
+#[derive(Debug, Clone, Copy)]
+pub struct Audience<'a> {
+    /// The Key Binding JWT's `aud`.
+    pub aud: &'a str,
+    /// The verifier's lasting identity ([`super::openid4vp::Request::verifier`]).
+    pub verifier: &'a str,
 }
 
 /// What can be disclosed from one stored SD-JWT VC: `skill <uri> <label>` or `claim <name>` lines.
@@ -83,14 +91,13 @@ impl Wallet {
                 issuer: stored.issuer_name.unwrap_or(stored.issuer),
                 vct,
                 claims: revealed.claims,
-                locations: revealed.locations,
             });
         }
         Ok(found)
     }
 
     /// Presents `credential` disclosing exactly what the concrete claim `paths` need (nothing when empty), bound to
-    /// `nonce` and `aud`. Returns the SD-JWT+KB and a description of each disclosure sent.
+    /// `nonce` and the audience's `aud`, from the copy the audience's verifier gets ([`super::copies`]). Returns the SD-JWT+KB and a description of each disclosure sent.
     ///
     /// # Errors
     /// [`WalletError::Presentation`] when the `cnf` key is not in this wallet.
@@ -99,21 +106,21 @@ impl Wallet {
         credential: &Disclosable,
         paths: &[Vec<Value>],
         nonce: &str,
-        aud: &str,
+        audience: Audience<'_>,
         now: DateTime<Utc>,
     ) -> Result<(String, Vec<String>), WalletError> {
-        let stored = self.get_credential(&credential.id)?;
-        let decoded = Decoded::parse(&stored.token).map_err(|e| WalletError::Presentation(e.to_string()))?;
+        let aud = audience.aud;
+        let copy = self.copy_for(&credential.id, audience.verifier)?;
+        let decoded = Decoded::parse(&copy.token).map_err(|e| WalletError::Presentation(e.to_string()))?;
+        // Each copy has its own salts, so its disclosures sit at the same places under other digests.
+        let locations = locations(&decoded).map_err(|e| WalletError::Corrupt(format!("{}: {e}", credential.id)))?;
         let chosen: Vec<&Disclosure> = decoded
             .disclosures
             .iter()
-            .filter(|d| credential.locations.get(&d.digest()).is_some_and(|at| Disclosable::needed(at, paths)))
+            .filter(|d| locations.get(&d.digest()).is_some_and(|at| Disclosable::needed(at, paths)))
             .collect();
         let described = chosen.iter().map(|d| describe(d)).collect();
-        let holder = stored
-            .subject
-            .ok_or_else(|| WalletError::Presentation(format!("{} has no holder key (cnf)", credential.id)))?;
-        let key = self.signing_key(&holder)?;
+        let key = self.signing_key(&copy.holder)?;
         let presented = Issued { jwt: decoded.jwt, disclosures: Vec::new() }.present(chosen);
         let kb = key_binding::create(&key, &presented, aud, nonce, now)
             .map_err(|e| WalletError::Presentation(e.to_string()))?;
@@ -140,6 +147,33 @@ impl Wallet {
             .map_err(|e| WalletError::Presentation(e.to_string()))
     }
 
+    /// Key proofs for a batch (one credential in `count` copies): a fresh key per copy, labelled `copy`, of the
+    /// algorithm [`Wallet::key_proof`] would use, and its proof. Returns each proof with its key's DID.
+    ///
+    /// # Errors
+    /// As [`Wallet::key_proof`].
+    pub fn copy_key_proofs(
+        &self,
+        aud: &str,
+        nonce: Option<&str>,
+        algorithms: &[String],
+        count: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, String)>, WalletError> {
+        let algorithm = self.proof_algorithm(algorithms)?;
+        let mut proofs = Vec::with_capacity(count);
+        for _ in 0..count {
+            let did = self.new_key_of("copy", algorithm, now)?.did;
+            let key = self.signing_key(&did)?;
+            let kid =
+                crate::core::did::Did::parse(&did).map_err(|e| WalletError::Corrupt(e.to_string()))?.default_kid();
+            let proof = crate::core::openid4vci::key_proof(&key, &kid, aud, nonce, now)
+                .map_err(|e| WalletError::Presentation(e.to_string()))?;
+            proofs.push((proof, did));
+        }
+        Ok(proofs)
+    }
+
     /// Presents a stored SD-JWT VC disclosing only `disclose` (skill URIs or claim names), bound to `nonce` and
     /// `aud`: `<issuer-jwt>~<chosen disclosures>~<kb-jwt>`.
     ///
@@ -153,19 +187,23 @@ impl Wallet {
         aud: &str,
         now: DateTime<Utc>,
     ) -> Result<String, WalletError> {
-        let stored = self.get_credential(id)?;
-        let decoded = Decoded::parse(&stored.token).map_err(|e| WalletError::Presentation(e.to_string()))?;
+        let copy = self.copy_for(id, aud)?;
+        let decoded = Decoded::parse(&copy.token).map_err(|e| WalletError::Presentation(e.to_string()))?;
         if let Some(item) = disclose.iter().find(|item| !decoded.disclosures.iter().any(|d| chosen_by(d, item))) {
             return Err(WalletError::Presentation(format!("{item:?} is not a disclosable skill or claim of {id}")));
         }
         let chosen: Vec<&Disclosure> =
             decoded.disclosures.iter().filter(|d| disclose.iter().any(|item| chosen_by(d, item))).collect();
-        let holder =
-            stored.subject.ok_or_else(|| WalletError::Presentation(format!("{id} has no holder key (cnf)")))?;
-        let key = self.signing_key(&holder)?;
+        let key = self.signing_key(&copy.holder)?;
         let presented = Issued { jwt: decoded.jwt, disclosures: Vec::new() }.present(chosen);
         let kb = key_binding::create(&key, &presented, aud, nonce, now)
             .map_err(|e| WalletError::Presentation(e.to_string()))?;
         Ok(format!("{presented}{kb}"))
     }
+}
+
+/// Where each disclosure of a decoded SD-JWT sits in its revealed claims, by digest.
+fn locations(decoded: &Decoded) -> Result<HashMap<String, Vec<Value>>, String> {
+    let payload = CompactJws::parse(&decoded.jwt).and_then(|j| j.claims()).map_err(|e| e.to_string())?;
+    Ok(reveal(&payload, &decoded.disclosures).map_err(|e| e.to_string())?.locations)
 }

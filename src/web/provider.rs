@@ -39,9 +39,12 @@ struct Row {
     label: Option<String>,
     issued_at: String,
     state: &'static str,
+    /// How many copies the learner's wallet received (batch issuance); 1 for a single credential.
+    copies: usize,
 }
 
 fn row(record: CredentialRecord) -> Row {
+    let copies = record.copies();
     let state = if record.revoked {
         "revoked"
     } else if record.suspended {
@@ -54,6 +57,7 @@ fn row(record: CredentialRecord) -> Row {
         label: record.label,
         issued_at: record.issued_at.get(..16).unwrap_or(&record.issued_at).replace('T', " "),
         state,
+        copies,
         id: record.id,
     }
 }

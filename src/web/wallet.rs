@@ -645,6 +645,10 @@ struct ConsentItem {
     issuer: String,
     optional: bool,
     disclosed: Vec<Disclosed>,
+    /// `fresh`, `known`, `exhausted` or `single` (`CopyOutlook`).
+    copies: &'static str,
+    /// Unused copies left after this presentation.
+    copies_left: usize,
 }
 
 /// One claim that would be disclosed: its path, its value, and the ESCO label when the value is an ESCO skill.
@@ -685,6 +689,8 @@ async fn read_request(State(web): State<Web>, Holder(wallet): Holder, posted: Po
             issuer: planned.credential.issuer.clone(),
             optional: asked.optional(index),
             disclosed: planned.described().iter().map(|line| disclosed(line, esco.as_deref())).collect(),
+            copies: planned.copies.as_str(),
+            copies_left: planned.copies.left(),
         })
         .collect();
     let signed = !matches!(asked.client, crate::core::openid4vp::Client::RedirectUri(_));

@@ -24,4 +24,5 @@ mod publish;
 mod rejections;
 mod skills_gap;
 mod type_metadata;
+mod unlinkable;
 mod wallet;

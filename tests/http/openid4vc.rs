@@ -206,7 +206,7 @@ async fn token(issuer: &ServerProcess, code: &str, tx_code: Option<&str>) -> (u1
 }
 
 /// An access token for an offer.
-async fn access_token(issuer: &ServerProcess, offer: &Value) -> String {
+pub(super) async fn access_token(issuer: &ServerProcess, offer: &Value) -> String {
     let (status, answer) = token(issuer, &code_of(offer).await, None).await;
     assert_eq!(status, 200);
     answer["access_token"].as_str().unwrap().to_owned()
@@ -218,7 +218,7 @@ async fn code_of(offer: &Value) -> String {
     document["grants"][openid4vci::PRE_AUTHORIZED_CODE_GRANT]["pre-authorized_code"].as_str().unwrap().to_owned()
 }
 
-fn assert_oauth(answer: &(u16, Value), status: u16, error: &str, mentions: &str) {
+pub(super) fn assert_oauth(answer: &(u16, Value), status: u16, error: &str, mentions: &str) {
     assert_eq!(answer.0, status, "{:#}", answer.1);
     assert_eq!(answer.1["error"], error, "{:#}", answer.1);
     let description = answer.1["error_description"].as_str().unwrap();
@@ -516,6 +516,9 @@ async fn the_hosted_wallet_accepts_offers_and_answers_requests_with_consent() {
     assert_eq!(status, 200, "{preview:#}");
     assert_eq!(preview["status"], "preview");
     assert_eq!(preview["preview"]["plan"][0]["disclose"], json!([format!("skills.0.id = {PYTHON}")]));
+    // The hosted wallet asked for 5 copies: this verifier gets one no other has seen, 4 stay unused.
+    assert_eq!(preview["preview"]["plan"][0]["copies"], "fresh", "{preview:#}");
+    assert_eq!(preview["preview"]["plan"][0]["copies_left"], 4, "{preview:#}");
     let status_url = format!("{}/verifier/requests/{}", verifier.url, created["id"].as_str().unwrap());
     assert_eq!(get(&status_url, None).await.1["status"], "request_fetched", "nothing was sent without consent");
     let (status, sent) =

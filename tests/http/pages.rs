@@ -241,7 +241,7 @@ async fn the_web_demo_leaves_the_story_running() {
 }
 
 /// Signs in to a console over plain HTTP as a browser would; returns the cookies and the CSRF token.
-async fn console_session(base: &str, token: &str) -> (String, String) {
+pub(super) async fn console_session(base: &str, token: &str) -> (String, String) {
     let (browser, csrf) = browser_and_token(base, "/console/sign-in?to=provider").await;
     let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let form = [("csrf", csrf.as_str()), ("to", "provider"), ("admin_token", token)];

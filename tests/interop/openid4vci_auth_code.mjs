@@ -7,7 +7,9 @@
 // With "attestation" in the input, the wallet authenticates with a wallet attestation the library makes from the
 // provider's key and x5c chain (attest_jwt_client_auth: OAuth-Client-Attestation and its PoP on PAR and token).
 // Input (stdin, JSON): {"offer_uri": "...", "sign_in_code": "...", "attestation": {"provider_jwk": {...}, "x5c": [...]}}
-// Output: {"credential": "...", "token_type": "DPoP", "dpop_jkt": "..."}; exit 0, or exit 1.
+// The credential request carries two key proofs (a batch): one copy per key comes back.
+// Output: {"credential": "...", "copies": ["...", "..."], "holder_keys": [{...}, {...}], "token_type": "DPoP",
+// "dpop_jkt": "..."}; exit 0, or exit 1.
 import { randomBytes, createHash } from 'node:crypto';
 import { Openid4vciClient } from '@openid4vc/openid4vci';
 import {
@@ -25,6 +27,9 @@ const input = JSON.parse(await new Promise((resolve) => {
 setGlobalConfig({ allowInsecureUrls: true });
 const holder = await jose.generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
 const holderJwk = await jose.exportJWK(holder.publicKey);
+// A second holder key: the credential request is a batch of two proofs, one per key (batch_credential_issuance).
+const second = await jose.generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+const secondJwk = await jose.exportJWK(second.publicKey);
 const dpopKeys = await jose.generateKeyPair('ES256', { extractable: true });
 const dpopJwk = await jose.exportJWK(dpopKeys.publicKey);
 const dpopSigner = { method: 'jwk', alg: 'ES256', publicJwk: dpopJwk };
@@ -42,6 +47,7 @@ const keyFor = (signer) => {
   const x = signer.publicJwk?.x;
   if (x === dpopJwk.x) return dpopKeys.privateKey;
   if (x === instanceJwk.x) return instance.privateKey;
+  if (x === secondJwk.x) return second.privateKey;
   return holder.privateKey;
 };
 const base = {
@@ -101,18 +107,25 @@ try {
     pkceCodeVerifier: authorization.pkce.codeVerifier, redirectUri, dpop: { signer: dpopSigner },
   });
   const { c_nonce: nonce } = await client.requestNonce({ issuerMetadata });
-  const { jwt } = await client.createCredentialRequestJwtProof({
-    issuerMetadata, credentialConfigurationId: configuration, nonce,
-    signer: { method: 'jwk', publicJwk: holderJwk, alg: 'EdDSA' },
-  });
+  const proofs = [];
+  for (const publicJwk of [holderJwk, secondJwk]) {
+    const { jwt } = await client.createCredentialRequestJwtProof({
+      issuerMetadata, credentialConfigurationId: configuration, nonce,
+      signer: { method: 'jwk', publicJwk, alg: 'EdDSA' },
+    });
+    proofs.push(jwt);
+  }
   const credentials = await client.retrieveCredentials({
     issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configuration,
-    proofs: { jwt: [jwt] }, dpop: { signer: dpopSigner, nonce: dpop?.nonce },
+    proofs: { jwt: proofs }, dpop: { signer: dpopSigner, nonce: dpop?.nonce },
   });
   const body = credentials.credentialResponse;
   if (!body || !body.credentials) throw new Error(`no credential: ${JSON.stringify(credentials)}`);
   const jkt = await calculateJwkThumbprint({ jwk: dpopJwk, hashAlgorithm: 'sha-256', hashCallback: hash });
-  console.log(JSON.stringify({ credential: body.credentials[0].credential, token_type: accessTokenResponse.token_type, dpop_jkt: jkt }));
+  console.log(JSON.stringify({
+    credential: body.credentials[0].credential, copies: body.credentials.map((c) => c.credential),
+    holder_keys: [holderJwk, secondJwk], token_type: accessTokenResponse.token_type, dpop_jkt: jkt,
+  }));
 } catch (error) {
   console.log(JSON.stringify({ error: String(error), stack: error.stack, detail: error.response ?? error.errorResponse ?? null }));
   process.exit(1);

@@ -222,6 +222,12 @@ consent-unsigned = The request is not signed: the name is as the employer states
 consent-what = What would be sent
 consent-what-help = Only what is listed below leaves your wallet. Everything else stays private.
 consent-skill = The skill “{ $skill }”
+consent-copies-fresh = This employer gets a copy of the credential no other employer has seen, so employers cannot link what they received. { $left } unused { $left ->
+    [one] copy
+   *[other] copies
+} left after this.
+consent-copies-known = This employer gets the same copy it received before.
+consent-copies-exhausted = You have used every copy of this credential: this employer gets a copy another employer has already seen, so the two could tell it is the same credential. Ask the issuer for fresh copies if that matters to you.
 consent-include = Include this
 consent-optional = optional
 consent-required = required for this request
@@ -292,6 +298,7 @@ provider-nav-issued = Issued credentials
 provider-nav-new = New offer
 provider-issued-title = Issued credentials
 provider-did = Issuing as { $did }
+provider-copies = { $count } unlinkable copies in the learner's wallet; a status change applies to all
 provider-none = Nothing issued yet.
 provider-form-lead = Describe what the learner achieved. The learner receives it in their own wallet with the link or QR code shown next.
 provider-form-provider = Your organisation

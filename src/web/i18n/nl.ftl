@@ -222,6 +222,12 @@ consent-unsigned = Het verzoek is niet ondertekend: de naam is zoals de werkgeve
 consent-what = Wat er verstuurd zou worden
 consent-what-help = Alleen wat hieronder staat verlaat je wallet. Al het andere blijft privé.
 consent-skill = De vaardigheid “{ $skill }”
+consent-copies-fresh = Deze werkgever krijgt een kopie van het credential die geen andere werkgever heeft gezien, zodat werkgevers niet kunnen koppelen wat ze ontvingen. Hierna { $left ->
+    [one] blijft nog { $left } ongebruikte kopie
+   *[other] blijven nog { $left } ongebruikte kopieën
+} over.
+consent-copies-known = Deze werkgever krijgt dezelfde kopie als eerder.
+consent-copies-exhausted = Je hebt alle kopieën van dit credential al gebruikt: deze werkgever krijgt een kopie die een andere werkgever al zag, zodat die twee kunnen zien dat het om hetzelfde credential gaat. Vraag de uitgever om nieuwe kopieën als je dat belangrijk vindt.
 consent-include = Meesturen
 consent-optional = optioneel
 consent-required = nodig voor dit verzoek
@@ -292,6 +298,7 @@ provider-nav-issued = Uitgegeven credentials
 provider-nav-new = Nieuw aanbod
 provider-issued-title = Uitgegeven credentials
 provider-did = Uitgever: { $did }
+provider-copies = { $count } onkoppelbare kopieën in de wallet van de lerende; een statuswijziging geldt voor alle
 provider-none = Nog niets uitgegeven.
 provider-form-lead = Beschrijf wat de lerende heeft behaald. De lerende ontvangt het in de eigen wallet via de link of QR-code die je hierna ziet.
 provider-form-provider = Je organisatie

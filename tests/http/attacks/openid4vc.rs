@@ -61,7 +61,7 @@ pub async fn cases(t: &Target) -> Vec<Case> {
         oauth("vci/credential-proof-for-another-issuer", credential(configured(proof(Some(&c_nonce), "openid4vci-proof+jwt", "https://evil.example")), with_token()), 400, "invalid_proof"),
         oauth("vci/credential-proof-with-a-made-up-nonce", credential(configured(proof(Some("made-up"), "openid4vci-proof+jwt", &issuer)), with_token()), 400, "invalid_nonce"),
         oauth("vci/credential-proof-not-a-jwt", credential(configured("garbage".into()), with_token()), 400, "invalid_proof"),
-        oauth("vci/credential-two-proofs", credential(json!({"credential_configuration_id": configuration, "proofs": {"jwt": [proof(Some(&c_nonce), "openid4vci-proof+jwt", &issuer), proof(Some(&c_nonce), "openid4vci-proof+jwt", &issuer)]}}), with_token()), 400, "invalid_credential_request"),
+        oauth("vci/credential-two-proofs-of-one-key", credential(json!({"credential_configuration_id": configuration, "proofs": {"jwt": [proof(Some(&c_nonce), "openid4vci-proof+jwt", &issuer), proof(Some(&c_nonce), "openid4vci-proof+jwt", &issuer)]}}), with_token()), 400, "invalid_proof"),
         oauth("vci/credential-configuration-not-offered", credential(json!({"credential_configuration_id": "someone_else", "proofs": {"jwt": [proof(Some(&c_nonce), "openid4vci-proof+jwt", &issuer)]}}), with_token()), 400, "unknown_credential_configuration"),
         oauth("vci/credential-body-not-json", Request::raw("POST", "/credential", with_token(), Some("application/json"), b"{"), 400, "invalid_credential_request"),
         oauth("vci/notification-with-an-unknown-token", Request::json("POST", "/notification", Auth::Bearer("forged".into()), &json!({"notification_id": "x", "event": "credential_accepted"})), 401, "invalid_token"),
