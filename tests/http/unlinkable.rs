@@ -18,6 +18,7 @@ use skillspass::system::SystemClock;
 use super::helpers::{AFTER_TTL, ServerProcess, client, set_status};
 use super::openid4vc::{MICRO, PYTHON, access_token, assert_oauth, get, offer, request, wallet_cli};
 use super::pages::console_session;
+use super::postgres::TestDatabase;
 
 /// One SD-JWT+KB as a verifier received it, taken apart.
 #[derive(Debug)]
@@ -196,7 +197,21 @@ async fn two_employers_cannot_link_the_copies_they_receive_and_a_revocation_reac
 #[tokio::test(flavor = "multi_thread")]
 async fn a_batch_request_is_checked_proof_by_proof_before_anything_is_issued() {
     let dir = tempfile::tempdir().unwrap();
-    let issuer = ServerProcess::start(&dir.path().join("issuer"), "issuer", "127.0.0.1:0", &[]);
+    batch_is_checked_and_copies_share_one_record(&ServerProcess::start(dir.path(), "issuer", "127.0.0.1:0", &[])).await;
+}
+
+/// The same on PostgreSQL: the copies' status entries live in the one registry record there too.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_is_issued_and_suspended_as_one_credential_on_postgres() {
+    let Some(pg) = TestDatabase::create("a_batch_is_issued_and_suspended_as_one_credential_on_postgres") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let issuer = ServerProcess::start(dir.path(), "issuer", "127.0.0.1:0", &["--database", pg.url.as_str()]);
+    batch_is_checked_and_copies_share_one_record(&issuer).await;
+}
+
+async fn batch_is_checked_and_copies_share_one_record(issuer: &ServerProcess) {
     let (_, metadata) = get(&format!("{}/.well-known/openid-credential-issuer", issuer.url), None).await;
     assert_eq!(metadata["batch_credential_issuance"]["batch_size"], 10, "{metadata:#}");
     let audience = format!("http://localhost:{}", issuer.port());
@@ -218,8 +233,8 @@ async fn a_batch_request_is_checked_proof_by_proof_before_anything_is_issued() {
         }
     };
     let batch = |proofs: Vec<String>| json!({"credential_configuration_id": "micro_credential_sd_jwt", "proofs": {"jwt": proofs}});
-    let offered = offer(&issuer, MICRO, json!({})).await;
-    let access = access_token(&issuer, &offered).await;
+    let offered = offer(issuer, MICRO, json!({})).await;
+    let access = access_token(issuer, &offered).await;
     let n = nonce().await;
 
     let eleven: Vec<String> = keys.iter().map(|k| proof(k, &audience, &n)).collect();
@@ -266,7 +281,7 @@ async fn a_batch_request_is_checked_proof_by_proof_before_anything_is_issued() {
     // Suspending the one credential suspends every copy (Token Status List value 2).
     let state_url = format!("{}/offers/{}/state", issuer.url, offered["id"].as_str().unwrap());
     let (_, state) = get(&state_url, Some(&issuer.admin_token())).await;
-    assert_eq!(set_status(&issuer, state["credential_id"].as_str().unwrap(), "suspended").await.0, 200);
+    assert_eq!(set_status(issuer, state["credential_id"].as_str().unwrap(), "suspended").await.0, 200);
     tokio::time::sleep(AFTER_TTL).await;
     for copy in &copies {
         assert_eq!(status_of(copy).await, 2);
