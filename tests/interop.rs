@@ -710,25 +710,7 @@ async fn the_owf_openid4vp_library_exchanges_encrypted_responses_with_our_verifi
     agent.accept(&read, None, chrono::Utc::now()).await.unwrap();
     let python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
     let encrypted = serde_json::json!({"skills": [python], "response_mode": "direct_post.jwt"});
-    let vp_token_for = |request: &skillspass::wallet::openid4vp::Request| {
-        let mut token = serde_json::Map::new();
-        for planned in request.plan.as_ref().unwrap() {
-            let (presentation, _) = wallet
-                .present_claims(
-                    &planned.credential,
-                    &planned.paths,
-                    &request.request.nonce,
-                    skillspass::wallet::selective::Audience {
-                        aud: &request.request.client_id,
-                        verifier: &request.verifier(),
-                    },
-                    chrono::Utc::now(),
-                )
-                .unwrap();
-            token.insert(planned.query_id.clone(), serde_json::json!([presentation]));
-        }
-        serde_json::Value::Object(token)
-    };
+    let vp_token_for = |request: &skillspass::wallet::openid4vp::Request| vp_token_for(&wallet, request);
 
     for enc in ["A128GCM", "A256GCM"] {
         let created = services.admin("/verifier/requests", &encrypted).await;
@@ -815,6 +797,91 @@ async fn the_owf_openid4vp_library_resolves_our_x509_hash_requests() {
         format!("x509_hash:{}", resolved["identifier"].as_str().unwrap()),
         created["client_id"].as_str().unwrap()
     );
+}
+
+/// The `vp_token` our wallet would send for `request`: one SD-JWT+KB per planned credential query.
+fn vp_token_for(
+    wallet: &skillspass::wallet::Wallet,
+    request: &skillspass::wallet::openid4vp::Request,
+) -> serde_json::Value {
+    let mut token = serde_json::Map::new();
+    for planned in request.plan.as_ref().unwrap() {
+        let audience =
+            skillspass::wallet::selective::Audience { aud: &request.request.client_id, verifier: &request.verifier() };
+        let (presentation, _) = wallet
+            .present_claims(&planned.credential, &planned.paths, &request.request.nonce, audience, chrono::Utc::now())
+            .unwrap();
+        token.insert(planned.query_id.clone(), serde_json::json!([presentation]));
+    }
+    serde_json::Value::Object(token)
+}
+
+/// Issue 16, a second independent implementation: `PagoPA`'s `@pagopa/io-wallet-oid4vp` (the SDK of the Italian
+/// IT-Wallet, specs 1.3) answers our verifier's `x509_hash:` request with `request_uri_method=post` and
+/// `direct_post.jwt`: it posts for the request object with its wallet nonce, validates it against the IT-Wallet
+/// schema, verifies its signature with the x5c leaf (npm `jose`), encrypts the answer to the verifier's key and
+/// posts it; our verifier decrypts it and verifies the presentation inside (made by our wallet, which holds the key).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_it_wallet_sdk_answers_our_x509_verifier_with_an_encrypted_response() {
+    let Some(node) = node() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_skillspass")).args(args).current_dir(dir.path()).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    run(&["keys", "new", "--alg", "ES256", "--out", dir.path().join("verifier-key.jwk").to_str().unwrap()]);
+    run(&["keys", "cert", "--key", "verifier-key.jwk", "--dns", "localhost", "--dev-ca", "ca", "--out", "chain.pem"]);
+    let token = "interop-admin-token".to_owned();
+    let args = skillspass::cli::serve::ServeArgs {
+        data: Some(dir.path().to_owned()),
+        addr: Some("127.0.0.1:0".into()),
+        roles: Some(vec!["issuer".into(), "verifier".into()]),
+        allow_loopback_http: true,
+        verifier_x509_chain: Some(dir.path().join("chain.pem")),
+        admin_token: Some(token.clone().into()),
+        ..Default::default()
+    };
+    let server = skillspass::cli::serve::Server::start(&args).await.unwrap();
+    let admin = |path: &str, body: serde_json::Value| {
+        let url = format!("{}{path}", server.url());
+        let token = token.clone();
+        async move {
+            let answer = reqwest::Client::new().post(url).bearer_auth(token).json(&body).send().await.unwrap();
+            answer.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+
+    // Our wallet, trusting the development CA, earns a micro-credential and reads the request as a wallet would.
+    let db = skillspass::store::Database::open_folder(&dir.path().join("wallet")).unwrap();
+    let passphrase = skillspass::wallet::Passphrase::new("interop passphrase").unwrap();
+    let wallet = skillspass::wallet::Wallet::create(&db, "worker", &passphrase, chrono::Utc::now()).unwrap();
+    let fetcher = skillspass::net::Fetcher::new(true).unwrap();
+    let mut policy = skillspass::verifier::Policy::for_holder();
+    let roots = std::fs::read(dir.path().join("ca").join("ca.pem")).unwrap();
+    policy.x509_anchors = Some(std::sync::Arc::new(skillspass::core::x509::TrustAnchors::from_pem(&roots).unwrap()));
+    let verifier = skillspass::verifier::Verifier::online(policy, fetcher.clone()).unwrap();
+    let agent = skillspass::wallet::agent::Agent::new(&wallet, &verifier, &fetcher);
+    let achievement: serde_json::Value =
+        serde_json::from_str(include_str!("../docs/examples/micro-credential.json")).unwrap();
+    let offer = admin("/offers", serde_json::json!({"achievement": achievement})).await;
+    let read = agent.read_offer(offer["offer_uri"].as_str().unwrap()).await.unwrap();
+    agent.accept(&read, None, chrono::Utc::now()).await.unwrap();
+    let body = serde_json::json!({"skills": ["http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"],
+        "client_id_prefix": "x509_hash", "response_mode": "direct_post.jwt", "request_uri_method": "post"});
+    let created = admin("/verifier/requests", body).await;
+    let uri = created["authorization_request_uri"].as_str().unwrap();
+    let ours = agent.read_request(uri, chrono::Utc::now()).await.unwrap();
+
+    let input = serde_json::json!({"uri": uri, "vpToken": vp_token_for(&wallet, &ours)});
+    let (ok, answered) = ask_async(node.clone(), "it_wallet_oid4vp.mjs", input).await;
+    assert!(ok, "@pagopa/io-wallet-oid4vp could not answer our request: {answered:#}");
+    assert_eq!(answered["client_id"], created["client_id"], "{answered:#}");
+    assert_eq!(answered["header"]["alg"], "ECDH-ES", "{answered:#}");
+    let status_url = format!("{}/verifier/requests/{}", server.url(), created["id"].as_str().unwrap());
+    let status: serde_json::Value =
+        reqwest::Client::new().get(status_url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(status["status"], "verified", "{status:#}");
 }
 
 fn skillspass(args: &[&str]) -> std::process::Output {

@@ -342,7 +342,10 @@ impl PresentationDesk {
         let id = random_b64url(16);
         let response_uri = format!("{}/verifier/requests/{id}/response", self.public_url);
         let client_id = self.client_id(new.prefix, &response_uri)?;
-        let client_metadata = self.client_metadata(&id, new.client_name, new.encrypted)?;
+        let mut client_metadata = self.client_metadata(&id, new.client_name, new.encrypted)?;
+        if new.prefix == ClientIdPrefix::X509Hash {
+            client_metadata.extend(self.it_wallet_metadata(&id));
+        }
         let expires = now + REQUEST_TTL;
         let mut other = Map::new();
         if new.prefix.signs() {
@@ -358,7 +361,7 @@ impl PresentationDesk {
             nonce: random_b64url(32),
             state: Some(random_b64url(32)),
             dcql_query: query,
-            client_metadata: Some(client_metadata),
+            client_metadata: Some(Value::Object(client_metadata)),
             other,
         };
         let (uri, request_uri) = match new.prefix {
@@ -414,22 +417,43 @@ impl PresentationDesk {
 
     /// The `client_metadata` of request `id`: the name wallets show, the algorithms we verify, and for
     /// `direct_post.jwt` the request's encryption key with both GCM encryptions.
-    fn client_metadata(&self, id: &str, name: Option<String>, encrypted: bool) -> Result<Value, ProtocolError> {
-        let mut metadata = json!({
-            "client_name": name.unwrap_or_else(|| "skillspass verifier".into()),
-            "vp_formats_supported": {Format::SdJwtVc.name(): {
-                "sd-jwt_alg_values": AlgorithmPolicy::ACCEPTED, "kb-jwt_alg_values": AlgorithmPolicy::ACCEPTED}},
-        });
+    fn client_metadata(
+        &self,
+        id: &str,
+        name: Option<String>,
+        encrypted: bool,
+    ) -> Result<Map<String, Value>, ProtocolError> {
+        let mut metadata = Map::new();
+        metadata.insert("client_name".into(), json!(name.unwrap_or_else(|| "skillspass verifier".into())));
+        metadata.insert(
+            "vp_formats_supported".into(),
+            json!({Format::SdJwtVc.name(): {
+                "sd-jwt_alg_values": AlgorithmPolicy::ACCEPTED, "kb-jwt_alg_values": AlgorithmPolicy::ACCEPTED}}),
+        );
         if encrypted {
             let key = self.encryption_key(id).map_err(|e| ProtocolError::new("server_error", e.to_string()))?;
-            metadata["jwks"] = json!({"keys": [key.public_jwk()]});
-            metadata["encrypted_response_enc_values_supported"] = json!(jwe::ENC_VALUES);
+            metadata.insert("jwks".into(), json!({"keys": [key.public_jwk()]}));
+            metadata.insert("encrypted_response_enc_values_supported".into(), json!(jwe::ENC_VALUES));
         }
         Ok(metadata)
     }
 
-    /// The signed request object of a `decentralized_identifier:` request; with the `wallet_nonce` a wallet posted
-    /// (`request_uri_method=post`, section 5.10) in it.
+    /// For `x509_hash:` requests, beside what `OpenID4VP` defines: the members the Italian profile of the EUDI
+    /// wallet (IT-Wallet 1.3) reads as the relying party's metadata (the verifier's https identifier, its logo,
+    /// this request's URIs). Other wallets ignore them; requests by value (in a QR code) stay without them.
+    fn it_wallet_metadata(&self, id: &str) -> Map<String, Value> {
+        let base = &self.public_url;
+        let mut metadata = Map::new();
+        metadata.insert("application_type".into(), json!("web"));
+        metadata.insert("client_id".into(), json!(base));
+        metadata.insert("logo_uri".into(), json!(format!("{base}/assets/logo.svg")));
+        metadata.insert("request_uris".into(), json!([format!("{base}/verifier/requests/{id}/request")]));
+        metadata.insert("response_uris".into(), json!([format!("{base}/verifier/requests/{id}/response")]));
+        metadata
+    }
+
+    /// The signed request object of a `decentralized_identifier:` or `x509_hash:` request (the latter naming the
+    /// client as `iss`); with the `wallet_nonce` a wallet posted (`request_uri_method=post`, section 5.10) in it.
     ///
     /// # Errors
     /// `None` for unknown, expired, answered or unsigned requests.
@@ -451,7 +475,13 @@ impl PresentationDesk {
         }
         match (prefix, &self.certificate) {
             (ClientIdPrefix::X509Hash, Some(certificate)) => {
-                openid4vp::sign_request_as(&request, &self.key, None, Some(&certificate.x5c)).ok()
+                // The Italian profile of the EUDI wallet (IT-Wallet 1.3) requires `iss` (the client, RFC 9101
+                // section 5) and a `kid` beside `x5c` (the key's RFC 7638 thumbprint). A DID client's request
+                // carries no `iss`: wallets read one as the DID its `kid` must start with, which the prefixed client
+                // id is not (the OWF library refuses it).
+                request.other.insert("iss".into(), Value::String(request.client_id.clone()));
+                let kid = self.key.verifying_key().thumbprint();
+                openid4vp::sign_request_as(&request, &self.key, Some(&kid), Some(&certificate.x5c)).ok()
             }
             (ClientIdPrefix::X509Hash, None) => None,
             _ => openid4vp::sign_request(&request, &self.key, &self.kid()).ok(),

@@ -371,7 +371,7 @@ async fn a_verifier_identified_by_x509_hash_is_checked_against_the_wallets_roots
     let object_url = created["request_uri"].as_str().unwrap();
     let object = client().get(object_url).send().await.unwrap().text().await.unwrap();
     let header = header_of(&object);
-    assert!(header["x5c"].is_array() && header.get("kid").is_none(), "{header}");
+    assert!(header["x5c"].is_array() && header["kid"].is_string(), "{header}");
     let uri = created["authorization_request_uri"].as_str().unwrap();
 
     let roots = |ca: &str| dir.path().join(ca).join("ca.pem").to_str().unwrap().to_owned();
