@@ -476,6 +476,7 @@ async fn credential(
     let claims = report.document.clone().unwrap_or(Value::Null);
     let micro = stored.micro.as_ref().map(|m| serde_json::to_value(m).unwrap_or(Value::Null));
     let card = card(&web, &stored, visitor.lang.tag(), now);
+    let copies = wallet.copies(&stored.id).ok().flatten().map(|set| (set.unused(), set.copies.len()));
     let report = serde_json::to_value(&report).unwrap_or(Value::Null);
     let claims = serde_json::to_string_pretty(&claims).unwrap_or_default();
     web.shared.pages.render(
@@ -483,7 +484,8 @@ async fn credential(
         StatusCode::OK,
         "wallet/credential.html",
         context! { section => "wallet", signed_in => true, card, stored, report, claims, micro, kind, typed,
-        format => stored.format.to_string(), esco_attribution => true },
+        format => stored.format.to_string(), esco_attribution => true,
+        copies_unused => copies.map(|c| c.0), copies_total => copies.map(|c| c.1) },
     )
 }
 

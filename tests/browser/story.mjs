@@ -187,6 +187,7 @@ try {
   must(page.url().includes("/app/credentials/"), "with the right code the credential is accepted and shown");
   const credentialPath = new URL(page.url()).pathname;
   check((await text(page)).includes("De handtekening, de sleutel van de uitgever"), "the credential's verification report says it verified");
+  check((await page.textContent("#credential-copies")).includes("5 van 5 nog aan geen enkele werkgever getoond"), "the credential came in 5 unlinkable copies, none shown yet");
   await audit(page, "wallet-credential");
   await shoot(page, "wallet-credential");
   await page.click("nav.sub >> text=Paspoort");
@@ -237,6 +238,7 @@ try {
   check(consent.includes(PYTHON), "the consent screen lists the requested skill");
   const disclosed = await page.locator(".disclosed li").allTextContents();
   check(disclosed.length > 0 && disclosed.every((d) => !d.includes(COLLABORATE)), "nothing the worker lacks or was not asked is listed");
+  check(consent.includes("Deze werkgever krijgt een kopie van het credential die geen andere werkgever heeft gezien"), "the consent screen says the employer gets an unused copy");
   await audit(page, "wallet-consent");
   await shoot(page, "wallet-consent");
   let focused = "";
