@@ -140,7 +140,7 @@ impl Wallet {
             let verified = outcome.into_verified().map_err(|rejected| refused(rejected.to_string()))?;
             let summary = super::summarize(&verified, now);
             let holder = summary.subject.clone().ok_or_else(|| refused("it names no holder key".into()))?;
-            if !self.keys()?.iter().any(|k| k.did == holder) {
+            if !self.has_key(&holder)? {
                 return Err(refused(format!("its holder {holder} is not a key of this wallet")));
             }
             match &reference {

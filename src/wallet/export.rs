@@ -97,6 +97,11 @@ impl Wallet {
                 return Err(WalletError::OtherHolder);
             }
         }
+        if !has_credentials && bundle.keys.iter().any(|k| k.label == super::keys::PRIMARY) {
+            // A fresh wallet's own primary key gives way to the holder's: the restored wallet is the exported one.
+            let fresh = self.primary_did()?;
+            self.forget_key(&fresh)?;
+        }
         for key in &bundle.keys {
             self.restore_key(key)?;
         }

@@ -22,6 +22,7 @@ pub mod copies;
 pub mod export;
 pub mod history;
 pub mod hosted;
+mod keys;
 mod kinds;
 pub mod local;
 pub mod matching;
@@ -41,11 +42,9 @@ use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
 use crate::core::credential::claims::Credential;
-use crate::core::did::Did;
 use crate::core::encoding::{b64url, b64url_decode, parse_json};
 use crate::core::gap::KnownStatus;
-use crate::core::jose::AlgorithmPolicy;
-use crate::core::keys::{KeyAlgorithm, SigningKey};
+use crate::core::keys::KeyAlgorithm;
 use crate::core::openid4vci::ProtocolError;
 use crate::core::vc_jose::rfc3339;
 use crate::core::verify::{CredentialVerifier, Verified};
@@ -355,125 +354,6 @@ impl Wallet {
             .collect()
     }
 
-    /// Creates a holder key (`primary`, or `verifier:<audience>` for an unlinkable per-verifier key).
-    ///
-    /// # Errors
-    /// Storage failures.
-    pub fn new_key(&self, label: &str, now: DateTime<Utc>) -> Result<HolderKey, WalletError> {
-        self.new_key_of(label, KeyAlgorithm::Ed25519, now)
-    }
-
-    /// Creates a holder key of `algorithm` (Ed25519 or P-256).
-    ///
-    /// # Errors
-    /// Storage failures.
-    pub fn new_key_of(
-        &self,
-        label: &str,
-        algorithm: KeyAlgorithm,
-        now: DateTime<Utc>,
-    ) -> Result<HolderKey, WalletError> {
-        let key = SigningKey::generate_for(algorithm, &mut rand::rngs::OsRng);
-        let did = Did::key(&key.verifying_key()).to_string();
-        let record = HolderKey {
-            v: 1,
-            did: did.clone(),
-            jwk: key.to_private_jwk_json().to_string(),
-            label: label.into(),
-            created_at: rfc3339(now),
-        };
-        self.put(&self.trees.keys, &sealed::index_key(&self.data_key, "key", did.as_bytes()), &record)?;
-        Ok(record)
-    }
-
-    /// Every holder key.
-    ///
-    /// # Errors
-    /// Storage or decryption failures.
-    pub fn keys(&self) -> Result<Vec<HolderKey>, WalletError> {
-        self.all(&self.trees.keys)
-    }
-
-    /// The primary holder DID (the subject credentials should be issued to).
-    ///
-    /// # Errors
-    /// Storage or decryption failures.
-    pub fn primary_did(&self) -> Result<String, WalletError> {
-        let keys = self.keys()?;
-        keys.iter().find(|k| k.label == "primary").or(keys.first()).map(|k| k.did.clone()).ok_or(WalletError::NotFound)
-    }
-
-    /// The holder DID to receive a credential under, given the algorithms the issuer accepts for key proofs: the
-    /// primary key if it fits (or nothing is listed), else this wallet's key of the first listed algorithm it can
-    /// make, created once under the label `primary-<alg>`.
-    ///
-    /// # Errors
-    /// [`WalletError::Presentation`] when none of the listed algorithms is one of ours; storage failures.
-    pub fn holder_did_for(&self, algorithms: &[String], now: DateTime<Utc>) -> Result<String, WalletError> {
-        let primary = self.primary_did()?;
-        let algorithm = self.proof_algorithm(algorithms)?;
-        if self.signing_key(&primary)?.algorithm() == algorithm {
-            return Ok(primary);
-        }
-        let label = format!("primary-{}", algorithm.jws_alg().to_ascii_lowercase());
-        if let Some(existing) = self.keys()?.into_iter().find(|k| k.label == label) {
-            return Ok(existing.did);
-        }
-        Ok(self.new_key_of(&label, algorithm, now)?.did)
-    }
-
-    /// The key algorithm to prove possession with, given the algorithms the issuer accepts: the primary key's when
-    /// it fits (or nothing is listed), else the first listed one this wallet can make.
-    ///
-    /// # Errors
-    /// [`WalletError::Presentation`] when none of the listed algorithms is one of ours; storage failures.
-    pub fn proof_algorithm(&self, algorithms: &[String]) -> Result<KeyAlgorithm, WalletError> {
-        let primary_algorithm = self.signing_key(&self.primary_did()?)?.algorithm();
-        let wanted: Vec<KeyAlgorithm> = algorithms
-            .iter()
-            .filter(|alg| AlgorithmPolicy::ACCEPTED.contains(&alg.as_str()))
-            .filter_map(|alg| KeyAlgorithm::parse(alg))
-            .collect();
-        if algorithms.is_empty() || wanted.contains(&primary_algorithm) {
-            return Ok(primary_algorithm);
-        }
-        wanted.first().copied().ok_or_else(|| {
-            WalletError::Presentation(format!(
-                "the issuer accepts key proofs in {algorithms:?}, none of EdDSA and ES256"
-            ))
-        })
-    }
-
-    /// This wallet's holder DID for the verifier `aud` alone (label `verifier:<aud>`), made on first use with the
-    /// primary key's algorithm: what signs a `vp+jwt` whose credentials name no key of this wallet.
-    ///
-    /// # Errors
-    /// Storage or decryption failures.
-    pub fn verifier_did(&self, aud: &str, now: DateTime<Utc>) -> Result<String, WalletError> {
-        let label = format!("verifier:{aud}");
-        if let Some(existing) = self.keys()?.into_iter().find(|k| k.label == label) {
-            return Ok(existing.did);
-        }
-        let algorithm = self.signing_key(&self.primary_did()?)?.algorithm();
-        Ok(self.new_key_of(&label, algorithm, now)?.did)
-    }
-
-    /// Removes a holder key (one made for a copy that is gone, or that the issuer never used).
-    ///
-    /// # Errors
-    /// Storage failures.
-    pub fn forget_key(&self, did: &str) -> Result<(), WalletError> {
-        self.trees.keys.remove(sealed::index_key(&self.data_key, "key", did.as_bytes()))?;
-        Ok(())
-    }
-
-    fn signing_key(&self, did: &str) -> Result<SigningKey, WalletError> {
-        let record: HolderKey = self
-            .get(&self.trees.keys, &sealed::index_key(&self.data_key, "key", did.as_bytes()))?
-            .ok_or_else(|| WalletError::Presentation(format!("{did} is not a key of this wallet")))?;
-        SigningKey::from_jwk_json(&record.jwk).map_err(|e| WalletError::Corrupt(e.to_string()))
-    }
-
     /// Verifies a credential as received and stores it: the one path every front door and protocol uses.
     ///
     /// # Errors
@@ -535,7 +415,7 @@ impl Wallet {
         match subject {
             None if consent.bearer => Ok(false),
             None => Err(WalletError::BearerWithoutConsent),
-            Some(subject) if self.keys()?.iter().any(|k| k.did == subject) => Ok(true),
+            Some(subject) if self.has_key(subject)? => Ok(true),
             Some(_) if consent.other_subject => Ok(false),
             Some(subject) => Err(WalletError::ForeignSubject { subject: subject.to_owned() }),
         }
@@ -660,10 +540,6 @@ impl Wallet {
         self.index_kinds(&key, &stored)?;
         self.trees.ids.insert(self.id_key(&credential.id), key)?;
         Ok(())
-    }
-
-    fn restore_key(&self, key: &HolderKey) -> Result<(), WalletError> {
-        self.put(&self.trees.keys, &sealed::index_key(&self.data_key, "key", key.did.as_bytes()), key)
     }
 }
 

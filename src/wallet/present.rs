@@ -103,7 +103,6 @@ impl Wallet {
         aud: &str,
         now: DateTime<Utc>,
     ) -> Result<String, WalletError> {
-        let keys: Vec<String> = self.keys()?.into_iter().map(|k| k.did).collect();
         let mut holder: Option<&str> = None;
         for credential in credentials {
             let Some(subject) = credential.subject.as_deref() else {
@@ -112,7 +111,7 @@ impl Wallet {
                     credential.id
                 )));
             };
-            if !keys.iter().any(|k| k == subject) {
+            if !self.has_key(subject)? {
                 continue;
             }
             match holder {
