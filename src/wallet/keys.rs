@@ -155,7 +155,6 @@ impl Wallet {
         SigningKey::from_jwk_json(&record.jwk).map_err(|e| WalletError::Corrupt(e.to_string()))
     }
 
-
     pub(super) fn restore_key(&self, key: &HolderKey) -> Result<(), WalletError> {
         self.put(&self.trees.keys, &sealed::index_key(&self.data_key, "key", key.did.as_bytes()), key)?;
         self.index_label(key)
