@@ -16,6 +16,7 @@ pub mod encoding;
 pub mod esco;
 pub mod format;
 pub mod gap;
+pub mod host;
 pub mod jose;
 pub mod jsonld;
 pub mod jwe;

@@ -145,7 +145,7 @@ impl CertifiedKey {
             .ok()
             .filter(|u| {
                 u.scheme() == "https"
-                    || (u.scheme() == "http" && matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")))
+                    || (u.scheme() == "http" && u.host_str().is_some_and(super::host::is_loopback_name))
             })
             .and_then(|u| u.host_str().map(str::to_owned));
         match host {

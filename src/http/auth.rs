@@ -52,12 +52,20 @@ impl Bearer {
         let token = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
+            .and_then(scheme_and_token)
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| SecretString::new(token.trim()))
-            .filter(|token| !token.expose().is_empty());
+            .map(|(_, token)| token);
         Self(token)
     }
+}
+
+/// The scheme and the credentials of an `Authorization` value (`<scheme> <token>`, RFC 9110 section 11.4), the
+/// token trimmed; `None` without a space or with an empty token. Read here for `Bearer` and by the OAuth
+/// endpoints for `DPoP` ([`super::oauth::ProtocolHeaders`]).
+#[must_use]
+pub fn scheme_and_token(value: &str) -> Option<(&str, SecretString)> {
+    let (scheme, token) = value.split_once(' ')?;
+    Some((scheme, SecretString::new(token.trim()))).filter(|(_, token)| !token.expose().is_empty())
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Bearer {

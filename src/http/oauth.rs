@@ -141,7 +141,7 @@ impl ProtocolHeaders {
         let attestation = single(headers, "oauth-client-attestation", &mut repeated);
         let attestation_pop = single(headers, "oauth-client-attestation-pop", &mut repeated);
         let access = single(headers, "authorization", &mut repeated).and_then(|value| {
-            let (scheme, token) = value.split_once(' ')?;
+            let (scheme, token) = super::auth::scheme_and_token(&value)?;
             let scheme = if scheme.eq_ignore_ascii_case("dpop") {
                 AccessScheme::Dpop
             } else if scheme.eq_ignore_ascii_case("bearer") {
@@ -149,7 +149,7 @@ impl ProtocolHeaders {
             } else {
                 return None;
             };
-            Some((scheme, SecretString::new(token.trim()))).filter(|(_, t)| !t.expose().is_empty())
+            Some((scheme, token))
         });
         Self { dpop, attestation, attestation_pop, access, repeated }
     }

@@ -200,7 +200,7 @@ fn check_redirect_uri(uri: &str) -> Result<(), EndpointError> {
     }
     // https anywhere, and private-use schemes of apps, are fine.
     match parsed.scheme() {
-        "http" if parsed.host_str().is_some_and(crate::net::fetch::is_loopback_name) => Ok(()),
+        "http" if parsed.host_str().is_some_and(crate::core::host::is_loopback_name) => Ok(()),
         "http" => Err(invalid("plain http is allowed only to a loopback address")),
         "javascript" | "data" | "file" | "vbscript" | "about" | "blob" => Err(invalid("not a redirection scheme")),
         _ => Ok(()),

@@ -16,6 +16,8 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
+pub use crate::core::host::is_loopback_name;
+
 /// Redirects followed at most.
 pub const MAX_REDIRECTS: usize = 3;
 /// Time to establish a connection.
@@ -280,13 +282,6 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-/// Whether `host` (a URL's host, IPv6 in brackets or not) names this machine: `localhost` or a loopback address.
-#[must_use]
-pub fn is_loopback_name(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The IPv4 address an IPv6 address carries and routes to: IPv4-mapped (`::ffff:0:0/96`), NAT64 with the
