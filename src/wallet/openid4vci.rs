@@ -219,30 +219,13 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         };
         let jwts: Vec<&str> = proofs.iter().map(|(proof, _)| proof.as_str()).collect();
         let request = json!({"credential_configuration_id": configuration, "proofs": {"jwt": jwts}});
-        let endpoint = offer.metadata.get("credential_endpoint").and_then(Value::as_str).unwrap_or_default();
-        let answered = self.request_credentials(endpoint, &request, token, now).await;
-        let stored = match answered {
-            Ok(credentials) => {
-                let expected_type = offer.configuration(configuration).and_then(expected_type);
-                self.store_copies(&credentials, expected_type, now).await
-            }
-            Err(error) => Err(error),
-        };
+        let (notification, outcome) = self.obtain(offer, configuration, &request, token, now).await;
         // Keys made for copies the issuer did not answer with (or for a failed issuance) are of no use.
-        let kept: Vec<String> = match &stored {
-            Ok(((_, accepted), copies)) => {
-                copies.iter().map(|c| c.holder.clone()).chain(accepted.stored.subject.clone()).collect()
-            }
-            Err(_) => Vec::new(),
-        };
+        let kept = outcome.as_ref().map(|(_, keys)| keys.as_slice()).unwrap_or_default();
         for (_, did) in proofs.iter().filter(|(_, did)| !did.is_empty() && !kept.contains(did)) {
             self.wallet.forget_key(did)?;
         }
-        let (notification, stored) = match stored {
-            Ok(((notification, accepted), _)) => (notification, Ok(accepted)),
-            Err((notification, error)) => (notification, Err(error)),
-        };
-        let event = if stored.is_ok() { "credential_accepted" } else { "credential_failure" };
+        let event = if outcome.is_ok() { "credential_accepted" } else { "credential_failure" };
         if let (Some(id), Some(endpoint)) =
             (notification, offer.metadata.get("notification_endpoint").and_then(Value::as_str))
         {
@@ -252,7 +235,30 @@ impl<V: CredentialVerifier> Agent<'_, V> {
                 tracing::warn!(error = %e, "notification not delivered");
             }
         }
-        stored
+        outcome.map(|(accepted, _)| accepted)
+    }
+
+    /// Requests the credential and stores what comes. Returns the notification id (when the issuer answered with
+    /// one) and the outcome with the holder keys the stored copies are bound to.
+    async fn obtain(
+        &self,
+        offer: &Offer,
+        configuration: &str,
+        request: &Value,
+        token: &AccessToken,
+        now: DateTime<Utc>,
+    ) -> (Option<String>, Result<(Accepted, Vec<String>), WalletError>) {
+        let endpoint = offer.metadata.get("credential_endpoint").and_then(Value::as_str).unwrap_or_default();
+        let issued = match self.request_credentials(endpoint, request, token, now).await {
+            Ok(issued) => issued,
+            Err(error) => return (None, Err(error)),
+        };
+        let expected_type = offer.configuration(configuration).and_then(expected_type);
+        let stored = self.store_copies(&issued.credentials, expected_type, now).await.map(|(accepted, copies)| {
+            let keys = copies.into_iter().map(|c| c.holder).chain(accepted.stored.subject.clone()).collect();
+            (accepted, keys)
+        });
+        (issued.notification, stored)
     }
 
     /// How many copies to ask for: this agent's number for an SD-JWT VC of an issuer with batch issuance (capped
@@ -279,32 +285,29 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         request: &Value,
         token: &AccessToken,
         now: DateTime<Utc>,
-    ) -> Result<Issued, (Option<String>, WalletError)> {
-        let answer = self.protected_post(endpoint, PostBody::Json(request), token, now).await.map_err(|e| (None, e))?;
+    ) -> Result<Issued, WalletError> {
+        let answer = self.protected_post(endpoint, PostBody::Json(request), token, now).await?;
         if !answer.is_success() {
-            return Err((None, answer_error(&answer, "invalid_credential_request").into()));
+            return Err(answer_error(&answer, "invalid_credential_request").into());
         }
         let body = answer.json();
-        let notification = body.get("notification_id").and_then(Value::as_str).map(str::to_owned);
         // A compact credential (dc+sd-jwt, jwt_vc_json) is a string; an ldp_vc credential is the JSON-LD object.
         let credentials: Vec<String> = body
             .get("credentials")
             .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|item| match item.get("credential") {
-                        Some(Value::String(compact)) => Some(compact.clone()),
-                        Some(object @ Value::Object(_)) => Some(object.to_string()),
-                        _ => None,
-                    })
-                    .collect()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| match item.get("credential") {
+                Some(Value::String(compact)) => Some(compact.clone()),
+                Some(object @ Value::Object(_)) => Some(object.to_string()),
+                _ => None,
             })
-            .unwrap_or_default();
+            .collect();
         if credentials.is_empty() {
             let why = "the answer holds no credential (deferred issuance is not supported)";
-            return Err((notification, ProtocolError::new("invalid_credential_request", why).into()));
+            return Err(ProtocolError::new("invalid_credential_request", why).into());
         }
+        let notification = body.get("notification_id").and_then(Value::as_str).map(str::to_owned);
         Ok(Issued { notification, credentials })
     }
 
@@ -312,23 +315,22 @@ impl<V: CredentialVerifier> Agent<'_, V> {
     /// others (a batch) as its copies, after checking each is bound to this wallet and says the same.
     async fn store_copies(
         &self,
-        issued: &Issued,
+        credentials: &[String],
         expected_type: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<((Option<String>, Accepted), Vec<CredentialCopy>), (Option<String>, WalletError)> {
-        let failed = |e: WalletError| (issued.notification.clone(), e);
-        let (first, others) = issued.credentials.split_first().ok_or_else(|| failed(WalletError::NotFound))?;
+    ) -> Result<(Accepted, Vec<CredentialCopy>), WalletError> {
+        let (first, others) = credentials.split_first().ok_or(WalletError::NotFound)?;
         let copies = if others.is_empty() {
             Vec::new()
         } else {
-            self.wallet.check_copies(self.verifier, first, others, now).await.map_err(failed)?
+            self.wallet.check_copies(self.verifier, first, others, now).await?
         };
-        let accepted = self.store(first, expected_type, now).await.map_err(failed)?;
+        let accepted = self.store(first, expected_type, now).await?;
         if !copies.is_empty() && !accepted.already_stored {
-            self.wallet.keep_copies(&accepted.stored.id, copies.clone()).map_err(failed)?;
-            self.wallet.flush().map_err(failed)?;
+            self.wallet.keep_copies(&accepted.stored.id, copies.clone())?;
+            self.wallet.flush()?;
         }
-        Ok(((issued.notification.clone(), accepted), copies))
+        Ok((accepted, copies))
     }
 
     async fn store(
