@@ -12,7 +12,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{StoredCredential, Wallet, WalletError};
-use crate::core::verify::CredentialVerifier;
+use crate::core::credential::claims::Credential;
+use crate::core::verify::{CredentialVerifier, Verified};
 
 /// One copy: its token and the wallet key its `cnf` names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,9 +120,9 @@ pub(super) struct Chosen {
 }
 
 impl Wallet {
-    /// Checks the further copies of a batch against the credential received first: each must verify, be bound to
-    /// one of this wallet's keys, and say what the first says (issuer, type, name, skills, validity). Returns them
-    /// as [`CredentialCopy`] records, ready for [`Wallet::keep_copies`].
+    /// Verifies a batch: every copy must verify, be bound to one of this wallet's keys, and say what the first says
+    /// (issuer, type, name, skills, validity). Returns the first copy verified (for [`Wallet::keep_received`], so
+    /// it is not verified twice) and every copy as a [`CredentialCopy`] record, ready for [`Wallet::keep_copies`].
     ///
     /// # Errors
     /// [`WalletError::NotVerified`] naming the copy that does not verify or differs.
@@ -131,9 +132,9 @@ impl Wallet {
         first: &str,
         others: &[String],
         now: DateTime<Utc>,
-    ) -> Result<Vec<CredentialCopy>, WalletError> {
+    ) -> Result<(Verified<Credential>, Vec<CredentialCopy>), WalletError> {
         let mut copies = Vec::with_capacity(others.len() + 1);
-        let mut reference: Option<StoredCredential> = None;
+        let mut reference: Option<(Verified<Credential>, StoredCredential)> = None;
         for (number, token) in std::iter::once(first).chain(others.iter().map(String::as_str)).enumerate() {
             let refused = |why: String| WalletError::NotVerified(format!("copy {} of the batch: {why}", number + 1));
             let outcome = checker.verify_credential(token.trim(), now).await;
@@ -143,14 +144,15 @@ impl Wallet {
             if !self.has_key(&holder)? {
                 return Err(refused(format!("its holder {holder} is not a key of this wallet")));
             }
+            copies.push(CredentialCopy { token: verified.token().to_owned(), holder, shown_to: None });
             match &reference {
-                None => reference = Some(summary),
-                Some(first) if same_credential(first, &summary) => {}
+                None => reference = Some((verified, summary)),
+                Some((_, first)) if same_credential(first, &summary) => {}
                 Some(_) => return Err(refused("it is not the same credential as the first copy".into())),
             }
-            copies.push(CredentialCopy { token: verified.token().to_owned(), holder, shown_to: None });
         }
-        Ok(copies)
+        let (first, _) = reference.ok_or_else(|| WalletError::NotVerified("the batch holds no credential".into()))?;
+        Ok((first, copies))
     }
 
     /// Keeps the copies of the stored credential `id` (the stored token among them).

@@ -367,6 +367,20 @@ impl Wallet {
     ) -> Result<ImportOutcome, WalletError> {
         let outcome = checker.verify_credential(compact.trim(), now).await;
         let verified = outcome.into_verified().map_err(|rejected| WalletError::NotVerified(rejected.to_string()))?;
+        self.keep_received(&verified, receipt, now)
+    }
+
+    /// The rest of [`Wallet::receive`] for a credential already verified on receipt (the first copy of a batch,
+    /// checked with its copies): the offered type, then [`Wallet::import`].
+    ///
+    /// # Errors
+    /// [`WalletError::NotVerified`] for another type than the offered one, or as [`Wallet::import`].
+    pub fn keep_received(
+        &self,
+        verified: &Verified<Credential>,
+        receipt: Receipt<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<ImportOutcome, WalletError> {
         if let Some(expected) = receipt.expected_type {
             if !verified.value().types.iter().any(|t| t == expected) {
                 return Err(WalletError::NotVerified(format!(
@@ -375,7 +389,7 @@ impl Wallet {
                 )));
             }
         }
-        let outcome = self.import(&verified, receipt.consent, now)?;
+        let outcome = self.import(verified, receipt.consent, now)?;
         self.flush()?;
         Ok(outcome)
     }

@@ -320,13 +320,13 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         now: DateTime<Utc>,
     ) -> Result<(Accepted, Vec<CredentialCopy>), WalletError> {
         let (first, others) = credentials.split_first().ok_or(WalletError::NotFound)?;
-        let copies = if others.is_empty() {
-            Vec::new()
-        } else {
-            self.wallet.check_copies(self.verifier, first, others, now).await?
-        };
-        let accepted = self.store(first, expected_type, now).await?;
-        if !copies.is_empty() && !accepted.already_stored {
+        if others.is_empty() {
+            return Ok((self.store(first, expected_type, now).await?, Vec::new()));
+        }
+        let (verified, copies) = self.wallet.check_copies(self.verifier, first, others, now).await?;
+        let receipt = Receipt { consent: super::Consent::default(), expected_type };
+        let accepted = self.accepted(self.wallet.keep_received(&verified, receipt, now)?)?;
+        if !accepted.already_stored {
             self.wallet.keep_copies(&accepted.stored.id, copies.clone())?;
             self.wallet.flush()?;
         }
@@ -340,7 +340,11 @@ impl<V: CredentialVerifier> Agent<'_, V> {
         now: DateTime<Utc>,
     ) -> Result<Accepted, WalletError> {
         let receipt = Receipt { consent: super::Consent::default(), expected_type };
-        Ok(match self.wallet.receive(self.verifier, credential, receipt, now).await? {
+        self.accepted(self.wallet.receive(self.verifier, credential, receipt, now).await?)
+    }
+
+    fn accepted(&self, outcome: ImportOutcome) -> Result<Accepted, WalletError> {
+        Ok(match outcome {
             ImportOutcome::Stored(stored) => Accepted { stored: *stored, already_stored: false },
             ImportOutcome::AlreadyStored(id) => {
                 Accepted { stored: self.wallet.get_credential(&id)?, already_stored: true }
